@@ -1,0 +1,37 @@
+//! Every cryptographic primitive MEGA uses, as pure functions over bytes.
+//!
+//! Shared by the client (`api`, `transfer`) and by `megasim` (account creation, `csid`,
+//! hashcash checks), so both sides agree with each other and with the rest of the world.
+//! Nothing here does I/O beyond what a caller hands in.
+
+pub mod a32;
+pub mod aes;
+pub mod attrs;
+pub mod b64;
+pub mod fingerprint;
+pub mod hashcash;
+pub mod keys;
+pub mod login;
+pub mod mac;
+pub mod rsa;
+pub mod session;
+
+/// Why a cryptographic decode failed. Messages never contain key material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CryptoError {
+    #[error("invalid base64")]
+    Base64,
+    #[error("wrong length: expected {expected}, got {got}")]
+    Length { expected: usize, got: usize },
+    #[error("attributes do not decrypt (wrong key or corrupt data)")]
+    Attributes,
+    #[error("invalid RSA key or ciphertext")]
+    Rsa,
+    #[error("invalid hashcash challenge")]
+    Hashcash,
+    #[error("invalid {0}")]
+    Invalid(&'static str),
+}
+
+/// A 16-byte AES-128 key (master key, folder key, share key, file AES key, `sek`).
+pub type Key128 = [u8; 16];

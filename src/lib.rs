@@ -1,0 +1,9 @@
+//! megash: a MEGAcmd-compatible client for MEGA, and megasim, a local MEGA server.
+//!
+//! Layers, bottom up: `crypto` (pure primitives, shared with the server), `api` (the wire
+//! protocol as a library, no terminal I/O), and `sim` (megasim, which shares nothing with the
+//! client but `crypto` and wire conventions).
+
+pub mod api;
+pub mod crypto;
+pub mod sim;
