@@ -1,0 +1,1 @@
+//! The client library (`megash::api`) driven against megasim.

@@ -1,0 +1,1 @@
+//! megasim's own contract: CLI, storage, isolation, bad input, fault knobs.
