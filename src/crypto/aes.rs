@@ -26,6 +26,11 @@ pub(crate) fn encrypt_block(cipher: &Aes128, block: &mut [u8; 16]) {
     cipher.encrypt_block(block.into());
 }
 
+/// Decrypt one block in place with an already expanded key.
+pub(crate) fn decrypt_block(cipher: &Aes128, block: &mut [u8; 16]) {
+    cipher.decrypt_block(block.into());
+}
+
 /// ECB-encrypt every 16-byte block of `data` in place. `data.len()` must be a multiple of 16.
 pub fn ecb_encrypt(key: &Key128, data: &mut [u8]) -> Result<(), CryptoError> {
     check_blocks(data)?;
