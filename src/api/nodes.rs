@@ -956,6 +956,9 @@ mod tests {
         let h = Handle::from_b64("AbCdEfGh").unwrap();
         assert_eq!(h.to_string(), "AbCdEfGh");
         assert!(Handle::from_b64("AbCdEfG").is_err());
-        assert_eq!(UserHandle::from_b64(ME).unwrap().to_b64(), ME);
+        assert_eq!(
+            UserHandle::from_b64("AbCdEfGhIjI").unwrap().to_b64(),
+            "AbCdEfGhIjI"
+        );
     }
 }
