@@ -725,13 +725,12 @@ impl Client {
     where
         F: FnMut(Node) -> Result<()>,
     {
-        let body = serde_json::to_vec(&[serde_json::json!({"a":"f","c":1,"r":1})])
-            .map_err(|_| Error::bad("serialisable request"))?;
-        let resp = self.request_raw(body).await?;
         let mut ring = self.state().keys.clone();
         if ring.master_key.is_none() && ring.link_key.is_none() {
             return Err(Error::NotLoggedIn);
         }
+        let body = br#"[{"a":"f","c":1,"r":1}]"#.to_vec();
+        let resp = self.request_raw(body).await?;
         let summary = parse_fetch(&resp, &mut ring, on_node)?;
         self.state().keys.share_keys = ring.share_keys;
         Ok(summary)
