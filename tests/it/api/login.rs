@@ -50,6 +50,17 @@ async fn login_with_2fa() {
     let r = c.login(EMAIL, PASSWORD, None).await;
     assert!(matches!(r, Err(Error::MfaRequired)), "{r:?}");
     assert!(c.session().is_none());
+    // A wrong code is MEGA's own -26, not "a code is needed".
+    let wrong = if totp_now(secret) == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let r = c.login(EMAIL, PASSWORD, Some(wrong)).await;
+    assert!(
+        matches!(r, Err(Error::Mega(ErrorCode::EMfaRequired))),
+        "{r:?}"
+    );
     let s = c
         .login(EMAIL, PASSWORD, Some(&totp_now(secret)))
         .await
@@ -148,4 +159,23 @@ async fn session_debug_and_errors_do_not_leak_secrets() {
     c.logout().await.unwrap();
     let err = c.fetch_nodes().await.unwrap_err();
     assert!(!err.to_string().contains(&sid));
+}
+
+#[tokio::test]
+async fn batch_answers_each_command_in_order() {
+    let (_sim, c) = logged_in(&[]).await;
+    let results = c
+        .request(&[
+            serde_json::json!({"a":"ug"}),
+            serde_json::json!({"a":"no-such-command"}),
+            serde_json::json!({"a":"uq","strg":1}),
+            serde_json::json!({"a":"d","n":"AAAAAAAA"}),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[0].as_ref().unwrap()["email"], EMAIL);
+    assert_eq!(results[1], Err(ErrorCode::EArgs));
+    assert!(results[2].as_ref().unwrap().get("mstrg").is_some());
+    assert_eq!(results[3], Err(ErrorCode::ENoent));
 }

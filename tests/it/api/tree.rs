@@ -221,3 +221,30 @@ async fn sc_catch_up_reports_changes_and_waits_when_idle() {
         ScResult::Packets { packets, .. } => assert!(packets.is_empty(), "{packets:?}"),
     }
 }
+
+#[tokio::test]
+async fn wait_url_returns_when_something_changes() {
+    let (sim, c) = logged_in(&[]).await;
+    let f = c.fetch_nodes().await.unwrap();
+    let root = root_of(&f.nodes).handle;
+    let ScResult::Wait { url } = c.poll_changes(&f.sn).await.unwrap() else {
+        panic!("expected a wait URL on an idle account")
+    };
+    let other = client(&sim, 3);
+    other.resume(&c.session().unwrap()).await.unwrap();
+    let waiting = tokio::spawn(async move {
+        let c = c;
+        c.wait_for_changes(&url).await.map(|()| c)
+    });
+    other.create_folder(root, "wake up").await.unwrap();
+    let c = tokio::time::timeout(std::time::Duration::from_secs(20), waiting)
+        .await
+        .expect("the wait URL returned after the change")
+        .unwrap()
+        .unwrap();
+    let ScResult::Packets { packets, .. } = c.poll_changes(&f.sn).await.unwrap() else {
+        panic!("expected packets after the wait")
+    };
+    assert!(packets.iter().any(|p| matches!(p,
+        ActionPacket::NewNodes { nodes, .. } if nodes[0].name.as_deref() == Some("wake up"))));
+}
