@@ -4,6 +4,22 @@
 //! Entry point: [`Client`] (build one with [`Client::new`] or [`Client::builder`]), then
 //! [`Client::login`] or [`Client::resume`], [`Client::fetch_nodes`], the tree operations and
 //! the simple transfers. Every call returns [`Result`] with the typed [`Error`].
+//!
+//! ```no_run
+//! # async fn demo() -> megash::api::Result<()> {
+//! use megash::api::{Client, NodeType};
+//! let client = Client::new("http://127.0.0.1:4000/")?;
+//! let session = client.login("alice@example.com", "password", None).await?;
+//! let tree = client.fetch_nodes().await?;
+//! let root = tree.nodes.iter().find(|n| n.kind == NodeType::Root).unwrap();
+//! let dir = client.create_folder(root.handle, "photos").await?;
+//! let file = client.upload_file(dir.handle, "a.jpg".as_ref(), None).await?;
+//! client.download(&file, "copy.jpg".as_ref()).await?;
+//! // Later, without the password:
+//! let again = Client::new(&session.api_url)?;
+//! again.resume(&session).await?;
+//! # Ok(()) }
+//! ```
 pub mod client;
 pub mod error;
 pub mod link;

@@ -233,8 +233,15 @@ impl Client {
     pub async fn download(&self, node: &Node, dest: &Path) -> Result<u64> {
         let key = file_key_of(node)?;
         let info = self.download_url(node.handle).await?;
-        self.fetch_to_file(&info, &key, dest).await?;
-        Ok(info.size)
+        match self.fetch_to_file(&info, &key, dest).await {
+            // The temporary URL expired (§2.1): ask for a fresh one, once.
+            Err(Error::Http { status: 403 | 404 }) => {
+                let info = self.download_url(node.handle).await?;
+                self.fetch_to_file(&info, &key, dest).await?;
+                Ok(info.size)
+            }
+            other => other.map(|()| info.size),
+        }
     }
 
     /// Download a public file link (public handle and its 32-byte key) to `dest`.
