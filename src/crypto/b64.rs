@@ -1,17 +1,82 @@
 //! MEGA's base64: URL-safe alphabet, no padding out; lenient in (accepts `+`/`/`, `=`, `,`).
 use super::CryptoError;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, Engine, GeneralPurpose, GeneralPurposeConfig};
+
+/// Encoding never pads; decoding tolerates non-zero trailing bits because other clients
+/// (and MEGA's JS decoder) do not insist on canonical encodings.
+const ENGINE: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone),
+);
 
 /// Encode with the URL-safe alphabet and no padding.
 pub fn encode(bytes: &[u8]) -> String {
-    todo!("crypto helper")
+    ENGINE.encode(bytes)
 }
 
 /// Decode leniently: `-_` or `+/`, trailing `=` and stray `,` ignored.
 pub fn decode(s: &str) -> Result<Vec<u8>, CryptoError> {
-    todo!("crypto helper")
+    let cleaned: Vec<u8> = s
+        .bytes()
+        .filter(|&b| b != b'=' && b != b',')
+        .map(|b| match b {
+            b'+' => b'-',
+            b'/' => b'_',
+            other => other,
+        })
+        .collect();
+    ENGINE.decode(cleaned).map_err(|_| CryptoError::Base64)
 }
 
 /// Decode into exactly `N` bytes.
 pub fn decode_array<const N: usize>(s: &str) -> Result<[u8; N], CryptoError> {
-    todo!("crypto helper")
+    let v = decode(s)?;
+    v.as_slice().try_into().map_err(|_| CryptoError::Length {
+        expected: N,
+        got: v.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn b13_vectors() {
+        let k = hex::decode("93c467e37db0c7a4d1be3f810152cb56").unwrap();
+        assert_eq!(encode(&k), "k8Rn432wx6TRvj-BAVLLVg");
+        assert_eq!(decode("k8Rn432wx6TRvj-BAVLLVg").unwrap(), k);
+        assert_eq!(encode(&[0xfb, 0xff, 0xbf]), "-_-_");
+        assert_eq!(decode("-_-_").unwrap(), [0xfb, 0xff, 0xbf]);
+        assert_eq!(encode(&[0xfb, 0xff]), "-_8");
+        assert_eq!(decode("-_8").unwrap(), [0xfb, 0xff]);
+    }
+
+    #[test]
+    fn lenient_alphabet_padding_commas() {
+        assert_eq!(decode("+/+/").unwrap(), [0xfb, 0xff, 0xbf]);
+        assert_eq!(decode("+/8=").unwrap(), [0xfb, 0xff]);
+        assert_eq!(decode("-_8,").unwrap(), [0xfb, 0xff]);
+        assert_eq!(decode("").unwrap(), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        assert_eq!(decode("a"), Err(CryptoError::Base64));
+        assert_eq!(decode("ab!d"), Err(CryptoError::Base64));
+        assert_eq!(decode("héllo"), Err(CryptoError::Base64));
+        assert_eq!(decode("ab cd"), Err(CryptoError::Base64));
+        assert_eq!(
+            decode_array::<16>("-_8"),
+            Err(CryptoError::Length {
+                expected: 16,
+                got: 2
+            })
+        );
+        assert_eq!(decode_array::<2>("-_8").unwrap(), [0xfb, 0xff]);
+    }
 }

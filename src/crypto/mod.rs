@@ -35,3 +35,9 @@ pub enum CryptoError {
 
 /// A 16-byte AES-128 key (master key, folder key, share key, file AES key, `sek`).
 pub type Key128 = [u8; 16];
+
+/// The public suites' test buffer: byte i = (start + i * step) mod 255 (note 255, not 256).
+#[cfg(test)]
+pub(crate) fn tb(n: usize, start: usize, step: usize) -> Vec<u8> {
+    (0..n).map(|i| ((start + i * step) % 255) as u8).collect()
+}

@@ -73,7 +73,10 @@ impl Sim {
                 panic!("megasim did not print its listening line within 60 s");
             }
         };
-        assert!(url.starts_with("http://127.0.0.1:") && url.ends_with('/'), "{url}");
+        assert!(
+            url.starts_with("http://127.0.0.1:") && url.ends_with('/'),
+            "{url}"
+        );
         Sim { child, url, data }
     }
 
@@ -121,7 +124,11 @@ impl Sim {
             .send()
             .await
             .expect("admin endpoint");
-        assert!(resp.status().is_success(), "clear faults: {}", resp.status());
+        assert!(
+            resp.status().is_success(),
+            "clear faults: {}",
+            resp.status()
+        );
     }
 
     /// Stop the server and hand back its data directory (for restart tests).

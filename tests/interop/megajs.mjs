@@ -1,0 +1,110 @@
+// Drives megajs (a MEGA client nobody here wrote) against megasim.
+// Env: MEGASIM_URL (with trailing slash), MEGA_EMAIL, MEGA_PASSWORD,
+//      FROM_MEGASH_NAME + FROM_MEGASH_SHA256: a file our library uploaded, to download and check.
+// Prints one JSON line on success: {"ok":true,"fromMegajs":{"name":...,"sha256":...}}.
+// Any failure throws, which exits non-zero with the reason on stderr.
+import { Storage, File, API } from 'megajs'
+import { createHash, randomBytes } from 'node:crypto'
+import assert from 'node:assert/strict'
+
+const gateway = process.env.MEGASIM_URL
+const email = process.env.MEGA_EMAIL
+const password = process.env.MEGA_PASSWORD
+assert.ok(gateway && gateway.startsWith('http://127.0.0.1:'), 'MEGASIM_URL must be a loopback URL')
+
+const sha256 = (buf) => createHash('sha256').update(buf).digest('hex')
+const step = (name) => process.stderr.write(`megajs: ${name}\n`)
+
+async function upload (parent, name, data) {
+  return parent.upload({ name, size: data.length }, data).complete
+}
+
+async function fresh () {
+  // Re-fetch the tree from the server so every check reads server state, not megajs' cache.
+  await storage.reload(true)
+}
+
+step('login')
+const storage = await new Storage({ email, password, gateway }).ready
+assert.equal(storage.email?.toLowerCase?.() ?? email, email)
+
+step('mkdir')
+const dir = await storage.mkdir('interop-dir')
+assert.ok(dir.directory)
+
+step('upload 5 MiB and 0 bytes')
+const big = randomBytes(5 * 1024 * 1024)
+const bigFile = await upload(storage.root, 'megajs-5m.bin', big)
+const emptyFile = await upload(storage.root, 'empty.bin', Buffer.alloc(0))
+assert.equal(bigFile.size, big.length)
+assert.equal(emptyFile.size, 0)
+
+step('list')
+await fresh()
+const names = storage.root.children.map((f) => f.name).sort()
+for (const n of ['interop-dir', 'megajs-5m.bin', 'empty.bin']) assert.ok(names.includes(n), `missing ${n} in ${names}`)
+
+step('download and compare')
+const bigNode = storage.root.children.find((f) => f.name === 'megajs-5m.bin')
+const got = await bigNode.downloadBuffer({})
+assert.equal(sha256(got), sha256(big), 'downloaded content differs')
+const emptyNode = storage.root.children.find((f) => f.name === 'empty.bin')
+const gotEmpty = await emptyNode.downloadBuffer({})
+assert.equal(gotEmpty.length, 0)
+
+step('rename')
+await bigNode.rename('megajs-renamed.bin')
+await fresh()
+let renamed = storage.root.children.find((f) => f.name === 'megajs-renamed.bin')
+assert.ok(renamed, 'rename not visible after reload')
+
+step('move')
+const dirNode = storage.root.children.find((f) => f.name === 'interop-dir')
+await renamed.moveTo(dirNode)
+await fresh()
+renamed = storage.root.children.find((f) => f.name === 'interop-dir').children?.find((f) => f.name === 'megajs-renamed.bin')
+assert.ok(renamed, 'move not visible after reload')
+
+step('export a file link and download through it')
+const fileLink = await renamed.link()
+assert.match(fileLink, /^https:\/\/mega\.nz\/file\/[A-Za-z0-9_-]{8}#[A-Za-z0-9_-]{43}$/)
+const linkApi = new API(false, { gateway })
+const linked = File.fromURL(fileLink, { api: linkApi })
+await linked.loadAttributes()
+assert.equal(linked.name, 'megajs-renamed.bin')
+assert.equal(sha256(await linked.downloadBuffer({})), sha256(big), 'file-link download differs')
+
+step('export a folder link and download through it')
+const folderLink = await storage.root.children.find((f) => f.name === 'interop-dir').link()
+assert.match(folderLink, /^https:\/\/mega\.nz\/folder\/[A-Za-z0-9_-]{8}#[A-Za-z0-9_-]{22}$/)
+const folder = File.fromURL(folderLink, { api: linkApi })
+await folder.loadAttributes()
+assert.equal(folder.name, 'interop-dir')
+const inFolder = folder.children.find((f) => f.name === 'megajs-renamed.bin')
+assert.ok(inFolder, 'file missing from folder link')
+assert.equal(sha256(await inFolder.downloadBuffer({})), sha256(big), 'folder-link download differs')
+
+step('download the file megash uploaded')
+if (process.env.FROM_MEGASH_NAME) {
+  const theirs = storage.root.children.find((f) => f.name === process.env.FROM_MEGASH_NAME)
+  assert.ok(theirs, `${process.env.FROM_MEGASH_NAME} not found`)
+  // megajs verifies the meta-MAC on a full download and errors on mismatch.
+  assert.equal(sha256(await theirs.downloadBuffer({})), process.env.FROM_MEGASH_SHA256, 'megash upload differs')
+}
+
+step('upload a file for megash to download')
+const forMegash = randomBytes(5 * 1024 * 1024 + 12345)
+await upload(storage.root, 'from-megajs.bin', forMegash)
+
+step('delete')
+await storage.root.children.find((f) => f.name === 'empty.bin').delete(true)
+const toTrash = storage.root.children.find((f) => f.name === 'interop-dir')
+await toTrash.delete(false)
+await fresh()
+const after = storage.root.children.map((f) => f.name)
+assert.ok(!after.includes('empty.bin'), 'permanent delete not visible')
+assert.ok(!after.includes('interop-dir'), 'move to rubbish bin not visible')
+assert.ok(storage.trash.children.some((f) => f.name === 'interop-dir'), 'folder not in rubbish bin')
+
+await storage.close()
+process.stdout.write(JSON.stringify({ ok: true, fromMegajs: { name: 'from-megajs.bin', sha256: sha256(forMegash) } }) + '\n')
