@@ -143,7 +143,10 @@ pub fn list_users(data: &Path) -> Result<Vec<String>, String> {
             } else {
                 "-".into()
             };
-            format!("{}\t{}\tv{}\t{}\t{}", u.email, u.uh, u.version, flags, blocked)
+            format!(
+                "{}\t{}\tv{}\t{}\t{}",
+                u.email, u.uh, u.version, flags, blocked
+            )
         })
         .collect())
 }

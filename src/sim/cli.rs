@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "megasim", about = "A local server speaking MEGA's wire protocol")]
+#[command(
+    name = "megasim",
+    about = "A local server speaking MEGA's wire protocol"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -194,7 +197,9 @@ fn run(cli: Cli) -> CliResult {
             if !listen.ip().is_loopback() && !a.allow_remote {
                 return Err((
                     2,
-                    format!("refusing to listen on non-loopback address {listen} (use --allow-remote)"),
+                    format!(
+                        "refusing to listen on non-loopback address {listen} (use --allow-remote)"
+                    ),
                 ));
             }
             let mut faults = Faults::default();
@@ -249,14 +254,9 @@ fn run(cli: Cli) -> CliResult {
             }
         },
         Cmd::Seed(a) => {
-            let (n, took) = super::accounts::seed(
-                &a.data,
-                &a.email,
-                &a.password,
-                a.nodes,
-                a.files_per_folder,
-            )
-            .map_err(fail)?;
+            let (n, took) =
+                super::accounts::seed(&a.data, &a.email, &a.password, a.nodes, a.files_per_folder)
+                    .map_err(fail)?;
             println!("seeded {n} nodes in {:.2} s", took.as_secs_f64());
             Ok(())
         }
@@ -280,7 +280,10 @@ fn faults_cmd(a: FaultsArgs) -> CliResult {
             let status = r.status();
             let text = r.text().await.unwrap_or_default();
             if !status.is_success() {
-                return Err(fail(format!("admin endpoint answered {status}: {}", text.trim())));
+                return Err(fail(format!(
+                    "admin endpoint answered {status}: {}",
+                    text.trim()
+                )));
             }
             Ok(text)
         };
@@ -305,8 +308,12 @@ fn faults_cmd(a: FaultsArgs) -> CliResult {
 
 fn read_url(data: &Path) -> Result<String, String> {
     let p = data.join("megasim.url");
-    let s = std::fs::read_to_string(&p)
-        .map_err(|e| format!("cannot read {} (is megasim serving this directory?): {e}", p.display()))?;
+    let s = std::fs::read_to_string(&p).map_err(|e| {
+        format!(
+            "cannot read {} (is megasim serving this directory?): {e}",
+            p.display()
+        )
+    })?;
     let s = s.trim().to_string();
     Ok(if s.ends_with('/') { s } else { format!("{s}/") })
 }

@@ -190,8 +190,10 @@ pub fn uga(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
 pub fn sml(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
     ctx.user()?;
     let sid = ctx.sid.clone().ok_or(EARGS)?;
-    ctx.db
-        .execute("DELETE FROM sessions WHERE sid = ?1", rusqlite::params![sid])?;
+    ctx.db.execute(
+        "DELETE FROM sessions WHERE sid = ?1",
+        rusqlite::params![sid],
+    )?;
     Ok("0".to_string())
 }
 

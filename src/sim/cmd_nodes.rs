@@ -364,8 +364,10 @@ pub fn m(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
             _ => break,
         }
     }
-    ctx.db
-        .execute("UPDATE nodes SET parent = ?1 WHERE h = ?2", params![t.h, n.h])?;
+    ctx.db.execute(
+        "UPDATE nodes SET parent = ?1 WHERE h = ?2",
+        params![t.h, n.h],
+    )?;
     apply_cr(ctx, obj.get("cr"), &HashMap::new())?;
     let nodes: Vec<String> = subtree(ctx, &n.h)?
         .iter()
@@ -445,9 +447,13 @@ pub fn l(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
             .query_row("SELECT ph FROM nodes WHERE h = ?1", params![n.h], |r| {
                 r.get(0)
             })?;
-    let remove = obj.get("d").is_some_and(|v| v.as_i64() == Some(1) || v == "1");
+    let remove = obj
+        .get("d")
+        .is_some_and(|v| v.as_i64() == Some(1) || v == "1");
     if remove {
-        let Some(ph) = existing else { return Err(ENOENT) };
+        let Some(ph) = existing else {
+            return Err(ENOENT);
+        };
         ctx.db
             .execute("UPDATE nodes SET ph = NULL WHERE h = ?1", params![n.h])?;
         let packet = packet_head("ph", obj)

@@ -83,11 +83,11 @@ pub fn g(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     if node.t != 0 {
         return Err(ENOENT);
     }
-    let blob: Option<String> =
-        ctx.db
-            .query_row("SELECT blob FROM nodes WHERE h = ?1", params![node.h], |r| {
-                r.get(0)
-            })?;
+    let blob: Option<String> = ctx.db.query_row(
+        "SELECT blob FROM nodes WHERE h = ?1",
+        params![node.h],
+        |r| r.get(0),
+    )?;
     let size = node.s.unwrap_or(0).max(0);
     let mut out = Obj::new()
         .i("s", size)

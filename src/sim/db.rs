@@ -179,7 +179,9 @@ pub fn user_by_email(conn: &Connection, email: &str) -> ApiResult<Option<User>> 
 /// Look an account up by user handle.
 pub fn user_by_handle(conn: &Connection, uh: &str) -> ApiResult<Option<User>> {
     let sql = format!("SELECT {USER_COLS} FROM users WHERE uh = ?1");
-    Ok(conn.query_row(&sql, params![uh], user_from_row).optional()?)
+    Ok(conn
+        .query_row(&sql, params![uh], user_from_row)
+        .optional()?)
 }
 
 /// All accounts, by e-mail.

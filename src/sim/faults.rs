@@ -117,8 +117,12 @@ pub fn parse_login_limit(s: &str) -> Result<Value, String> {
     let parts: Vec<&str> = s.split('/').collect();
     let nums: Result<Vec<u64>, _> = parts.iter().map(|p| p.trim().parse::<u64>()).collect();
     match nums {
-        Ok(n) if n.len() == 3 => Ok(json!({"max": n[0], "window_secs": n[1], "lockout_secs": n[2]})),
-        _ => Err(format!("--login-limit expects MAX/WINDOW_SECS/LOCKOUT_SECS, got {s:?}")),
+        Ok(n) if n.len() == 3 => {
+            Ok(json!({"max": n[0], "window_secs": n[1], "lockout_secs": n[2]}))
+        }
+        _ => Err(format!(
+            "--login-limit expects MAX/WINDOW_SECS/LOCKOUT_SECS, got {s:?}"
+        )),
     }
 }
 
@@ -159,7 +163,10 @@ impl LoginTracker {
             hist.clear();
         }
         let window = Duration::from_secs(limit.window_secs);
-        while hist.front().is_some_and(|t| now.duration_since(*t) > window) {
+        while hist
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > window)
+        {
             hist.pop_front();
         }
         hist.push_back(now);

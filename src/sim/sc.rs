@@ -59,9 +59,8 @@ pub async fn poll(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
                 Some(s) => decode_sn(s).ok_or(ApiError(-2))?,
                 None => current,
             };
-            let mut st = conn.prepare_cached(
-                "SELECT json FROM packets WHERE uh = ?1 AND sn > ?2 ORDER BY sn",
-            )?;
+            let mut st = conn
+                .prepare_cached("SELECT json FROM packets WHERE uh = ?1 AND sn > ?2 ORDER BY sn")?;
             let packets = st
                 .query_map(params![uh, since], |r| r.get::<_, String>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -30,6 +30,9 @@ const MAX_CS_BODY: u64 = 16 << 20;
 /// How long an answer is kept for replay of an identical request.
 const REPLAY_TTL: Duration = Duration::from_secs(300);
 
+/// (who: sid and link, request id, SHA-256 of the body).
+type ReplayKey = (String, String, [u8; 32]);
+
 /// A download URL's target.
 #[derive(Clone)]
 pub struct Download {
@@ -46,7 +49,7 @@ pub struct State {
     pub base: String,
     pub faults: Mutex<Faults>,
     pub logins: Mutex<LoginTracker>,
-    replay: Mutex<HashMap<(String, String, [u8; 32]), (Instant, Bytes)>>,
+    replay: Mutex<HashMap<ReplayKey, (Instant, Bytes)>>,
     /// Issued hashcash tokens (b64) and their easiness.
     hashcash: Mutex<HashMap<String, (u8, Instant)>>,
     /// Wait tokens handed out by `sc`: token -> (account, sn at the time).
@@ -128,8 +131,14 @@ pub fn json_response(status: StatusCode, body: impl Into<Bytes>) -> Response<Bod
     let mut r = Response::new(full(body));
     *r.status_mut() = status;
     let h = r.headers_mut();
-    h.insert("content-type", "application/json".parse().expect("static header"));
-    h.insert("access-control-allow-origin", "*".parse().expect("static header"));
+    h.insert(
+        "content-type",
+        "application/json".parse().expect("static header"),
+    );
+    h.insert(
+        "access-control-allow-origin",
+        "*".parse().expect("static header"),
+    );
     r
 }
 
@@ -137,8 +146,10 @@ pub fn json_response(status: StatusCode, body: impl Into<Bytes>) -> Response<Bod
 pub fn plain_response(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
     let mut r = Response::new(full(body));
     *r.status_mut() = status;
-    r.headers_mut()
-        .insert("access-control-allow-origin", "*".parse().expect("static header"));
+    r.headers_mut().insert(
+        "access-control-allow-origin",
+        "*".parse().expect("static header"),
+    );
     r
 }
 
@@ -238,7 +249,10 @@ async fn route(
     if req.method() == Method::OPTIONS {
         let mut r = plain_response(StatusCode::OK, Bytes::new());
         let h = r.headers_mut();
-        h.insert("access-control-allow-methods", "GET, POST, OPTIONS".parse()?);
+        h.insert(
+            "access-control-allow-methods",
+            "GET, POST, OPTIONS".parse()?,
+        );
         h.insert("access-control-allow-headers", "*".parse()?);
         h.insert("access-control-expose-headers", "*".parse()?);
         return Ok(r);
@@ -269,7 +283,10 @@ async fn route(
 
 async fn admin(state: Arc<State>, peer: SocketAddr, req: Request<Incoming>) -> Response<Body> {
     if !peer.ip().is_loopback() {
-        return plain_response(StatusCode::FORBIDDEN, "admin endpoint answers loopback only\n");
+        return plain_response(
+            StatusCode::FORBIDDEN,
+            "admin endpoint answers loopback only\n",
+        );
     }
     match *req.method() {
         Method::GET => {}
@@ -396,7 +413,11 @@ async fn cs(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
     let sid = q.get("sid").cloned();
     let link = q.get("n").cloned();
     let replay_key = q.get("id").map(|id| {
-        let who = format!("{}|{}", sid.as_deref().unwrap_or("-"), link.as_deref().unwrap_or(""));
+        let who = format!(
+            "{}|{}",
+            sid.as_deref().unwrap_or("-"),
+            link.as_deref().unwrap_or("")
+        );
         (who, id.clone(), <[u8; 32]>::from(Sha256::digest(&body)))
     });
     if let Some(key) = &replay_key {

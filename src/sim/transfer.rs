@@ -223,7 +223,10 @@ pub async fn download(
     req: Request<Incoming>,
 ) -> Response<Body> {
     if let Some(secs) = state.faults().bandwidth_509 {
-        let mut r = plain_response(StatusCode::from_u16(509).unwrap_or(StatusCode::FORBIDDEN), Bytes::new());
+        let mut r = plain_response(
+            StatusCode::from_u16(509).unwrap_or(StatusCode::FORBIDDEN),
+            Bytes::new(),
+        );
         if let Ok(v) = secs.to_string().parse() {
             r.headers_mut().insert("x-mega-time-left", v);
         }
@@ -311,8 +314,14 @@ pub async fn download(
     });
     let mut r = Response::new(BodyExt::boxed(StreamBody::new(stream)));
     let h = r.headers_mut();
-    h.insert("content-type", "application/octet-stream".parse().expect("static header"));
+    h.insert(
+        "content-type",
+        "application/octet-stream".parse().expect("static header"),
+    );
     h.insert("content-length", len.into());
-    h.insert("access-control-allow-origin", "*".parse().expect("static header"));
+    h.insert(
+        "access-control-allow-origin",
+        "*".parse().expect("static header"),
+    );
     r
 }
