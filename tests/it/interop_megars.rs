@@ -285,8 +285,15 @@ fn megars_mkdir_upload_list_download() {
                 .await
                 .expect("checksum");
             assert_eq!(n.sparse_checksum(), Some(&want), "{name}: fingerprint");
+            // mega-rs writes a broken fingerprint mtime: `NodeFingerprint::serialize`
+            // (mega-0.8.0 src/fingerprint.rs) stores the byte count over the first mtime
+            // byte, so what it reads back is `mtime >> 8`. Client-side only; megasim keeps
+            // attributes opaque. Asserting the exact garbling proves `a` came back intact.
             let mtime = n.modified_at().expect("mtime from fingerprint").timestamp();
-            assert!((before..=after).contains(&mtime), "{name}: mtime {mtime}");
+            assert!(
+                (before >> 8..=after >> 8).contains(&mtime),
+                "{name}: mtime {mtime} (expected upload time >> 8)"
+            );
             let created = n.created_at().expect("ts").timestamp();
             assert!(
                 (before - 5..=after + 5).contains(&created),
@@ -342,7 +349,12 @@ fn megars_rename_move_delete() {
             Some(&checksum),
             "rename keeps the fingerprint"
         );
-        assert_eq!(f.modified_at(), mtime);
+        // rename_node re-serialises the fingerprint with the same mega-rs bug (see
+        // `megars_mkdir_upload_list_download`): the mtime shifts right by one more byte.
+        assert_eq!(
+            f.modified_at().map(|t| t.timestamp()),
+            mtime.map(|t| t.timestamp() >> 8)
+        );
         assert_eq!(download(&c, f).await, data, "content after rename");
 
         // move a file to another folder
@@ -519,49 +531,96 @@ async fn sync_until(
     }
 }
 
+/// The realistic resume: one process works with a session for a while, saves it, and a new
+/// process (a new mega-rs client, whose `id` counter restarts at 0) resumes it.
+///
+/// megasim caches answers for 5 minutes keyed by (sid, id, SHA-256(body)) (src/sim/server.rs,
+/// `ReplayKey`). A resumed session shares the sid, mega-rs numbers requests 0, 1, 2, … per
+/// client (mega-0.8.0 src/http/reqwest.rs, `id_counter`), and its `f` batch body is identical
+/// every time, so here the resumed client's `f` (id 2) is answered with the first client's
+/// `f` from id 2, taken before keep.bin was uploaded.
+#[test]
+#[ignore = "megasim: replay cache serves a resumed session a stale f (same sid, id, body)"]
+fn megars_session_resume_sees_current_tree() {
+    let sim = Sim::start();
+    sim.add_user(EMAIL, PASSWORD, &[]);
+    let url = sim.url.clone();
+    run_guarded(Duration::from_secs(120), async move {
+        // ids: 0 us0, 1 us, 2 f+uga, 3 u, 4 p, 5 ug
+        let first = logged_in(&url).await;
+        let nodes = fetch(&first).await;
+        let data = random_bytes(SMALL, 7);
+        let root = nodes.cloud_drive().expect("root");
+        upload(&first, root, "keep.bin", &data).await;
+        let me = first.get_current_user_info().await.expect("ug");
+
+        let saved = first.serialize_session().await.expect("serialize_session");
+        // ids: 0 us (sid only), 1 ug, 2 f+uga, …
+        let mut second = client(&url);
+        second
+            .resume_session(&saved)
+            .await
+            .expect("resume_session (us with sid only)");
+        assert_eq!(second.get_current_user_info().await.expect("ug").id, me.id);
+        let resumed = fetch(&second).await;
+        assert_eq!(
+            view(&resumed),
+            view(&fetch(&first).await),
+            "resumed session sees another tree"
+        );
+        let keep = at(&resumed, "/Root/keep.bin");
+        assert_eq!(download(&second, keep).await, data);
+    });
+}
+
+/// Resume (`us` with only a sid) and logout (`sml`) of the shared sid. The request order is
+/// chosen so that no two requests on the shared sid have the same `id` and body (see
+/// [`megars_session_resume_sees_current_tree`] for why that matters with megasim).
 #[test]
 fn megars_session_resume_and_logout() {
     let sim = Sim::start();
     sim.add_user(EMAIL, PASSWORD, &[]);
     let url = sim.url.clone();
     run_guarded(Duration::from_secs(120), async move {
-        let first = logged_in(&url).await;
-        let nodes = fetch(&first).await;
+        // An independent session (its own sid) puts a file up.
+        let uploader = logged_in(&url).await;
+        let nodes = fetch(&uploader).await;
         let data = random_bytes(SMALL, 7);
         upload(
-            &first,
+            &uploader,
             nodes.cloud_drive().expect("root"),
             "keep.bin",
             &data,
         )
         .await;
-        let me = first.get_current_user_info().await.expect("ug");
+        let me = uploader.get_current_user_info().await.expect("ug");
 
+        // `first` only logs in (ids 0, 1 carry no sid) and saves its session.
+        let first = logged_in(&url).await;
         let saved = first.serialize_session().await.expect("serialize_session");
+
+        // second: 0 us (sid only), 1 f+uga, 2 g, 3 sml
         let mut second = client(&url);
         second
             .resume_session(&saved)
             .await
             .expect("resume_session (us with sid only)");
         assert!(second.has_user_session());
-        assert_eq!(second.get_current_user_info().await.expect("ug").id, me.id);
-        // Downloading needs the master key, which mega-rs recovers with the `sek` the
-        // server returns: proves the original `sek` was echoed.
         let resumed = fetch(&second).await;
-        assert_eq!(view(&resumed), view(&fetch(&first).await));
+        assert_eq!(view(&resumed), view(&fetch(&uploader).await));
+        assert_eq!(resumed.cloud_drive().expect("root").owner(), me.id);
+        // Decrypting keys needs the master key, which mega-rs recovers from the saved blob
+        // with the `sek` in the resume answer: proves the original `sek` came back.
         let keep = at(&resumed, "/Root/keep.bin");
         assert_eq!(download(&second, keep).await, data);
 
-        // A fresh login is an independent session: logging out the shared sid must not end it.
-        let other = logged_in(&url).await;
-
         second.logout().await.expect("sml");
         assert!(!second.has_user_session());
+        // first: 2 ug, on the sid that was just logged out
         let err = first
-            .fetch_own_nodes()
+            .get_current_user_info()
             .await
-            .err()
-            .expect("the sid was logged out; f must fail");
+            .expect_err("the sid was logged out; ug must fail");
         assert_eq!(api_code(&err), Some(ErrorCode::ESID), "{err}");
         let err = client(&url)
             .resume_session(&saved)
@@ -569,8 +628,10 @@ fn megars_session_resume_and_logout() {
             .expect_err("resuming a logged-out session must fail");
         assert_eq!(api_code(&err), Some(ErrorCode::ESID), "{err}");
 
-        assert_eq!(view(&fetch(&other).await), view(&resumed));
-        logged_in(&url).await;
+        // Other sessions of the account are unaffected, and new logins still work.
+        assert_eq!(view(&fetch(&uploader).await), view(&resumed));
+        let again = logged_in(&url).await;
+        assert_eq!(view(&fetch(&again).await), view(&resumed));
     });
 }
 
@@ -602,6 +663,8 @@ fn megars_v1_account() {
         assert_eq!(n.size(), BIG as u64);
         assert!(download(&c, n).await == data, "downloaded bytes differ");
 
+        // The resumed client's ids (0 us, 1 f, 2 sml) never repeat one of `c`'s requests
+        // with the same body (see `megars_session_resume_sees_current_tree`).
         let saved = c.serialize_session().await.expect("serialize");
         let mut resumed = client(&url);
         resumed.resume_session(&saved).await.expect("resume");
@@ -685,7 +748,7 @@ impl RawSession {
     }
 
     /// Upload an empty file the way the SDK does: empty POST to `U/0`, key with meta-MAC 0.
-    async fn put_empty_file(&mut self, parent: &str, name: &str) {
+    async fn put_empty_file(&mut self, parent: &str, name: &str, mtime: u64) {
         use megash::crypto::{aes, attrs, b64, fingerprint, keys::FileKey};
         let up = self.cmd(json!({"a":"u","s":0,"ssl":0})).await;
         let upload_url = up["p"].as_str().expect("u: p").to_string();
@@ -710,7 +773,7 @@ impl RawSession {
         };
         rand::thread_rng().fill_bytes(&mut key.aes);
         rand::thread_rng().fill_bytes(&mut key.nonce);
-        let fp = fingerprint::of_bytes(&[], now_secs() as u64);
+        let fp = fingerprint::of_bytes(&[], mtime);
         let a = attrs::encrypt_name(&key.aes, name, Some(&fp));
         let k = b64::encode(&aes::wrap(&self.master_key, &key.to_bytes()).expect("wrap"));
         let put = self
@@ -730,13 +793,15 @@ fn megars_zero_byte_file() {
         let nodes = fetch(&c).await;
         let root = nodes.cloud_drive().expect("root").handle().to_string();
         let mut raw = RawSession::login_v2(&url, EMAIL, PASSWORD).await;
-        raw.put_empty_file(&root, "empty.txt").await;
+        raw.put_empty_file(&root, "empty.txt", 1_700_000_000).await;
 
         let nodes = fetch(&c).await;
         let n = at(&nodes, "/Root/empty.txt");
         assert_eq!(n.kind(), NodeKind::File);
         assert_eq!(n.size(), 0);
         assert_eq!(n.sparse_checksum(), Some(&[0u8; 16]));
+        // A correctly written fingerprint (megash's) reads back exactly in mega-rs.
+        assert_eq!(n.modified_at().map(|t| t.timestamp()), Some(1_700_000_000));
         // mega-rs GETs `<g>/0-0` and computes an all-zero MAC for no data.
         assert!(download(&c, n).await.is_empty());
         let quota = c.get_storage_quotas().await.expect("uq");
