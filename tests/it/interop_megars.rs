@@ -808,3 +808,121 @@ fn megars_zero_byte_file() {
         assert_eq!(quota.memory_used, 0);
     });
 }
+
+/// Upload a file with mega-rs and export it with a raw `l` (mega-rs cannot export). Returns the
+/// link in the form mega-rs parses and the file's content.
+async fn exported_file(url: &str) -> (String, String, Vec<u8>) {
+    let c = logged_in(url).await;
+    let nodes = fetch(&c).await;
+    let data = random_bytes(SMALL, 9);
+    upload(&c, nodes.cloud_drive().expect("root"), "shared.bin", &data).await;
+    let nodes = fetch(&c).await;
+    let n = at(&nodes, "/Root/shared.bin");
+    let mut raw = RawSession::login_v2(url, EMAIL, PASSWORD).await;
+    let ph = raw.cmd(json!({"a":"l","n":n.handle()})).await;
+    let ph = ph
+        .as_str()
+        .unwrap_or_else(|| panic!("l answered {ph}"))
+        .to_string();
+    let key = megash::crypto::keys::FileKey {
+        aes: *n.aes_key(),
+        nonce: *n.aes_iv().expect("iv"),
+        meta_mac: *n.condensed_mac().expect("mac"),
+    };
+    let link = format!(
+        "https://mega.nz/file/{ph}#{}",
+        megash::crypto::b64::encode(&key.to_bytes())
+    );
+    (link, ph, data)
+}
+
+/// mega-rs opens a file link anonymously: `{"a":"g","g":1,"ssl":0,"p":"<ph>"}`, no sid.
+#[test]
+fn megars_public_file_link_info() {
+    let sim = Sim::start();
+    sim.add_user(EMAIL, PASSWORD, &[]);
+    let url = sim.url.clone();
+    run_guarded(Duration::from_secs(120), async move {
+        let (link, ph, _) = exported_file(&url).await;
+        let anon = client(&url);
+        let public = anon
+            .fetch_public_nodes(&link)
+            .await
+            .expect("fetch_public_nodes (g with p)");
+        assert_eq!(public.len(), 1);
+        let pn = public.get_node_by_handle(&ph).expect("link node");
+        assert_eq!(pn.name(), "shared.bin");
+        assert_eq!(pn.size(), SMALL as u64);
+        assert_eq!(pn.download_id(), Some(ph.as_str()));
+    });
+}
+
+/// mega-rs downloads a file-link node with `POST /cs?id=…&n=<file ph>` and body
+/// `[{"a":"g","g":1,"ssl":0,"p":"<ph>"}]` (mega-0.8.0 src/lib.rs, `download_node`, the
+/// `download_id` branch). megasim treats any `&n=` as a *folder*-link login and answers the
+/// whole batch with a bare `-9` because `ph` is not a folder's link (src/sim/server.rs
+/// `run_batch`: `SELECT h, owner FROM nodes WHERE ph = ?1 AND t = 1`). mega-rs ships this as
+/// its supported public-file download (examples/public_file_download.rs, CHANGELOG "listing
+/// and downloading from public MEGA links"), so real MEGA evidently accepts a file link's
+/// handle in `n=` (inferred; not observed on the wire here).
+#[test]
+#[ignore = "megasim: &n=<file link handle> on /cs is rejected with -9 (folder links only)"]
+fn megars_public_file_link_download() {
+    let sim = Sim::start();
+    sim.add_user(EMAIL, PASSWORD, &[]);
+    let url = sim.url.clone();
+    run_guarded(Duration::from_secs(120), async move {
+        let (link, ph, data) = exported_file(&url).await;
+        let anon = client(&url);
+        let public = anon
+            .fetch_public_nodes(&link)
+            .await
+            .expect("fetch_public_nodes");
+        let pn = public.get_node_by_handle(&ph).expect("link node");
+        assert_eq!(download(&anon, pn).await, data, "public download");
+    });
+}
+
+/// `usl` lists the account's sessions, `usr` kills one of them. mega-rs parses `usl` into
+/// objects with `timestamp`, `mru`, `user_agent`, `ip`, `country`, `current`, `id`, `alive`
+/// (mega-0.8.0 src/protocol/commands.rs, `SessionInfo`) and expects `usr` to answer `0`.
+/// megasim has no `usl`/`usr` handler (src/sim/server.rs dispatch) and answers `-2`.
+#[test]
+#[ignore = "megasim: usl/usr (list/kill sessions) not implemented, answers -2"]
+fn megars_list_and_kill_sessions() {
+    let sim = Sim::start();
+    sim.add_user(EMAIL, PASSWORD, &[]);
+    let url = sim.url.clone();
+    run_guarded(Duration::from_secs(120), async move {
+        let a = logged_in(&url).await;
+        let b = logged_in(&url).await;
+        let sessions = a.list_sessions().await.expect("usl");
+        assert_eq!(sessions.len(), 2, "{sessions:?}");
+        assert_eq!(
+            sessions.iter().filter(|s| s.current).count(),
+            1,
+            "{sessions:?}"
+        );
+        assert!(sessions.iter().all(|s| s.alive), "{sessions:?}");
+        let others: Vec<String> = sessions
+            .iter()
+            .filter(|s| !s.current)
+            .map(|s| s.id.clone())
+            .collect();
+        a.kill_sessions(others).await.expect("usr");
+        let err = b
+            .get_current_user_info()
+            .await
+            .expect_err("killed session must be refused");
+        assert_eq!(api_code(&err), Some(ErrorCode::ESID), "{err}");
+        a.get_current_user_info()
+            .await
+            .expect("own session survives");
+        let sessions = a.list_sessions().await.expect("usl");
+        assert_eq!(
+            sessions.iter().filter(|s| s.alive).count(),
+            1,
+            "{sessions:?}"
+        );
+    });
+}
