@@ -1,1 +1,12 @@
 //! megasim's own contract: CLI, storage, isolation, bad input, fault knobs.
+
+mod cli;
+mod client;
+mod faults;
+mod isolation;
+mod links;
+mod login;
+mod protocol;
+mod sc;
+mod seed;
+mod transfers;

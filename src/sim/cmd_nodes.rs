@@ -1,0 +1,555 @@
+//! Node verbs: `f` (fetch, also in folder-link sessions), `p` (put nodes), `a` (attributes),
+//! `m` (move), `d` (delete), `l` (public handle), `s2` (exported-folder share).
+//! Every mutation records the action packets MEGA would send (`t`, `u`, `d`, `ph`).
+
+use super::db;
+use super::json::{esc, quote, NodeRow, Obj, NODE_COLS};
+use super::server::Ctx;
+use super::{new_node_handle, ApiError, ApiResult, EACCESS, EARGS, ECIRCULAR, ENOENT};
+use crate::crypto::b64;
+use rusqlite::{params, OptionalExtension};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+type Req = Map<String, Value>;
+
+fn str_of<'a>(obj: &'a Req, k: &str) -> Option<&'a str> {
+    obj.get(k).and_then(Value::as_str)
+}
+
+/// Load one node by handle.
+pub(crate) fn load(ctx: &Ctx, h: &str) -> ApiResult<Option<NodeRow>> {
+    let sql = format!("SELECT {NODE_COLS} FROM nodes n WHERE n.h = ?1");
+    Ok(ctx
+        .db
+        .query_row(&sql, params![h], NodeRow::from_row)
+        .optional()?)
+}
+
+/// A node of the caller's account. Missing -> -9; another account's -> `foreign` (never
+/// anything that reveals more about it).
+fn own(ctx: &Ctx, h: &str, foreign: ApiError) -> ApiResult<NodeRow> {
+    let uh = &ctx.user()?.uh;
+    let n = load(ctx, h)?.ok_or(ENOENT)?;
+    if &n.u != uh {
+        return Err(foreign);
+    }
+    Ok(n)
+}
+
+/// Visit a tree in parent-before-child order (breadth first). `start` selects the top rows.
+pub(crate) fn walk(
+    ctx: &Ctx,
+    start: &str,
+    param: &str,
+    mut visit: impl FnMut(NodeRow),
+) -> ApiResult<()> {
+    let sql = format!(
+        "WITH RECURSIVE tree(h, parent, owner, t, a, k, s, ts, fa, depth) AS (
+             SELECT h, parent, owner, t, a, k, s, ts, fa, 0 FROM nodes WHERE {start}
+             UNION ALL
+             SELECT c.h, c.parent, c.owner, c.t, c.a, c.k, c.s, c.ts, c.fa, tree.depth + 1
+             FROM nodes c JOIN tree ON c.parent = tree.h
+             ORDER BY 10)
+         SELECT {} FROM tree n",
+        NODE_COLS
+    );
+    let mut st = ctx.db.prepare_cached(&sql)?;
+    let mut rows = st.query(params![param])?;
+    while let Some(r) = rows.next()? {
+        visit(NodeRow::from_row(r)?);
+    }
+    Ok(())
+}
+
+fn subtree(ctx: &Ctx, h: &str) -> ApiResult<Vec<NodeRow>> {
+    let mut v = Vec::new();
+    walk(ctx, "h = ?1", h, |n| v.push(n))?;
+    Ok(v)
+}
+
+/// Common members of an action packet: `a`, then `i` when the command had one.
+fn packet_head(kind: &str, obj: &Req) -> Obj {
+    Obj::new().s("a", kind).os("i", str_of(obj, "i"))
+}
+
+/// `f`: the whole tree, roots first, parents before children; or a folder link's subtree.
+pub fn f(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
+    let sn = super::encode_sn(db::current_sn(ctx.db)?);
+    if let Some((_, root, _)) = ctx.link.clone() {
+        // Folder-link session: keys are the node keys wrapped with the share key, prefixed
+        // with the root node's handle; nodes without such a key cannot be shown.
+        let mut out = String::from("{\"f\":[");
+        let mut first = true;
+        let prefix = format!("{root}:");
+        walk(ctx, "h = ?1", &root, |n| {
+            let key = n.shares.as_deref().and_then(|s| {
+                s.split('/')
+                    .find_map(|pair| pair.strip_prefix(prefix.as_str()))
+                    .map(str::to_string)
+            });
+            if let Some(key) = key {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                n.write(&mut out, &format!("{root}:{key}"));
+            }
+        })?;
+        out.push_str("],\"ok\":[],\"s\":[],\"u\":[],\"sn\":");
+        esc(&mut out, &sn);
+        out.push('}');
+        return Ok(out);
+    }
+    let user = ctx.user()?.clone();
+    let mut out = String::with_capacity(4096);
+    out.push_str("{\"f\":[");
+    let mut first = true;
+    walk(ctx, "owner = ?1 AND parent = ''", &user.uh, |n| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        n.write(&mut out, &n.owner_k());
+    })?;
+    out.push_str("],\"ok\":[");
+    let mut ok = Vec::new();
+    let mut shares = Vec::new();
+    {
+        let mut st = ctx
+            .db
+            .prepare_cached("SELECT h, ok, ha, r, ts FROM shares WHERE owner = ?1 ORDER BY ts")?;
+        let mut rows = st.query(params![user.uh])?;
+        while let Some(r) = rows.next()? {
+            let h: String = r.get(0)?;
+            let k: String = r.get(1)?;
+            let ha: String = r.get(2)?;
+            ok.push(Obj::new().s("h", &h).s("ha", &ha).s("k", &k).end());
+            shares.push(
+                Obj::new()
+                    .s("h", &h)
+                    .s("u", "EXP")
+                    .i("r", r.get(3)?)
+                    .i("ts", r.get(4)?)
+                    .end(),
+            );
+        }
+    }
+    out.push_str(&ok.join(","));
+    out.push_str("],\"s\":[");
+    out.push_str(&shares.join(","));
+    out.push_str("],\"u\":[");
+    out.push_str(
+        &Obj::new()
+            .s("u", &user.uh)
+            .i("c", 2)
+            .s("m", &user.email)
+            .end(),
+    );
+    out.push_str("],\"sn\":");
+    esc(&mut out, &sn);
+    out.push('}');
+    Ok(out)
+}
+
+/// Is `k` a well-formed wrapped key for node type `t` (folder 16 bytes, file 32)?
+fn key_ok(k: &str, t: i64) -> bool {
+    match b64::decode(k) {
+        Ok(b) => b.len() == if t == 0 { 32 } else { 16 },
+        Err(_) => false,
+    }
+}
+
+fn fresh_handle(ctx: &Ctx) -> ApiResult<String> {
+    loop {
+        let h = new_node_handle();
+        let taken: bool = ctx.db.query_row(
+            "SELECT EXISTS(SELECT 1 FROM nodes WHERE h = ?1)",
+            params![h],
+            |r| r.get(0),
+        )?;
+        if !taken {
+            return Ok(h);
+        }
+    }
+}
+
+/// Apply `cr` material `[[shares],[nodes],[si, ni, key, …]]`: node keys wrapped with share
+/// keys, stored as extra `share:key` pairs of the nodes' `k`. `map` resolves the temporary
+/// handles of nodes created by the same command.
+fn apply_cr(ctx: &Ctx, cr: Option<&Value>, map: &HashMap<String, String>) -> ApiResult<()> {
+    let Some(cr) = cr else { return Ok(()) };
+    let uh = ctx.user()?.uh.clone();
+    let arr = cr.as_array().ok_or(EARGS)?;
+    let [shares, nodes, triples] = arr.as_slice() else {
+        return Err(EARGS);
+    };
+    let (shares, nodes, triples) = (
+        shares.as_array().ok_or(EARGS)?,
+        nodes.as_array().ok_or(EARGS)?,
+        triples.as_array().ok_or(EARGS)?,
+    );
+    let resolve = |v: &Value| -> ApiResult<String> {
+        let h = v.as_str().ok_or(EARGS)?;
+        let h = map.get(h).cloned().unwrap_or_else(|| h.to_string());
+        let owner: Option<String> = ctx
+            .db
+            .query_row("SELECT owner FROM nodes WHERE h = ?1", params![h], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match owner {
+            Some(o) if o == uh => Ok(h),
+            Some(_) => Err(EACCESS),
+            None => Err(ENOENT),
+        }
+    };
+    let shares: Vec<String> = shares.iter().map(resolve).collect::<ApiResult<_>>()?;
+    let nodes: Vec<String> = nodes.iter().map(resolve).collect::<ApiResult<_>>()?;
+    if triples.len() % 3 != 0 {
+        return Err(EARGS);
+    }
+    for t in triples.chunks(3) {
+        let si = t[0].as_u64().ok_or(EARGS)? as usize;
+        let ni = t[1].as_u64().ok_or(EARGS)? as usize;
+        let key = t[2].as_str().ok_or(EARGS)?;
+        let (Some(share), Some(node)) = (shares.get(si), nodes.get(ni)) else {
+            return Err(EARGS);
+        };
+        if b64::decode(key).map_or(true, |b| b.is_empty() || b.len() % 16 != 0) {
+            return Err(EARGS);
+        }
+        ctx.db.execute(
+            "INSERT OR REPLACE INTO node_shares(node, share, key) VALUES (?1, ?2, ?3)",
+            params![node, share, key],
+        )?;
+    }
+    Ok(())
+}
+
+/// `p`: create folders (temporary handles, nested via `p`), complete uploads (36- or 48-char
+/// token), or import a file link (`ph`).
+pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let uh = ctx.user()?.uh.clone();
+    let target = own(ctx, str_of(obj, "t").ok_or(EARGS)?, EACCESS)?;
+    if target.t == 0 {
+        return Err(EACCESS);
+    }
+    let new = obj.get("n").and_then(Value::as_array).ok_or(EARGS)?;
+    if new.is_empty() {
+        return Err(EARGS);
+    }
+    let mut map: HashMap<String, String> = HashMap::new();
+    let mut created = Vec::new();
+    for n in new {
+        let n = n.as_object().ok_or(EARGS)?;
+        let t = n.get("t").and_then(Value::as_i64).ok_or(EARGS)?;
+        let a = str_of(n, "a").ok_or(EARGS)?;
+        let k = str_of(n, "k").ok_or(EARGS)?;
+        if !(t == 0 || t == 1) || !key_ok(k, t) || a.len() > 65536 {
+            return Err(EARGS);
+        }
+        let parent = match str_of(n, "p") {
+            Some(p) if map.contains_key(p) => map[p].clone(),
+            Some(p) => {
+                let pn = own(ctx, p, EACCESS)?;
+                if pn.t == 0 {
+                    return Err(EACCESS);
+                }
+                pn.h
+            }
+            None => target.h.clone(),
+        };
+        let h = fresh_handle(ctx)?;
+        let (size, blob) = if t == 1 {
+            (None, None)
+        } else if let Some(ph) = str_of(n, "ph") {
+            let src: Option<(Option<i64>, Option<String>)> = ctx
+                .db
+                .query_row(
+                    "SELECT s, blob FROM nodes WHERE ph = ?1 AND t = 0",
+                    params![ph],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let (s, blob) = src.ok_or(ENOENT)?;
+            (Some(s.unwrap_or(0)), blob)
+        } else {
+            let token = str_of(n, "h").ok_or(EARGS)?;
+            let up: Option<(i64, String, String)> = ctx
+                .db
+                .query_row(
+                    "SELECT size, blob, token FROM uploads WHERE done = ?1 AND owner = ?2",
+                    params![token, uh],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let (size, blob, utoken) = up.ok_or(EARGS)?;
+            ctx.db
+                .execute("DELETE FROM uploads WHERE token = ?1", params![utoken])?;
+            (Some(size), Some(blob))
+        };
+        if let Some(tmp) = str_of(n, "h") {
+            map.insert(tmp.to_string(), h.clone());
+        }
+        ctx.db.execute(
+            "INSERT INTO nodes(h, owner, parent, t, a, k, s, ts, fa, blob)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![h, uh, parent, t, a, k, size, ctx.now, str_of(n, "fa"), blob],
+        )?;
+        created.push(h);
+    }
+    apply_cr(ctx, obj.get("cr"), &map)?;
+    let mut nodes = Vec::with_capacity(created.len());
+    for h in &created {
+        nodes.push(load(ctx, h)?.ok_or(super::EINTERNAL)?.to_owner_json());
+    }
+    let list = format!("[{}]", nodes.join(","));
+    let packet = packet_head("t", obj)
+        .raw("t", &Obj::new().raw("f", &list).end())
+        .s("ou", &uh)
+        .end();
+    ctx.packet(&uh, packet)?;
+    Ok(Obj::new().raw("f", &list).end())
+}
+
+/// `a`: set attributes; accepts the modern `at` and the legacy `attr` (+ ignored `key`).
+pub fn a(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let uh = ctx.user()?.uh.clone();
+    let n = own(ctx, str_of(obj, "n").ok_or(EARGS)?, ENOENT)?;
+    if n.t >= 2 {
+        return Err(EACCESS);
+    }
+    let at = str_of(obj, "at")
+        .or_else(|| str_of(obj, "attr"))
+        .ok_or(EARGS)?;
+    if at.len() > 65536 || b64::decode(at).is_err() {
+        return Err(EARGS);
+    }
+    ctx.db
+        .execute("UPDATE nodes SET a = ?1 WHERE h = ?2", params![at, n.h])?;
+    let packet = packet_head("u", obj)
+        .s("n", &n.h)
+        .s("u", &n.u)
+        .s("at", at)
+        .i("ts", ctx.now)
+        .s("ou", &uh)
+        .end();
+    ctx.packet(&uh, packet)?;
+    Ok("0".into())
+}
+
+/// `m`: move a subtree; `-10` into itself, `-11` for roots and other accounts' nodes.
+pub fn m(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let uh = ctx.user()?.uh.clone();
+    let n = own(ctx, str_of(obj, "n").ok_or(EARGS)?, EACCESS)?;
+    let t = own(ctx, str_of(obj, "t").ok_or(EARGS)?, EACCESS)?;
+    if n.t >= 2 || t.t == 0 {
+        return Err(EACCESS);
+    }
+    // Walk up from the target: reaching the moved node means a cycle.
+    let mut cur = t.h.clone();
+    loop {
+        if cur == n.h {
+            return Err(ECIRCULAR);
+        }
+        let parent: Option<String> = ctx
+            .db
+            .query_row("SELECT parent FROM nodes WHERE h = ?1", params![cur], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match parent {
+            Some(p) if !p.is_empty() => cur = p,
+            _ => break,
+        }
+    }
+    ctx.db.execute(
+        "UPDATE nodes SET parent = ?1 WHERE h = ?2",
+        params![t.h, n.h],
+    )?;
+    apply_cr(ctx, obj.get("cr"), &HashMap::new())?;
+    let nodes: Vec<String> = subtree(ctx, &n.h)?
+        .iter()
+        .map(NodeRow::to_owner_json)
+        .collect();
+    let del = packet_head("d", obj)
+        .s("n", &n.h)
+        .i("m", 1)
+        .s("ou", &uh)
+        .end();
+    ctx.packet(&uh, del)?;
+    let list = format!("[{}]", nodes.join(","));
+    let add = packet_head("t", obj)
+        .raw("t", &Obj::new().raw("f", &list).end())
+        .s("ou", &uh)
+        .end();
+    ctx.packet(&uh, add)?;
+    Ok("0".into())
+}
+
+/// `d`: delete a subtree for good; blobs nobody references any more are freed.
+pub fn d(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let uh = ctx.user()?.uh.clone();
+    let n = own(ctx, str_of(obj, "n").ok_or(EARGS)?, ENOENT)?;
+    if n.t >= 2 {
+        return Err(EACCESS);
+    }
+    let mut handles = Vec::new();
+    walk(ctx, "h = ?1", &n.h, |r| handles.push(r.h))?;
+    let mut blobs = Vec::new();
+    {
+        let mut get_blob = ctx
+            .db
+            .prepare_cached("SELECT blob FROM nodes WHERE h = ?1")?;
+        let mut del_node = ctx.db.prepare_cached("DELETE FROM nodes WHERE h = ?1")?;
+        let mut del_ns = ctx
+            .db
+            .prepare_cached("DELETE FROM node_shares WHERE node = ?1 OR share = ?1")?;
+        let mut del_share = ctx.db.prepare_cached("DELETE FROM shares WHERE h = ?1")?;
+        for h in &handles {
+            let blob: Option<String> = get_blob.query_row(params![h], |r| r.get(0))?;
+            if let Some(b) = blob {
+                blobs.push(b);
+            }
+            del_node.execute(params![h])?;
+            del_ns.execute(params![h])?;
+            del_share.execute(params![h])?;
+        }
+    }
+    blobs.sort();
+    blobs.dedup();
+    for b in blobs {
+        let used: bool = ctx.db.query_row(
+            "SELECT EXISTS(SELECT 1 FROM nodes WHERE blob = ?1)
+                 OR EXISTS(SELECT 1 FROM uploads WHERE blob = ?1)",
+            params![b],
+            |r| r.get(0),
+        )?;
+        if !used {
+            ctx.dead_blobs.push(b);
+        }
+    }
+    let packet = packet_head("d", obj).s("n", &n.h).s("ou", &uh).end();
+    ctx.packet(&uh, packet)?;
+    Ok("0".into())
+}
+
+/// `l`: the node's public handle (stable: the same one every time), or `d:1` to remove it.
+pub fn l(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let uh = ctx.user()?.uh.clone();
+    let n = own(ctx, str_of(obj, "n").ok_or(EARGS)?, ENOENT)?;
+    if n.t >= 2 {
+        return Err(EACCESS);
+    }
+    let existing: Option<String> =
+        ctx.db
+            .query_row("SELECT ph FROM nodes WHERE h = ?1", params![n.h], |r| {
+                r.get(0)
+            })?;
+    let remove = obj
+        .get("d")
+        .is_some_and(|v| v.as_i64() == Some(1) || v == "1");
+    if remove {
+        let Some(ph) = existing else {
+            return Err(ENOENT);
+        };
+        ctx.db
+            .execute("UPDATE nodes SET ph = NULL WHERE h = ?1", params![n.h])?;
+        let packet = packet_head("ph", obj)
+            .s("h", &n.h)
+            .s("ph", &ph)
+            .i("d", 1)
+            .s("ou", &uh)
+            .end();
+        ctx.packet(&uh, packet)?;
+        return Ok("0".into());
+    }
+    if let Some(ph) = existing {
+        return Ok(quote(&ph));
+    }
+    let ph = loop {
+        let ph = new_node_handle();
+        let taken: bool = ctx.db.query_row(
+            "SELECT EXISTS(SELECT 1 FROM nodes WHERE ph = ?1)",
+            params![ph],
+            |r| r.get(0),
+        )?;
+        if !taken {
+            break ph;
+        }
+    };
+    ctx.db
+        .execute("UPDATE nodes SET ph = ?1 WHERE h = ?2", params![ph, n.h])?;
+    let packet = packet_head("ph", obj)
+        .s("h", &n.h)
+        .s("ph", &ph)
+        .i("n", 1)
+        .i("ts", ctx.now)
+        .s("ou", &uh)
+        .end();
+    ctx.packet(&uh, packet)?;
+    Ok(quote(&ph))
+}
+
+/// `s2`: only the exported-link share (`u:"EXP"`) is supported; `r:""` removes it.
+pub fn s2(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let uh = ctx.user()?.uh.clone();
+    let n = own(ctx, str_of(obj, "n").ok_or(EARGS)?, ENOENT)?;
+    if n.t != 1 {
+        return Err(EACCESS);
+    }
+    let entries = obj.get("s").and_then(Value::as_array).ok_or(EARGS)?;
+    let mut results = Vec::new();
+    for e in entries {
+        let e = e.as_object().ok_or(EARGS)?;
+        if str_of(e, "u") != Some("EXP") {
+            // Shares with other users are not implemented.
+            results.push("-11".to_string());
+            continue;
+        }
+        match e.get("r") {
+            Some(Value::String(s)) if s.is_empty() => {
+                ctx.db
+                    .execute("DELETE FROM shares WHERE h = ?1", params![n.h])?;
+                ctx.db
+                    .execute("DELETE FROM node_shares WHERE share = ?1", params![n.h])?;
+            }
+            Some(r) => {
+                let r = r.as_i64().ok_or(EARGS)?;
+                let existing: Option<(String, String)> = ctx
+                    .db
+                    .query_row(
+                        "SELECT ok, ha FROM shares WHERE h = ?1",
+                        params![n.h],
+                        |row| Ok((row.get(0)?, row.get(1)?)),
+                    )
+                    .optional()?;
+                let ok = str_of(obj, "ok")
+                    .map(str::to_string)
+                    .or_else(|| existing.as_ref().map(|x| x.0.clone()))
+                    .ok_or(EARGS)?;
+                let ha = str_of(obj, "ha")
+                    .map(str::to_string)
+                    .or_else(|| existing.as_ref().map(|x| x.1.clone()))
+                    .ok_or(EARGS)?;
+                if b64::decode(&ok).map_or(true, |b| b.len() != 16) {
+                    return Err(EARGS);
+                }
+                ctx.db.execute(
+                    "INSERT INTO shares(h, owner, ok, ha, r, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT(h) DO UPDATE SET ok = excluded.ok, ha = excluded.ha,
+                         r = excluded.r",
+                    params![n.h, uh, ok, ha, r, ctx.now],
+                )?;
+            }
+            None => return Err(EARGS),
+        }
+        results.push("0".to_string());
+    }
+    apply_cr(ctx, obj.get("cr"), &HashMap::new())?;
+    Ok(Obj::new()
+        .raw("r", &format!("[{}]", results.join(",")))
+        .raw("u", "[]")
+        .end())
+}

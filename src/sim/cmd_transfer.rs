@@ -1,0 +1,109 @@
+//! Transfer verbs: `u` (upload URL) and `g` (file info and download URL).
+
+use super::cmd_nodes::load;
+use super::json::Obj;
+use super::server::{lock, Ctx, Download};
+use super::{random_b64, ApiResult, EARGS, ENOENT};
+use rusqlite::{params, OptionalExtension};
+use serde_json::{Map, Value};
+
+type Req = Map<String, Value>;
+
+/// An integer member that some clients send as a string.
+fn int_of(obj: &Req, k: &str) -> Option<i64> {
+    match obj.get(k)? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.parse().ok(),
+        Value::Bool(b) => Some(*b as i64),
+        _ => None,
+    }
+}
+
+/// `u`: an upload URL for `s` bytes. `v >= 2` selects the binary completion token.
+pub fn u(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let uh = ctx.user()?.uh.clone();
+    let size = int_of(obj, "s").filter(|s| *s >= 0).ok_or(EARGS)?;
+    let v = int_of(obj, "v").unwrap_or(0);
+    let token = random_b64(24);
+    let blob = random_b64(16);
+    ctx.db.execute(
+        "INSERT INTO uploads(token, owner, size, v, blob, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![token, uh, size, v, blob, ctx.now],
+    )?;
+    let url = format!("{}ul/{token}", ctx.state.base);
+    Ok(Obj::new().s("p", &url).end())
+}
+
+/// Is node `h` inside (or equal to) `root`?
+fn is_under(ctx: &Ctx, h: &str, root: &str) -> ApiResult<bool> {
+    let mut cur = h.to_string();
+    for _ in 0..10_000 {
+        if cur == root {
+            return Ok(true);
+        }
+        let parent: Option<String> = ctx
+            .db
+            .query_row("SELECT parent FROM nodes WHERE h = ?1", params![cur], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match parent {
+            Some(p) if !p.is_empty() => cur = p,
+            _ => return Ok(false),
+        }
+    }
+    Ok(false)
+}
+
+/// `g`: size and attributes of a file (own, inside the folder link of this session, or by
+/// public handle `p`), plus a download URL with `g:1`.
+pub fn g(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let node = if let Some(ph) = obj.get("p").and_then(Value::as_str) {
+        let h: Option<String> = ctx
+            .db
+            .query_row("SELECT h FROM nodes WHERE ph = ?1", params![ph], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        load(ctx, &h.ok_or(ENOENT)?)?.ok_or(ENOENT)?
+    } else if let Some(h) = obj.get("n").and_then(Value::as_str) {
+        let n = load(ctx, h)?.ok_or(ENOENT)?;
+        let allowed = match (&ctx.user, &ctx.link) {
+            (_, Some((_, root, _))) if is_under(ctx, h, root)? => true,
+            (Some(u), _) => u.uh == n.u,
+            _ => false,
+        };
+        if !allowed {
+            return Err(ENOENT);
+        }
+        n
+    } else {
+        return Err(EARGS);
+    };
+    if node.t != 0 {
+        return Err(ENOENT);
+    }
+    let blob: Option<String> = ctx.db.query_row(
+        "SELECT blob FROM nodes WHERE h = ?1",
+        params![node.h],
+        |r| r.get(0),
+    )?;
+    let size = node.s.unwrap_or(0).max(0);
+    let mut out = Obj::new()
+        .i("s", size)
+        .s("at", &node.a)
+        .i("msd", 1)
+        .i("tl", 0);
+    if int_of(obj, "g") == Some(1) {
+        let token = random_b64(24);
+        lock(&ctx.state.downloads).insert(
+            token.clone(),
+            Download {
+                blob: blob.map(|b| ctx.state.blob_path(&b)),
+                size: size as u64,
+            },
+        );
+        out = out.s("g", &format!("{}dl/{token}", ctx.state.base));
+    }
+    Ok(out.os("fa", node.fa.as_deref()).end())
+}

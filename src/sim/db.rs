@@ -1,0 +1,209 @@
+//! SQLite storage: schema, opening (WAL, busy timeout) and the account/session rows.
+//!
+//! The server and the CLI (`user add/block`, `seed`) open the same file at the same time, so
+//! account state is always read from the database per request, never cached in memory.
+
+use super::ApiResult;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS users(
+    uh TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    version INTEGER NOT NULL,
+    salt TEXT,
+    k TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    privk TEXT,
+    pubk TEXT,
+    ts TEXT NOT NULL,
+    keys_av TEXT,
+    keys_v TEXT,
+    mfa TEXT,
+    name TEXT NOT NULL,
+    blocked INTEGER NOT NULL DEFAULT 0,
+    since INTEGER NOT NULL,
+    root TEXT NOT NULL,
+    inbox TEXT NOT NULL,
+    rubbish TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions(
+    sid TEXT PRIMARY KEY,
+    uh TEXT NOT NULL,
+    sek TEXT,
+    created INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS nodes(
+    h TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    parent TEXT NOT NULL,
+    t INTEGER NOT NULL,
+    a TEXT NOT NULL,
+    k TEXT NOT NULL,
+    s INTEGER,
+    ts INTEGER NOT NULL,
+    fa TEXT,
+    blob TEXT,
+    ph TEXT UNIQUE
+);
+CREATE INDEX IF NOT EXISTS nodes_parent ON nodes(parent);
+CREATE INDEX IF NOT EXISTS nodes_owner ON nodes(owner, parent);
+CREATE INDEX IF NOT EXISTS nodes_blob ON nodes(blob);
+CREATE TABLE IF NOT EXISTS node_shares(
+    node TEXT NOT NULL,
+    share TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY(node, share)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS node_shares_share ON node_shares(share);
+CREATE TABLE IF NOT EXISTS shares(
+    h TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    ok TEXT NOT NULL,
+    ha TEXT NOT NULL,
+    r INTEGER NOT NULL,
+    ts INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS uploads(
+    token TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    v INTEGER NOT NULL,
+    blob TEXT NOT NULL,
+    ranges TEXT NOT NULL DEFAULT '[]',
+    done TEXT,
+    created INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS uploads_done ON uploads(done);
+CREATE TABLE IF NOT EXISTS packets(
+    sn INTEGER PRIMARY KEY AUTOINCREMENT,
+    uh TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS packets_uh ON packets(uh, sn);
+"#;
+
+/// Path of the database inside a data directory.
+pub fn db_path(data: &Path) -> PathBuf {
+    data.join("megasim.db")
+}
+
+/// Directory holding uploaded ciphertext, one file per blob.
+pub fn blob_dir(data: &Path) -> PathBuf {
+    data.join("blobs")
+}
+
+/// Open (creating if needed) the data directory's database.
+pub fn open(data: &Path) -> Result<Connection, String> {
+    std::fs::create_dir_all(blob_dir(data))
+        .map_err(|e| format!("cannot create {}: {e}", data.display()))?;
+    let conn = Connection::open(db_path(data)).map_err(|e| format!("cannot open database: {e}"))?;
+    conn.busy_timeout(Duration::from_secs(30))
+        .map_err(|e| e.to_string())?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(|e| e.to_string())?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(|e| e.to_string())?;
+    conn.execute_batch(SCHEMA)
+        .map_err(|e| format!("cannot create schema: {e}"))?;
+    Ok(conn)
+}
+
+/// One account row.
+#[derive(Clone)]
+pub struct User {
+    pub uh: String,
+    pub email: String,
+    pub version: i64,
+    pub salt: Option<String>,
+    /// Master key wrapped with the password key (b64).
+    pub k: String,
+    /// The `uh` the client must send at login (v1 stringhash or v2 auth key), b64.
+    pub auth: String,
+    pub privk: Option<String>,
+    pub pubk: Option<String>,
+    pub ts: String,
+    pub keys_av: Option<String>,
+    pub keys_v: Option<String>,
+    pub mfa: Option<String>,
+    pub name: String,
+    pub blocked: i64,
+    pub since: i64,
+    pub root: String,
+    pub inbox: String,
+    pub rubbish: String,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "User({})", self.uh)
+    }
+}
+
+const USER_COLS: &str = "uh, email, version, salt, k, auth, privk, pubk, ts, keys_av, keys_v, \
+                         mfa, name, blocked, since, root, inbox, rubbish";
+
+fn user_from_row(r: &Row) -> rusqlite::Result<User> {
+    Ok(User {
+        uh: r.get(0)?,
+        email: r.get(1)?,
+        version: r.get(2)?,
+        salt: r.get(3)?,
+        k: r.get(4)?,
+        auth: r.get(5)?,
+        privk: r.get(6)?,
+        pubk: r.get(7)?,
+        ts: r.get(8)?,
+        keys_av: r.get(9)?,
+        keys_v: r.get(10)?,
+        mfa: r.get(11)?,
+        name: r.get(12)?,
+        blocked: r.get(13)?,
+        since: r.get(14)?,
+        root: r.get(15)?,
+        inbox: r.get(16)?,
+        rubbish: r.get(17)?,
+    })
+}
+
+/// Look an account up by (lower-cased) e-mail.
+pub fn user_by_email(conn: &Connection, email: &str) -> ApiResult<Option<User>> {
+    let sql = format!("SELECT {USER_COLS} FROM users WHERE email = ?1");
+    Ok(conn
+        .query_row(&sql, params![email.to_lowercase()], user_from_row)
+        .optional()?)
+}
+
+/// Look an account up by user handle.
+pub fn user_by_handle(conn: &Connection, uh: &str) -> ApiResult<Option<User>> {
+    let sql = format!("SELECT {USER_COLS} FROM users WHERE uh = ?1");
+    Ok(conn
+        .query_row(&sql, params![uh], user_from_row)
+        .optional()?)
+}
+
+/// All accounts, by e-mail.
+pub fn all_users(conn: &Connection) -> ApiResult<Vec<User>> {
+    let sql = format!("SELECT {USER_COLS} FROM users ORDER BY email");
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map([], user_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A session row: (user handle, original `sek`).
+pub fn session(conn: &Connection, sid: &str) -> ApiResult<Option<(String, Option<String>)>> {
+    Ok(conn
+        .query_row(
+            "SELECT uh, sek FROM sessions WHERE sid = ?1",
+            params![sid],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Current highest packet sequence number (0 when none yet).
+pub fn current_sn(conn: &Connection) -> ApiResult<i64> {
+    Ok(conn.query_row("SELECT COALESCE(MAX(sn), 0) FROM packets", [], |r| r.get(0))?)
+}

@@ -1,0 +1,586 @@
+//! The HTTP server: accept loop, routing, the `/cs` request pipeline (body limit, fault knobs,
+//! hashcash, idempotent replay, session/link authorisation, one transaction per batch) and the
+//! loopback-only admin endpoint for fault knobs.
+
+use super::db::{self, User};
+use super::faults::{Faults, LoginTracker};
+use super::{cmd_account, cmd_nodes, cmd_transfer, sc, transfer, ApiError, ApiResult, EARGS};
+use bytes::Bytes;
+use http_body_util::{combinators::BoxBody, BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response, StatusCode};
+use rusqlite::Connection;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+
+/// Response body type for every route.
+pub type Body = BoxBody<Bytes, std::io::Error>;
+/// Error type of the service: returning one makes hyper drop the connection (`drop_after`).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Largest `/cs` body accepted.
+const MAX_CS_BODY: u64 = 16 << 20;
+/// How long an answer is kept for replay of an identical request.
+const REPLAY_TTL: Duration = Duration::from_secs(300);
+
+/// (who: sid and link, request id, SHA-256 of the body).
+type ReplayKey = (String, String, [u8; 32]);
+
+/// A download URL's target.
+#[derive(Clone)]
+pub struct Download {
+    /// Blob file; `None` for seeded files that have a size but no content (served as zeros).
+    pub blob: Option<PathBuf>,
+    pub size: u64,
+}
+
+/// Server-wide state shared by all connections.
+pub struct State {
+    db: Mutex<Connection>,
+    pub data: PathBuf,
+    /// Base URL with trailing slash, e.g. `http://127.0.0.1:4000/`.
+    pub base: String,
+    pub faults: Mutex<Faults>,
+    pub logins: Mutex<LoginTracker>,
+    replay: Mutex<HashMap<ReplayKey, (Instant, Bytes)>>,
+    /// Issued hashcash tokens (b64) and their easiness.
+    hashcash: Mutex<HashMap<String, (u8, Instant)>>,
+    /// Wait tokens handed out by `sc`: token -> (account, sn at the time).
+    pub waits: Mutex<HashMap<String, (String, i64, Instant)>>,
+    /// Download tokens handed out by `g`.
+    pub downloads: Mutex<HashMap<String, Download>>,
+    /// Announces the account handle of every new action packet.
+    pub packets: broadcast::Sender<String>,
+}
+
+/// Lock a mutex, surviving poisoning (a panicked request must not take the server down).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl State {
+    /// Run `f` with the database on a blocking thread.
+    pub async fn with_db<T, F>(self: &Arc<Self>, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, &State) -> ApiResult<T> + Send + 'static,
+    {
+        let st = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = lock(&st.db);
+            f(&conn, &st)
+        })
+        .await
+        .unwrap_or(Err(super::EINTERNAL))
+    }
+
+    /// Path of a blob file.
+    pub fn blob_path(&self, blob: &str) -> PathBuf {
+        db::blob_dir(&self.data).join(blob)
+    }
+
+    /// Current knob settings (copy).
+    pub fn faults(&self) -> Faults {
+        lock(&self.faults).clone()
+    }
+}
+
+/// Authorisation of one `/cs` request.
+pub struct Ctx<'a> {
+    pub db: &'a Connection,
+    pub state: &'a State,
+    pub user: Option<User>,
+    pub sid: Option<String>,
+    /// Folder-link session (`&n=`): (public handle, root node handle, owner).
+    pub link: Option<(String, String, String)>,
+    pub now: i64,
+    /// Accounts that got new action packets (announced after commit).
+    pub notify: Vec<String>,
+    /// Blob files no node references any more (removed after commit).
+    pub dead_blobs: Vec<String>,
+}
+
+impl Ctx<'_> {
+    /// The logged-in account, or `-11` for commands that need one.
+    pub fn user(&self) -> ApiResult<&User> {
+        self.user.as_ref().ok_or(super::EACCESS)
+    }
+
+    /// Record an action packet for `uh`.
+    pub fn packet(&mut self, uh: &str, json: String) -> ApiResult<()> {
+        self.db.execute(
+            "INSERT INTO packets(uh, json) VALUES (?1, ?2)",
+            rusqlite::params![uh, json],
+        )?;
+        if !self.notify.iter().any(|u| u == uh) {
+            self.notify.push(uh.to_string());
+        }
+        Ok(())
+    }
+}
+
+/// A JSON response with MEGA's headers.
+pub fn json_response(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
+    let mut r = Response::new(full(body));
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    h.insert(
+        "content-type",
+        "application/json".parse().expect("static header"),
+    );
+    h.insert(
+        "access-control-allow-origin",
+        "*".parse().expect("static header"),
+    );
+    r
+}
+
+/// A plain response with CORS.
+pub fn plain_response(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
+    let mut r = Response::new(full(body));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        "access-control-allow-origin",
+        "*".parse().expect("static header"),
+    );
+    r
+}
+
+/// A complete body.
+pub fn full(b: impl Into<Bytes>) -> Body {
+    Full::new(b.into()).map_err(|never| match never {}).boxed()
+}
+
+/// Query string as a map (first value wins).
+pub fn query_map(req: &Request<Incoming>) -> HashMap<String, String> {
+    let mut m = HashMap::new();
+    if let Some(q) = req.uri().query() {
+        for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
+            m.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+        }
+    }
+    m
+}
+
+/// Bind, print the listening line, and serve until killed.
+pub fn serve(data: PathBuf, listen: SocketAddr, faults: Faults) -> Result<(), String> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start runtime: {e}"))?;
+    rt.block_on(async move {
+        let conn = db::open(&data)?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        let host = if local.ip().is_unspecified() {
+            std::net::IpAddr::from([127, 0, 0, 1])
+        } else {
+            local.ip()
+        };
+        let base = match host {
+            std::net::IpAddr::V6(ip) => format!("http://[{ip}]:{}/", local.port()),
+            std::net::IpAddr::V4(ip) => format!("http://{ip}:{}/", local.port()),
+        };
+        std::fs::write(data.join("megasim.url"), format!("{base}\n"))
+            .map_err(|e| format!("cannot write megasim.url: {e}"))?;
+        let (tx, _) = broadcast::channel(4096);
+        let state = Arc::new(State {
+            db: Mutex::new(conn),
+            data,
+            base: base.clone(),
+            faults: Mutex::new(faults),
+            logins: Mutex::new(LoginTracker::default()),
+            replay: Mutex::new(HashMap::new()),
+            hashcash: Mutex::new(HashMap::new()),
+            waits: Mutex::new(HashMap::new()),
+            downloads: Mutex::new(HashMap::new()),
+            packets: tx,
+        });
+        {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "megasim listening on {base}");
+            let _ = out.flush();
+        }
+        loop {
+            let (stream, peer) = match listener.accept().await {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("megasim: accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            let _ = stream.set_nodelay(true);
+            let state = state.clone();
+            tokio::spawn(async move {
+                let svc = hyper::service::service_fn(move |req| route(state.clone(), peer, req));
+                let io = hyper_util::rt::TokioIo::new(stream);
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .max_buf_size(4 << 20)
+                    .serve_connection(io, svc)
+                    .await;
+            });
+        }
+    })
+}
+
+async fn route(
+    state: Arc<State>,
+    peer: SocketAddr,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, BoxError> {
+    let path = req.uri().path().to_string();
+    if path == "/_admin/faults" {
+        return Ok(admin(state, peer, req).await);
+    }
+    let latency = state.faults().latency_ms;
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    if req.method() == Method::OPTIONS {
+        let mut r = plain_response(StatusCode::OK, Bytes::new());
+        let h = r.headers_mut();
+        h.insert(
+            "access-control-allow-methods",
+            "GET, POST, OPTIONS".parse()?,
+        );
+        h.insert("access-control-allow-headers", "*".parse()?);
+        h.insert("access-control-expose-headers", "*".parse()?);
+        return Ok(r);
+    }
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segs.as_slice() {
+        ["cs"] if req.method() == Method::POST => Ok(cs(state, req).await),
+        ["sc"] | ["wsc"] | ["sc", "wsc"] => Ok(sc::poll(state, req).await),
+        ["wait", token] => {
+            let token = token.to_string();
+            Ok(sc::wait(state, &token).await)
+        }
+        ["ul", token, offset] if req.method() == Method::POST => {
+            let (token, offset) = (token.to_string(), offset.to_string());
+            transfer::upload(state, &token, &offset, req).await
+        }
+        ["dl", token] if req.method() == Method::GET || req.method() == Method::HEAD => {
+            let token = token.to_string();
+            Ok(transfer::download(state, &token, None, req).await)
+        }
+        ["dl", token, range] if req.method() == Method::GET || req.method() == Method::HEAD => {
+            let (token, range) = (token.to_string(), range.to_string());
+            Ok(transfer::download(state, &token, Some(&range), req).await)
+        }
+        _ => Ok(plain_response(StatusCode::NOT_FOUND, Bytes::new())),
+    }
+}
+
+async fn admin(state: Arc<State>, peer: SocketAddr, req: Request<Incoming>) -> Response<Body> {
+    if !peer.ip().is_loopback() {
+        return plain_response(
+            StatusCode::FORBIDDEN,
+            "admin endpoint answers loopback only\n",
+        );
+    }
+    match *req.method() {
+        Method::GET => {}
+        Method::DELETE => *lock(&state.faults) = Faults::default(),
+        Method::POST => {
+            let body = match read_limited(req.into_body(), 1 << 20).await {
+                Some(b) => b,
+                None => return plain_response(StatusCode::BAD_REQUEST, "body too large\n"),
+            };
+            let obj = match serde_json::from_slice::<Value>(&body) {
+                Ok(Value::Object(o)) => o,
+                _ => return plain_response(StatusCode::BAD_REQUEST, "expected a JSON object\n"),
+            };
+            if let Err(e) = lock(&state.faults).merge(&obj) {
+                return plain_response(StatusCode::BAD_REQUEST, format!("{e}\n"));
+            }
+        }
+        _ => return plain_response(StatusCode::METHOD_NOT_ALLOWED, Bytes::new()),
+    }
+    let cur = state.faults().to_json().to_string();
+    json_response(StatusCode::OK, cur)
+}
+
+/// Read a whole body, or `None` once it exceeds `limit` bytes (reading stops there).
+async fn read_limited(mut body: Incoming, limit: u64) -> Option<Vec<u8>> {
+    let mut buf = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.ok()?;
+        if let Ok(data) = frame.into_data() {
+            if buf.len() as u64 + data.len() as u64 > limit {
+                return None;
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Some(buf)
+}
+
+fn bare(code: i64) -> Response<Body> {
+    json_response(StatusCode::OK, code.to_string())
+}
+
+/// Consume one unit of a "next N requests" counter.
+fn take(counter: &mut u64) -> bool {
+    if *counter > 0 {
+        *counter -= 1;
+        true
+    } else {
+        false
+    }
+}
+
+async fn cs(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
+    let q = query_map(&req);
+    let hashcash_answer = req
+        .headers()
+        .get("x-hashcash")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let too_big = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > MAX_CS_BODY);
+    if too_big {
+        return bare(-2);
+    }
+
+    // Hashcash first: a challenged request is not counted by the other knobs.
+    let challenge = {
+        let mut f = lock(&state.faults);
+        match f.hashcash {
+            Some(h) if !hashcash_ok(&state, hashcash_answer.as_deref()) => {
+                let mut hc = h;
+                match hc.requests {
+                    Some(0) => None,
+                    Some(n) => {
+                        hc.requests = Some(n - 1);
+                        f.hashcash = if n - 1 == 0 { None } else { Some(hc) };
+                        Some(h.easiness)
+                    }
+                    None => Some(h.easiness),
+                }
+            }
+            _ => None,
+        }
+    };
+    if let Some(easiness) = challenge {
+        let token = super::random_b64(48);
+        {
+            let mut m = lock(&state.hashcash);
+            m.retain(|_, (_, t)| t.elapsed() < Duration::from_secs(3600));
+            m.insert(token.clone(), (easiness, Instant::now()));
+        }
+        let mut r = plain_response(StatusCode::PAYMENT_REQUIRED, Bytes::new());
+        let hv = format!("1:{easiness}:{}:{token}", super::now());
+        if let Ok(v) = hv.parse() {
+            r.headers_mut().insert("x-hashcash", v);
+        }
+        r.headers_mut().insert(
+            "access-control-expose-headers",
+            "X-Hashcash".parse().expect("static header"),
+        );
+        return r;
+    }
+    {
+        let mut f = lock(&state.faults);
+        if take(&mut f.http500) {
+            return plain_response(StatusCode::INTERNAL_SERVER_ERROR, Bytes::new());
+        }
+        if take(&mut f.eagain) {
+            return bare(-3);
+        }
+        if take(&mut f.ratelimit) {
+            return bare(-4);
+        }
+    }
+
+    let body = match read_limited(req.into_body(), MAX_CS_BODY).await {
+        Some(b) => b,
+        None => return bare(-2),
+    };
+    let sid = q.get("sid").cloned();
+    let link = q.get("n").cloned();
+    let replay_key = q.get("id").map(|id| {
+        let who = format!(
+            "{}|{}",
+            sid.as_deref().unwrap_or("-"),
+            link.as_deref().unwrap_or("")
+        );
+        (who, id.clone(), <[u8; 32]>::from(Sha256::digest(&body)))
+    });
+    if let Some(key) = &replay_key {
+        let m = lock(&state.replay);
+        if let Some((t, answer)) = m.get(key) {
+            if t.elapsed() < REPLAY_TTL {
+                return json_response(StatusCode::OK, answer.clone());
+            }
+        }
+    }
+
+    let batch: Vec<Value> = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Array(a)) => a,
+        _ => return bare(-2),
+    };
+    let st = state.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let conn = lock(&st.db);
+        run_batch(&conn, &st, sid, link, &batch)
+    })
+    .await
+    .unwrap_or(Err(super::EINTERNAL));
+    let (answer, notify, dead) = match outcome {
+        Ok(x) => x,
+        Err(ApiError(code)) => return bare(code),
+    };
+    for uh in notify {
+        let _ = state.packets.send(uh);
+    }
+    for blob in dead {
+        let _ = std::fs::remove_file(state.blob_path(&blob));
+    }
+    let answer = Bytes::from(answer);
+    if let Some(key) = replay_key {
+        let mut m = lock(&state.replay);
+        if m.len() > 2000 {
+            m.retain(|_, (t, _)| t.elapsed() < REPLAY_TTL);
+        }
+        m.insert(key, (Instant::now(), answer.clone()));
+    }
+    json_response(StatusCode::OK, answer)
+}
+
+/// Does the request carry a valid answer to a challenge we issued?
+fn hashcash_ok(state: &State, header: Option<&str>) -> bool {
+    let Some(h) = header else { return false };
+    let parts: Vec<&str> = h.split(':').collect();
+    let [ver, token, prefix] = parts.as_slice() else {
+        return false;
+    };
+    if *ver != "1" {
+        return false;
+    }
+    let Some(easiness) = lock(&state.hashcash).get(*token).map(|(e, _)| *e) else {
+        return false;
+    };
+    let (Ok(tok), Ok(pre)) = (
+        crate::crypto::b64::decode(token),
+        crate::crypto::b64::decode_array::<4>(prefix),
+    ) else {
+        return false;
+    };
+    crate::crypto::hashcash::verify(&tok, easiness, &pre)
+}
+
+type BatchOutcome = (String, Vec<String>, Vec<String>);
+
+fn run_batch(
+    conn: &Connection,
+    state: &State,
+    sid: Option<String>,
+    link: Option<String>,
+    batch: &[Value],
+) -> ApiResult<BatchOutcome> {
+    let mut user = None;
+    if let Some(sid) = &sid {
+        let (uh, _) = db::session(conn, sid)?.ok_or(ApiError(-15))?;
+        let u = db::user_by_handle(conn, &uh)?.ok_or(ApiError(-15))?;
+        let only_why = !batch.is_empty()
+            && batch
+                .iter()
+                .all(|c| c.get("a").and_then(Value::as_str) == Some("whyamiblocked"));
+        if u.blocked != 0 && !only_why {
+            return Err(ApiError(-16));
+        }
+        user = Some(u);
+    }
+    let mut link_auth = None;
+    if let Some(ph) = &link {
+        let row: Option<(String, String)> = rusqlite::OptionalExtension::optional(conn.query_row(
+            "SELECT h, owner FROM nodes WHERE ph = ?1 AND t = 1",
+            rusqlite::params![ph],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        ))?;
+        let (root, owner) = row.ok_or(super::ENOENT)?;
+        link_auth = Some((ph.clone(), root, owner));
+    }
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let mut ctx = Ctx {
+        db: conn,
+        state,
+        user,
+        sid,
+        link: link_auth,
+        now: super::now(),
+        notify: Vec::new(),
+        dead_blobs: Vec::new(),
+    };
+    let mut out = String::from("[");
+    for (i, cmd) in batch.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if let Err(e) = conn.execute_batch("SAVEPOINT cmd") {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e.into());
+        }
+        let dead_before = ctx.dead_blobs.len();
+        let notify_before = ctx.notify.len();
+        match dispatch(&mut ctx, cmd) {
+            Ok(answer) => {
+                out.push_str(&answer);
+                conn.execute_batch("RELEASE cmd")?;
+            }
+            Err(ApiError(code)) => {
+                out.push_str(&code.to_string());
+                conn.execute_batch("ROLLBACK TO cmd; RELEASE cmd")?;
+                ctx.dead_blobs.truncate(dead_before);
+                ctx.notify.truncate(notify_before);
+            }
+        }
+    }
+    out.push(']');
+    if let Err(e) = conn.execute_batch("COMMIT") {
+        let _ = conn.execute_batch("ROLLBACK");
+        return Err(e.into());
+    }
+    Ok((out, ctx.notify, ctx.dead_blobs))
+}
+
+fn dispatch(ctx: &mut Ctx, cmd: &Value) -> ApiResult<String> {
+    let Some(obj) = cmd.as_object() else {
+        return Err(EARGS);
+    };
+    let name = obj.get("a").and_then(Value::as_str).unwrap_or("");
+    match name {
+        "us0" => cmd_account::us0(ctx, obj),
+        "us" => cmd_account::us(ctx, obj),
+        "ug" => cmd_account::ug(ctx, obj),
+        "uq" => cmd_account::uq(ctx, obj),
+        "uga" => cmd_account::uga(ctx, obj),
+        "sml" => cmd_account::sml(ctx, obj),
+        "whyamiblocked" => cmd_account::whyamiblocked(ctx, obj),
+        "log" => Ok("0".to_string()),
+        "f" => cmd_nodes::f(ctx, obj),
+        "p" => cmd_nodes::p(ctx, obj),
+        "a" => cmd_nodes::a(ctx, obj),
+        "m" => cmd_nodes::m(ctx, obj),
+        "d" => cmd_nodes::d(ctx, obj),
+        "l" => cmd_nodes::l(ctx, obj),
+        "s2" => cmd_nodes::s2(ctx, obj),
+        "u" => cmd_transfer::u(ctx, obj),
+        "g" => cmd_transfer::g(ctx, obj),
+        _ => Err(EARGS),
+    }
+}

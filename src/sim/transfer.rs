@@ -1,0 +1,327 @@
+//! Upload and download URLs: `POST /ul/<token>/<offset>[?c=|?d=]` stores ciphertext pieces
+//! byte-exact with positional writes, in any order; `GET /dl/<token>[/<start>-<end>]` streams
+//! from the blob in large frames. No per-byte work beyond I/O (and the checksum when asked).
+
+use super::server::{lock, plain_response, Body, BoxError, Download, State};
+use super::ApiError;
+use crate::crypto::{b64, keys::chunk_checksum};
+use bytes::Bytes;
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::{Request, Response, StatusCode};
+use rusqlite::{params, OptionalExtension};
+use std::os::unix::fs::FileExt;
+use std::sync::Arc;
+
+/// Size of disk writes and of download frames.
+const IO_CHUNK: usize = 4 << 20;
+
+fn text(body: impl Into<Bytes>) -> Response<Body> {
+    let mut r = plain_response(StatusCode::OK, body);
+    r.headers_mut()
+        .insert("content-type", "text/plain".parse().expect("static header"));
+    r
+}
+
+struct Upload {
+    size: u64,
+    v: i64,
+    blob: String,
+}
+
+/// Merge `[start, end)` into a sorted list of disjoint ranges.
+fn merge(ranges: &mut Vec<(u64, u64)>, start: u64, end: u64) {
+    ranges.push((start, end));
+    ranges.sort();
+    let mut out: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
+    for &(s, e) in ranges.iter() {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    *ranges = out;
+}
+
+/// Handle one upload POST.
+pub async fn upload(
+    state: Arc<State>,
+    token: &str,
+    offset: &str,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, BoxError> {
+    let Ok(offset) = offset.parse::<u64>() else {
+        return Ok(text("-2"));
+    };
+    let q = super::server::query_map(&req);
+    let with_d = q.contains_key("d");
+    let want_cs = q.get("d").or_else(|| q.get("c")).cloned();
+    let tok = token.to_string();
+    let up = state
+        .with_db(move |db, _| {
+            Ok(db
+                .query_row(
+                    "SELECT size, v, blob FROM uploads WHERE token = ?1",
+                    params![tok],
+                    |r| {
+                        Ok(Upload {
+                            size: r.get::<_, i64>(0)?.max(0) as u64,
+                            v: r.get(1)?,
+                            blob: r.get(2)?,
+                        })
+                    },
+                )
+                .optional()?)
+        })
+        .await;
+    let up = match up {
+        Ok(Some(u)) => u,
+        // Unknown or already used URL: "expired, ask for a new one".
+        Ok(None) => return Ok(text("-8")),
+        Err(ApiError(c)) => return Ok(text(c.to_string())),
+    };
+    let declared = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if offset > up.size || declared.is_some_and(|n| offset + n > up.size) {
+        return Ok(text("-7"));
+    }
+    let drop_after = lock(&state.faults).drop_after.take();
+
+    let path = state.blob_path(&up.blob);
+    let file = tokio::task::spawn_blocking(move || {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+    })
+    .await??;
+    let file = Arc::new(file);
+    let mut body = req.into_body();
+    let mut buf: Vec<u8> = Vec::with_capacity(IO_CHUNK);
+    let mut written = 0u64; // bytes flushed to disk
+    let mut cs = [0u8; 12];
+    let mut received = 0u64;
+    let mut too_long = false;
+    let flush = |file: Arc<std::fs::File>, buf: Vec<u8>, at: u64| async move {
+        tokio::task::spawn_blocking(move || {
+            file.write_all_at(&buf, at)?;
+            let mut buf = buf;
+            buf.clear();
+            Ok::<_, std::io::Error>(buf)
+        })
+        .await?
+    };
+    while let Some(frame) = body.frame().await {
+        let frame = frame?;
+        let Ok(mut data) = frame.into_data() else {
+            continue;
+        };
+        if let Some(limit) = drop_after {
+            if received + data.len() as u64 >= limit {
+                let keep = (limit - received) as usize;
+                data.truncate(keep);
+                buf.extend_from_slice(&data);
+                let _ = flush(file.clone(), buf, offset + written).await;
+                return Err("drop_after: dropping the connection".into());
+            }
+        }
+        if offset + received + data.len() as u64 > up.size {
+            too_long = true;
+            break;
+        }
+        if want_cs.is_some() {
+            let part = chunk_checksum(&data);
+            let rot = (received % 12) as usize;
+            for (i, b) in part.iter().enumerate() {
+                cs[(i + rot) % 12] ^= b;
+            }
+        }
+        received += data.len() as u64;
+        buf.extend_from_slice(&data);
+        if buf.len() >= IO_CHUNK {
+            let n = buf.len() as u64;
+            buf = flush(file.clone(), buf, offset + written).await?;
+            written += n;
+        }
+    }
+    if too_long {
+        return Ok(text("-7"));
+    }
+    if !buf.is_empty() {
+        let n = buf.len() as u64;
+        flush(file.clone(), buf, offset + written).await?;
+        written += n;
+    }
+    if let Some(want) = want_cs {
+        if b64::decode(&want).ok().as_deref() != Some(&cs[..]) {
+            return Ok(text("-14"));
+        }
+    }
+
+    let tok = token.to_string();
+    let (size, v) = (up.size, up.v);
+    let result = state
+        .with_db(move |db, _| {
+            db.execute_batch("BEGIN IMMEDIATE")?;
+            let r = (|| {
+                let (ranges, done): (String, Option<String>) = db.query_row(
+                    "SELECT ranges, done FROM uploads WHERE token = ?1",
+                    params![tok],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                if let Some(done) = done {
+                    return Ok(Some(done));
+                }
+                let mut list: Vec<(u64, u64)> = serde_json::from_str(&ranges).unwrap_or_default();
+                merge(&mut list, offset, offset + written);
+                let complete = size == 0 || (list.len() == 1 && list[0] == (0, size));
+                let done = complete.then(|| {
+                    if v >= 2 {
+                        let mut raw = super::random_bytes(36);
+                        raw[35] = 1;
+                        b64::encode(&raw)
+                    } else {
+                        super::random_b64(27)
+                    }
+                });
+                let ranges = serde_json::to_string(&list).unwrap_or_else(|_| "[]".into());
+                db.execute(
+                    "UPDATE uploads SET ranges = ?1, done = ?2 WHERE token = ?3",
+                    params![ranges, done, tok],
+                )?;
+                Ok(done)
+            })();
+            match &r {
+                Ok(_) => db.execute_batch("COMMIT")?,
+                Err(_) => {
+                    let _ = db.execute_batch("ROLLBACK");
+                }
+            }
+            r
+        })
+        .await;
+    match result {
+        Ok(Some(done)) if v >= 2 => Ok(text(b64::decode(&done).unwrap_or_default())),
+        Ok(Some(done)) => Ok(text(done)),
+        Ok(None) if with_d => Ok(text("0")),
+        Ok(None) => Ok(text(Bytes::new())),
+        Err(ApiError(c)) => Ok(text(c.to_string())),
+    }
+}
+
+static ZEROS: [u8; 1 << 20] = [0; 1 << 20];
+
+/// Handle one download GET.
+pub async fn download(
+    state: Arc<State>,
+    token: &str,
+    range: Option<&str>,
+    req: Request<Incoming>,
+) -> Response<Body> {
+    if let Some(secs) = state.faults().bandwidth_509 {
+        let mut r = plain_response(
+            StatusCode::from_u16(509).unwrap_or(StatusCode::FORBIDDEN),
+            Bytes::new(),
+        );
+        if let Ok(v) = secs.to_string().parse() {
+            r.headers_mut().insert("x-mega-time-left", v);
+        }
+        r.headers_mut().insert(
+            "access-control-expose-headers",
+            "X-MEGA-Time-Left".parse().expect("static header"),
+        );
+        return r;
+    }
+    let Some(dl) = lock(&state.downloads).get(token).cloned() else {
+        return plain_response(StatusCode::NOT_FOUND, Bytes::new());
+    };
+    let Download { blob, size } = dl;
+    let (start, end) = match range {
+        None => (0, size),
+        Some(r) => {
+            let Some((a, b)) = r.split_once('-') else {
+                return plain_response(StatusCode::BAD_REQUEST, Bytes::new());
+            };
+            let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>()) else {
+                return plain_response(StatusCode::BAD_REQUEST, Bytes::new());
+            };
+            // Inclusive end, clamped to the last byte (mega-rs asks for `0-<size>`).
+            let end = b.saturating_add(1).min(size);
+            (a.min(end), end)
+        }
+    };
+    let len = end - start;
+    let drop_after = if req.method() == hyper::Method::HEAD {
+        None
+    } else {
+        lock(&state.faults).drop_after.take()
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, std::io::Error>>(4);
+    if req.method() != hyper::Method::HEAD && len > 0 {
+        tokio::task::spawn_blocking(move || {
+            let file = match &blob {
+                Some(p) => match std::fs::File::open(p) {
+                    Ok(f) => Some(f),
+                    Err(e) => {
+                        let _ = tx.blocking_send(Err(e));
+                        return;
+                    }
+                },
+                None => None,
+            };
+            let mut pos = start;
+            let limit = drop_after.map(|d| start + d);
+            while pos < end {
+                let stop = limit.unwrap_or(u64::MAX).min(end);
+                if pos >= stop {
+                    let _ = tx.blocking_send(Err(std::io::Error::other("drop_after")));
+                    return;
+                }
+                let n = ((stop - pos) as usize).min(IO_CHUNK);
+                let chunk = match &file {
+                    Some(f) => {
+                        let mut buf = vec![0u8; n];
+                        let mut got = 0;
+                        while got < n {
+                            match f.read_at(&mut buf[got..], pos + got as u64) {
+                                Ok(0) => break, // short blob: the rest reads as zeros
+                                Ok(k) => got += k,
+                                Err(e) => {
+                                    let _ = tx.blocking_send(Err(e));
+                                    return;
+                                }
+                            }
+                        }
+                        Bytes::from(buf)
+                    }
+                    None => Bytes::from_static(&ZEROS[..n.min(ZEROS.len())]),
+                };
+                pos += chunk.len() as u64;
+                if tx.blocking_send(Ok(Frame::data(chunk))).is_err() {
+                    return;
+                }
+            }
+        });
+    } else {
+        drop(tx);
+    }
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    let mut r = Response::new(BodyExt::boxed(StreamBody::new(stream)));
+    let h = r.headers_mut();
+    h.insert(
+        "content-type",
+        "application/octet-stream".parse().expect("static header"),
+    );
+    h.insert("content-length", len.into());
+    h.insert(
+        "access-control-allow-origin",
+        "*".parse().expect("static header"),
+    );
+    r
+}

@@ -1,0 +1,66 @@
+//! `megasim seed`: synthetic trees with real keys and attributes.
+
+use super::client::Raw;
+use crate::support::Sim;
+use serde_json::json;
+use std::collections::HashSet;
+
+#[tokio::test]
+async fn seeded_nodes_appear_in_f_with_decryptable_names() {
+    let sim = Sim::start();
+    sim.add_user("seed@example.com", "pw", &[]);
+    let out = sim.cli(&[
+        "seed",
+        "seed@example.com",
+        "pw",
+        "--nodes",
+        "2000",
+        "--files-per-folder",
+        "7",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("seeded 2000 nodes in "), "{text}");
+    let wrong = sim.cli(&["seed", "seed@example.com", "bad", "--nodes", "5"]);
+    assert!(!wrong.status.success());
+
+    let a = Raw::login(&sim.url, "seed@example.com", "pw").await;
+    let f = a.fetch().await;
+    let nodes = f["f"].as_array().unwrap();
+    assert_eq!(nodes.len(), 2003);
+    let mut seen = HashSet::new();
+    let (mut files, mut folders) = (0, 0);
+    for n in nodes {
+        let p = n["p"].as_str().unwrap();
+        assert!(p.is_empty() || seen.contains(p), "parent before child");
+        seen.insert(n["h"].as_str().unwrap().to_string());
+        match n["t"].as_i64().unwrap() {
+            0 => {
+                files += 1;
+                assert!(a.node_name(n).unwrap().starts_with("file-"));
+                assert!(n["s"].is_number());
+            }
+            1 => {
+                folders += 1;
+                assert!(a.node_name(n).unwrap().starts_with("folder-"));
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(files + folders, 2000);
+    assert_eq!(folders, 250);
+    // Seeded files have no content: downloads serve zeros of the right size.
+    let file = nodes.iter().find(|n| n["t"] == json!(0)).unwrap();
+    let g = a.call(json!({"a":"g","g":1,"n":file["h"]})).await;
+    let body = reqwest::get(g["g"].as_str().unwrap())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(json!(body.len()), file["s"]);
+}

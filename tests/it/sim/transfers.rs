@@ -1,0 +1,173 @@
+//! Upload and download URLs: pieces in any order, `d=`/`c=` answers, token formats, checksums,
+//! ranges.
+
+use super::client::Raw;
+use crate::support::Sim;
+use megash::crypto::{b64, keys::chunk_checksum};
+use serde_json::json;
+
+async fn post(url: &str, body: Vec<u8>) -> (u16, Vec<u8>) {
+    let r = reqwest::Client::new()
+        .post(url)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+}
+
+async fn get(url: &str) -> (u16, Vec<u8>) {
+    let r = reqwest::get(url).await.unwrap();
+    (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+}
+
+fn data(n: usize) -> Vec<u8> {
+    (0..n).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+#[tokio::test]
+async fn pieces_out_of_order_with_d_and_binary_token() {
+    let sim = Sim::start();
+    sim.add_user("u@example.com", "pw", &[]);
+    let a = Raw::login(&sim.url, "u@example.com", "pw").await;
+    let root = a.root(2).await;
+    let body = data(300_000);
+    let u = a
+        .call(json!({"a":"u","s":body.len(),"ms":0,"r":0,"e":0,"v":2}))
+        .await;
+    let url = u["p"].as_str().unwrap().to_string();
+    assert!(url.starts_with(&format!("{}ul/", sim.url)), "{url}");
+    let pieces = [(131_072usize, 300_000usize), (0, 131_072)];
+    let mut token = Vec::new();
+    for (i, (s, e)) in pieces.iter().enumerate() {
+        let piece = body[*s..*e].to_vec();
+        let cs = b64::encode(&chunk_checksum(&piece));
+        let (st, answer) = post(&format!("{url}/{s}?d={cs}"), piece).await;
+        assert_eq!(st, 200);
+        if i == 0 {
+            assert_eq!(answer, b"0", "intermediate answer with d=");
+        } else {
+            token = answer;
+        }
+    }
+    assert_eq!(token.len(), 36, "binary token");
+    assert_eq!(token[35], 1);
+    // Extra POSTs after completion get the token again.
+    let (_, again) = post(&format!("{url}/0"), body[..16].to_vec()).await;
+    assert_eq!(again, token);
+    let h = b64::encode(&token);
+    let r = a
+        .call(json!({"a":"p","t":root,"n":[{"h":h,"t":0,"a":"AAAAAAAAAAAAAAAAAAAAAA","k":b64::encode(&[1u8; 32])}]}))
+        .await;
+    let node = &r["f"][0];
+    assert_eq!(node["s"], json!(300_000));
+    assert_eq!(
+        node["k"],
+        json!(format!("{}:{}", a.uh, b64::encode(&[1u8; 32])))
+    );
+    let g = a.call(json!({"a":"g","g":1,"n":node["h"],"ssl":0})).await;
+    assert_eq!(g["s"], json!(300_000));
+    assert_eq!(g["at"], json!("AAAAAAAAAAAAAAAAAAAAAA"));
+    let dl = g["g"].as_str().unwrap().to_string();
+    assert!(dl.starts_with(&format!("{}dl/", sim.url)));
+    assert_eq!(get(&dl).await, (200, body.clone()));
+    assert_eq!(
+        get(&format!("{dl}/100-199")).await,
+        (200, body[100..200].to_vec())
+    );
+    // mega-rs asks for 0-<size>: the end is clamped.
+    assert_eq!(get(&format!("{dl}/0-300000")).await.1, body);
+    assert_eq!(
+        get(&format!("{dl}/299990-999999")).await.1,
+        body[299_990..].to_vec()
+    );
+    let r = reqwest::get(format!("{dl}/5-9")).await.unwrap();
+    assert_eq!(r.headers()["content-length"], "5");
+    assert_eq!(r.headers()["content-type"], "application/octet-stream");
+}
+
+#[tokio::test]
+async fn text_token_without_v_and_empty_intermediate_answers() {
+    let sim = Sim::start();
+    sim.add_user("t@example.com", "pw", &[]);
+    let a = Raw::login(&sim.url, "t@example.com", "pw").await;
+    let root = a.root(2).await;
+    let body = data(1000);
+    let u = a.call(json!({"a":"u","s":1000,"ssl":0})).await;
+    let url = u["p"].as_str().unwrap();
+    let (_, mid) = post(&format!("{url}/500"), body[500..].to_vec()).await;
+    assert!(mid.is_empty(), "no d=: empty intermediate answer");
+    let cs = b64::encode(&chunk_checksum(&body[..500]));
+    let (_, tok) = post(&format!("{url}/0?c={cs}"), body[..500].to_vec()).await;
+    let tok = String::from_utf8(tok).unwrap();
+    assert_eq!(tok.len(), 36, "text token: {tok}");
+    let r = a
+        .call(json!({"a":"p","t":root,"n":[{"h":tok,"t":0,"a":"AAAAAAAAAAAAAAAAAAAAAA","k":b64::encode(&[2u8; 32])}]}))
+        .await;
+    assert_eq!(r["f"][0]["s"], json!(1000));
+    // A token is good for one node only.
+    let again = a
+        .call(json!({"a":"p","t":root,"n":[{"h":tok,"t":0,"a":"AAAAAAAAAAAAAAAAAAAAAA","k":b64::encode(&[2u8; 32])}]}))
+        .await;
+    assert!(again.is_i64(), "{again}");
+}
+
+#[tokio::test]
+async fn checksum_mismatch_range_errors_and_empty_files() {
+    let sim = Sim::start();
+    sim.add_user("c@example.com", "pw", &[]);
+    let a = Raw::login(&sim.url, "c@example.com", "pw").await;
+    let u = a.call(json!({"a":"u","s":100})).await;
+    let url = u["p"].as_str().unwrap();
+    let (_, r) = post(&format!("{url}/0?d=AAAAAAAAAAAAAAAA"), data(50)).await;
+    assert_eq!(r, b"-14");
+    let (_, r) = post(&format!("{url}/60"), data(50)).await;
+    assert_eq!(r, b"-7");
+    let (_, r) = post(&format!("{url}/101"), Vec::new()).await;
+    assert_eq!(r, b"-7");
+    let (_, r) = post(&format!("{}ul/unknowntoken/0", sim.url), data(5)).await;
+    assert_eq!(r, b"-8");
+
+    let z = a.call(json!({"a":"u","s":0,"v":2})).await;
+    let (_, tok) = post(&format!("{}/0", z["p"].as_str().unwrap()), Vec::new()).await;
+    assert_eq!(tok.len(), 36);
+    let root = a.root(2).await;
+    let r = a
+        .call(json!({"a":"p","t":root,"n":[{"h":b64::encode(&tok),"t":0,"a":"AAAAAAAAAAAAAAAAAAAAAA","k":b64::encode(&[3u8; 32])}]}))
+        .await;
+    let h = r["f"][0]["h"].as_str().unwrap();
+    assert_eq!(r["f"][0]["s"], json!(0));
+    let g = a.call(json!({"a":"g","g":1,"n":h})).await;
+    let dl = g["g"].as_str().unwrap();
+    assert_eq!(get(&format!("{dl}/0-0")).await, (200, Vec::new()));
+    assert_eq!(get(dl).await, (200, Vec::new()));
+}
+
+#[tokio::test]
+async fn uploaded_file_decrypts_back() {
+    let sim = Sim::start();
+    sim.add_user("d@example.com", "pw", &[]);
+    let a = Raw::login(&sim.url, "d@example.com", "pw").await;
+    let root = a.root(2).await;
+    let plain = data(5 << 20);
+    let (h, key) = a.upload(&root, "big.bin", &plain).await;
+    let g = a.call(json!({"a":"g","g":1,"n":h})).await;
+    let (_, mut ct) = get(g["g"].as_str().unwrap()).await;
+    let fk = megash::crypto::keys::FileKey::from_bytes(&key);
+    megash::crypto::aes::ctr_apply(&fk.aes, &fk.nonce, 0, &mut ct);
+    assert!(ct == plain);
+    let mut mac = megash::crypto::mac::FileMac::new(&fk.aes, &fk.nonce);
+    mac.update(&ct);
+    assert_eq!(mac.finish(), fk.meta_mac);
+    let f = a.fetch().await;
+    let node = f["f"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["h"] == json!(h))
+        .unwrap()
+        .clone();
+    assert_eq!(a.node_name(&node).as_deref(), Some("big.bin"));
+    let uq = a.call(json!({"a":"uq","strg":1})).await;
+    assert_eq!(uq["cstrg"], json!(5 << 20));
+}
