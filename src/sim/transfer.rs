@@ -90,43 +90,60 @@ pub async fn upload(
     }
     let drop_after = lock(&state.faults).drop_after.take();
 
+    // Disk writes happen on a blocking thread fed through a channel, so that reading the
+    // socket and writing the file overlap; frames are coalesced into large positional writes.
     let path = state.blob_path(&up.blob);
-    let file = tokio::task::spawn_blocking(move || {
-        std::fs::OpenOptions::new()
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(64);
+    let writer = tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
+        let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(path)
-    })
-    .await??;
-    let file = Arc::new(file);
+            .open(path)?;
+        let mut buf: Vec<u8> = Vec::with_capacity(IO_CHUNK);
+        let mut at = offset;
+        let mut total = 0u64;
+        while let Some(data) = rx.blocking_recv() {
+            if buf.is_empty() && data.len() >= IO_CHUNK {
+                file.write_all_at(&data, at)?;
+                at += data.len() as u64;
+            } else {
+                buf.extend_from_slice(&data);
+                if buf.len() >= IO_CHUNK {
+                    file.write_all_at(&buf, at)?;
+                    at += buf.len() as u64;
+                    buf.clear();
+                }
+            }
+            total += data.len() as u64;
+        }
+        if !buf.is_empty() {
+            file.write_all_at(&buf, at)?;
+        }
+        Ok(total)
+    });
     let mut body = req.into_body();
-    let mut buf: Vec<u8> = Vec::with_capacity(IO_CHUNK);
-    let mut written = 0u64; // bytes flushed to disk
     let mut cs = [0u8; 12];
     let mut received = 0u64;
     let mut too_long = false;
-    let flush = |file: Arc<std::fs::File>, buf: Vec<u8>, at: u64| async move {
-        tokio::task::spawn_blocking(move || {
-            file.write_all_at(&buf, at)?;
-            let mut buf = buf;
-            buf.clear();
-            Ok::<_, std::io::Error>(buf)
-        })
-        .await?
-    };
+    let mut failed: Option<BoxError> = None;
     while let Some(frame) = body.frame().await {
-        let frame = frame?;
+        let frame = match frame {
+            Ok(f) => f,
+            Err(e) => {
+                failed = Some(e.into());
+                break;
+            }
+        };
         let Ok(mut data) = frame.into_data() else {
             continue;
         };
         if let Some(limit) = drop_after {
             if received + data.len() as u64 >= limit {
-                let keep = (limit - received) as usize;
-                data.truncate(keep);
-                buf.extend_from_slice(&data);
-                let _ = flush(file.clone(), buf, offset + written).await;
-                return Err("drop_after: dropping the connection".into());
+                data.truncate((limit - received) as usize);
+                let _ = tx.send(data).await;
+                failed = Some("drop_after: dropping the connection".into());
+                break;
             }
         }
         if offset + received + data.len() as u64 > up.size {
@@ -141,20 +158,17 @@ pub async fn upload(
             }
         }
         received += data.len() as u64;
-        buf.extend_from_slice(&data);
-        if buf.len() >= IO_CHUNK {
-            let n = buf.len() as u64;
-            buf = flush(file.clone(), buf, offset + written).await?;
-            written += n;
+        if tx.send(data).await.is_err() {
+            break; // the writer failed; its error is reported below
         }
+    }
+    drop(tx);
+    let written = writer.await??;
+    if let Some(e) = failed {
+        return Err(e);
     }
     if too_long {
         return Ok(text("-7"));
-    }
-    if !buf.is_empty() {
-        let n = buf.len() as u64;
-        flush(file.clone(), buf, offset + written).await?;
-        written += n;
     }
     if let Some(want) = want_cs {
         if b64::decode(&want).ok().as_deref() != Some(&cs[..]) {
