@@ -37,7 +37,10 @@ fn own(ctx: &Ctx, h: &str, foreign: ApiError) -> ApiResult<NodeRow> {
     Ok(n)
 }
 
-/// Visit a tree in parent-before-child order (breadth first). `start` selects the top rows.
+/// Visit a tree in parent-before-child order. `start` selects the top rows. Without an
+/// ORDER BY, SQLite's recursive CTE queue is FIFO: a row is emitted when it is taken off the
+/// queue and its children are queued only then, so parents always come first (breadth first),
+/// with no sort over the whole tree.
 pub(crate) fn walk(
     ctx: &Ctx,
     start: &str,
@@ -49,8 +52,7 @@ pub(crate) fn walk(
              SELECT h, parent, owner, t, a, k, s, ts, fa, 0 FROM nodes WHERE {start}
              UNION ALL
              SELECT c.h, c.parent, c.owner, c.t, c.a, c.k, c.s, c.ts, c.fa, tree.depth + 1
-             FROM nodes c JOIN tree ON c.parent = tree.h
-             ORDER BY 10)
+             FROM nodes c JOIN tree ON c.parent = tree.h)
          SELECT {} FROM tree n",
         NODE_COLS
     );
@@ -139,14 +141,32 @@ pub fn f(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
     out.push_str("],\"s\":[");
     out.push_str(&shares.join(","));
     out.push_str("],\"u\":[");
-    out.push_str(
-        &Obj::new()
-            .s("u", &user.uh)
-            .i("c", 2)
-            .s("m", &user.email)
-            .end(),
-    );
-    out.push_str("],\"sn\":");
+    let u = Obj::new()
+        .s("u", &user.uh)
+        .i("c", 2)
+        .s("m", &user.email)
+        .end();
+    out.push_str(&u);
+    out.push(']');
+    // Public handles of exported nodes (megajs builds `shareURL` from these).
+    let mut links = Vec::new();
+    {
+        let mut st = ctx
+            .db
+            .prepare_cached("SELECT h, ph FROM nodes WHERE ph > '' AND +owner = ?1")?;
+        let mut rows = st.query(params![user.uh])?;
+        while let Some(r) = rows.next()? {
+            let h: String = r.get(0)?;
+            let ph: String = r.get(1)?;
+            links.push(Obj::new().s("h", &h).s("ph", &ph).end());
+        }
+    }
+    if !links.is_empty() {
+        out.push_str(",\"ph\":[");
+        out.push_str(&links.join(","));
+        out.push(']');
+    }
+    out.push_str(",\"sn\":");
     esc(&mut out, &sn);
     out.push('}');
     Ok(out)
