@@ -15,6 +15,8 @@ use std::sync::Arc;
 
 /// Size of disk writes and of download frames.
 const IO_CHUNK: usize = 4 << 20;
+/// Upload frames at least this big are written as they are, without coalescing (no copy).
+const DIRECT_WRITE: usize = 64 << 10;
 
 fn text(body: impl Into<Bytes>) -> Response<Body> {
     let mut r = plain_response(StatusCode::OK, body);
@@ -104,7 +106,7 @@ pub async fn upload(
         let mut at = offset;
         let mut total = 0u64;
         while let Some(data) = rx.blocking_recv() {
-            if buf.is_empty() && data.len() >= IO_CHUNK {
+            if buf.is_empty() && data.len() >= DIRECT_WRITE {
                 file.write_all_at(&data, at)?;
                 at += data.len() as u64;
             } else {
