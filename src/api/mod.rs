@@ -1,3 +1,43 @@
 //! The MEGA API client as a library: transport, batching, retries, typed calls.
-//! Never prints, never reads the terminal.
+//! Never prints, never reads the terminal, never exits the process.
+//!
+//! Entry point: [`Client`] (build one with [`Client::new`] or [`Client::builder`]), then
+//! [`Client::login`] or [`Client::resume`], [`Client::fetch_nodes`], the tree operations and
+//! the simple transfers. Every call returns [`Result`] with the typed [`Error`].
+//!
+//! ```no_run
+//! # async fn demo() -> megash::api::Result<()> {
+//! use megash::api::{Client, NodeType};
+//! let client = Client::new("http://127.0.0.1:4000/")?;
+//! let session = client.login("alice@example.com", "password", None).await?;
+//! let tree = client.fetch_nodes().await?;
+//! let root = tree.nodes.iter().find(|n| n.kind == NodeType::Root).unwrap();
+//! let dir = client.create_folder(root.handle, "photos").await?;
+//! let file = client.upload_file(dir.handle, "a.jpg".as_ref(), None).await?;
+//! client.download(&file, "copy.jpg".as_ref()).await?;
+//! // Later, without the password:
+//! let again = Client::new(&session.api_url)?;
+//! again.resume(&session).await?;
+//! # Ok(()) }
+//! ```
+pub mod client;
+pub mod error;
 pub mod link;
+pub mod nodes;
+pub mod retry;
+pub mod session;
+pub mod transfer;
+pub mod transport;
+pub mod tree;
+
+pub use client::{Client, ClientBuilder, CommandResult, DEFAULT_API_URL};
+pub use error::{Error, ErrorCode, NetworkKind, Result};
+pub use nodes::{
+    FetchSummary, FetchedNodes, Handle, IncomingShare, KeyRing, Node, NodeProblem, NodeType,
+    OutgoingShare, UserHandle,
+};
+pub use retry::{is_retryable, Backoff, RetryConfig};
+pub use session::{AccountVersion, Quota, Session, UserInfo};
+pub use transfer::{DownloadInfo, PublicFile};
+pub use transport::{ReqwestTransport, Transport};
+pub use tree::{ActionPacket, Export, ScResult};

@@ -12,11 +12,21 @@ const email = process.env.MEGA_EMAIL
 const password = process.env.MEGA_PASSWORD
 assert.ok(gateway && gateway.startsWith('http://127.0.0.1:'), 'MEGASIM_URL must be a loopback URL')
 
+// Tests talk to loopback only. megajs builds the children of a folder link with its global API
+// object (default gateway: real MEGA), so point that at megasim too, and refuse any other host.
+const origin = new URL(gateway).origin
+const loopbackFetch = (url, opts) => {
+  if (new URL(String(url)).origin !== origin) throw Error(`refusing non-loopback request to ${url}`)
+  return fetch(url, opts)
+}
+API.globalApi = new API(false, { gateway, fetch: loopbackFetch })
+
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex')
 const step = (name) => process.stderr.write(`megajs: ${name}\n`)
 
 async function upload (parent, name, data) {
-  return parent.upload({ name, size: data.length }, data).complete
+  // megajs encrypts the buffer it is given in place: hand it a copy, keep ours intact.
+  return parent.upload({ name, size: data.length }, Buffer.from(data)).complete
 }
 
 async function fresh () {
@@ -25,7 +35,7 @@ async function fresh () {
 }
 
 step('login')
-const storage = await new Storage({ email, password, gateway }).ready
+const storage = await new Storage({ email, password, gateway, fetch: loopbackFetch }).ready
 assert.equal(storage.email?.toLowerCase?.() ?? email, email)
 
 step('mkdir')
@@ -68,7 +78,7 @@ assert.ok(renamed, 'move not visible after reload')
 step('export a file link and download through it')
 const fileLink = await renamed.link()
 assert.match(fileLink, /^https:\/\/mega\.nz\/file\/[A-Za-z0-9_-]{8}#[A-Za-z0-9_-]{43}$/)
-const linkApi = new API(false, { gateway })
+const linkApi = new API(false, { gateway, fetch: loopbackFetch })
 const linked = File.fromURL(fileLink, { api: linkApi })
 await linked.loadAttributes()
 assert.equal(linked.name, 'megajs-renamed.bin')

@@ -1,5 +1,6 @@
 //! The one integration-test binary: every test starts its own megasim on 127.0.0.1:0.
 
 mod api;
+mod interop;
 mod sim;
 mod support;

@@ -1,0 +1,493 @@
+//! The request engine: API URL, `id` sequence numbers, the `sid`/`n` URL parameters, batching
+//! of commands into one POST, per-command results, request-level errors, HTTP 402 hashcash,
+//! and retries (through [`super::retry`]).
+//!
+//! [`Client`] also holds the authentication state (session or folder link) that the typed
+//! calls in the sibling modules use; it is shared by `&self` and never holds a lock across an
+//! `.await`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::Bytes;
+use rand::Rng;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::error::{Error, ErrorCode, Result};
+use super::nodes::KeyRing;
+use super::retry::{is_retryable, Backoff, RetryConfig};
+use super::session::Session;
+use super::transport::{header, ReqwestTransport, Transport};
+use crate::crypto::hashcash;
+
+/// MEGA's production API.
+pub const DEFAULT_API_URL: &str = "https://g.api.mega.co.nz/";
+
+pub(crate) const JSON: &str = "application/json";
+
+/// How many HTTP 402 challenges one request may answer before giving up.
+const MAX_HASHCASH_ROUNDS: u32 = 5;
+
+/// One command's answer inside a batch: its JSON value, or its own error code.
+pub type CommandResult = std::result::Result<Value, ErrorCode>;
+
+/// Who the requests speak for.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum Auth {
+    #[default]
+    None,
+    /// A logged-in account.
+    User(Box<Session>),
+    /// A folder-link session: requests carry `n=<public handle>`.
+    /// (The link key lives in the key ring.)
+    FolderLink { public_handle: String },
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    pub auth: Auth,
+    /// Keys needed to decrypt nodes: master key, share keys, link key, RSA key.
+    pub keys: KeyRing,
+}
+
+/// A MEGA API client. Cheap to share behind an `Arc`; all calls take `&self`.
+pub struct Client {
+    transport: Arc<dyn Transport>,
+    api_url: String,
+    retry: RetryConfig,
+    seq: AtomicU64,
+    state: Mutex<State>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("api_url", &self.api_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builder for [`Client`].
+pub struct ClientBuilder {
+    api_url: String,
+    retry: RetryConfig,
+    transport: Option<Arc<dyn Transport>>,
+}
+
+impl ClientBuilder {
+    /// API base URL (a trailing `/` is added if missing). Default [`DEFAULT_API_URL`].
+    pub fn api_url(mut self, url: &str) -> Self {
+        self.api_url = url.to_string();
+        self
+    }
+
+    /// Retry budget for every request and transfer piece.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Use another HTTP transport (tests, proxies).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    pub fn build(self) -> Result<Client> {
+        let transport = match self.transport {
+            Some(t) => t,
+            None => Arc::new(ReqwestTransport::new()?),
+        };
+        let mut api_url = self.api_url;
+        if !api_url.ends_with('/') {
+            api_url.push('/');
+        }
+        Ok(Client {
+            transport,
+            api_url,
+            retry: self.retry,
+            // Random start like every other client, kept small so +1 never overflows.
+            seq: AtomicU64::new(rand::thread_rng().gen_range(0..(1u64 << 32))),
+            state: Mutex::new(State::default()),
+        })
+    }
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            api_url: DEFAULT_API_URL.to_string(),
+            retry: RetryConfig::default(),
+            transport: None,
+        }
+    }
+
+    /// A client for `api_url` with default settings.
+    pub fn new(api_url: &str) -> Result<Client> {
+        Client::builder().api_url(api_url).build()
+    }
+
+    /// The API base URL, with a trailing `/`.
+    pub fn api_url(&self) -> &str {
+        &self.api_url
+    }
+
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    pub(crate) fn transport(&self) -> &dyn Transport {
+        &*self.transport
+    }
+
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding this lock cannot leave the state half-written in a way that
+        // matters more than losing the client, so poisoning is ignored.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The current session, if logged in (a clone; for saving to disk).
+    pub fn session(&self) -> Option<Session> {
+        match &self.state().auth {
+            Auth::User(s) => Some((**s).clone()),
+            _ => None,
+        }
+    }
+
+    /// True when logged in or in a folder-link session.
+    pub fn is_authenticated(&self) -> bool {
+        !matches!(self.state().auth, Auth::None)
+    }
+
+    /// Forget the session locally (no server call; see `logout` for that).
+    pub fn clear_auth(&self) {
+        *self.state() = State::default();
+    }
+
+    fn next_id(&self) -> u64 {
+        self.seq.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The authentication part of a URL query: `&sid=…` or `&n=…`.
+    pub(crate) fn auth_query(&self) -> String {
+        match &self.state().auth {
+            Auth::None => String::new(),
+            Auth::User(s) => format!("&sid={}", s.sid_b64()),
+            Auth::FolderLink { public_handle, .. } => format!("&n={public_handle}"),
+        }
+    }
+
+    /// POST `body` to `url` with retries and hashcash; returns the body of an HTTP 200
+    /// answer. `check` turns a 200 body into a request-level error where the protocol has
+    /// one (so that `-3` is retried with the identical request).
+    pub(crate) async fn post_retrying(
+        &self,
+        url: &str,
+        body: Bytes,
+        content_type: &str,
+        check: fn(&[u8]) -> Result<()>,
+    ) -> Result<Bytes> {
+        let mut backoff = Backoff::new(&self.retry);
+        let mut headers: Vec<(String, String)> =
+            vec![("content-type".to_string(), content_type.to_string())];
+        let mut hashcash_rounds = 0;
+        loop {
+            let outcome = self.transport.post(url, &headers, body.clone()).await;
+            let err = match outcome {
+                Ok(resp) if resp.status == 402 => {
+                    let challenge = header(&resp.headers, "x-hashcash").map(str::to_string);
+                    match challenge {
+                        Some(c) if hashcash_rounds < MAX_HASHCASH_ROUNDS => {
+                            hashcash_rounds += 1;
+                            let answer = solve_hashcash(&c).await?;
+                            headers.retain(|(k, _)| k != "x-hashcash");
+                            headers.push(("x-hashcash".to_string(), answer));
+                            continue;
+                        }
+                        _ => Error::Http { status: 402 },
+                    }
+                }
+                Ok(resp) if resp.status == 200 => match check(&resp.body) {
+                    Ok(()) => return Ok(resp.body),
+                    Err(e) => e,
+                },
+                Ok(resp) => Error::Http {
+                    status: resp.status,
+                },
+                Err(e) => e,
+            };
+            if !is_retryable(&err) {
+                return Err(err);
+            }
+            match backoff.next_delay() {
+                Some(d) => tokio::time::sleep(d).await,
+                None => return Err(err),
+            }
+        }
+    }
+
+    /// Send a serialised command array as one request and return the raw body of the
+    /// answer, after request-level errors (a bare negative number) have been handled.
+    /// Retries re-send the identical body with the identical `id`.
+    pub async fn request_raw(&self, body: Vec<u8>) -> Result<Bytes> {
+        let url = format!(
+            "{}cs?id={}{}",
+            self.api_url,
+            self.next_id(),
+            self.auth_query()
+        );
+        self.post_retrying(&url, Bytes::from(body), JSON, check_request_level)
+            .await
+    }
+
+    /// Send several commands in one request; one result per command, in order. A
+    /// request-level error fails the whole batch.
+    pub async fn request(&self, commands: &[Value]) -> Result<Vec<CommandResult>> {
+        let body = serde_json::to_vec(commands)
+            .map_err(|_| Error::InvalidArgument("commands are not serialisable".into()))?;
+        let resp = self.request_raw(body).await?;
+        parse_batch(&resp, commands.len())
+    }
+
+    /// Send one command; its own error code becomes [`Error::Mega`].
+    pub async fn command(&self, command: Value) -> Result<Value> {
+        let mut results = self.request(std::slice::from_ref(&command)).await?;
+        match results.pop() {
+            Some(Ok(v)) => Ok(v),
+            Some(Err(code)) => Err(Error::Mega(code)),
+            None => Err(Error::bad("one command result")),
+        }
+    }
+}
+
+/// A bare integer body is a request-level result: negative = error for the whole batch.
+pub(crate) fn check_request_level(body: &[u8]) -> Result<()> {
+    match request_level_code(body) {
+        Some(code) if code < 0 => Err(Error::Mega(ErrorCode::from_code(code))),
+        _ => Ok(()),
+    }
+}
+
+fn request_level_code(body: &[u8]) -> Option<i64> {
+    let text = std::str::from_utf8(body).ok()?.trim();
+    if text.starts_with('-') || text.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+        text.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Split a batch answer into per-command results.
+pub(crate) fn parse_batch(body: &[u8], expected: usize) -> Result<Vec<CommandResult>> {
+    if let Some(code) = request_level_code(body) {
+        return if code < 0 {
+            Err(Error::Mega(ErrorCode::from_code(code)))
+        } else {
+            Err(Error::bad("an array of command results, not a bare number"))
+        };
+    }
+    let items: Vec<&RawValue> =
+        serde_json::from_slice(body).map_err(|_| Error::bad("a JSON array of command results"))?;
+    if items.len() != expected {
+        return Err(Error::bad(format!(
+            "{expected} command results, got {}",
+            items.len()
+        )));
+    }
+    items
+        .into_iter()
+        .map(|raw| {
+            let v: Value =
+                serde_json::from_str(raw.get()).map_err(|_| Error::bad("a JSON command result"))?;
+            Ok(match v.as_i64() {
+                Some(n) if n < 0 => Err(ErrorCode::from_code(n)),
+                _ => Ok(v),
+            })
+        })
+        .collect()
+}
+
+async fn solve_hashcash(header_value: &str) -> Result<String> {
+    let challenge = hashcash::parse(header_value)?;
+    tokio::task::spawn_blocking(move || hashcash::solve(&challenge))
+        .await
+        .map_err(|_| Error::bad("a solvable hashcash challenge"))
+}
+
+/// A random 10-character request tag (`i`), echoed in the action packets a command causes.
+pub(crate) fn request_tag() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    (0..10)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::api::transport::{BoxFuture, Response, StreamResponse};
+    use std::collections::VecDeque;
+
+    /// A scripted transport: answers POSTs from a queue and records what was sent.
+    type Sent = (String, Vec<(String, String)>, Bytes);
+
+    #[derive(Default)]
+    pub struct FakeTransport {
+        pub answers: Mutex<VecDeque<Result<Response>>>,
+        pub sent: Mutex<Vec<Sent>>,
+    }
+
+    impl FakeTransport {
+        pub fn push(&self, status: u16, headers: &[(&str, &str)], body: &str) {
+            self.answers.lock().unwrap().push_back(Ok(Response {
+                status,
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                body: Bytes::copy_from_slice(body.as_bytes()),
+            }));
+        }
+        pub fn push_err(&self, e: Error) {
+            self.answers.lock().unwrap().push_back(Err(e));
+        }
+    }
+
+    impl Transport for FakeTransport {
+        fn post<'a>(
+            &'a self,
+            url: &'a str,
+            headers: &'a [(String, String)],
+            body: Bytes,
+        ) -> BoxFuture<'a, Result<Response>> {
+            self.sent
+                .lock()
+                .unwrap()
+                .push((url.to_string(), headers.to_vec(), body));
+            let next = self.answers.lock().unwrap().pop_front();
+            Box::pin(async move { next.unwrap_or(Err(Error::bad("no scripted answer"))) })
+        }
+        fn get_stream<'a>(&'a self, _url: &'a str) -> BoxFuture<'a, Result<StreamResponse>> {
+            Box::pin(async { Err(Error::bad("no GET in fake")) })
+        }
+    }
+
+    pub fn fake_client(attempts: u32) -> (Arc<FakeTransport>, Client) {
+        let t = Arc::new(FakeTransport::default());
+        let c = Client::builder()
+            .api_url("http://127.0.0.1:9")
+            .retry(RetryConfig::fast(attempts))
+            .transport(t.clone())
+            .build()
+            .unwrap();
+        (t, c)
+    }
+
+    #[test]
+    fn batch_results_per_command() {
+        let r = parse_batch(br#"[{"v":1},-9,0,"AbCdEfGh",[1]]"#, 5).unwrap();
+        assert_eq!(r[0].as_ref().unwrap()["v"], 1);
+        assert_eq!(r[1], Err(ErrorCode::ENoent));
+        assert_eq!(r[2].as_ref().unwrap(), &Value::from(0));
+        assert_eq!(r[3].as_ref().unwrap(), "AbCdEfGh");
+        assert!(r[4].as_ref().unwrap().is_array());
+    }
+
+    #[test]
+    fn bare_negative_fails_the_batch() {
+        assert!(matches!(
+            parse_batch(b"-3", 2),
+            Err(Error::Mega(ErrorCode::EAgain))
+        ));
+        assert!(matches!(
+            parse_batch(b" -15\n", 1),
+            Err(Error::Mega(ErrorCode::ESid))
+        ));
+        assert!(matches!(
+            parse_batch(b"[1]", 2),
+            Err(Error::BadResponse { .. })
+        ));
+        assert!(matches!(
+            parse_batch(b"<html>", 1),
+            Err(Error::BadResponse { .. })
+        ));
+    }
+
+    #[tokio::test]
+    async fn retries_resend_identical_request() {
+        let (t, c) = fake_client(5);
+        t.push(200, &[], "-3");
+        t.push(500, &[], "");
+        t.push_err(Error::Network {
+            kind: crate::api::error::NetworkKind::Broken,
+            message: "reset".into(),
+        });
+        t.push(200, &[], r#"[{"ok":true},-9]"#);
+        let r = c
+            .request(&[serde_json::json!({"a":"x"}), serde_json::json!({"a":"y"})])
+            .await
+            .unwrap();
+        assert_eq!(r[1], Err(ErrorCode::ENoent));
+        let sent = t.sent.lock().unwrap();
+        assert_eq!(sent.len(), 4);
+        assert!(sent.iter().all(|s| s.0 == sent[0].0 && s.2 == sent[0].2));
+        assert!(sent[0].0.starts_with("http://127.0.0.1:9/cs?id="));
+    }
+
+    #[tokio::test]
+    async fn ids_increase_per_new_request() {
+        let (t, c) = fake_client(1);
+        t.push(200, &[], "[0]");
+        t.push(200, &[], "[0]");
+        c.command(serde_json::json!({"a":"x"})).await.unwrap();
+        c.command(serde_json::json!({"a":"x"})).await.unwrap();
+        let sent = t.sent.lock().unwrap();
+        let id = |u: &str| -> u64 { u.split("id=").nth(1).unwrap().parse().unwrap() };
+        assert_eq!(id(&sent[1].0), id(&sent[0].0) + 1);
+    }
+
+    #[tokio::test]
+    async fn retry_budget_exhausted_gives_typed_error() {
+        let (t, c) = fake_client(3);
+        for _ in 0..3 {
+            t.push(200, &[], "-4");
+        }
+        let r = c.command(serde_json::json!({"a":"x"})).await;
+        assert!(matches!(r, Err(Error::Mega(ErrorCode::ERateLimit))));
+        assert_eq!(t.sent.lock().unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn fatal_errors_are_not_retried() {
+        let (t, c) = fake_client(5);
+        t.push(200, &[], "-15");
+        let r = c.command(serde_json::json!({"a":"x"})).await;
+        assert!(matches!(r, Err(Error::Mega(ErrorCode::ESid))));
+        assert_eq!(t.sent.lock().unwrap().len(), 1);
+        t.push(403, &[], "");
+        let r = c.command(serde_json::json!({"a":"x"})).await;
+        assert!(matches!(r, Err(Error::Http { status: 403 })));
+    }
+
+    #[tokio::test]
+    async fn hashcash_402_is_solved_and_same_request_resent() {
+        let (t, c) = fake_client(1);
+        let token = crate::crypto::b64::encode(&(0u8..48).collect::<Vec<_>>());
+        t.push(
+            402,
+            &[("x-hashcash", &format!("1:255:1731410499:{token}"))],
+            "",
+        );
+        t.push(200, &[], "[0]");
+        c.command(serde_json::json!({"a":"us0"})).await.unwrap();
+        let sent = t.sent.lock().unwrap();
+        assert_eq!(sent.len(), 2);
+        assert_eq!(sent[0].0, sent[1].0);
+        assert_eq!(sent[0].2, sent[1].2);
+        let answer = header(&sent[1].1, "x-hashcash").unwrap();
+        assert_eq!(answer, format!("1:{token}:AQAAAA"));
+        assert!(header(&sent[0].1, "x-hashcash").is_none());
+    }
+}

@@ -1,0 +1,245 @@
+//! Retries, in one place: [`is_retryable`] decides what is worth repeating, [`Backoff`]
+//! decides when, and [`retry`] runs an operation under both. Everything that talks to MEGA
+//! (API requests, upload pieces, download ranges) goes through here.
+//!
+//! The operation passed to [`retry`] must re-send the *same* request (same `id`, same body,
+//! §1.3 of the protocol reference): the server de-duplicates on it.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+
+use super::error::{Error, ErrorCode, NetworkKind, Result};
+
+/// How hard to try. The defaults follow the SDK (first retry after ~100 ms, doubling,
+/// 0–50 % jitter); tests shrink them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryConfig {
+    /// Delay before the first retry (before jitter).
+    pub initial: Duration,
+    /// Upper bound for any single delay.
+    pub max_delay: Duration,
+    /// Total attempts, including the first (so 1 = never retry).
+    pub max_attempts: u32,
+    /// Give up once this much time has passed since the first attempt.
+    pub max_elapsed: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        RetryConfig {
+            initial: Duration::from_millis(100),
+            max_delay: Duration::from_secs(60),
+            max_attempts: 12,
+            max_elapsed: Duration::from_secs(600),
+        }
+    }
+}
+
+impl RetryConfig {
+    /// A fast configuration for tests: `attempts` tries, delays of a few milliseconds.
+    pub fn fast(attempts: u32) -> Self {
+        RetryConfig {
+            initial: Duration::from_millis(5),
+            max_delay: Duration::from_millis(50),
+            max_attempts: attempts,
+            max_elapsed: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Is this failure transient, so that re-sending the identical request may succeed?
+///
+/// Retried: request-level `-3` EAGAIN and `-4` ERATELIMIT, HTTP 5xx (except 509, the
+/// transfer quota, which lasts minutes to hours) and 429, and broken, refused or timed-out
+/// connections. Everything else fails at once.
+pub fn is_retryable(e: &Error) -> bool {
+    match e {
+        Error::Mega(ErrorCode::EAgain | ErrorCode::ERateLimit) => true,
+        Error::Http { status } => *status == 429 || (500..600).contains(status) && *status != 509,
+        Error::Network { kind, .. } => matches!(
+            kind,
+            NetworkKind::Connect | NetworkKind::Timeout | NetworkKind::Broken
+        ),
+        _ => false,
+    }
+}
+
+/// Capped exponential backoff with jitter: `initial · 2ⁿ`, plus 0–50 % random extra,
+/// never more than `max_delay`; `None` once the attempt or time budget is spent.
+#[derive(Debug)]
+pub struct Backoff {
+    config: RetryConfig,
+    /// Attempts made so far.
+    attempts: u32,
+    started: Instant,
+}
+
+impl Backoff {
+    /// Start counting; the first attempt is about to be made.
+    pub fn new(config: &RetryConfig) -> Self {
+        Backoff {
+            config: config.clone(),
+            attempts: 1,
+            started: Instant::now(),
+        }
+    }
+
+    /// The delay before the next attempt, or `None` when no attempt is left.
+    pub fn next_delay(&mut self) -> Option<Duration> {
+        if self.attempts >= self.config.max_attempts {
+            return None;
+        }
+        let exp = self.attempts.saturating_sub(1).min(31);
+        let base = self
+            .config
+            .initial
+            .saturating_mul(1u32 << exp)
+            .min(self.config.max_delay);
+        let jitter = rand::thread_rng().gen_range(0.0..0.5);
+        let delay = base.mul_f64(1.0 + jitter).min(self.config.max_delay);
+        if self.started.elapsed() + delay > self.config.max_elapsed {
+            return None;
+        }
+        self.attempts += 1;
+        Some(delay)
+    }
+
+    /// Attempts made so far (including the first).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+/// Run `op` until it succeeds, fails with a non-retryable error, or the budget is spent
+/// (then the last error is returned).
+pub async fn retry<T, F, Fut>(config: &RetryConfig, mut op: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut backoff = Backoff::new(config);
+    loop {
+        match op().await {
+            Ok(v) => return Ok(v),
+            Err(e) if is_retryable(&e) => match backoff.next_delay() {
+                Some(d) => tokio::time::sleep(d).await,
+                None => return Err(e),
+            },
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net(kind: NetworkKind) -> Error {
+        Error::Network {
+            kind,
+            message: "x".into(),
+        }
+    }
+
+    #[test]
+    fn classifier() {
+        assert!(is_retryable(&Error::Mega(ErrorCode::EAgain)));
+        assert!(is_retryable(&Error::Mega(ErrorCode::ERateLimit)));
+        assert!(!is_retryable(&Error::Mega(ErrorCode::ENoent)));
+        assert!(!is_retryable(&Error::Mega(ErrorCode::ESid)));
+        assert!(!is_retryable(&Error::Mega(ErrorCode::ETooMany)));
+        assert!(!is_retryable(&Error::Mega(ErrorCode::EBlocked)));
+        for s in [500, 502, 503, 504, 429] {
+            assert!(is_retryable(&Error::Http { status: s }), "{s}");
+        }
+        for s in [400, 402, 403, 404, 509] {
+            assert!(!is_retryable(&Error::Http { status: s }), "{s}");
+        }
+        assert!(is_retryable(&net(NetworkKind::Broken)));
+        assert!(is_retryable(&net(NetworkKind::Timeout)));
+        assert!(is_retryable(&net(NetworkKind::Connect)));
+        assert!(!is_retryable(&net(NetworkKind::Other)));
+        assert!(!is_retryable(&Error::MacMismatch));
+        assert!(!is_retryable(&Error::TransferQuota { seconds: 1 }));
+        assert!(!is_retryable(&Error::MfaRequired));
+        assert!(!is_retryable(&Error::bad("x")));
+    }
+
+    #[test]
+    fn backoff_doubles_with_bounded_jitter_and_cap() {
+        let config = RetryConfig {
+            initial: Duration::from_millis(100),
+            max_delay: Duration::from_millis(1000),
+            max_attempts: 10,
+            max_elapsed: Duration::from_secs(3600),
+        };
+        let mut b = Backoff::new(&config);
+        let mut delays = Vec::new();
+        while let Some(d) = b.next_delay() {
+            delays.push(d);
+        }
+        assert_eq!(delays.len(), 9, "10 attempts = 9 delays");
+        for (i, d) in delays.iter().enumerate() {
+            let base = Duration::from_millis(100 * (1u64 << i)).min(config.max_delay);
+            assert!(*d >= base, "delay {i} {d:?} < base {base:?}");
+            assert!(*d <= base.mul_f64(1.5), "delay {i} {d:?} too long");
+            assert!(*d <= config.max_delay);
+        }
+        assert_eq!(*delays.last().unwrap(), config.max_delay);
+        assert_eq!(b.attempts(), 10);
+    }
+
+    #[test]
+    fn backoff_respects_time_budget() {
+        let config = RetryConfig {
+            initial: Duration::from_secs(10),
+            max_delay: Duration::from_secs(10),
+            max_attempts: 100,
+            max_elapsed: Duration::from_secs(5),
+        };
+        assert_eq!(Backoff::new(&config).next_delay(), None);
+    }
+
+    #[test]
+    fn one_attempt_means_no_retry() {
+        assert_eq!(Backoff::new(&RetryConfig::fast(1)).next_delay(), None);
+    }
+
+    #[tokio::test]
+    async fn retry_stops_on_fatal_and_after_budget() {
+        let mut calls = 0;
+        let r: Result<()> = retry(&RetryConfig::fast(4), || {
+            calls += 1;
+            async { Err(Error::Mega(ErrorCode::EAgain)) }
+        })
+        .await;
+        assert!(matches!(r, Err(Error::Mega(ErrorCode::EAgain))));
+        assert_eq!(calls, 4);
+
+        let mut calls = 0;
+        let r: Result<()> = retry(&RetryConfig::fast(4), || {
+            calls += 1;
+            async { Err(Error::Mega(ErrorCode::ENoent)) }
+        })
+        .await;
+        assert!(matches!(r, Err(Error::Mega(ErrorCode::ENoent))));
+        assert_eq!(calls, 1);
+
+        let mut calls = 0;
+        let r = retry(&RetryConfig::fast(4), || {
+            calls += 1;
+            let n = calls;
+            async move {
+                if n < 3 {
+                    Err(Error::Http { status: 500 })
+                } else {
+                    Ok(n)
+                }
+            }
+        })
+        .await;
+        assert_eq!(r.unwrap(), 3);
+    }
+}

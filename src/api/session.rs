@@ -1,0 +1,290 @@
+//! Accounts and sessions: prelogin `us0`, login `us` (v1, v2, 2FA, `csid`/`tsid`), session
+//! resume from saved credentials, logout `sml`, user info `ug` and quota `uq`.
+//!
+//! [`Session`] is what a caller saves to resume later without logging in again (logins are
+//! the expensive, rate-limited operation, §9). Its `Debug` never shows the sid or the key.
+
+use serde_json::{json, Value};
+
+use super::client::{Auth, Client};
+use super::error::{Error, ErrorCode, Result};
+use super::nodes::KeyRing;
+use crate::crypto::rsa::PrivateKey;
+use crate::crypto::session::{sid_user_handle, SID_LEN};
+use crate::crypto::{aes, b64, login, Key128};
+
+/// A logged-in session: everything needed to resume without the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The 43 raw bytes of the session id (sent as 58 b64 characters in `&sid=`).
+    pub sid: [u8; SID_LEN],
+    /// The account's master key.
+    pub master_key: Key128,
+    /// The user handle, 11 b64 characters.
+    pub user_handle: String,
+    /// The e-mail address used to log in (lower-cased).
+    pub email: String,
+    /// The API base URL the session belongs to.
+    pub api_url: String,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user_handle", &self.user_handle)
+            .field("email", &self.email)
+            .field("api_url", &self.api_url)
+            .field("sid", &"<redacted>")
+            .field("master_key", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Session {
+    /// The sid as sent on the URL.
+    pub fn sid_b64(&self) -> String {
+        b64::encode(&self.sid)
+    }
+}
+
+/// Answer of `ug`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserInfo {
+    pub user_handle: String,
+    pub email: String,
+    pub name: Option<String>,
+}
+
+/// Answer of `uq`, in bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Quota {
+    pub storage_max: u64,
+    pub storage_used: u64,
+    pub transfer_max: Option<u64>,
+    pub transfer_used: Option<u64>,
+}
+
+/// The account version announced by `us0`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccountVersion {
+    V1,
+    V2 { salt: Vec<u8> },
+}
+
+fn str_field<'a>(v: &'a Value, name: &str, what: &str) -> Result<&'a str> {
+    v.get(name)
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::bad(format!("`{name}` (string) in the {what} answer")))
+}
+
+impl Client {
+    /// `us0`: which login derivation the account uses.
+    pub async fn prelogin(&self, email: &str) -> Result<AccountVersion> {
+        let email = email.trim().to_lowercase();
+        let r = self.command(json!({"a":"us0","user":email})).await?;
+        match r.get("v").and_then(Value::as_i64) {
+            Some(1) => Ok(AccountVersion::V1),
+            Some(2) => {
+                let salt = b64::decode(str_field(&r, "s", "us0")?)?;
+                Ok(AccountVersion::V2 { salt })
+            }
+            _ => Err(Error::bad("account version 1 or 2 in the us0 answer")),
+        }
+    }
+
+    /// Log in with e-mail and password (and a 6-digit 2FA code if the account needs one).
+    ///
+    /// Without a code on a 2FA account this fails with [`Error::MfaRequired`]; ask the user
+    /// and call again with the code.
+    pub async fn login(&self, email: &str, password: &str, mfa: Option<&str>) -> Result<Session> {
+        let email = email.trim().to_lowercase();
+        let version = self.prelogin(&email).await?;
+        let (password, email2) = (password.to_string(), email.clone());
+        // Key derivation is deliberately slow (65536 AES rounds or 100000 PBKDF2 rounds).
+        let (pk, uh) = tokio::task::spawn_blocking(move || match version {
+            AccountVersion::V1 => {
+                let pk = login::prepare_key_v1(&password);
+                let uh = login::user_hash_v1(&email2, &pk);
+                (pk, uh)
+            }
+            AccountVersion::V2 { salt } => login::derive_v2(&password, &salt),
+        })
+        .await
+        .map_err(|_| Error::bad("a usable login derivation"))?;
+
+        let sek: Key128 = rand::random();
+        let mut cmd = json!({"a":"us","user":email,"uh":uh,"sek":b64::encode(&sek)});
+        if let Some(code) = mfa {
+            cmd["mfa"] = Value::from(code.trim());
+        }
+        let r = match self.command(cmd).await {
+            Err(Error::Mega(ErrorCode::EMfaRequired)) if mfa.is_none() => {
+                return Err(Error::MfaRequired)
+            }
+            other => other?,
+        };
+
+        let k = b64::decode(str_field(&r, "k", "us")?)?;
+        if k.len() != 16 {
+            return Err(Error::bad("a 16-byte wrapped master key `k`"));
+        }
+        let master_key: Key128 = aes::unwrap(&pk, &k)?
+            .try_into()
+            .map_err(|_| Error::bad("a 16-byte master key"))?;
+        let user_handle = str_field(&r, "u", "us")?.to_string();
+
+        let (sid, privk) = if let Some(csid) = r.get("csid").and_then(Value::as_str) {
+            let privk = unwrap_privk(&master_key, str_field(&r, "privk", "us")?)?;
+            let sid = privk.decrypt_sid(&b64::decode(csid)?)?;
+            (sid, Some(privk))
+        } else if let Some(tsid) = r.get("tsid").and_then(Value::as_str) {
+            (check_tsid(&master_key, tsid)?, None)
+        } else {
+            return Err(Error::bad("`csid` or `tsid` in the us answer"));
+        };
+        if let Some(embedded) = sid_user_handle(&sid) {
+            if embedded != user_handle {
+                return Err(Error::bad(
+                    "a session id that belongs to the logged-in user",
+                ));
+            }
+        }
+
+        let session = Session {
+            sid,
+            master_key,
+            user_handle,
+            email,
+            api_url: self.api_url().to_string(),
+        };
+        self.install(session.clone(), privk);
+        Ok(session)
+    }
+
+    /// Resume a saved session without logging in: checks it with `us` (sid, no user) and
+    /// loads the RSA key. An expired or logged-out session fails with `ESID` (-15).
+    pub async fn resume(&self, session: &Session) -> Result<()> {
+        self.install(session.clone(), None);
+        let sek: Key128 = rand::random();
+        let r = match self
+            .command(json!({"a":"us","sek":b64::encode(&sek)}))
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                self.clear_auth();
+                return Err(e);
+            }
+        };
+        let checked = (|| {
+            if str_field(&r, "u", "us")? != session.user_handle {
+                return Err(Error::bad("the saved session's user handle"));
+            }
+            match r.get("privk").and_then(Value::as_str) {
+                Some(p) => Ok(Some(unwrap_privk(&session.master_key, p)?)),
+                None => Ok(None),
+            }
+        })();
+        match checked {
+            Ok(privk) => {
+                self.state().keys.privk = privk;
+                Ok(())
+            }
+            Err(e) => {
+                self.clear_auth();
+                Err(e)
+            }
+        }
+    }
+
+    /// `sml`: end the session on the server and forget it locally (also when the server
+    /// call fails).
+    pub async fn logout(&self) -> Result<()> {
+        let r = self.command(json!({"a":"sml"})).await;
+        self.clear_auth();
+        r.map(|_| ())
+    }
+
+    /// `ug`: the account's handle, e-mail and name.
+    pub async fn user_info(&self) -> Result<UserInfo> {
+        let r = self.command(json!({"a":"ug"})).await?;
+        Ok(UserInfo {
+            user_handle: str_field(&r, "u", "ug")?.to_string(),
+            email: str_field(&r, "email", "ug")?.to_string(),
+            name: r.get("name").and_then(Value::as_str).map(str::to_string),
+        })
+    }
+
+    /// `uq`: storage (and, if reported, transfer) quota.
+    pub async fn quota(&self) -> Result<Quota> {
+        let r = self.command(json!({"a":"uq","strg":1,"xfer":1})).await?;
+        let num = |name: &str| r.get(name).and_then(Value::as_f64).map(|f| f as u64);
+        Ok(Quota {
+            storage_max: num("mstrg").ok_or_else(|| Error::bad("`mstrg` in the uq answer"))?,
+            storage_used: num("cstrg").ok_or_else(|| Error::bad("`cstrg` in the uq answer"))?,
+            transfer_max: num("mxfer"),
+            transfer_used: num("caxfer"),
+        })
+    }
+
+    /// Enter folder-link mode: requests carry `n=<public handle>` and node keys unwrap with
+    /// the link's key. Replaces any session.
+    pub fn open_folder_link(&self, public_handle: &str, key: Key128) {
+        let mut st = self.state();
+        st.keys = KeyRing::for_folder_link(key);
+        st.auth = Auth::FolderLink {
+            public_handle: public_handle.to_string(),
+        };
+    }
+
+    fn install(&self, session: Session, privk: Option<PrivateKey>) {
+        let mut st = self.state();
+        st.keys = KeyRing::for_user(&session.user_handle, session.master_key);
+        st.keys.privk = privk;
+        st.auth = Auth::User(Box::new(session));
+    }
+}
+
+fn unwrap_privk(master_key: &Key128, privk_b64: &str) -> Result<PrivateKey> {
+    let wrapped = b64::decode(privk_b64)?;
+    if wrapped.is_empty() || wrapped.len() % 16 != 0 {
+        return Err(Error::bad("a `privk` whose length is a multiple of 16"));
+    }
+    let plain = aes::unwrap(master_key, &wrapped)?;
+    Ok(PrivateKey::from_privk(&plain)?)
+}
+
+/// A `tsid` is valid when its last 16 bytes are its first 16 encrypted with the master key.
+fn check_tsid(master_key: &Key128, tsid: &str) -> Result<[u8; SID_LEN]> {
+    let sid: [u8; SID_LEN] = b64::decode_array(tsid)?;
+    let mut head = [0u8; 16];
+    head.copy_from_slice(&sid[..16]);
+    aes::ecb_encrypt(master_key, &mut head)?;
+    if head[..] != sid[SID_LEN - 16..] {
+        return Err(Error::bad(
+            "a temporary session id that matches the master key",
+        ));
+    }
+    Ok(sid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_secrets() {
+        let s = Session {
+            sid: [0x41; SID_LEN],
+            master_key: [0x42; 16],
+            user_handle: "AbCdEfGhIjK".into(),
+            email: "a@b.c".into(),
+            api_url: "http://127.0.0.1:1/".into(),
+        };
+        let d = format!("{s:?}");
+        assert!(!d.contains(&s.sid_b64()));
+        assert!(!d.contains("QUFB"));
+        assert!(!d.contains("66"));
+        assert!(d.contains("AbCdEfGhIjK"));
+    }
+}

@@ -1,0 +1,459 @@
+//! Simple whole-file transfers, one piece at a time (the parallel engine lives elsewhere and
+//! builds on the low-level calls here: [`Client::upload_url`], [`Client::upload_piece`],
+//! [`Client::put_file`], [`Client::download_url`]).
+//!
+//! Uploads: random key and nonce, AES-CTR, one POST per MAC chunk, chunk MACs folded into the
+//! meta-MAC, then `p` with the completion token. Downloads stream into a temporary file next
+//! to the destination, decrypt and MAC-verify on the way, and are renamed into place only
+//! when the MAC matches: a destination file is either complete and verified or absent.
+
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use serde_json::{json, Map, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::client::{request_tag, Client};
+use super::error::{Error, ErrorCode, Result};
+use super::nodes::{Handle, Node};
+use super::retry::{is_retryable, Backoff};
+use super::transport::header;
+use crate::crypto::keys::{FileKey, NodeKey};
+use crate::crypto::mac::{self, FileMac};
+use crate::crypto::{aes, attrs, b64, fingerprint, Key128};
+
+/// Where and what to download, from `g`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DownloadInfo {
+    /// The temporary download URL (ranges are appended as `/<start>-<end>`).
+    pub url: String,
+    pub size: u64,
+    /// The encrypted attributes `at`.
+    pub at: Option<String>,
+}
+
+impl std::fmt::Debug for DownloadInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DownloadInfo")
+            .field("size", &self.size)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A public file as described by `g` with `p`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicFile {
+    pub name: Option<String>,
+    pub size: u64,
+}
+
+/// Upload URLs answer errors as a negative number in text; `-4` there means "this upload
+/// failed, start over", not the API's rate limit, so it is not retried.
+fn check_upload_answer(body: &[u8]) -> Result<()> {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Ok(());
+    };
+    match text.trim().parse::<i64>() {
+        Ok(-4) => Err(Error::Mega(ErrorCode::EFailed)),
+        Ok(n) if n < 0 => Err(Error::Mega(ErrorCode::from_code(n))),
+        _ => Ok(()),
+    }
+}
+
+/// Interpret a piece answer: nothing yet, or the completion token in `p`'s `h` form.
+pub(crate) fn upload_token(body: &[u8]) -> Result<Option<String>> {
+    if body.is_empty() || body == b"0" {
+        return Ok(None);
+    }
+    // Binary token (asked for with `v:2`): 36 raw bytes, the last one 1.
+    if body.len() == 36 && body[35] == 1 {
+        return Ok(Some(b64::encode(body)));
+    }
+    // Text token: b64 characters used as they are.
+    let is_b64 = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_';
+    if body.len() >= 27 && body.iter().all(is_b64) {
+        return Ok(Some(String::from_utf8_lossy(body).into_owned()));
+    }
+    Err(Error::bad(
+        "an empty answer or a completion token from the upload server",
+    ))
+}
+
+/// A temporary path next to `dest` (same directory, so the final rename is atomic).
+fn temp_path(dest: &Path) -> PathBuf {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "download".into());
+    let tag: u32 = rand::random();
+    dest.with_file_name(format!(".{name}.megash-part-{tag:08x}"))
+}
+
+fn file_key_of(node: &Node) -> Result<FileKey> {
+    match node.key {
+        Some(NodeKey::File(k)) => Ok(k),
+        Some(NodeKey::Folder(_)) => Err(Error::InvalidArgument("not a file".into())),
+        None => Err(Error::NoKey),
+    }
+}
+
+impl Client {
+    /// `u`: an upload URL for `size` bytes (asks for the binary completion token, `v:2`).
+    pub async fn upload_url(&self, size: u64) -> Result<String> {
+        let r = self
+            .command(json!({"a":"u","s":size,"ssl":0,"v":2,"ms":0,"r":0,"e":0}))
+            .await?;
+        r.get("p")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| Error::bad("an upload URL `p` in the u answer"))
+    }
+
+    /// POST one piece of ciphertext at `offset`; the answer to the piece that completes the
+    /// file is the completion token (b64, ready for [`Client::put_file`]). Retried like API
+    /// requests (the same piece is re-sent).
+    pub async fn upload_piece(
+        &self,
+        url: &str,
+        offset: u64,
+        ciphertext: Bytes,
+    ) -> Result<Option<String>> {
+        let url = format!("{url}/{offset}");
+        let body = self
+            .post_retrying(
+                &url,
+                ciphertext,
+                "application/octet-stream",
+                check_upload_answer,
+            )
+            .await?;
+        upload_token(&body)
+    }
+
+    /// `p`: create the file node for a completed upload.
+    pub async fn put_file(
+        &self,
+        parent: Handle,
+        token: &str,
+        key: &FileKey,
+        attributes: &Map<String, Value>,
+    ) -> Result<Node> {
+        let mk: Key128 = self.state().keys.master_key.ok_or(Error::NotLoggedIn)?;
+        let a = attrs::encrypt(&key.aes, attributes);
+        let k = b64::encode(&aes::wrap(&mk, &key.to_bytes())?);
+        let r = self
+            .command(json!({
+                "a":"p","t":parent.to_b64(),"i":request_tag(),
+                "n":[{"h":token,"t":0,"a":a,"k":k}]
+            }))
+            .await?;
+        let v = r
+            .get("f")
+            .and_then(Value::as_array)
+            .and_then(|f| f.first())
+            .ok_or_else(|| Error::bad("`f` with the new node in the put-nodes answer"))?;
+        let mut ring = self.state().keys.clone();
+        ring.node_from_value(v)
+    }
+
+    /// Upload a local file under `parent`, named `name` (default: the file's name).
+    pub async fn upload_file(
+        &self,
+        parent: Handle,
+        path: &Path,
+        name: Option<&str>,
+    ) -> Result<Node> {
+        let name = match name {
+            Some(n) => n.to_string(),
+            None => path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| Error::InvalidArgument("the path has no file name".into()))?,
+        };
+        let meta = tokio::fs::metadata(path).await?;
+        if !meta.is_file() {
+            return Err(Error::InvalidArgument("not a regular file".into()));
+        }
+        let size = meta.len();
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs());
+        let p = path.to_path_buf();
+        let fp = tokio::task::spawn_blocking(move || {
+            let mut f = std::fs::File::open(&p)?;
+            fingerprint::of_reader(&mut f, size, mtime)
+        })
+        .await
+        .map_err(|_| Error::bad("a fingerprint"))??;
+
+        let mut file = tokio::fs::File::open(path).await?;
+        let aes_key: Key128 = rand::random();
+        let nonce: [u8; 8] = rand::random();
+        let url = self.upload_url(size).await?;
+        let mut token = None;
+        let mut chunk_macs = Vec::new();
+        if size == 0 {
+            token = self.upload_piece(&url, 0, Bytes::new()).await?;
+        }
+        for (offset, len) in mac::chunks(size) {
+            let mut buf = vec![0u8; len as usize];
+            file.read_exact(&mut buf).await?;
+            chunk_macs.push(mac::chunk_mac(&aes_key, &nonce, &buf));
+            aes::ctr_apply(&aes_key, &nonce, offset, &mut buf);
+            if let Some(t) = self.upload_piece(&url, offset, buf.into()).await? {
+                token = Some(t);
+            }
+        }
+        let token = token.ok_or_else(|| Error::bad("a completion token after the last piece"))?;
+        let key = FileKey {
+            aes: aes_key,
+            nonce,
+            meta_mac: mac::condense(&aes_key, &chunk_macs),
+        };
+        let mut attributes = Map::new();
+        attributes.insert("n".into(), Value::from(name));
+        attributes.insert("c".into(), Value::from(fp));
+        self.put_file(parent, &token, &key, &attributes).await
+    }
+
+    /// `g` with `g:1`: the download URL and size of one of our files (or, in a folder-link
+    /// session, of a file inside the link).
+    pub async fn download_url(&self, node: Handle) -> Result<DownloadInfo> {
+        let r = self
+            .command(json!({"a":"g","g":1,"n":node.to_b64(),"ssl":0}))
+            .await?;
+        download_info(&r)
+    }
+
+    /// Download a file node to `dest` (decrypted, MAC-verified, atomically placed).
+    /// Returns the number of bytes written.
+    pub async fn download(&self, node: &Node, dest: &Path) -> Result<u64> {
+        let key = file_key_of(node)?;
+        let info = self.download_url(node.handle).await?;
+        match self.fetch_to_file(&info, &key, dest).await {
+            // The temporary URL expired (§2.1): ask for a fresh one, once.
+            Err(Error::Http { status: 403 | 404 }) => {
+                let info = self.download_url(node.handle).await?;
+                self.fetch_to_file(&info, &key, dest).await?;
+                Ok(info.size)
+            }
+            other => other.map(|()| info.size),
+        }
+    }
+
+    /// Download a public file link (public handle and its 32-byte key) to `dest`.
+    pub async fn download_public(
+        &self,
+        public_handle: &str,
+        key: &FileKey,
+        dest: &Path,
+    ) -> Result<PublicFile> {
+        let r = self
+            .command(json!({"a":"g","g":1,"p":public_handle,"ssl":0}))
+            .await?;
+        let info = download_info(&r)?;
+        let name = info
+            .at
+            .as_deref()
+            .and_then(|at| attrs::decrypt(&key.aes, at).ok())
+            .and_then(|m| m.get("n").and_then(Value::as_str).map(str::to_string));
+        self.fetch_to_file(&info, key, dest).await?;
+        Ok(PublicFile {
+            name,
+            size: info.size,
+        })
+    }
+
+    /// GET, decrypt, verify and place a file. Interrupted transfers resume at the byte
+    /// where they stopped; the temporary file is removed on any failure.
+    pub async fn fetch_to_file(
+        &self,
+        info: &DownloadInfo,
+        key: &FileKey,
+        dest: &Path,
+    ) -> Result<()> {
+        let tmp = temp_path(dest);
+        let result = self.fetch_into(info, key, &tmp).await;
+        match result {
+            Ok(()) => match tokio::fs::rename(&tmp, dest).await {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    let _ = tokio::fs::remove_file(&tmp).await;
+                    Err(e.into())
+                }
+            },
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&tmp).await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn fetch_into(&self, info: &DownloadInfo, key: &FileKey, tmp: &Path) -> Result<()> {
+        let mut out = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(tmp)
+            .await?;
+        let mut mac = FileMac::new(&key.aes, &key.nonce);
+        let mut offset = 0u64;
+        let mut backoff = Backoff::new(self.retry_config());
+        while offset < info.size {
+            let before = offset;
+            let err = match self
+                .fetch_range(info, key, &mut offset, &mut mac, &mut out)
+                .await
+            {
+                Ok(()) => continue,
+                Err(e) => e,
+            };
+            if !is_retryable(&err) {
+                return Err(err);
+            }
+            if offset > before {
+                // Progress resets the budget: a flaky connection that keeps moving forward
+                // finishes instead of failing after N drops.
+                backoff = Backoff::new(self.retry_config());
+            }
+            match backoff.next_delay() {
+                Some(d) => tokio::time::sleep(d).await,
+                None => return Err(err),
+            }
+        }
+        out.flush().await?;
+        out.sync_all().await?;
+        drop(out);
+        if info.size > 0 && mac.finish() != key.meta_mac {
+            return Err(Error::MacMismatch);
+        }
+        Ok(())
+    }
+
+    /// One GET from `offset` to the end; advances `offset` by what arrived.
+    async fn fetch_range(
+        &self,
+        info: &DownloadInfo,
+        key: &FileKey,
+        offset: &mut u64,
+        mac: &mut FileMac,
+        out: &mut tokio::fs::File,
+    ) -> Result<()> {
+        let url = format!("{}/{}-{}", info.url, *offset, info.size - 1);
+        let mut resp = self.transport().get_stream(&url).await?;
+        match resp.status {
+            200 => {}
+            509 => {
+                let seconds = header(&resp.headers, "x-mega-time-left")
+                    .and_then(|s| s.trim().parse().ok())
+                    .unwrap_or(0);
+                return Err(Error::TransferQuota { seconds });
+            }
+            status => return Err(Error::Http { status }),
+        }
+        while let Some(piece) = resp.body.next().await {
+            let mut piece = piece?.to_vec();
+            if *offset + piece.len() as u64 > info.size {
+                return Err(Error::bad("no more bytes than the file's size"));
+            }
+            aes::ctr_apply(&key.aes, &key.nonce, *offset, &mut piece);
+            mac.update(&piece);
+            out.write_all(&piece).await?;
+            *offset += piece.len() as u64;
+        }
+        if *offset < info.size {
+            return Err(Error::Network {
+                kind: super::error::NetworkKind::Broken,
+                message: "the download ended early".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn download_info(r: &Value) -> Result<DownloadInfo> {
+    if let Some(e) = r.get("e").and_then(Value::as_i64) {
+        if e < 0 {
+            if let Some(tl) = r.get("tl").and_then(Value::as_u64) {
+                return Err(Error::TransferQuota { seconds: tl });
+            }
+            return Err(Error::Mega(ErrorCode::from_code(e)));
+        }
+    }
+    let size = r
+        .get("s")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| Error::bad("a size `s` in the g answer"))?;
+    let url = r
+        .get("g")
+        .and_then(Value::as_str)
+        .filter(|u| u.starts_with("http"))
+        .ok_or_else(|| Error::bad("a download URL string `g` in the g answer"))?;
+    Ok(DownloadInfo {
+        url: url.trim_end_matches('/').to_string(),
+        size,
+        at: r.get("at").and_then(Value::as_str).map(str::to_string),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_forms() {
+        assert_eq!(upload_token(b"").unwrap(), None);
+        assert_eq!(upload_token(b"0").unwrap(), None);
+        let mut bin = [7u8; 36];
+        bin[35] = 1;
+        let t = upload_token(&bin).unwrap().unwrap();
+        assert_eq!(t.len(), 48);
+        let text = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij";
+        assert_eq!(
+            upload_token(text.as_bytes()).unwrap().as_deref(),
+            Some(text)
+        );
+        assert!(upload_token(b"<html>error</html>").is_err());
+    }
+
+    #[test]
+    fn upload_errors() {
+        assert!(matches!(
+            check_upload_answer(b"-3"),
+            Err(Error::Mega(ErrorCode::EAgain))
+        ));
+        assert!(matches!(
+            check_upload_answer(b"-4"),
+            Err(Error::Mega(ErrorCode::EFailed))
+        ));
+        assert!(check_upload_answer(b"").is_ok());
+        assert!(check_upload_answer(b"0").is_ok());
+    }
+
+    #[test]
+    fn g_answers() {
+        let i = download_info(&json!({"s":5,"at":"x","g":"http://h/dl/abc"})).unwrap();
+        assert_eq!((i.url.as_str(), i.size), ("http://h/dl/abc", 5));
+        assert!(matches!(
+            download_info(&json!({"s":5,"e":-17,"tl":30})),
+            Err(Error::TransferQuota { seconds: 30 })
+        ));
+        assert!(matches!(
+            download_info(&json!({"s":5,"g":["a","b"]})),
+            Err(Error::BadResponse { .. })
+        ));
+    }
+
+    #[test]
+    fn temp_is_a_sibling() {
+        let t = temp_path(Path::new("/a/b/file.txt"));
+        assert_eq!(t.parent(), Some(Path::new("/a/b")));
+        assert!(t
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(".file.txt.megash-part-"));
+    }
+}

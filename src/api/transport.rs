@@ -1,0 +1,196 @@
+//! The HTTP seam: a small object-safe trait (POST bytes, GET whole or streamed) and its
+//! reqwest + rustls implementation. Tests plug in fakes; everything above speaks only this.
+//!
+//! Transport errors are turned into [`Error::Network`] here, with messages built by us:
+//! reqwest's own messages include the URL, and our URLs carry the session id.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+
+use super::error::{Error, NetworkKind, Result};
+
+/// A boxed future, so the trait stays object-safe without extra crates.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A stream of body pieces.
+pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes>> + Send>>;
+
+/// A complete HTTP response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    /// Header names are lower-case.
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+}
+
+/// An HTTP response whose body is read piece by piece.
+pub struct StreamResponse {
+    pub status: u16,
+    /// Header names are lower-case.
+    pub headers: Vec<(String, String)>,
+    pub body: BodyStream,
+}
+
+impl std::fmt::Debug for StreamResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamResponse")
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Find a header (name compared case-insensitively).
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// What the client needs from HTTP.
+pub trait Transport: Send + Sync {
+    /// POST `body` to `url` with extra `headers`; read the whole answer.
+    fn post<'a>(
+        &'a self,
+        url: &'a str,
+        headers: &'a [(String, String)],
+        body: Bytes,
+    ) -> BoxFuture<'a, Result<Response>>;
+
+    /// GET `url` and read the whole answer.
+    fn get<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Response>> {
+        Box::pin(async move {
+            let mut r = self.get_stream(url).await?;
+            let mut body = Vec::new();
+            while let Some(piece) = r.body.next().await {
+                body.extend_from_slice(&piece?);
+            }
+            Ok(Response {
+                status: r.status,
+                headers: r.headers,
+                body: body.into(),
+            })
+        })
+    }
+
+    /// GET `url`, returning as soon as the headers are in; the body streams.
+    fn get_stream<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<StreamResponse>>;
+}
+
+/// The real transport: reqwest with rustls.
+#[derive(Clone, Debug)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A transport with sensible timeouts (connect 20 s, idle read 120 s).
+    pub fn new() -> Result<Self> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(20))
+            .read_timeout(Duration::from_secs(120))
+            .user_agent(concat!("megash/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| network_error(&e))?;
+        Ok(ReqwestTransport { client })
+    }
+
+    /// Wrap an existing reqwest client (custom timeouts, proxies).
+    pub fn with_client(client: reqwest::Client) -> Self {
+        ReqwestTransport { client }
+    }
+}
+
+fn headers_of(map: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    map.iter()
+        .filter_map(|(k, v)| {
+            Some((
+                k.as_str().to_ascii_lowercase(),
+                v.to_str().ok()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Describe a reqwest error without its URL.
+fn network_error(e: &reqwest::Error) -> Error {
+    let (kind, message) = if e.is_timeout() {
+        (NetworkKind::Timeout, "the request timed out")
+    } else if e.is_connect() {
+        (NetworkKind::Connect, "could not connect to the server")
+    } else if e.is_body() || e.is_decode() {
+        (
+            NetworkKind::Broken,
+            "the connection broke while reading the response",
+        )
+    } else if e.is_request() {
+        (
+            NetworkKind::Broken,
+            "the connection broke while sending the request",
+        )
+    } else if e.is_builder() {
+        (NetworkKind::Other, "invalid request URL")
+    } else {
+        (NetworkKind::Other, "HTTP failure")
+    };
+    let host = e
+        .url()
+        .and_then(|u| u.host_str().map(|h| (h.to_string(), u.port())));
+    let message = match host {
+        Some((h, Some(p))) => format!("{message} ({h}:{p})"),
+        Some((h, None)) => format!("{message} ({h})"),
+        None => message.to_string(),
+    };
+    Error::Network { kind, message }
+}
+
+impl Transport for ReqwestTransport {
+    fn post<'a>(
+        &'a self,
+        url: &'a str,
+        headers: &'a [(String, String)],
+        body: Bytes,
+    ) -> BoxFuture<'a, Result<Response>> {
+        Box::pin(async move {
+            let mut req = self.client.post(url).body(body);
+            for (k, v) in headers {
+                req = req.header(k.as_str(), v.as_str());
+            }
+            let resp = req.send().await.map_err(|e| network_error(&e))?;
+            let status = resp.status().as_u16();
+            let headers = headers_of(resp.headers());
+            let body = resp.bytes().await.map_err(|e| network_error(&e))?;
+            Ok(Response {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+
+    fn get_stream<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<StreamResponse>> {
+        Box::pin(async move {
+            let resp = self
+                .client
+                .get(url)
+                .send()
+                .await
+                .map_err(|e| network_error(&e))?;
+            let status = resp.status().as_u16();
+            let headers = headers_of(resp.headers());
+            let body = resp
+                .bytes_stream()
+                .map(|r| r.map_err(|e| network_error(&e)));
+            Ok(StreamResponse {
+                status,
+                headers,
+                body: Box::pin(body),
+            })
+        })
+    }
+}
