@@ -1,4 +1,3 @@
-use tokio_util::compat::TokioAsyncReadCompatExt;
 use futures::io::Cursor;
 
 #[tokio::main(flavor = "current_thread")]
@@ -42,6 +41,5 @@ async fn main() {
         .build(reqwest::Client::new())
         .unwrap();
     let _ = again.resume_session(&session).await.map(|_| println!("resume unexpectedly worked after logout")).map_err(|e| println!("resume after logout fails as expected: {e}"));
-    let _ = (TokioAsyncReadCompatExt::compat(tokio::io::empty()),);
     println!("OK");
 }
