@@ -255,7 +255,7 @@ pub async fn download(
     let Some(dl) = lock(&state.downloads).get(token).cloned() else {
         return plain_response(StatusCode::NOT_FOUND, Bytes::new());
     };
-    let Download { blob, size } = dl;
+    let Download { blob, size, .. } = dl;
     let (start, end) = match range {
         None => (0, size),
         Some(r) => {
