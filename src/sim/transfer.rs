@@ -279,8 +279,12 @@ pub async fn download(
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, std::io::Error>>(4);
     if req.method() != hyper::Method::HEAD && len > 0 {
         tokio::task::spawn_blocking(move || {
-            let file = match &blob {
-                Some(p) => match std::fs::File::open(p) {
+            use std::io::{Read, Seek, SeekFrom};
+            let mut file = match &blob {
+                Some(p) => match std::fs::File::open(p).and_then(|mut f| {
+                    f.seek(SeekFrom::Start(start))?;
+                    Ok(f)
+                }) {
                     Ok(f) => Some(f),
                     Err(e) => {
                         let _ = tx.blocking_send(Err(e));
@@ -298,20 +302,16 @@ pub async fn download(
                     return;
                 }
                 let n = ((stop - pos) as usize).min(IO_CHUNK);
-                let chunk = match &file {
+                let chunk = match &mut file {
                     Some(f) => {
-                        let mut buf = vec![0u8; n];
-                        let mut got = 0;
-                        while got < n {
-                            match f.read_at(&mut buf[got..], pos + got as u64) {
-                                Ok(0) => break, // short blob: the rest reads as zeros
-                                Ok(k) => got += k,
-                                Err(e) => {
-                                    let _ = tx.blocking_send(Err(e));
-                                    return;
-                                }
-                            }
+                        // read_to_end fills spare capacity without zeroing it first.
+                        let mut buf = Vec::with_capacity(n);
+                        if let Err(e) = f.by_ref().take(n as u64).read_to_end(&mut buf) {
+                            let _ = tx.blocking_send(Err(e));
+                            return;
                         }
+                        // A short blob (cannot happen for completed uploads) reads as zeros.
+                        buf.resize(n, 0);
                         Bytes::from(buf)
                     }
                     None => Bytes::from_static(&ZEROS[..n.min(ZEROS.len())]),
