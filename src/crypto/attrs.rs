@@ -115,4 +115,34 @@ mod tests {
             Err(CryptoError::Attributes)
         );
     }
+    /// Found by `cargo fuzz run decode`: serde_json's default float parser is not correctly
+    /// rounded, so `1e89` read back after re-encrypting became 1.0000000000000001e89. Renaming a
+    /// node would silently change other clients' numeric attributes.
+    #[test]
+    fn fuzz_float_attribute_round_trip() {
+        for text in [
+            "99999999999999999999999999999999999999999999999999999999999999999999999999999999999999991",
+            "1.0000000000000001e89",
+            "1e89",
+            "9.999999999999999e22",
+            "1e23",
+            "0.1",
+            "-2.2250738585072014e-308",
+        ] {
+            let mut d = format!("MEGA{{\"x\":{text}}}").into_bytes();
+            d.resize(d.len().next_multiple_of(16), 0);
+            aes::cbc_encrypt_zero_iv(&key(), &mut d).unwrap();
+            let first = decrypt(&key(), &b64::encode(&d)).unwrap();
+            assert_eq!(
+                first["x"].as_f64().unwrap(),
+                text.parse::<f64>().unwrap(),
+                "{text}"
+            );
+            assert_eq!(
+                decrypt(&key(), &encrypt(&key(), &first)).unwrap(),
+                first,
+                "{text}"
+            );
+        }
+    }
 }

@@ -2,5 +2,6 @@
 
 mod api;
 mod interop;
+mod interop_megars;
 mod sim;
 mod support;
