@@ -27,6 +27,10 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Largest `/cs` body accepted.
 const MAX_CS_BODY: u64 = 16 << 20;
+/// Largest answer kept for replay.
+const MAX_REPLAY_ANSWER: usize = 256 << 10;
+/// Entries kept for replay (bounds its memory to about 256 MiB).
+const MAX_REPLAY_ENTRIES: usize = 1000;
 /// How long an answer is kept for replay of an identical request.
 const REPLAY_TTL: Duration = Duration::from_secs(300);
 
@@ -39,6 +43,8 @@ pub struct Download {
     /// Blob file; `None` for seeded files that have a size but no content (served as zeros).
     pub blob: Option<PathBuf>,
     pub size: u64,
+    /// When `g` handed it out (old URLs are forgotten once there are many).
+    pub issued: Instant,
 }
 
 /// Server-wide state shared by all connections.
@@ -257,7 +263,9 @@ async fn route(
         h.insert("access-control-expose-headers", "*".parse()?);
         return Ok(r);
     }
-    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    // Empty segments are ignored: clients join their base URL and paths with or without a
+    // slash (go-mega appends "/cs" to a base that may already end in one).
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match segs.as_slice() {
         ["cs"] if req.method() == Method::POST => Ok(cs(state, req).await),
         ["sc"] | ["wsc"] | ["sc", "wsc"] => Ok(sc::poll(state, req).await),
@@ -451,10 +459,14 @@ async fn cs(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
         let _ = std::fs::remove_file(state.blob_path(&blob));
     }
     let answer = Bytes::from(answer);
-    if let Some(key) = replay_key {
+    // Big answers (`f` of a large account) are read-only and not worth keeping for replay.
+    if let Some(key) = replay_key.filter(|_| answer.len() <= MAX_REPLAY_ANSWER) {
         let mut m = lock(&state.replay);
-        if m.len() > 2000 {
+        if m.len() >= MAX_REPLAY_ENTRIES {
             m.retain(|_, (t, _)| t.elapsed() < REPLAY_TTL);
+            if m.len() >= MAX_REPLAY_ENTRIES {
+                m.clear();
+            }
         }
         m.insert(key, (Instant::now(), answer.clone()));
     }
