@@ -184,32 +184,48 @@ async fn link_calls(body: &[u8]) {
         .await;
 }
 
+/// A node object as in a `p` answer or a `t` packet.
+fn node_object(v: &Value) {
+    if let Ok(n) = user_ring().node_from_value(v) {
+        check_node(&n);
+        // Unknown members are kept so that a rename preserves them: all of them.
+        if let (Some(key), None, Some(a)) = (n.key, n.problem, v.get("a").and_then(Value::as_str)) {
+            if let Ok(m) = attrs::decrypt(&key.aes_key(), a) {
+                assert_eq!(m, n.attributes(), "attributes lost on decode");
+            }
+        }
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, body)) = data.split_first() else {
         return;
     };
-    match selector % 7 {
+    match selector % 8 {
         0 => fetch(body, &mut user_ring()),
         1 => fetch(body, &mut KeyRing::for_folder_link(LINK_KEY)),
         2 => check_sc(&parse_sc(body, &mut user_ring())),
         3 => check_sc(&parse_sc(body, &mut KeyRing::for_folder_link(LINK_KEY))),
-        4 => runtime().block_on(user_calls(body, usize::from(selector / 7 % 3) + 1)),
+        4 => runtime().block_on(user_calls(body, usize::from(selector / 8 % 3) + 1)),
         5 => runtime().block_on(link_calls(body)),
+        6 => {
+            // Arbitrary attribute plaintext on a node whose key we hold: the only way the
+            // fuzzer reaches the attribute JSON inside a node (random `a` never decrypts).
+            let key: Key128 = [1; 16];
+            let mut plain = body.to_vec();
+            plain.resize(plain.len().next_multiple_of(16), 0);
+            aes::cbc_encrypt_zero_iv(&key, &mut plain).expect("whole blocks");
+            let a = b64::encode(&plain);
+            let wrapped = aes::wrap(&MASTER_KEY, &key).expect("one block");
+            let v = json!({"h": "AAAAAAAE", "p": "AAAAAAAA", "u": USER, "t": 1, "ts": 1,
+                "a": a, "k": format!("{USER}:{}", b64::encode(&wrapped))});
+            node_object(&v);
+        }
         _ => {
             // One node object (a `p` answer or a `t` packet's node), then the key and handle
             // helpers on the same text.
             if let Ok(v) = serde_json::from_slice::<Value>(body) {
-                if let Ok(n) = user_ring().node_from_value(&v) {
-                    check_node(&n);
-                    // Unknown members are kept so that a rename preserves them: all of them.
-                    if let (Some(key), None, Some(a)) =
-                        (n.key, n.problem, v.get("a").and_then(Value::as_str))
-                    {
-                        if let Ok(m) = attrs::decrypt(&key.aes_key(), a) {
-                            assert_eq!(m, n.attributes(), "attributes lost on decode");
-                        }
-                    }
-                }
+                node_object(&v);
             }
             let text = String::from_utf8_lossy(body);
             let mut ring = user_ring();
