@@ -120,6 +120,9 @@ seeds = {
     "5_link_sc": (5, json.dumps(sc_link)),
     "6_attrs_plain": (6, 'MEGA{"n":"a.jpg","c":"AwQFBgAAAAAAAAAAAAAAAAEB","lbl":3,"x":{"y":[1,2.5,null]}}'),
     "6_attrs_spaced_junk": (6, 'MEGA{"n": "x", "e": "\\u00e9"}junk'),
+    # Regressions: a non-string `n` / `c` must stay among the attributes.
+    "6_regress_non_string_n": (6, 'MEGA{"n":5}'),
+    "6_regress_non_string_c": (6, 'MEGA{"n":"x","c":[1]}'),
     "7_node_file": (7, json.dumps(nodes[4])),
     "7_node_share": (7, json.dumps(nodes[6])),
     "7_node_sub": (7, json.dumps(nodes[5])),
