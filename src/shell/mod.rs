@@ -117,7 +117,7 @@ pub fn repl(ui: &mut Ui) -> u8 {
         let _ = editor.load_history(path);
     }
     state.borrow_mut().history = editor.history().iter().cloned().collect();
-    ui.warn("Welcome to megash, a MEGAcmd-compatible shell. Type \"help\" for the list of commands, Ctrl-D to leave.");
+    ui.info("Welcome to megash, a MEGAcmd-compatible shell. Type \"help\" for the list of commands, Ctrl-D to leave.");
 
     loop {
         let prompt = state

@@ -79,6 +79,12 @@ impl Ui {
             .map_err(|e| CmdError::io("write to stdout", e))
     }
 
+    /// An informational line on stderr (banners, notes), never coloured.
+    pub fn info(&mut self, text: impl std::fmt::Display) {
+        let _ = self.out.flush();
+        let _ = writeln!(self.err, "{text}");
+    }
+
     /// A warning line on stderr. Failures to write stderr are ignored: there is nowhere left to
     /// report them.
     pub fn warn(&mut self, text: impl std::fmt::Display) {

@@ -14,6 +14,7 @@ mod install_commands;
 mod lcd;
 mod lpwd;
 mod quit;
+mod shell;
 mod version;
 
 use std::io::Write;
