@@ -34,6 +34,8 @@ the saved session and reads the local node cache.
   megash -f FILE          run FILE, one command per line (# comments and blank lines skipped)
   megash < FILE           the same, from standard input
   --keep-going            (with -f or <) run every line even after a failure
+  megash install-commands [--force] [DIR]   make the mega-* entry points (default: next to megash)
+  megash completions bash|zsh|fish          print a completion script
 
 Results go to stdout; errors, warnings and progress to stderr. The exit code is 0 on success and
 MEGAcmd's code otherwise (51 wrong arguments, 53 not found, 57 not logged in, ...; see
@@ -51,7 +53,7 @@ Names with spaces: quote them (\"My Files\") or escape the space (My\\ Files).";
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     if let Some(name) = args.operands.first() {
-        let cmd = super::find(name).ok_or_else(|| CmdError::CommandNotFound(name.to_string()))?;
+        let cmd = super::find(name).ok_or_else(|| super::not_found(name))?;
         return print_command_help(ctx.ui, cmd);
     }
     if args.has("non-interactive") {

@@ -201,13 +201,53 @@ pub fn find(name: &str) -> Option<&'static Command> {
         .find(|c| c.name == name || c.aliases.contains(&name))
 }
 
+/// Edit distance (insertions, deletions, substitutions, adjacent swaps count 1).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// `Command not found`, with the nearest command name when one is close enough to be a typo.
+pub fn not_found(name: &str) -> CmdError {
+    let suggestion = TABLE
+        .iter()
+        .map(|c| (distance(name, c.name), c.name))
+        .filter(|(d, n)| *d <= if n.len() <= 3 { 1 } else { 2 })
+        .min()
+        .map(|(_, n)| n);
+    CmdError::CommandNotFound {
+        name: name.to_string(),
+        suggestion,
+    }
+}
+
 /// Run one command given as words (`["ls", "-l", "/x"]`). Nothing is printed on failure: the
 /// caller reports the error.
 pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
     let Some((name, rest)) = words.split_first() else {
         return Ok(());
     };
-    let cmd = find(name).ok_or_else(|| CmdError::CommandNotFound(name.clone()))?;
+    let cmd = find(name).ok_or_else(|| not_found(name))?;
     let args = args::parse(cmd, rest)?;
     if args.help {
         return help::print_command_help(ctx.ui, cmd);
@@ -284,6 +324,15 @@ mod tests {
         let (r, out) = run_capture("ls --help");
         assert!(r.is_ok());
         assert!(out.starts_with("Usage: ls "), "{out}");
+    }
+
+    #[test]
+    fn typos_get_a_suggestion() {
+        let hint = |n: &str| not_found(n).hint().unwrap_or_default();
+        assert!(hint("sl").contains("did you mean \"ls\""), "{}", hint("sl"));
+        assert!(hint("mkdri").contains("\"mkdir\""));
+        assert!(hint("errrocode").contains("\"errorcode\""));
+        assert_eq!(hint("frobnicate"), "type \"help\" for the list of commands");
     }
 
     #[test]

@@ -62,9 +62,12 @@ pub fn code_text(n: i64) -> &'static str {
 /// wording where it has one); [`CmdError::exit_code`] is the process exit status.
 #[derive(Debug, thiserror::Error)]
 pub enum CmdError {
-    /// The command word is not in the table.
-    #[error("Command not found: {0}")]
-    CommandNotFound(String),
+    /// The command word is not in the table; `suggestion` is a near name that is.
+    #[error("Command not found: {name}")]
+    CommandNotFound {
+        name: String,
+        suggestion: Option<&'static str>,
+    },
     /// A flag or option the command does not take, or one used the wrong way.
     #[error("Invalid argument: {arg}\nUsage: {usage}")]
     InvalidArgument { arg: String, usage: String },
@@ -141,7 +144,7 @@ impl CmdError {
     /// The process exit status for this error (the one place that decides it).
     pub fn exit_code(&self) -> u8 {
         match self {
-            CmdError::CommandNotFound(_)
+            CmdError::CommandNotFound { .. }
             | CmdError::InvalidArgument { .. }
             | CmdError::Usage { .. }
             | CmdError::Args(_) => code::EARGS,
@@ -171,9 +174,10 @@ impl CmdError {
     /// A line of advice printed after the error, when there is something useful to say.
     pub fn hint(&self) -> Option<String> {
         match self {
-            CmdError::CommandNotFound(_) => {
-                Some("type \"help\" for the list of commands".to_string())
-            }
+            CmdError::CommandNotFound { suggestion, .. } => Some(match suggestion {
+                Some(s) => format!("did you mean \"{s}\"? Type \"help\" for the list of commands"),
+                None => "type \"help\" for the list of commands".to_string(),
+            }),
             CmdError::NotLoggedIn => Some("log in first: login EMAIL [PASSWORD]".to_string()),
             CmdError::NotImplemented(_) => Some(
                 "this command arrives with the saved session and node cache; it is in the table so its flags and usage are already checked"

@@ -120,7 +120,7 @@ fn megash_face(ui: &mut Ui, args: Vec<String>) -> u8 {
         "install-commands" => install_commands(ui, &rest[1..]),
         "completions" => print_completions(ui, &rest[1..]),
         "__complete" => complete(ui, &rest[1..]),
-        "--help" => return one_shot(ui, &["help".to_string()]),
+        "--help" | "-h" => return one_shot(ui, &["help".to_string()]),
         "--version" | "-V" => return one_shot(ui, &["version".to_string()]),
         _ => return one_shot(ui, rest),
     };

@@ -145,7 +145,10 @@ mod tests {
     fn report_prints_message_and_hint_on_stderr() {
         let (mut ui, out, err) = Ui::capture();
         ui.line("result").unwrap();
-        ui.report(&CmdError::CommandNotFound("frob".into()));
+        ui.report(&CmdError::CommandNotFound {
+            name: "frob".into(),
+            suggestion: None,
+        });
         ui.report(&CmdError::Interrupted);
         assert_eq!(out.text(), "result\n");
         assert_eq!(
