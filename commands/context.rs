@@ -103,9 +103,12 @@ impl Ctx<'_> {
     pub fn block_on<F: Future>(&mut self, fut: F) -> Result<F::Output, CmdError> {
         let rt = self.state.runtime()?;
         rt.block_on(async {
+            // Biased, listener first: it is registered before the command's first poll, so a
+            // Ctrl-C can never slip between the two.
             tokio::select! {
-                out = fut => Ok(out),
+                biased;
                 _ = tokio::signal::ctrl_c() => Err(CmdError::Interrupted),
+                out = fut => Ok(out),
             }
         })
     }
@@ -122,5 +125,44 @@ impl Ctx<'_> {
             Some(a) => Ok(a),
             None => Err(CmdError::NotLoggedIn),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn ctrl_c_cancels_the_running_future() {
+        let (mut ui, _, _) = Ui::capture();
+        let mut state = State::new(false);
+        let mut ctx = Ctx {
+            ui: &mut ui,
+            state: &mut state,
+        };
+        let pid = std::process::id().to_string();
+        let result = ctx.block_on(async move {
+            // If the listener were not in place, this SIGINT would end the test binary.
+            let _ = tokio::process::Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .await;
+            std::future::pending::<()>().await
+        });
+        assert!(matches!(result, Err(CmdError::Interrupted)));
+        // The runtime survives for the next command.
+        assert_eq!(ctx.block_on(async { 7 }).ok(), Some(7));
+    }
+
+    #[test]
+    fn no_account_means_not_logged_in() {
+        let (mut ui, _, _) = Ui::capture();
+        let mut state = State::new(false);
+        let mut ctx = Ctx {
+            ui: &mut ui,
+            state: &mut state,
+        };
+        assert!(matches!(ctx.account(), Err(CmdError::NotLoggedIn)));
     }
 }
