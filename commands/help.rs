@@ -17,6 +17,7 @@ pub const COMMAND: Command = Command {
         Flag::long("upgrade", "About account plans"),
         Flag::long("paths", "The syntax of remote paths"),
         Flag::long("show-all-options", "Print every option of every command"),
+        Flag::long("markdown", "Print the command reference in Markdown"),
     ],
     min_args: 0,
     max_args: Some(1),
@@ -55,6 +56,9 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     if let Some(name) = args.operands.first() {
         let cmd = super::find(name).ok_or_else(|| super::not_found(name))?;
         return print_command_help(ctx.ui, cmd);
+    }
+    if args.has("markdown") {
+        return ctx.ui.raw(&markdown_reference());
     }
     if args.has("non-interactive") {
         return ctx.ui.line(NON_INTERACTIVE);
@@ -130,4 +134,48 @@ pub fn print_command_help(ui: &mut Ui, cmd: &Command) -> Result<(), CmdError> {
         }
     }
     Ok(())
+}
+
+/// The command reference in Markdown, generated from the table (committed as
+/// docs/commands.md; a test fails when it is stale).
+pub fn markdown_reference() -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    s.push_str("## Command reference\n\n");
+    s.push_str("Generated from the command table by `megash help --markdown`; do not edit.\n");
+    s.push_str("Every command also runs as `mega-CMD` and accepts `--help` and `-v`.\n\n");
+    s.push_str("| command | what it does | login |\n|---|---|---|\n");
+    for c in TABLE {
+        let later = if c.run.is_none() {
+            " *(not implemented yet)*"
+        } else {
+            ""
+        };
+        let login = if c.needs_login { "yes" } else { "no" };
+        let _ = writeln!(
+            s,
+            "| [`{}`](#{}) | {}{later} | {login} |",
+            c.name, c.name, c.summary
+        );
+    }
+    for c in TABLE {
+        let _ = write!(
+            s,
+            "\n### {}\n\n```\n{}\n```\n\n{}.",
+            c.name,
+            c.usage_line(),
+            c.summary
+        );
+        if !c.aliases.is_empty() {
+            let _ = write!(s, " Also: `{}`.", c.aliases.join("`, `"));
+        }
+        s.push('\n');
+        if !c.flags.is_empty() {
+            s.push('\n');
+            for f in c.flags {
+                let _ = writeln!(s, "- `{}`: {}", f.spelling(), f.help);
+            }
+        }
+    }
+    s
 }

@@ -14,7 +14,7 @@ _megash_flags() {
         du) echo "-h --versions --path-display-size= --use-pcre --json --help" ;;
         errorcode) echo "--help" ;;
         find) echo "-l --pattern= --type= --mtime= --size= --use-pcre --time-format= --show-handles --print-only-handles --json --help" ;;
-        help) echo "-f --non-interactive --upgrade --paths --show-all-options --help" ;;
+        help) echo "-f --non-interactive --upgrade --paths --show-all-options --markdown --help" ;;
         history) echo "--help" ;;
         lcd) echo "--help" ;;
         login) echo "--auth-code= --auth-key= --resume --password= --password-file= --force --help" ;;

@@ -21,6 +21,29 @@ use crate::ui::Ui;
 /// Prompt when nobody is logged in (MEGAcmd's).
 pub const LOGGED_OUT_PROMPT: &str = "MEGA CMD> ";
 
+/// MEGAcmd's prompt when logged in, `email:/path$ `, made terminal-safe and, when longer than
+/// `max_width` characters, shortened in the middle with `..` (as MEGAcmd does for deep paths).
+/// For the account implementation's [`commands::Account::prompt`].
+pub fn account_prompt(email: &str, cwd: &str, max_width: usize) -> String {
+    let full = format!(
+        "{}:{}$ ",
+        crate::ui::terminal_safe(email),
+        crate::ui::terminal_safe(cwd)
+    );
+    let chars: Vec<char> = full.chars().collect();
+    let max_width = max_width.max(8);
+    if chars.len() <= max_width {
+        return full;
+    }
+    let keep = max_width - 2;
+    let head = keep / 2;
+    let tail = keep - head;
+    let mut out: String = chars[..head].iter().collect();
+    out.push_str("..");
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
 /// How many lines of history are kept.
 const HISTORY_SIZE: usize = 1000;
 
@@ -238,6 +261,21 @@ mod tests {
     fn batch_quit_stops() {
         let (code, out, _) = batch("errorcode 0\nquit\nnope\n", false);
         assert_eq!((code, out.as_str()), (0, "Everything OK\n"));
+    }
+
+    #[test]
+    fn prompts() {
+        assert_eq!(
+            account_prompt("eg.email_1@example.co.nz", "/my-pictures", 80),
+            "eg.email_1@example.co.nz:/my-pictures$ "
+        );
+        let p = account_prompt("a@b.c", "/very/deep/folder/structure/here", 20);
+        assert_eq!(p, "a@b.c:/ve..re/here$ ");
+        assert_eq!(p.chars().count(), 20);
+        assert_eq!(
+            account_prompt("a@b.c", "/x\x1b[2J", 80),
+            "a@b.c:/x\\x1b[2J$ "
+        );
     }
 
     #[test]

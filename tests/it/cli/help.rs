@@ -60,3 +60,24 @@ fn topics() {
     let full = env.run(&["help", "-ff"]);
     assert!(full.contains("Usage: ls [-R|-r]") && full.contains("--time-format=FMT"));
 }
+
+#[test]
+fn committed_reference_is_up_to_date() {
+    // To refresh: UPDATE_DOCS=1 cargo test --test it cli::help
+    let env = Env::new();
+    let out = env
+        .command(&crate::support::megash_bin())
+        .args(["help", "--markdown"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/commands.md");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &out.stdout).unwrap();
+    }
+    let committed = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        committed == out.stdout,
+        "docs/commands.md is stale: run `megash help --markdown > docs/commands.md`"
+    );
+}
