@@ -5,5 +5,10 @@
 //! client but `crypto` and wire conventions).
 
 pub mod api;
+#[path = "../commands/mod.rs"]
+pub mod commands;
 pub mod crypto;
+pub mod error;
+pub mod shell;
 pub mod sim;
+pub mod ui;
