@@ -35,7 +35,10 @@ const MAX_REPLAY_ENTRIES: usize = 1000;
 const REPLAY_TTL: Duration = Duration::from_secs(300);
 
 /// (who: sid and link, request id, SHA-256 of the body).
-type ReplayKey = (String, String, [u8; 32]);
+/// Who sent a request (sid or `-`, and the folder link), for replay.
+type ReplayWho = String;
+/// The last request of one sender: its `id`, body hash, when, and the answer.
+type ReplayEntry = (String, [u8; 32], Instant, Bytes);
 
 /// A download URL's target.
 #[derive(Clone)]
@@ -55,7 +58,7 @@ pub struct State {
     pub base: String,
     pub faults: Mutex<Faults>,
     pub logins: Mutex<LoginTracker>,
-    replay: Mutex<HashMap<ReplayKey, (Instant, Bytes)>>,
+    replay: Mutex<HashMap<ReplayWho, ReplayEntry>>,
     /// Issued hashcash tokens (b64) and their easiness.
     hashcash: Mutex<HashMap<String, (u8, Instant)>>,
     /// Wait tokens handed out by `sc`: token -> (account, sn at the time).
@@ -420,18 +423,20 @@ async fn cs(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
     };
     let sid = q.get("sid").cloned();
     let link = q.get("n").cloned();
-    let replay_key = q.get("id").map(|id| {
-        let who = format!(
-            "{}|{}",
-            sid.as_deref().unwrap_or("-"),
-            link.as_deref().unwrap_or("")
-        );
-        (who, id.clone(), <[u8; 32]>::from(Sha256::digest(&body)))
-    });
-    if let Some(key) = &replay_key {
+    // Only a sender's latest request is replayable: a retry always repeats the last request,
+    // while a new client resuming the same session may count its ids from the start again
+    // (mega-rs does) and must get fresh answers, not another process's old ones.
+    let who: ReplayWho = format!(
+        "{}|{}",
+        sid.as_deref().unwrap_or("-"),
+        link.as_deref().unwrap_or("")
+    );
+    let replay_id = q.get("id").cloned();
+    let digest = <[u8; 32]>::from(Sha256::digest(&body));
+    if let Some(id) = &replay_id {
         let m = lock(&state.replay);
-        if let Some((t, answer)) = m.get(key) {
-            if t.elapsed() < REPLAY_TTL {
+        if let Some((last_id, last_digest, t, answer)) = m.get(&who) {
+            if last_id == id && *last_digest == digest && t.elapsed() < REPLAY_TTL {
                 return json_response(StatusCode::OK, answer.clone());
             }
         }
@@ -460,16 +465,23 @@ async fn cs(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
     }
     let answer = Bytes::from(answer);
     // Big answers (`f` of a large account) are read-only and not worth keeping for replay.
-    if let Some(key) = replay_key.filter(|_| answer.len() <= MAX_REPLAY_ANSWER) {
-        let mut m = lock(&state.replay);
-        if m.len() >= MAX_REPLAY_ENTRIES {
-            m.retain(|_, (t, _)| t.elapsed() < REPLAY_TTL);
-            if m.len() >= MAX_REPLAY_ENTRIES {
-                m.clear();
+    let mut m = lock(&state.replay);
+    match replay_id.filter(|_| answer.len() <= MAX_REPLAY_ANSWER) {
+        Some(id) => {
+            if m.len() >= MAX_REPLAY_ENTRIES && !m.contains_key(&who) {
+                m.retain(|_, (_, _, t, _)| t.elapsed() < REPLAY_TTL);
+                if m.len() >= MAX_REPLAY_ENTRIES {
+                    m.clear();
+                }
             }
+            m.insert(who, (id, digest, Instant::now(), answer.clone()));
         }
-        m.insert(key, (Instant::now(), answer.clone()));
+        // A newer request supersedes the sender's older one even when it is not kept.
+        None => {
+            m.remove(&who);
+        }
     }
+    drop(m);
     json_response(StatusCode::OK, answer)
 }
 

@@ -547,13 +547,12 @@ async fn sync_until(
 /// The realistic resume: one process works with a session for a while, saves it, and a new
 /// process (a new mega-rs client, whose `id` counter restarts at 0) resumes it.
 ///
-/// megasim caches answers for 5 minutes keyed by (sid, id, SHA-256(body)) (src/sim/server.rs,
-/// `ReplayKey`). A resumed session shares the sid, mega-rs numbers requests 0, 1, 2, … per
-/// client (mega-0.8.0 src/http/reqwest.rs, `id_counter`), and its `f` batch body is identical
-/// every time, so here the resumed client's `f` (id 2) is answered with the first client's
-/// `f` from id 2, taken before keep.bin was uploaded.
+/// Regression: megasim used to replay any cached answer keyed by (sid, id, SHA-256(body)). A
+/// resumed session shares the sid, mega-rs numbers requests 0, 1, 2, … per client
+/// (mega-0.8.0 src/http/reqwest.rs, `id_counter`), and its `f` batch body is identical every
+/// time, so the resumed client's `f` (id 2) got the first client's `f` from id 2, taken before
+/// keep.bin was uploaded. Now only a session's latest request is replayable.
 #[test]
-#[ignore = "megasim: replay cache serves a resumed session a stale f (same sid, id, body)"]
 fn megars_session_resume_sees_current_tree() {
     let sim = Sim::start();
     sim.add_user(EMAIL, PASSWORD, &[]);
