@@ -536,8 +536,13 @@ fn run_batch(
             rusqlite::params![ph],
             |r| Ok((r.get(0)?, r.get(1)?)),
         ))?;
-        let (root, owner) = row.ok_or(super::ENOENT)?;
-        link_auth = Some((ph.clone(), root, owner));
+        match row {
+            Some((root, owner)) => link_auth = Some((ph.clone(), root, owner)),
+            // mega-rs puts a *file* link's handle in `n` too when it fetches the link with
+            // `g`/`p`; that request stands on its own, so serve it without a link session.
+            None if is_public_file_handle(conn, ph)? => {}
+            None => return Err(super::ENOENT),
+        }
     }
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let mut ctx = Ctx {
@@ -607,4 +612,14 @@ fn dispatch(ctx: &mut Ctx, cmd: &Value) -> ApiResult<String> {
         "g" => cmd_transfer::g(ctx, obj),
         _ => Err(EARGS),
     }
+}
+
+/// Is `ph` the public handle of an exported file?
+fn is_public_file_handle(conn: &rusqlite::Connection, ph: &str) -> ApiResult<bool> {
+    let found: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT 1 FROM nodes WHERE ph = ?1 AND t = 0",
+        rusqlite::params![ph],
+        |r| r.get(0),
+    ))?;
+    Ok(found.is_some())
 }

@@ -878,7 +878,6 @@ fn megars_public_file_link_info() {
 /// and downloading from public MEGA links"), so real MEGA evidently accepts a file link's
 /// handle in `n=` (inferred; not observed on the wire here).
 #[test]
-#[ignore = "megasim: &n=<file link handle> on /cs is rejected with -9 (folder links only)"]
 fn megars_public_file_link_download() {
     let sim = Sim::start();
     sim.add_user(EMAIL, PASSWORD, &[]);
