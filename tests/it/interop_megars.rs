@@ -871,9 +871,8 @@ fn megars_public_file_link_info() {
 
 /// mega-rs downloads a file-link node with `POST /cs?id=…&n=<file ph>` and body
 /// `[{"a":"g","g":1,"ssl":0,"p":"<ph>"}]` (mega-0.8.0 src/lib.rs, `download_node`, the
-/// `download_id` branch). megasim treats any `&n=` as a *folder*-link login and answers the
-/// whole batch with a bare `-9` because `ph` is not a folder's link (src/sim/server.rs
-/// `run_batch`: `SELECT h, owner FROM nodes WHERE ph = ?1 AND t = 1`). mega-rs ships this as
+/// `download_id` branch). Regression: megasim treated any `&n=` as a *folder*-link login and
+/// answered the whole batch with a bare `-9`. mega-rs ships this as
 /// its supported public-file download (examples/public_file_download.rs, CHANGELOG "listing
 /// and downloading from public MEGA links"), so real MEGA evidently accepts a file link's
 /// handle in `n=` (inferred; not observed on the wire here).
