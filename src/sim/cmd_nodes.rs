@@ -417,22 +417,9 @@ pub fn m(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     if n.t >= 2 || t.t == 0 {
         return Err(EACCESS);
     }
-    // Walk up from the target: reaching the moved node means a cycle.
-    let mut cur = t.h.clone();
-    loop {
-        if cur == n.h {
-            return Err(ECIRCULAR);
-        }
-        let parent: Option<String> = ctx
-            .db
-            .query_row("SELECT parent FROM nodes WHERE h = ?1", params![cur], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        match parent {
-            Some(p) if !p.is_empty() => cur = p,
-            _ => break,
-        }
+    // Moving a folder under itself (or under its own subtree) would detach a cycle.
+    if super::cmd_transfer::is_under(ctx, &t.h, &n.h)? {
+        return Err(ECIRCULAR);
     }
     ctx.db.execute(
         "UPDATE nodes SET parent = ?1 WHERE h = ?2",

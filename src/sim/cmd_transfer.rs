@@ -35,7 +35,7 @@ pub fn u(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
 }
 
 /// Is node `h` inside (or equal to) `root`?
-fn is_under(ctx: &Ctx, h: &str, root: &str) -> ApiResult<bool> {
+pub(super) fn is_under(ctx: &Ctx, h: &str, root: &str) -> ApiResult<bool> {
     let mut cur = h.to_string();
     for _ in 0..10_000 {
         if cur == root {
