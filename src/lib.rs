@@ -5,5 +5,7 @@
 //! client but `crypto` and wire conventions).
 
 pub mod api;
+pub mod cache;
 pub mod crypto;
+pub mod session;
 pub mod sim;
