@@ -63,6 +63,8 @@ pub enum CacheError {
     Db { path: PathBuf, message: String },
     #[error("node cache {0}: cannot create the file: {1}")]
     Io(PathBuf, std::io::Error),
+    #[error("node cache {0}: the file is damaged; it will be rebuilt by a full fetch")]
+    Corrupt(PathBuf),
     #[error("the node cache is empty: it needs a full fetch")]
     NotPopulated,
     #[error("the node cache kept changing under this process; try again")]
@@ -199,6 +201,16 @@ impl Cache {
         }
     }
 
+    /// Throw the file away and start empty (after corruption was found in use).
+    pub(crate) fn rebuild(&self) -> Result<()> {
+        let mut conn = self.conn();
+        Cache::remove_files(&self.path);
+        let fresh = Cache::open_file(&self.path, &self.user)?;
+        let new_conn = fresh.conn.into_inner().unwrap_or_else(|p| p.into_inner());
+        *conn = new_conn;
+        Ok(())
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -211,6 +223,9 @@ impl Cache {
     }
 
     pub(crate) fn db_err(&self, e: rusqlite::Error) -> CacheError {
+        if is_corruption(&e) {
+            return CacheError::Corrupt(self.path.clone());
+        }
         CacheError::Db {
             path: self.path.clone(),
             message: e.to_string(),

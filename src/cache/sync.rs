@@ -101,7 +101,20 @@ impl Cache {
     /// in one transaction with the new `sn`. An empty cache, or an `sn` the server refuses,
     /// means a full fetch instead. Call it after every change this client makes too: the
     /// server sends the acting session its own packets.
+    ///
+    /// A damaged file found on the way is rebuilt by a full fetch, never fatal.
     pub async fn catch_up(&self, client: &Client) -> Result<CatchUp> {
+        match self.catch_up_once(client).await {
+            Err(CacheError::Corrupt(_)) => {
+                self.rebuild()?;
+                let nodes = self.populate(client).await?;
+                Ok(CatchUp::FullFetch { nodes })
+            }
+            other => other,
+        }
+    }
+
+    async fn catch_up_once(&self, client: &Client) -> Result<CatchUp> {
         let Some(mut from) = self.sn()? else {
             let nodes = self.populate(client).await?;
             return Ok(CatchUp::FullFetch { nodes });

@@ -137,3 +137,34 @@ async fn cache_file_is_private() {
         .mode();
     assert_eq!(mode & 0o777, 0o600, "{mode:o}");
 }
+
+#[tokio::test]
+async fn corruption_found_while_open_is_rebuilt() {
+    let env = Env::new().await;
+    let c = &env.client;
+    let cache = env.cache();
+    cache.populate(c).await.unwrap();
+    // Many nodes so that the file has pages beyond the header.
+    let r = root(&cache);
+    for i in 0..30 {
+        c.create_folder(r, &format!("folder number {i}"))
+            .await
+            .unwrap();
+    }
+    cache.catch_up(c).await.unwrap();
+    // Checkpoint so the nodes live in the main file, then damage it under the open handle.
+    drop(cache);
+    let cache = env.cache();
+    let path = cache.path().to_path_buf();
+    std::fs::write(&path, b"garbage! ".repeat(4000)).unwrap();
+    c.create_folder(r, "after the damage").await.unwrap();
+    // The catch-up notices, rebuilds and refetches.
+    let r = cache.catch_up(c).await;
+    assert!(matches!(r, Ok(CatchUp::FullFetch { .. })), "{r:?}");
+    assert_eq!(cache.resolve("/after the damage", None).unwrap().len(), 1);
+    drop(cache);
+    let cache = env.cache();
+    cache.catch_up(c).await.unwrap();
+    assert_eq!(cache.resolve("/after the damage", None).unwrap().len(), 1);
+    assert_eq!(dump(&cache), server_dump(c).await);
+}
