@@ -3,6 +3,7 @@
 
 mod concurrency;
 mod resolve;
+mod scale;
 mod session;
 mod sync;
 
