@@ -325,6 +325,40 @@ impl Cache {
             .map_err(|e| self.db_err(e))
     }
 
+    /// Every node below `handle` (not `handle` itself), parents before children.
+    pub fn descendants(&self, handle: Handle) -> Result<Vec<Node>> {
+        self.query_nodes(
+            &format!(
+                "WITH RECURSIVE sub(h, depth) AS (SELECT ?1, 0 UNION ALL \
+                 SELECT n.handle, sub.depth + 1 FROM nodes n JOIN sub ON n.parent = sub.h) \
+                 SELECT {COLUMNS} FROM nodes JOIN sub ON nodes.handle = sub.h \
+                 WHERE sub.depth > 0 ORDER BY sub.depth, name"
+            ),
+            params![handle_to_i64(handle)],
+        )
+    }
+
+    /// Files, folders and total file bytes below `handle` (for `du`), computed in SQLite.
+    pub fn subtree_totals(&self, handle: Handle) -> Result<Totals> {
+        self.conn()
+            .query_row(
+                "WITH RECURSIVE sub(h) AS (SELECT ?1 UNION ALL \
+                 SELECT n.handle FROM nodes n JOIN sub ON n.parent = sub.h) \
+                 SELECT COALESCE(SUM(type = 0), 0), COALESCE(SUM(type = 1), 0), \
+                 COALESCE(SUM(CASE WHEN type = 0 THEN size ELSE 0 END), 0) \
+                 FROM nodes WHERE handle IN (SELECT h FROM sub) AND handle != ?1",
+                params![handle_to_i64(handle)],
+                |r| {
+                    Ok(Totals {
+                        files: r.get::<_, i64>(0)? as u64,
+                        folders: r.get::<_, i64>(1)? as u64,
+                        bytes: r.get::<_, i64>(2)? as u64,
+                    })
+                },
+            )
+            .map_err(|e| self.db_err(e))
+    }
+
     /// Number of nodes in the cache.
     pub fn node_count(&self) -> Result<u64> {
         self.conn()
@@ -384,6 +418,14 @@ fn join_root(root: &str, parts: &[String]) -> String {
     } else {
         format!("{root}/{}", parts_join(parts))
     }
+}
+
+/// Totals of a subtree (see [`Cache::subtree_totals`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub files: u64,
+    pub folders: u64,
+    pub bytes: u64,
 }
 
 enum Rebuild {

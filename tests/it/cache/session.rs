@@ -132,3 +132,16 @@ fn a_world_readable_state_dir_is_tightened() {
     StateDir::at(&dir).unwrap();
     assert_eq!(mode(&dir), 0o700);
 }
+
+#[test]
+fn megash_home_chooses_the_state_dir() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("from-env");
+    // Only this test reads MEGASH_HOME in this process.
+    std::env::set_var("MEGASH_HOME", &dir);
+    let state = StateDir::open();
+    std::env::remove_var("MEGASH_HOME");
+    let state = state.unwrap();
+    assert_eq!(state.path(), dir);
+    assert_eq!(mode(&dir), 0o700);
+}

@@ -59,6 +59,11 @@ async fn catch_up_applies_another_sessions_changes() {
         cache.public_handle(file.handle).unwrap().as_deref(),
         Some(export.public_handle.as_str())
     );
+    let below = cache.descendants(b.handle).unwrap();
+    let names: Vec<_> = below.iter().filter_map(|n| n.name.as_deref()).collect();
+    assert_eq!(names, ["inner", "data.bin"], "parents before children");
+    let t = cache.subtree_totals(r).unwrap();
+    assert_eq!((t.files, t.folders, t.bytes), (1, 3, 1000));
     // Caught up: nothing more.
     assert_eq!(cache.catch_up(c).await.unwrap(), CatchUp::UpToDate);
 }
