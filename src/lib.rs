@@ -6,6 +6,11 @@
 
 pub mod api;
 pub mod cache;
+#[path = "../commands/mod.rs"]
+pub mod commands;
 pub mod crypto;
+pub mod error;
 pub mod session;
+pub mod shell;
 pub mod sim;
+pub mod ui;

@@ -37,7 +37,11 @@ fuzz_target!(|data: &[u8]| {
         0 => {
             let s = text(data);
             if let Ok(bytes) = b64::decode(&s) {
-                assert_eq!(b64::decode(&b64::encode(&bytes)), Ok(bytes), "b64 round trip");
+                assert_eq!(
+                    b64::decode(&b64::encode(&bytes)),
+                    Ok(bytes),
+                    "b64 round trip"
+                );
             }
             let _ = b64::decode_array::<16>(&s);
             let _ = b64::decode_array::<32>(&s);

@@ -427,18 +427,24 @@ pub(crate) fn apply_attrs(node: &mut Node, a: &str) {
     let Some(key) = node.key else { return };
     match attrs::decrypt(&key.aes_key(), a) {
         Ok(mut m) => {
-            node.name = match m.remove("n") {
-                Some(Value::String(n)) => Some(n),
-                _ => None,
-            };
-            node.fingerprint = match m.remove("c") {
-                Some(Value::String(c)) => Some(c),
-                _ => None,
-            };
+            // Only strings become `name`/`fingerprint`; anything else stays among the other
+            // attributes so that writing `attributes()` back (a rename) keeps it.
+            node.name = take_string(&mut m, "n");
+            node.fingerprint = take_string(&mut m, "c");
             node.other_attrs = (!m.is_empty()).then(|| Box::new(m));
             node.problem = None;
         }
         Err(_) => node.problem = Some(NodeProblem::AttributesUndecryptable),
+    }
+}
+
+fn take_string(m: &mut Map<String, Value>, name: &str) -> Option<String> {
+    match m.get(name) {
+        Some(Value::String(_)) => match m.remove(name) {
+            Some(Value::String(v)) => Some(v),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -959,5 +965,20 @@ mod tests {
             UserHandle::from_b64("AbCdEfGhIjI").unwrap().to_b64(),
             "AbCdEfGhIjI"
         );
+    }
+    /// Found with the `response` fuzz target: a non-string `n` or `c` was taken out of the
+    /// attributes and dropped, so a rename (which writes `attributes()` back) lost it.
+    #[test]
+    fn fuzz_non_string_name_or_fingerprint_kept() {
+        let mut ring = KeyRing::for_user(ME, mk());
+        let key = [1u8; 16];
+        for json in [r#"{"n":5}"#, r#"{"n":"x","c":[1]}"#] {
+            let m: Map<String, Value> = serde_json::from_str(json).unwrap();
+            let v = serde_json::json!({"h":"AAAAAAAE","p":"AAAAAAAA","u":ME,"t":1,"ts":1,
+                "a":attrs::encrypt(&key, &m),"k":format!("{ME}:{}", wrap(&mk(), &key))});
+            let node = ring.node_from_value(&v).unwrap();
+            assert_eq!(node.problem, None, "{json}");
+            assert_eq!(node.attributes(), m, "{json}");
+        }
     }
 }

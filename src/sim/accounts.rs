@@ -189,6 +189,20 @@ fn unlock(conn: &Connection, email: &str, password: &str) -> Result<(User, Key12
     Ok((user, key128(&mk)))
 }
 
+/// Log in locally (password checked) and open a session without going through `us`; returns
+/// the sid. A megasim extension for scripts that speak to the server with plain curl.
+pub fn open_session(data: &Path, email: &str, password: &str) -> Result<String, String> {
+    let conn = db::open(data)?;
+    let (user, _) = unlock(&conn, email, password)?;
+    let sid = b64::encode(&crate::crypto::session::new_sid(&user.uh));
+    conn.execute(
+        "INSERT INTO sessions(sid, uh, sek, created) VALUES (?1, ?2, NULL, ?3)",
+        params![sid, user.uh, now()],
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(sid)
+}
+
 /// Fill the account's cloud drive with `count` synthetic nodes: folders holding
 /// `files_per_folder` files each, nested a few levels deep, with real wrapped keys and real
 /// encrypted names. Files have sizes but no content; their download URLs serve zero bytes

@@ -120,6 +120,13 @@ enum UserCmd {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Open a session for an account (password checked) and print its sid, for curl scripts.
+    Session {
+        email: String,
+        password: String,
+        #[arg(long)]
+        data: PathBuf,
+    },
     /// List accounts: e-mail, handle, version, flags, blocked.
     List {
         #[arg(long)]
@@ -231,6 +238,15 @@ fn run(cli: Cli) -> CliResult {
                 )
                 .map_err(fail)?;
                 println!("{uh}");
+                Ok(())
+            }
+            UserCmd::Session {
+                email,
+                password,
+                data,
+            } => {
+                let sid = super::accounts::open_session(&data, &email, &password).map_err(fail)?;
+                println!("{sid}");
                 Ok(())
             }
             UserCmd::List { data } => {

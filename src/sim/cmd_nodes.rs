@@ -9,7 +9,7 @@ use super::{new_node_handle, ApiError, ApiResult, EACCESS, EARGS, ECIRCULAR, ENO
 use crate::crypto::b64;
 use rusqlite::{params, OptionalExtension};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 type Req = Map<String, Value>;
 
@@ -37,7 +37,10 @@ fn own(ctx: &Ctx, h: &str, foreign: ApiError) -> ApiResult<NodeRow> {
     Ok(n)
 }
 
-/// Visit a tree in parent-before-child order (breadth first). `start` selects the top rows.
+/// Visit a tree in parent-before-child order. `start` selects the top rows. Without an
+/// ORDER BY, SQLite's recursive CTE queue is FIFO: a row is emitted when it is taken off the
+/// queue and its children are queued only then, so parents always come first (breadth first),
+/// with no sort over the whole tree.
 pub(crate) fn walk(
     ctx: &Ctx,
     start: &str,
@@ -49,8 +52,7 @@ pub(crate) fn walk(
              SELECT h, parent, owner, t, a, k, s, ts, fa, 0 FROM nodes WHERE {start}
              UNION ALL
              SELECT c.h, c.parent, c.owner, c.t, c.a, c.k, c.s, c.ts, c.fa, tree.depth + 1
-             FROM nodes c JOIN tree ON c.parent = tree.h
-             ORDER BY 10)
+             FROM nodes c JOIN tree ON c.parent = tree.h)
          SELECT {} FROM tree n",
         NODE_COLS
     );
@@ -104,14 +106,7 @@ pub fn f(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
     let user = ctx.user()?.clone();
     let mut out = String::with_capacity(4096);
     out.push_str("{\"f\":[");
-    let mut first = true;
-    walk(ctx, "owner = ?1 AND parent = ''", &user.uh, |n| {
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        n.write(&mut out, &n.owner_k());
-    })?;
+    write_account_nodes(ctx, &user.uh, &mut out)?;
     out.push_str("],\"ok\":[");
     let mut ok = Vec::new();
     let mut shares = Vec::new();
@@ -139,17 +134,92 @@ pub fn f(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
     out.push_str("],\"s\":[");
     out.push_str(&shares.join(","));
     out.push_str("],\"u\":[");
-    out.push_str(
-        &Obj::new()
-            .s("u", &user.uh)
-            .i("c", 2)
-            .s("m", &user.email)
-            .end(),
-    );
-    out.push_str("],\"sn\":");
+    let u = Obj::new()
+        .s("u", &user.uh)
+        .i("c", 2)
+        .s("m", &user.email)
+        .end();
+    out.push_str(&u);
+    out.push(']');
+    // Public handles of exported nodes (megajs builds `shareURL` from these).
+    let mut links = Vec::new();
+    {
+        let mut st = ctx
+            .db
+            .prepare_cached("SELECT h, ph FROM nodes WHERE ph > '' AND +owner = ?1")?;
+        let mut rows = st.query(params![user.uh])?;
+        while let Some(r) = rows.next()? {
+            let h: String = r.get(0)?;
+            let ph: String = r.get(1)?;
+            links.push(Obj::new().s("h", &h).s("ph", &ph).end());
+        }
+    }
+    if !links.is_empty() {
+        out.push_str(",\"ph\":[");
+        out.push_str(&links.join(","));
+        out.push(']');
+    }
+    out.push_str(",\"sn\":");
     esc(&mut out, &sn);
     out.push('}');
     Ok(out)
+}
+
+/// A node handle as a number (handles are 6 bytes); other strings get a hash.
+fn handle_key(h: &str) -> u64 {
+    match b64::decode(h) {
+        Ok(b) if b.len() <= 8 => b.iter().fold(0u64, |acc, x| acc << 8 | *x as u64) | 1 << 63,
+        _ => {
+            use std::hash::{Hash, Hasher};
+            let mut s = std::collections::hash_map::DefaultHasher::new();
+            h.hash(&mut s);
+            s.finish() & !(1 << 63)
+        }
+    }
+}
+
+/// Append every node of the account to `out`, parents before children. Rows come in creation
+/// order, in which a parent almost always precedes its children; the few that do not (moved
+/// under a newer folder) wait until their parent has been written. Only the handles written so
+/// far are kept in memory, never the tree.
+fn write_account_nodes(ctx: &Ctx, uh: &str, out: &mut String) -> ApiResult<()> {
+    let sql = format!("SELECT {NODE_COLS} FROM nodes n WHERE n.owner = ?1 ORDER BY n.rowid");
+    let mut st = ctx.db.prepare_cached(&sql)?;
+    let mut rows = st.query(params![uh])?;
+    let mut written: HashSet<u64> = HashSet::new();
+    let mut waiting: HashMap<u64, Vec<NodeRow>> = HashMap::new();
+    let mut first = true;
+    let mut emit = |n: NodeRow, out: &mut String, written: &mut HashSet<u64>| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        n.write(out, &n.owner_k());
+        written.insert(handle_key(&n.h));
+        n.h
+    };
+    while let Some(r) = rows.next()? {
+        let n = NodeRow::from_row(r)?;
+        if !n.p.is_empty() && !written.contains(&handle_key(&n.p)) {
+            waiting.entry(handle_key(&n.p)).or_default().push(n);
+            continue;
+        }
+        let mut stack = vec![emit(n, out, &mut written)];
+        while let Some(h) = stack.pop() {
+            if let Some(children) = waiting.remove(&handle_key(&h)) {
+                for c in children {
+                    stack.push(emit(c, out, &mut written));
+                }
+            }
+        }
+    }
+    // Nodes whose parent is gone (should not exist) are still listed rather than lost.
+    for (_, children) in waiting.drain() {
+        for c in children {
+            emit(c, out, &mut written);
+        }
+    }
+    Ok(())
 }
 
 /// Is `k` a well-formed wrapped key for node type `t` (folder 16 bytes, file 32)?

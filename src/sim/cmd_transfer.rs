@@ -96,13 +96,19 @@ pub fn g(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         .i("tl", 0);
     if int_of(obj, "g") == Some(1) {
         let token = random_b64(24);
-        lock(&ctx.state.downloads).insert(
+        let mut downloads = lock(&ctx.state.downloads);
+        if downloads.len() > 100_000 {
+            downloads.retain(|_, d| d.issued.elapsed() < std::time::Duration::from_secs(6 * 3600));
+        }
+        downloads.insert(
             token.clone(),
             Download {
                 blob: blob.map(|b| ctx.state.blob_path(&b)),
                 size: size as u64,
+                issued: std::time::Instant::now(),
             },
         );
+        drop(downloads);
         out = out.s("g", &format!("{}dl/{token}", ctx.state.base));
     }
     Ok(out.os("fa", node.fa.as_deref()).end())

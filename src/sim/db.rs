@@ -50,6 +50,9 @@ CREATE TABLE IF NOT EXISTS nodes(
 );
 CREATE INDEX IF NOT EXISTS nodes_parent ON nodes(parent);
 CREATE INDEX IF NOT EXISTS nodes_owner ON nodes(owner, parent);
+-- Entries with the same owner are in rowid (creation) order: `f` streams an account's nodes
+-- in that order without a sort.
+CREATE INDEX IF NOT EXISTS nodes_by_owner ON nodes(owner);
 CREATE INDEX IF NOT EXISTS nodes_blob ON nodes(blob);
 CREATE TABLE IF NOT EXISTS node_shares(
     node TEXT NOT NULL,

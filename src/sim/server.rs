@@ -27,11 +27,18 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Largest `/cs` body accepted.
 const MAX_CS_BODY: u64 = 16 << 20;
+/// Largest answer kept for replay.
+const MAX_REPLAY_ANSWER: usize = 256 << 10;
+/// Entries kept for replay (bounds its memory to about 256 MiB).
+const MAX_REPLAY_ENTRIES: usize = 1000;
 /// How long an answer is kept for replay of an identical request.
 const REPLAY_TTL: Duration = Duration::from_secs(300);
 
 /// (who: sid and link, request id, SHA-256 of the body).
-type ReplayKey = (String, String, [u8; 32]);
+/// Who sent a request (sid or `-`, and the folder link), for replay.
+type ReplayWho = String;
+/// The last request of one sender: its `id`, body hash, when, and the answer.
+type ReplayEntry = (String, [u8; 32], Instant, Bytes);
 
 /// A download URL's target.
 #[derive(Clone)]
@@ -39,6 +46,8 @@ pub struct Download {
     /// Blob file; `None` for seeded files that have a size but no content (served as zeros).
     pub blob: Option<PathBuf>,
     pub size: u64,
+    /// When `g` handed it out (old URLs are forgotten once there are many).
+    pub issued: Instant,
 }
 
 /// Server-wide state shared by all connections.
@@ -49,7 +58,7 @@ pub struct State {
     pub base: String,
     pub faults: Mutex<Faults>,
     pub logins: Mutex<LoginTracker>,
-    replay: Mutex<HashMap<ReplayKey, (Instant, Bytes)>>,
+    replay: Mutex<HashMap<ReplayWho, ReplayEntry>>,
     /// Issued hashcash tokens (b64) and their easiness.
     hashcash: Mutex<HashMap<String, (u8, Instant)>>,
     /// Wait tokens handed out by `sc`: token -> (account, sn at the time).
@@ -257,7 +266,9 @@ async fn route(
         h.insert("access-control-expose-headers", "*".parse()?);
         return Ok(r);
     }
-    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    // Empty segments are ignored: clients join their base URL and paths with or without a
+    // slash (go-mega appends "/cs" to a base that may already end in one).
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match segs.as_slice() {
         ["cs"] if req.method() == Method::POST => Ok(cs(state, req).await),
         ["sc"] | ["wsc"] | ["sc", "wsc"] => Ok(sc::poll(state, req).await),
@@ -412,18 +423,20 @@ async fn cs(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
     };
     let sid = q.get("sid").cloned();
     let link = q.get("n").cloned();
-    let replay_key = q.get("id").map(|id| {
-        let who = format!(
-            "{}|{}",
-            sid.as_deref().unwrap_or("-"),
-            link.as_deref().unwrap_or("")
-        );
-        (who, id.clone(), <[u8; 32]>::from(Sha256::digest(&body)))
-    });
-    if let Some(key) = &replay_key {
+    // Only a sender's latest request is replayable: a retry always repeats the last request,
+    // while a new client resuming the same session may count its ids from the start again
+    // (mega-rs does) and must get fresh answers, not another process's old ones.
+    let who: ReplayWho = format!(
+        "{}|{}",
+        sid.as_deref().unwrap_or("-"),
+        link.as_deref().unwrap_or("")
+    );
+    let replay_id = q.get("id").cloned();
+    let digest = <[u8; 32]>::from(Sha256::digest(&body));
+    if let Some(id) = &replay_id {
         let m = lock(&state.replay);
-        if let Some((t, answer)) = m.get(key) {
-            if t.elapsed() < REPLAY_TTL {
+        if let Some((last_id, last_digest, t, answer)) = m.get(&who) {
+            if last_id == id && *last_digest == digest && t.elapsed() < REPLAY_TTL {
                 return json_response(StatusCode::OK, answer.clone());
             }
         }
@@ -451,13 +464,24 @@ async fn cs(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
         let _ = std::fs::remove_file(state.blob_path(&blob));
     }
     let answer = Bytes::from(answer);
-    if let Some(key) = replay_key {
-        let mut m = lock(&state.replay);
-        if m.len() > 2000 {
-            m.retain(|_, (t, _)| t.elapsed() < REPLAY_TTL);
+    // Big answers (`f` of a large account) are read-only and not worth keeping for replay.
+    let mut m = lock(&state.replay);
+    match replay_id.filter(|_| answer.len() <= MAX_REPLAY_ANSWER) {
+        Some(id) => {
+            if m.len() >= MAX_REPLAY_ENTRIES && !m.contains_key(&who) {
+                m.retain(|_, (_, _, t, _)| t.elapsed() < REPLAY_TTL);
+                if m.len() >= MAX_REPLAY_ENTRIES {
+                    m.clear();
+                }
+            }
+            m.insert(who, (id, digest, Instant::now(), answer.clone()));
         }
-        m.insert(key, (Instant::now(), answer.clone()));
+        // A newer request supersedes the sender's older one even when it is not kept.
+        None => {
+            m.remove(&who);
+        }
     }
+    drop(m);
     json_response(StatusCode::OK, answer)
 }
 
@@ -512,8 +536,13 @@ fn run_batch(
             rusqlite::params![ph],
             |r| Ok((r.get(0)?, r.get(1)?)),
         ))?;
-        let (root, owner) = row.ok_or(super::ENOENT)?;
-        link_auth = Some((ph.clone(), root, owner));
+        match row {
+            Some((root, owner)) => link_auth = Some((ph.clone(), root, owner)),
+            // mega-rs puts a *file* link's handle in `n` too when it fetches the link with
+            // `g`/`p`; that request stands on its own, so serve it without a link session.
+            None if is_public_file_handle(conn, ph)? => {}
+            None => return Err(super::ENOENT),
+        }
     }
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let mut ctx = Ctx {
@@ -583,4 +612,14 @@ fn dispatch(ctx: &mut Ctx, cmd: &Value) -> ApiResult<String> {
         "g" => cmd_transfer::g(ctx, obj),
         _ => Err(EARGS),
     }
+}
+
+/// Is `ph` the public handle of an exported file?
+fn is_public_file_handle(conn: &rusqlite::Connection, ph: &str) -> ApiResult<bool> {
+    let found: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT 1 FROM nodes WHERE ph = ?1 AND t = 0",
+        rusqlite::params![ph],
+        |r| r.get(0),
+    ))?;
+    Ok(found.is_some())
 }

@@ -15,6 +15,8 @@ use std::sync::Arc;
 
 /// Size of disk writes and of download frames.
 const IO_CHUNK: usize = 4 << 20;
+/// Upload frames at least this big are written as they are, without coalescing (no copy).
+const DIRECT_WRITE: usize = 64 << 10;
 
 fn text(body: impl Into<Bytes>) -> Response<Body> {
     let mut r = plain_response(StatusCode::OK, body);
@@ -90,43 +92,60 @@ pub async fn upload(
     }
     let drop_after = lock(&state.faults).drop_after.take();
 
+    // Disk writes happen on a blocking thread fed through a channel, so that reading the
+    // socket and writing the file overlap; frames are coalesced into large positional writes.
     let path = state.blob_path(&up.blob);
-    let file = tokio::task::spawn_blocking(move || {
-        std::fs::OpenOptions::new()
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(64);
+    let writer = tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
+        let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(path)
-    })
-    .await??;
-    let file = Arc::new(file);
+            .open(path)?;
+        let mut buf: Vec<u8> = Vec::with_capacity(IO_CHUNK);
+        let mut at = offset;
+        let mut total = 0u64;
+        while let Some(data) = rx.blocking_recv() {
+            if buf.is_empty() && data.len() >= DIRECT_WRITE {
+                file.write_all_at(&data, at)?;
+                at += data.len() as u64;
+            } else {
+                buf.extend_from_slice(&data);
+                if buf.len() >= IO_CHUNK {
+                    file.write_all_at(&buf, at)?;
+                    at += buf.len() as u64;
+                    buf.clear();
+                }
+            }
+            total += data.len() as u64;
+        }
+        if !buf.is_empty() {
+            file.write_all_at(&buf, at)?;
+        }
+        Ok(total)
+    });
     let mut body = req.into_body();
-    let mut buf: Vec<u8> = Vec::with_capacity(IO_CHUNK);
-    let mut written = 0u64; // bytes flushed to disk
     let mut cs = [0u8; 12];
     let mut received = 0u64;
     let mut too_long = false;
-    let flush = |file: Arc<std::fs::File>, buf: Vec<u8>, at: u64| async move {
-        tokio::task::spawn_blocking(move || {
-            file.write_all_at(&buf, at)?;
-            let mut buf = buf;
-            buf.clear();
-            Ok::<_, std::io::Error>(buf)
-        })
-        .await?
-    };
+    let mut failed: Option<BoxError> = None;
     while let Some(frame) = body.frame().await {
-        let frame = frame?;
+        let frame = match frame {
+            Ok(f) => f,
+            Err(e) => {
+                failed = Some(e.into());
+                break;
+            }
+        };
         let Ok(mut data) = frame.into_data() else {
             continue;
         };
         if let Some(limit) = drop_after {
             if received + data.len() as u64 >= limit {
-                let keep = (limit - received) as usize;
-                data.truncate(keep);
-                buf.extend_from_slice(&data);
-                let _ = flush(file.clone(), buf, offset + written).await;
-                return Err("drop_after: dropping the connection".into());
+                data.truncate((limit - received) as usize);
+                let _ = tx.send(data).await;
+                failed = Some("drop_after: dropping the connection".into());
+                break;
             }
         }
         if offset + received + data.len() as u64 > up.size {
@@ -141,20 +160,17 @@ pub async fn upload(
             }
         }
         received += data.len() as u64;
-        buf.extend_from_slice(&data);
-        if buf.len() >= IO_CHUNK {
-            let n = buf.len() as u64;
-            buf = flush(file.clone(), buf, offset + written).await?;
-            written += n;
+        if tx.send(data).await.is_err() {
+            break; // the writer failed; its error is reported below
         }
+    }
+    drop(tx);
+    let written = writer.await??;
+    if let Some(e) = failed {
+        return Err(e);
     }
     if too_long {
         return Ok(text("-7"));
-    }
-    if !buf.is_empty() {
-        let n = buf.len() as u64;
-        flush(file.clone(), buf, offset + written).await?;
-        written += n;
     }
     if let Some(want) = want_cs {
         if b64::decode(&want).ok().as_deref() != Some(&cs[..]) {
@@ -239,7 +255,7 @@ pub async fn download(
     let Some(dl) = lock(&state.downloads).get(token).cloned() else {
         return plain_response(StatusCode::NOT_FOUND, Bytes::new());
     };
-    let Download { blob, size } = dl;
+    let Download { blob, size, .. } = dl;
     let (start, end) = match range {
         None => (0, size),
         Some(r) => {
@@ -263,8 +279,12 @@ pub async fn download(
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, std::io::Error>>(4);
     if req.method() != hyper::Method::HEAD && len > 0 {
         tokio::task::spawn_blocking(move || {
-            let file = match &blob {
-                Some(p) => match std::fs::File::open(p) {
+            use std::io::{Read, Seek, SeekFrom};
+            let mut file = match &blob {
+                Some(p) => match std::fs::File::open(p).and_then(|mut f| {
+                    f.seek(SeekFrom::Start(start))?;
+                    Ok(f)
+                }) {
                     Ok(f) => Some(f),
                     Err(e) => {
                         let _ = tx.blocking_send(Err(e));
@@ -282,20 +302,16 @@ pub async fn download(
                     return;
                 }
                 let n = ((stop - pos) as usize).min(IO_CHUNK);
-                let chunk = match &file {
+                let chunk = match &mut file {
                     Some(f) => {
-                        let mut buf = vec![0u8; n];
-                        let mut got = 0;
-                        while got < n {
-                            match f.read_at(&mut buf[got..], pos + got as u64) {
-                                Ok(0) => break, // short blob: the rest reads as zeros
-                                Ok(k) => got += k,
-                                Err(e) => {
-                                    let _ = tx.blocking_send(Err(e));
-                                    return;
-                                }
-                            }
+                        // read_to_end fills spare capacity without zeroing it first.
+                        let mut buf = Vec::with_capacity(n);
+                        if let Err(e) = f.by_ref().take(n as u64).read_to_end(&mut buf) {
+                            let _ = tx.blocking_send(Err(e));
+                            return;
                         }
+                        // A short blob (cannot happen for completed uploads) reads as zeros.
+                        buf.resize(n, 0);
                         Bytes::from(buf)
                     }
                     None => Bytes::from_static(&ZEROS[..n.min(ZEROS.len())]),

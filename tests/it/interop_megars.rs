@@ -547,13 +547,12 @@ async fn sync_until(
 /// The realistic resume: one process works with a session for a while, saves it, and a new
 /// process (a new mega-rs client, whose `id` counter restarts at 0) resumes it.
 ///
-/// megasim caches answers for 5 minutes keyed by (sid, id, SHA-256(body)) (src/sim/server.rs,
-/// `ReplayKey`). A resumed session shares the sid, mega-rs numbers requests 0, 1, 2, … per
-/// client (mega-0.8.0 src/http/reqwest.rs, `id_counter`), and its `f` batch body is identical
-/// every time, so here the resumed client's `f` (id 2) is answered with the first client's
-/// `f` from id 2, taken before keep.bin was uploaded.
+/// Regression: megasim used to replay any cached answer keyed by (sid, id, SHA-256(body)). A
+/// resumed session shares the sid, mega-rs numbers requests 0, 1, 2, … per client
+/// (mega-0.8.0 src/http/reqwest.rs, `id_counter`), and its `f` batch body is identical every
+/// time, so the resumed client's `f` (id 2) got the first client's `f` from id 2, taken before
+/// keep.bin was uploaded. Now only a session's latest request is replayable.
 #[test]
-#[ignore = "megasim: replay cache serves a resumed session a stale f (same sid, id, body)"]
 fn megars_session_resume_sees_current_tree() {
     let sim = Sim::start();
     sim.add_user(EMAIL, PASSWORD, &[]);
@@ -872,14 +871,12 @@ fn megars_public_file_link_info() {
 
 /// mega-rs downloads a file-link node with `POST /cs?id=…&n=<file ph>` and body
 /// `[{"a":"g","g":1,"ssl":0,"p":"<ph>"}]` (mega-0.8.0 src/lib.rs, `download_node`, the
-/// `download_id` branch). megasim treats any `&n=` as a *folder*-link login and answers the
-/// whole batch with a bare `-9` because `ph` is not a folder's link (src/sim/server.rs
-/// `run_batch`: `SELECT h, owner FROM nodes WHERE ph = ?1 AND t = 1`). mega-rs ships this as
+/// `download_id` branch). Regression: megasim treated any `&n=` as a *folder*-link login and
+/// answered the whole batch with a bare `-9`. mega-rs ships this as
 /// its supported public-file download (examples/public_file_download.rs, CHANGELOG "listing
 /// and downloading from public MEGA links"), so real MEGA evidently accepts a file link's
 /// handle in `n=` (inferred; not observed on the wire here).
 #[test]
-#[ignore = "megasim: &n=<file link handle> on /cs is rejected with -9 (folder links only)"]
 fn megars_public_file_link_download() {
     let sim = Sim::start();
     sim.add_user(EMAIL, PASSWORD, &[]);

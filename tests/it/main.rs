@@ -2,6 +2,7 @@
 
 mod api;
 mod cache;
+mod cli;
 mod interop;
 mod interop_megars;
 mod sim;

@@ -128,9 +128,14 @@ async fn drop_after_cuts_one_download_and_one_upload() {
     let sim = Sim::start();
     let (a, url) = file_url(&sim, 200_000).await;
     sim.set_faults(json!({"drop_after": 1000})).await;
-    let r = reqwest::get(&url).await.unwrap();
-    assert_eq!(r.status(), 200);
-    assert!(r.bytes().await.is_err(), "download was not cut");
+    // The cut may land before or after the response head reaches the client.
+    match reqwest::get(&url).await {
+        Ok(r) => {
+            assert_eq!(r.status(), 200);
+            assert!(r.bytes().await.is_err(), "download was not cut");
+        }
+        Err(e) => assert!(e.is_request() || e.is_body(), "{e}"),
+    }
     assert_eq!(
         reqwest::get(&url)
             .await

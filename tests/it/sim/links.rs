@@ -18,6 +18,7 @@ async fn file_link_is_stable_and_downloadable_without_a_session() {
     assert_eq!(ph.len(), 8);
     assert_ne!(ph, h);
     assert_eq!(a.call(json!({"a":"l","n":h})).await, json!(ph), "stable");
+    assert_eq!(a.fetch().await["ph"], json!([{"h":h,"ph":ph}]));
 
     let anon = Raw::anon(&sim.url);
     let info = anon.call(json!({"a":"g","p":ph})).await;
@@ -45,9 +46,35 @@ async fn file_link_is_stable_and_downloadable_without_a_session() {
 
     assert_eq!(a.call(json!({"a":"l","n":h,"d":1})).await, json!(0));
     assert_eq!(anon.call(json!({"a":"g","p":ph})).await, json!(-9));
-    let f = a.fetch().await;
-    let sn = f["sn"].as_str().unwrap();
-    let _ = sn;
+    assert!(a.fetch().await.get("ph").is_none());
+    let ph_packets: Vec<serde_json::Value> = {
+        let r = reqwest::get(format!(
+            "{}sc?sn=AAAAAAAAAAA&sid={}",
+            sim.url,
+            a.sid.as_deref().unwrap()
+        ))
+        .await
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+        v["a"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["a"] == json!("ph"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(ph_packets.len(), 2);
+    assert_eq!(
+        (
+            &ph_packets[0]["h"],
+            &ph_packets[0]["ph"],
+            &ph_packets[0]["n"]
+        ),
+        (&json!(h), &json!(ph), &json!(1))
+    );
+    assert_eq!(ph_packets[0]["i"], json!("linkreq001"));
+    assert_eq!(ph_packets[1]["d"], json!(1));
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! megasim's own contract: CLI, storage, isolation, bad input, fault knobs.
 
+mod badinput;
 mod cli;
 mod client;
 mod faults;

@@ -1,0 +1,168 @@
+//! What a command handler gets besides its arguments: the [`Ui`], the process-wide [`State`]
+//! (state directory, shell history, the logged-in account once the session/cache layer
+//! provides one) and an async runtime for the API calls, with Ctrl-C cancelling the call.
+
+use std::any::Any;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+
+use crate::error::CmdError;
+use crate::ui::Ui;
+
+/// The state directory: `$MEGASH_HOME`, else `$XDG_CONFIG_HOME/megash`, else
+/// `~/.config/megash`. The session/cache layer (src/session.rs) owns the canonical choice;
+/// this reads the same environment so history lands next to the session.
+pub fn state_dir() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("MEGASH_HOME").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(home));
+    }
+    if let Some(xdg) = std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(xdg).join("megash"));
+    }
+    std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .map(|h| PathBuf::from(h).join(".config").join("megash"))
+}
+
+/// What the saved session + node cache give the command layer. Implemented by the cache
+/// layer's account type; the shell uses it for the prompt and remote-path completion, and
+/// commands downcast it (or this trait grows the methods they need).
+pub trait Account {
+    /// The shell prompt when logged in, MEGAcmd's `email:/path$ `.
+    fn prompt(&self) -> String;
+    /// Remote paths starting with `partial` (relative to the remote cwd), folders ending in
+    /// `/`; answered from the cache, never the network. `folders_only` for `cd` and the like.
+    fn complete_remote(&self, partial: &str, folders_only: bool) -> Vec<String>;
+    /// For commands that need the concrete type.
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+/// Opens the saved account from the state directory, if there is one. The cache layer sets
+/// [`State::open_account`] to its loader; until then nobody is ever logged in.
+pub type AccountLoader = fn(state_dir: &Path) -> Result<Option<Box<dyn Account>>, CmdError>;
+
+/// Everything that lives longer than one command.
+pub struct State {
+    /// Where the session, cache and history live (`None` when no home can be found: then
+    /// nothing is persisted).
+    pub state_dir: Option<PathBuf>,
+    /// True in the interactive shell (prompts may be shown, `quit` ends the loop).
+    pub interactive: bool,
+    /// Lines entered in the shell, oldest first, for `history`.
+    pub history: Vec<String>,
+    /// Set by `quit`/`exit`: the shell or batch loop stops after this command.
+    pub quit_requested: bool,
+    /// The logged-in account, opened on first need.
+    pub account: Option<Box<dyn Account>>,
+    /// How to open the saved account (see [`AccountLoader`]).
+    pub open_account: Option<AccountLoader>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl State {
+    /// State for this process, from the environment.
+    pub fn new(interactive: bool) -> State {
+        State {
+            state_dir: state_dir(),
+            interactive,
+            history: Vec::new(),
+            quit_requested: false,
+            account: None,
+            open_account: None,
+            runtime: None,
+        }
+    }
+
+    /// The async runtime, created on first use: one-shot commands that never touch the
+    /// network never pay for it. Current-thread keeps a one-shot `ls` cheap.
+    pub fn runtime(&mut self) -> Result<&tokio::runtime::Runtime, CmdError> {
+        if self.runtime.is_none() {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| CmdError::io("start the async runtime", e))?;
+            self.runtime = Some(rt);
+        }
+        self.runtime
+            .as_ref()
+            .ok_or_else(|| CmdError::Unexpected("no async runtime".into()))
+    }
+}
+
+/// The context a handler runs in.
+pub struct Ctx<'a> {
+    /// Output.
+    pub ui: &'a mut Ui,
+    /// Long-lived state.
+    pub state: &'a mut State,
+}
+
+impl Ctx<'_> {
+    /// Run a future to completion; Ctrl-C drops it (cancelling the request) and returns
+    /// [`CmdError::Interrupted`], so the shell survives and one-shot commands exit 130.
+    pub fn block_on<F: Future>(&mut self, fut: F) -> Result<F::Output, CmdError> {
+        let rt = self.state.runtime()?;
+        rt.block_on(async {
+            // Biased, listener first: it is registered before the command's first poll, so a
+            // Ctrl-C can never slip between the two.
+            tokio::select! {
+                biased;
+                _ = tokio::signal::ctrl_c() => Err(CmdError::Interrupted),
+                out = fut => Ok(out),
+            }
+        })
+    }
+
+    /// The logged-in account, opening the saved one on first use; `Not logged in.` (57)
+    /// without one.
+    pub fn account(&mut self) -> Result<&mut dyn Account, CmdError> {
+        if self.state.account.is_none() {
+            if let (Some(open), Some(dir)) = (self.state.open_account, &self.state.state_dir) {
+                self.state.account = open(dir)?;
+            }
+        }
+        match self.state.account.as_deref_mut() {
+            Some(a) => Ok(a),
+            None => Err(CmdError::NotLoggedIn),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn ctrl_c_cancels_the_running_future() {
+        let (mut ui, _, _) = Ui::capture();
+        let mut state = State::new(false);
+        let mut ctx = Ctx {
+            ui: &mut ui,
+            state: &mut state,
+        };
+        let pid = std::process::id().to_string();
+        let result = ctx.block_on(async move {
+            // If the listener were not in place, this SIGINT would end the test binary.
+            let _ = tokio::process::Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .await;
+            std::future::pending::<()>().await
+        });
+        assert!(matches!(result, Err(CmdError::Interrupted)));
+        // The runtime survives for the next command.
+        assert_eq!(ctx.block_on(async { 7 }).ok(), Some(7));
+    }
+
+    #[test]
+    fn no_account_means_not_logged_in() {
+        let (mut ui, _, _) = Ui::capture();
+        let mut state = State::new(false);
+        let mut ctx = Ctx {
+            ui: &mut ui,
+            state: &mut state,
+        };
+        assert!(matches!(ctx.account(), Err(CmdError::NotLoggedIn)));
+    }
+}

@@ -1,0 +1,344 @@
+//! The command table: one entry per command, one file per command. The table is the single
+//! source for one-shot dispatch (`megash CMD`, `mega-CMD`), the shell, `help` and `CMD --help`,
+//! usage errors, the `mega-*` entry points and the completion scripts.
+//!
+//! Adding a command: a file here with `pub const COMMAND: Command` (name, summary, usage,
+//! flags, operand counts, whether it needs login, operand kind for completion, handler), a
+//! `mod` line and a line in [`TABLE`]. A command whose `run` is `None` is registered (flags and
+//! usage are checked) but answers "not implemented yet" (exit 59).
+
+pub mod args;
+pub mod context;
+
+mod attr;
+mod cd;
+mod clear;
+mod cp;
+mod dedupe;
+mod df;
+mod du;
+mod errorcode;
+mod find;
+pub mod help;
+mod history;
+mod lcd;
+mod login;
+mod logout;
+mod lpwd;
+mod ls;
+mod mkdir;
+mod mv;
+mod pwd;
+mod quit;
+mod reload;
+mod rm;
+mod session;
+mod tree;
+mod version;
+mod whoami;
+
+pub use args::{split_words, Args};
+pub use context::{Account, AccountLoader, Ctx, State};
+
+use crate::error::CmdError;
+
+/// A command's handler. Synchronous: API calls go through [`Ctx::block_on`], which gives
+/// Ctrl-C cancellation for free.
+pub type Handler = fn(&mut Ctx<'_>, &Args) -> Result<(), CmdError>;
+
+/// One flag or option of a command. Short flags never take values (MEGAcmd has no such form);
+/// long ones take a value only as `--name=VALUE`.
+#[derive(Debug)]
+pub struct Flag {
+    /// `-x`.
+    pub short: Option<char>,
+    /// `--name`.
+    pub long: Option<&'static str>,
+    /// The value's placeholder (`FMT` in `--time-format=FMT`) if the option takes one.
+    pub value: Option<&'static str>,
+    /// One line of help.
+    pub help: &'static str,
+}
+
+impl Flag {
+    /// `-c`, a switch (may be repeated, e.g. `-aa`).
+    pub const fn short(c: char, help: &'static str) -> Flag {
+        Flag {
+            short: Some(c),
+            long: None,
+            value: None,
+            help,
+        }
+    }
+
+    /// `--name`, a switch.
+    pub const fn long(name: &'static str, help: &'static str) -> Flag {
+        Flag {
+            short: None,
+            long: Some(name),
+            value: None,
+            help,
+        }
+    }
+
+    /// `--name=VALUE`.
+    pub const fn opt(name: &'static str, value: &'static str, help: &'static str) -> Flag {
+        Flag {
+            short: None,
+            long: Some(name),
+            value: Some(value),
+            help,
+        }
+    }
+
+    /// Whether this flag is called `name`: its long name, or its short letter.
+    pub fn is(&self, name: &str) -> bool {
+        self.long == Some(name) || {
+            let mut cs = name.chars();
+            matches!((cs.next(), cs.next()), (Some(c), None) if self.short == Some(c))
+        }
+    }
+
+    /// How the flag is written: `-l`, `--tree`, `--time-format=FMT`.
+    pub fn spelling(&self) -> String {
+        match (self.short, self.long, self.value) {
+            (_, Some(l), Some(v)) => format!("--{l}={v}"),
+            (_, Some(l), None) => format!("--{l}"),
+            (Some(c), None, _) => format!("-{c}"),
+            (None, None, _) => String::new(),
+        }
+    }
+}
+
+/// What a command's operands are, for completion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operand {
+    /// No operands, or free text.
+    None,
+    /// Remote paths (files or folders).
+    Remote,
+    /// Remote folders.
+    RemoteDir,
+    /// Local paths.
+    Local,
+    /// Local folders.
+    LocalDir,
+    /// Command names (`help CMD`).
+    Command,
+}
+
+/// One entry of the command table.
+#[derive(Debug)]
+pub struct Command {
+    /// The name typed in the shell and after `mega-`.
+    pub name: &'static str,
+    /// Other names for it in the shell and after `megash` (`exit` for `quit`).
+    pub aliases: &'static [&'static str],
+    /// One line for `help`.
+    pub summary: &'static str,
+    /// The syntax after the name, MEGAcmd's usage text.
+    pub usage: &'static str,
+    /// Flags and options.
+    pub flags: &'static [Flag],
+    /// Fewest operands.
+    pub min_args: usize,
+    /// Most operands (`None`: any number).
+    pub max_args: Option<usize>,
+    /// Fails with `Not logged in.` (57) without a session.
+    pub needs_login: bool,
+    /// What the operands are, for completion.
+    pub operands: Operand,
+    /// The handler; `None` until the implementation lands.
+    pub run: Option<Handler>,
+}
+
+impl Command {
+    /// `name usage`, as printed after "Usage: ".
+    pub fn usage_line(&self) -> String {
+        if self.usage.is_empty() {
+            self.name.to_string()
+        } else {
+            format!("{} {}", self.name, self.usage)
+        }
+    }
+}
+
+/// Every command, sorted by name.
+pub static TABLE: &[&Command] = &[
+    &attr::COMMAND,
+    &cd::COMMAND,
+    &clear::COMMAND,
+    &cp::COMMAND,
+    &dedupe::COMMAND,
+    &df::COMMAND,
+    &du::COMMAND,
+    &errorcode::COMMAND,
+    &find::COMMAND,
+    &help::COMMAND,
+    &history::COMMAND,
+    &lcd::COMMAND,
+    &login::COMMAND,
+    &logout::COMMAND,
+    &lpwd::COMMAND,
+    &ls::COMMAND,
+    &mkdir::COMMAND,
+    &mv::COMMAND,
+    &pwd::COMMAND,
+    &quit::COMMAND,
+    &reload::COMMAND,
+    &rm::COMMAND,
+    &session::COMMAND,
+    &tree::COMMAND,
+    &version::COMMAND,
+    &whoami::COMMAND,
+];
+
+/// The command called `name` (or one of its aliases).
+pub fn find(name: &str) -> Option<&'static Command> {
+    TABLE
+        .iter()
+        .copied()
+        .find(|c| c.name == name || c.aliases.contains(&name))
+}
+
+/// Edit distance (insertions, deletions, substitutions, adjacent swaps count 1).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// `Command not found`, with the nearest command name when one is close enough to be a typo.
+pub fn not_found(name: &str) -> CmdError {
+    let suggestion = TABLE
+        .iter()
+        .map(|c| (distance(name, c.name), c.name))
+        .filter(|(d, n)| *d <= if n.len() <= 3 { 1 } else { 2 })
+        .min()
+        .map(|(_, n)| n);
+    CmdError::CommandNotFound {
+        name: name.to_string(),
+        suggestion,
+    }
+}
+
+/// Run one command given as words (`["ls", "-l", "/x"]`). Nothing is printed on failure: the
+/// caller reports the error.
+pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
+    let Some((name, rest)) = words.split_first() else {
+        return Ok(());
+    };
+    let cmd = find(name).ok_or_else(|| not_found(name))?;
+    let args = args::parse(cmd, rest)?;
+    if args.help {
+        return help::print_command_help(ctx.ui, cmd);
+    }
+    let Some(handler) = cmd.run else {
+        return Err(CmdError::NotImplemented(cmd.name));
+    };
+    if cmd.needs_login {
+        ctx.account()?;
+    }
+    handler(ctx, &args)
+}
+
+/// Run one line of the shell or of a batch file.
+pub fn run_line(ctx: &mut Ctx<'_>, line: &str) -> Result<(), CmdError> {
+    let words = split_words(line)?;
+    run(ctx, &words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::Ui;
+
+    #[test]
+    fn table_is_sorted_and_names_are_unique() {
+        let names: Vec<&str> = TABLE.iter().map(|c| c.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(names, sorted);
+        for c in TABLE {
+            for a in c.aliases {
+                assert!(find(a).is_some_and(|f| f.name == c.name), "{a}");
+            }
+            assert!(c.max_args.map_or(true, |m| m >= c.min_args), "{}", c.name);
+            for f in c.flags {
+                assert!(f.short.is_some() || f.long.is_some(), "{}", c.name);
+                assert!(f.short != Some('v'), "-v is global: {}", c.name);
+            }
+        }
+    }
+
+    #[test]
+    fn every_command_has_an_integration_test_file_or_is_planned() {
+        // A command that has a handler must be exercised through the binary (jj's rule).
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/cli");
+        for c in TABLE.iter().filter(|c| c.run.is_some()) {
+            let file = dir.join(format!("{}.rs", c.name.replace('-', "_")));
+            assert!(file.exists(), "no test file {}", file.display());
+        }
+    }
+
+    fn run_capture(line: &str) -> (Result<(), CmdError>, String) {
+        let (mut ui, out, _err) = Ui::capture();
+        let mut state = State::new(false);
+        state.state_dir = None;
+        let mut ctx = Ctx {
+            ui: &mut ui,
+            state: &mut state,
+        };
+        let r = run_line(&mut ctx, line);
+        (r, out.text())
+    }
+
+    #[test]
+    fn unknown_commands_and_stubs() {
+        let (r, _) = run_capture("frobnicate x");
+        assert_eq!(r.unwrap_err().to_string(), "Command not found: frobnicate");
+        let (r, _) = run_capture("ls -l");
+        assert_eq!(r.unwrap_err().exit_code(), 59);
+        let (r, _) = run_capture("ls --bogus");
+        assert_eq!(r.unwrap_err().exit_code(), 51);
+        let (r, out) = run_capture("ls --help");
+        assert!(r.is_ok());
+        assert!(out.starts_with("Usage: ls "), "{out}");
+    }
+
+    #[test]
+    fn typos_get_a_suggestion() {
+        let hint = |n: &str| not_found(n).hint().unwrap_or_default();
+        assert!(hint("sl").contains("did you mean \"ls\""), "{}", hint("sl"));
+        assert!(hint("mkdri").contains("\"mkdir\""));
+        assert!(hint("errrocode").contains("\"errorcode\""));
+        assert_eq!(hint("frobnicate"), "type \"help\" for the list of commands");
+    }
+
+    #[test]
+    fn empty_line_is_nothing() {
+        let (r, out) = run_capture("   ");
+        assert!(r.is_ok());
+        assert_eq!(out, "");
+    }
+}

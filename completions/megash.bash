@@ -1,0 +1,85 @@
+# bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
+# Source it, or install it as ~/.local/share/bash-completion/completions/megash.
+
+_megash_commands="attr cd clear cp dedupe df du errorcode find help history lcd login logout lpwd ls mkdir mv pwd quit reload rm session tree version whoami"
+
+_megash_flags() {
+    case "$1" in
+        attr) echo "-s -d --force-non-official --print-only-value --help" ;;
+        cd) echo "--help" ;;
+        clear) echo "--help" ;;
+        cp) echo "--use-pcre --help" ;;
+        dedupe) echo "--mode= --dry-run --help" ;;
+        df) echo "-h --json --help" ;;
+        du) echo "-h --versions --path-display-size= --use-pcre --json --help" ;;
+        errorcode) echo "--help" ;;
+        find) echo "-l --pattern= --type= --mtime= --size= --use-pcre --time-format= --show-handles --print-only-handles --json --help" ;;
+        help) echo "-f --non-interactive --upgrade --paths --show-all-options --markdown --help" ;;
+        history) echo "--help" ;;
+        lcd) echo "--help" ;;
+        login) echo "--auth-code= --auth-key= --resume --password= --password-file= --force --help" ;;
+        logout) echo "--keep-session --help" ;;
+        lpwd) echo "--help" ;;
+        ls) echo "-R -r -l -h -a --tree --show-handles --versions --show-creation-time --time-format= --use-pcre --json --help" ;;
+        mkdir) echo "-p --help" ;;
+        mv) echo "--use-pcre --help" ;;
+        pwd) echo "--help" ;;
+        quit) echo "--only-shell --help" ;;
+        reload) echo "--help" ;;
+        rm) echo "-r -f --trash --use-pcre --help" ;;
+        session) echo "--json --help" ;;
+        tree) echo "--show-handles --help" ;;
+        version) echo "-l -c --help" ;;
+        whoami) echo "-l --json --help" ;;
+    esac
+}
+
+_megash_operands() {
+    case "$1" in
+        attr) echo remote ;;
+        cd) echo remotedir ;;
+        cp) echo remote ;;
+        dedupe) echo remotedir ;;
+        du) echo remote ;;
+        find) echo remote ;;
+        help) echo command ;;
+        lcd) echo localdir ;;
+        ls) echo remote ;;
+        mkdir) echo remote ;;
+        mv) echo remote ;;
+        rm) echo remote ;;
+        tree) echo remote ;;
+        *) echo none ;;
+    esac
+}
+
+_megash() {
+    local cur cmd prog
+    cur="${COMP_WORDS[COMP_CWORD]}"
+    prog="${COMP_WORDS[0]##*/}"
+    COMPREPLY=()
+    if [[ $prog == mega-* ]]; then
+        cmd="${prog#mega-}"
+    elif (( COMP_CWORD == 1 )); then
+        COMPREPLY=( $(compgen -W "$_megash_commands" -- "$cur") )
+        return
+    else
+        cmd="${COMP_WORDS[1]}"
+    fi
+    if [[ $cur == -* ]]; then
+        COMPREPLY=( $(compgen -W "$(_megash_flags "$cmd")" -- "$cur") )
+        [[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace
+        return
+    fi
+    case "$(_megash_operands "$cmd")" in
+        remote|remotedir)
+            local IFS=$'\n'
+            COMPREPLY=( $(megash __complete "$cmd" "$cur" 2>/dev/null) )
+            compopt -o nospace ;;
+        local) compopt -o default ;;
+        localdir) COMPREPLY=( $(compgen -d -- "$cur") ) ;;
+        command) COMPREPLY=( $(compgen -W "$_megash_commands" -- "$cur") ) ;;
+    esac
+}
+
+complete -F _megash megash mega-attr mega-cd mega-clear mega-cp mega-dedupe mega-df mega-du mega-errorcode mega-find mega-help mega-history mega-lcd mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-pwd mega-quit mega-reload mega-rm mega-session mega-tree mega-version mega-whoami

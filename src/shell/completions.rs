@@ -1,0 +1,302 @@
+//! Completion scripts for bash, zsh and fish, generated from the command table
+//! (`megash completions SHELL`; the committed copies in completions/ are checked by a test).
+//! Command names and flags are static; remote paths call back `megash __complete CMD WORD`,
+//! which answers from the local cache without the network.
+
+use std::fmt::Write;
+
+use crate::commands::{Command, Flag, Operand, TABLE};
+
+/// A shell we generate for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+impl Shell {
+    /// Every shell, with the file name of its script under completions/.
+    pub const ALL: [(Shell, &'static str); 3] = [
+        (Shell::Bash, "megash.bash"),
+        (Shell::Zsh, "_megash"),
+        (Shell::Fish, "megash.fish"),
+    ];
+
+    /// By name: `bash`, `zsh`, `fish`.
+    pub fn from_name(name: &str) -> Option<Shell> {
+        match name {
+            "bash" => Some(Shell::Bash),
+            "zsh" => Some(Shell::Zsh),
+            "fish" => Some(Shell::Fish),
+            _ => None,
+        }
+    }
+}
+
+/// The script for `shell`.
+pub fn generate(shell: Shell) -> String {
+    match shell {
+        Shell::Bash => bash(),
+        Shell::Zsh => zsh(),
+        Shell::Fish => fish(),
+    }
+}
+
+const HEADER: &str = "Generated from megash's command table by `megash completions";
+
+fn command_list() -> String {
+    TABLE.iter().map(|c| c.name).collect::<Vec<_>>().join(" ")
+}
+
+fn entry_points() -> String {
+    TABLE
+        .iter()
+        .map(|c| format!("mega-{}", c.name))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn operand_word(kind: Operand) -> &'static str {
+    match kind {
+        Operand::None => "none",
+        Operand::Remote => "remote",
+        Operand::RemoteDir => "remotedir",
+        Operand::Local => "local",
+        Operand::LocalDir => "localdir",
+        Operand::Command => "command",
+    }
+}
+
+fn flag_words(cmd: &Command) -> String {
+    let mut words: Vec<String> = cmd
+        .flags
+        .iter()
+        .map(|f| match (f.long, f.value) {
+            (Some(l), Some(_)) => format!("--{l}="),
+            _ => f.spelling(),
+        })
+        .collect();
+    words.push("--help".into());
+    words.join(" ")
+}
+
+fn bash() -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# bash completion for megash and mega-*. {HEADER} bash`."
+    );
+    let _ = writeln!(
+        s,
+        "# Source it, or install it as ~/.local/share/bash-completion/completions/megash."
+    );
+    let _ = writeln!(s, "\n_megash_commands=\"{}\"\n", command_list());
+    s.push_str("_megash_flags() {\n    case \"$1\" in\n");
+    for c in TABLE {
+        let _ = writeln!(s, "        {}) echo \"{}\" ;;", c.name, flag_words(c));
+    }
+    s.push_str("    esac\n}\n\n_megash_operands() {\n    case \"$1\" in\n");
+    for c in TABLE.iter().filter(|c| c.operands != Operand::None) {
+        let _ = writeln!(
+            s,
+            "        {}) echo {} ;;",
+            c.name,
+            operand_word(c.operands)
+        );
+    }
+    s.push_str(
+        r#"        *) echo none ;;
+    esac
+}
+
+_megash() {
+    local cur cmd prog
+    cur="${COMP_WORDS[COMP_CWORD]}"
+    prog="${COMP_WORDS[0]##*/}"
+    COMPREPLY=()
+    if [[ $prog == mega-* ]]; then
+        cmd="${prog#mega-}"
+    elif (( COMP_CWORD == 1 )); then
+        COMPREPLY=( $(compgen -W "$_megash_commands" -- "$cur") )
+        return
+    else
+        cmd="${COMP_WORDS[1]}"
+    fi
+    if [[ $cur == -* ]]; then
+        COMPREPLY=( $(compgen -W "$(_megash_flags "$cmd")" -- "$cur") )
+        [[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace
+        return
+    fi
+    case "$(_megash_operands "$cmd")" in
+        remote|remotedir)
+            local IFS=$'\n'
+            COMPREPLY=( $(megash __complete "$cmd" "$cur" 2>/dev/null) )
+            compopt -o nospace ;;
+        local) compopt -o default ;;
+        localdir) COMPREPLY=( $(compgen -d -- "$cur") ) ;;
+        command) COMPREPLY=( $(compgen -W "$_megash_commands" -- "$cur") ) ;;
+    esac
+}
+
+"#,
+    );
+    let _ = writeln!(s, "complete -F _megash megash {}", entry_points());
+    s
+}
+
+/// Text safe inside a zsh `_arguments` spec (`'…[help]'`).
+fn zsh_escape(text: &str) -> String {
+    text.replace('\'', "'\\''")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+}
+
+fn zsh_flag(f: &Flag) -> String {
+    let help = zsh_escape(f.help);
+    match (f.short, f.long, f.value) {
+        (_, Some(l), Some(v)) => format!("'--{l}=[{help}]:{}:'", zsh_escape(v).replace(':', "\\:")),
+        (_, Some(l), None) => format!("'--{l}[{help}]'"),
+        (Some(c), None, _) => format!("'*-{c}[{help}]'"),
+        (None, None, _) => String::new(),
+    }
+}
+
+fn zsh() -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "#compdef megash {}", entry_points());
+    let _ = writeln!(s, "# zsh completion for megash and mega-*. {HEADER} zsh`.");
+    s.push_str("# Put this file, named _megash, in a folder of $fpath.\n\n");
+    s.push_str("_megash_remote() {\n    local -a found\n    found=(${(f)\"$(megash __complete $1 \"$PREFIX\" 2>/dev/null)\"})\n    compadd -S '' -Q -- ${found% }\n}\n\n");
+    s.push_str("_megash_command_list() {\n    local -a cmds\n    cmds=(\n");
+    for c in TABLE {
+        let _ = writeln!(s, "        '{}:{}'", c.name, zsh_escape(c.summary));
+    }
+    s.push_str("    )\n    _describe 'command' cmds\n}\n\n");
+    s.push_str("_megash_args() {\n    case $1 in\n");
+    for c in TABLE {
+        let mut specs: Vec<String> = c.flags.iter().map(zsh_flag).collect();
+        specs.push("'--help[Print the usage of this command]'".into());
+        let operand = match c.operands {
+            Operand::None => None,
+            Operand::Remote | Operand::RemoteDir => {
+                Some(format!("'*:remote path:_megash_remote {}'", c.name))
+            }
+            Operand::Local => Some("'*:local path:_files'".to_string()),
+            Operand::LocalDir => Some("'*:local folder:_files -/'".to_string()),
+            Operand::Command => Some("'*:command:_megash_command_list'".to_string()),
+        };
+        specs.extend(operand);
+        let _ = writeln!(
+            s,
+            "        {}) _arguments -s {} ;;",
+            c.name,
+            specs.join(" ")
+        );
+    }
+    s.push_str(
+        r#"    esac
+}
+
+_megash() {
+    if [[ $service == mega-* ]]; then
+        _megash_args ${service#mega-}
+    elif (( CURRENT == 2 )); then
+        _megash_command_list
+    else
+        local cmd=$words[2]
+        shift words
+        (( CURRENT-- ))
+        _megash_args $cmd
+    fi
+}
+
+_megash "$@"
+"#,
+    );
+    s
+}
+
+/// Text safe inside a fish single-quoted string.
+fn fish_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('\'', "\\'")
+}
+
+fn fish() -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# fish completion for megash and mega-*. {HEADER} fish`."
+    );
+    s.push_str("# Put it in ~/.config/fish/completions/ (and link it as mega-*.fish for the entry points).\n\n");
+    s.push_str("complete -c megash -f\n");
+    for c in TABLE {
+        let _ = writeln!(
+            s,
+            "complete -c megash -n __fish_use_subcommand -a {} -d '{}'",
+            c.name,
+            fish_escape(c.summary)
+        );
+    }
+    for c in TABLE {
+        s.push('\n');
+        let targets = [
+            format!("-c megash -n '__fish_seen_subcommand_from {}'", c.name),
+            format!("-c mega-{}", c.name),
+        ];
+        for target in &targets {
+            for f in c.flags {
+                let mut line = format!("complete {target}");
+                if let Some(ch) = f.short {
+                    let _ = write!(line, " -s {ch}");
+                }
+                if let Some(l) = f.long {
+                    let _ = write!(line, " -l {l}");
+                }
+                if f.value.is_some() {
+                    line.push_str(" -r");
+                }
+                let _ = writeln!(s, "{line} -d '{}'", fish_escape(f.help));
+            }
+            let operand = match c.operands {
+                Operand::None => None,
+                Operand::Remote | Operand::RemoteDir => Some(format!(
+                    "-f -a '(megash __complete {} (commandline -ct))'",
+                    c.name
+                )),
+                Operand::Local | Operand::LocalDir => Some("-F".to_string()),
+                Operand::Command => Some(format!("-f -a '{}'", command_list())),
+            };
+            if let Some(op) = operand {
+                let _ = writeln!(s, "complete {target} {op}");
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_and_flag_is_in_every_script() {
+        for (shell, _) in Shell::ALL {
+            let script = generate(shell);
+            for c in TABLE {
+                assert!(script.contains(c.name), "{shell:?} lacks {}", c.name);
+                for f in c.flags {
+                    if let Some(l) = f.long {
+                        assert!(script.contains(l), "{shell:?} lacks --{l}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn zsh_specs_escape_brackets_and_colons() {
+        let f = Flag::opt("type", "d|f", "Only [d]irs: or files");
+        assert_eq!(zsh_flag(&f), r"'--type=[Only \[d\]irs: or files]:d|f:'");
+    }
+}

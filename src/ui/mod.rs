@@ -1,0 +1,159 @@
+//! The output handle every command writes through: stdout for results, stderr for errors,
+//! warnings and progress. Commands never `println!`; they get a [`Ui`] from their context, so
+//! buffering, colour (`NO_COLOR`), broken pipes and tests are handled in one place.
+
+pub mod sanitize;
+pub mod size;
+
+pub use sanitize::terminal_safe;
+pub use size::{percentage_to_text, size_to_text};
+
+use std::cell::RefCell;
+use std::io::{IsTerminal, Write};
+use std::rc::Rc;
+
+use crate::error::CmdError;
+
+/// Where output goes and how it looks.
+pub struct Ui {
+    out: Box<dyn Write>,
+    err: Box<dyn Write>,
+    color: bool,
+    out_is_terminal: bool,
+}
+
+/// Colour only for a terminal on stderr, never with `NO_COLOR` set (no-color.org) or a dumb
+/// terminal; output stays readable without it.
+fn color_wanted(stderr_is_terminal: bool) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    stderr_is_terminal && !no_color && !dumb
+}
+
+impl Ui {
+    /// The process's stdout (buffered; flushed after every command) and stderr.
+    pub fn stdio() -> Ui {
+        let out_is_terminal = std::io::stdout().is_terminal();
+        Ui {
+            out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+            err: Box::new(std::io::stderr()),
+            color: color_wanted(std::io::stderr().is_terminal()),
+            out_is_terminal,
+        }
+    }
+
+    /// A Ui writing into memory, for tests: returns the handle and the (stdout, stderr) buffers.
+    pub fn capture() -> (Ui, Captured, Captured) {
+        let out = Captured::default();
+        let err = Captured::default();
+        let ui = Ui {
+            out: Box::new(out.clone()),
+            err: Box::new(err.clone()),
+            color: false,
+            out_is_terminal: false,
+        };
+        (ui, out, err)
+    }
+
+    /// Whether stdout is a terminal (e.g. `clear` only draws on one).
+    pub fn out_is_terminal(&self) -> bool {
+        self.out_is_terminal
+    }
+
+    /// Write one line to stdout.
+    pub fn line(&mut self, text: impl std::fmt::Display) -> Result<(), CmdError> {
+        writeln!(self.out, "{text}").map_err(|e| CmdError::io("write to stdout", e))
+    }
+
+    /// Write text to stdout as it is (no newline added).
+    pub fn raw(&mut self, text: &str) -> Result<(), CmdError> {
+        self.out
+            .write_all(text.as_bytes())
+            .map_err(|e| CmdError::io("write to stdout", e))
+    }
+
+    /// Push buffered stdout to the terminal or pipe.
+    pub fn flush(&mut self) -> Result<(), CmdError> {
+        self.out
+            .flush()
+            .map_err(|e| CmdError::io("write to stdout", e))
+    }
+
+    /// An informational line on stderr (banners, notes), never coloured.
+    pub fn info(&mut self, text: impl std::fmt::Display) {
+        let _ = self.out.flush();
+        let _ = writeln!(self.err, "{text}");
+    }
+
+    /// A warning line on stderr. Failures to write stderr are ignored: there is nowhere left to
+    /// report them.
+    pub fn warn(&mut self, text: impl std::fmt::Display) {
+        let _ = self.out.flush();
+        let _ = if self.color {
+            writeln!(self.err, "\x1b[33m{text}\x1b[0m")
+        } else {
+            writeln!(self.err, "{text}")
+        };
+    }
+
+    /// Print an error and its hint on stderr. Only the top level (main, the shell and batch
+    /// loops) calls this: commands return their errors.
+    pub fn report(&mut self, error: &CmdError) {
+        let _ = self.out.flush();
+        if error.is_quiet() {
+            return;
+        }
+        let text = error.to_string();
+        let _ = if self.color {
+            writeln!(self.err, "\x1b[31m{text}\x1b[0m")
+        } else {
+            writeln!(self.err, "{text}")
+        };
+        if let Some(hint) = error.hint() {
+            let _ = writeln!(self.err, "Hint: {hint}");
+        }
+        let _ = self.err.flush();
+    }
+}
+
+/// A shared in-memory buffer standing in for stdout or stderr in tests.
+#[derive(Clone, Default)]
+pub struct Captured(Rc<RefCell<Vec<u8>>>);
+
+impl Captured {
+    /// Everything written so far, as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.borrow()).into_owned()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_prints_message_and_hint_on_stderr() {
+        let (mut ui, out, err) = Ui::capture();
+        ui.line("result").unwrap();
+        ui.report(&CmdError::CommandNotFound {
+            name: "frob".into(),
+            suggestion: None,
+        });
+        ui.report(&CmdError::Interrupted);
+        assert_eq!(out.text(), "result\n");
+        assert_eq!(
+            err.text(),
+            "Command not found: frob\nHint: type \"help\" for the list of commands\n"
+        );
+    }
+}
