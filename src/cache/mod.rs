@@ -16,7 +16,7 @@
 mod path;
 mod sync;
 
-pub use path::{glob_match, is_glob, split_path, Component, ResolveError};
+pub use path::{escape_name, glob_match, is_glob, split_path, Component, ResolveError};
 pub use sync::CatchUp;
 
 use std::path::{Path, PathBuf};

@@ -138,7 +138,75 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
     toks[p..].iter().all(|t| *t == Tok::Star)
 }
 
+/// Escape a node name for use as one path component: `\\`, `/`, `*`, `?` get a `\\`, so
+/// [`Cache::resolve`] finds exactly that name again.
+pub fn escape_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if matches!(c, '\\' | '/' | '*' | '?') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl Cache {
+    /// Completions of a partly typed remote path, from the cache only: every child of the
+    /// folder `partial` names (up to its last `/`) whose name starts with the rest, as the
+    /// full text to insert, escaped with [`escape_name`], folders ending in `/`.
+    pub fn complete(
+        &self,
+        partial: &str,
+        cwd: Option<Handle>,
+        folders_only: bool,
+    ) -> Result<Vec<String>> {
+        // The last unescaped `/` separates the folder from the typed prefix.
+        let mut cut = None;
+        let mut escaped = false;
+        for (i, c) in partial.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '/' => cut = Some(i),
+                _ => {}
+            }
+        }
+        let (dir, prefix) = match cut {
+            Some(i) => (&partial[..=i], &partial[i + 1..]),
+            None => ("", partial),
+        };
+        let prefix: String = split_path(prefix)
+            .into_iter()
+            .map(|c| c.text)
+            .collect::<Vec<_>>()
+            .concat();
+        let folders = if dir.is_empty() {
+            match cwd {
+                Some(h) => self.node(h)?.into_iter().collect(),
+                None => self.root_of(NodeType::Root)?.into_iter().collect(),
+            }
+        } else {
+            self.resolve(dir, cwd)?
+        };
+        let mut out = Vec::new();
+        for f in folders.iter().filter(|f| f.kind.is_container()) {
+            for k in self.children(f.handle)? {
+                let Some(name) = k.name.as_deref() else {
+                    continue;
+                };
+                if !name.starts_with(prefix.as_str()) || (folders_only && !k.kind.is_container()) {
+                    continue;
+                }
+                let slash = if k.kind.is_container() { "/" } else { "" };
+                out.push(format!("{dir}{}{slash}", escape_name(name)));
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
     /// Every node `path` names, starting from `cwd` for relative paths (the Cloud Drive
     /// root when `None`). Several results mean duplicate names or a glob; none means not
     /// found. Intermediate components are literal and follow every folder of that name.

@@ -149,6 +149,33 @@ async fn populate_then_resolve_every_syntax() {
         Some("//bin/trashme")
     );
 
+    // Completion from the cache: escaped, folders with a trailing `/`.
+    assert_eq!(
+        cache.complete("/docs/sub/t", None, false).unwrap(),
+        ["/docs/sub/three.md", "/docs/sub/two.txt"]
+    );
+    assert_eq!(
+        cache.complete("su", Some(docs.handle), true).unwrap(),
+        ["sub/"]
+    );
+    assert_eq!(
+        cache.complete("/docs/a", None, false).unwrap(),
+        ["/docs/a\\/b/"]
+    );
+    assert_eq!(
+        cache
+            .resolve_one("/docs/a\\/b/", None)
+            .unwrap()
+            .unwrap()
+            .handle,
+        slashy.handle
+    );
+    assert_eq!(
+        cache.complete("/docs/tw", None, true).unwrap(),
+        ["/docs/twin/"]
+    );
+    assert_eq!(megash::cache::escape_name("a/b*?\\"), "a\\/b\\*\\?\\\\");
+
     // cwd persists across opens of the cache (one-shot processes).
     assert_eq!(cache.cwd().unwrap(), Some(r));
     cache.set_cwd(sub.handle).unwrap();
