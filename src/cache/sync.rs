@@ -103,6 +103,11 @@ impl Cache {
     /// server sends the acting session its own packets.
     ///
     /// A damaged file found on the way is rebuilt by a full fetch, never fatal.
+    ///
+    /// Exactly one `sc` round trip when nothing races: if the server pages a long backlog,
+    /// the rest arrives with the next command's catch-up (the tree is consistent with its
+    /// stored `sn` at every commit either way). `ESID`/`EBLOCKED` are returned, not
+    /// answered with a full fetch: the session is the problem, not the `sn`.
     pub async fn catch_up(&self, client: &Client) -> Result<CatchUp> {
         match self.catch_up_once(client).await {
             Err(CacheError::Corrupt(_)) => {
