@@ -5,10 +5,12 @@
 //! client but `crypto` and wire conventions).
 
 pub mod api;
+pub mod cache;
 #[path = "../commands/mod.rs"]
 pub mod commands;
 pub mod crypto;
 pub mod error;
+pub mod session;
 pub mod shell;
 pub mod sim;
 pub mod ui;

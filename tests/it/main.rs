@@ -1,6 +1,7 @@
 //! The one integration-test binary: every test starts its own megasim on 127.0.0.1:0.
 
 mod api;
+mod cache;
 mod cli;
 mod interop;
 mod interop_megars;

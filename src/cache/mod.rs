@@ -1,0 +1,527 @@
+//! The node cache: one SQLite database (WAL) per account in the state directory, so that a
+//! command looks nodes up by index instead of fetching and parsing the whole tree. The tree
+//! is filled once by a full fetch ([`Cache::populate`]) and then kept current through `sc`
+//! ([`Cache::catch_up`]), each batch committed together with its sequence number (the MEGA
+//! SDK's nodemanager model).
+//!
+//! Concurrency: any number of processes may share one cache file. Readers never block (WAL);
+//! a catch-up polls `sc` without holding a lock, then commits only if the stored `sn` is
+//! still the one it polled from (compare and swap), otherwise it polls again from the newer
+//! `sn`. A batch is therefore applied exactly once, in order, and no update is lost.
+//!
+//! The file holds node keys (needed to decrypt later `u` packets and for downloads), so it
+//! is created 0600 in the 0700 state directory. A file SQLite cannot read (corrupt, not a
+//! database, older schema) is deleted and rebuilt by the next full fetch.
+
+mod path;
+mod sync;
+
+pub use path::{escape_name, glob_match, is_glob, split_path, Component, ResolveError};
+pub use sync::CatchUp;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde_json::{Map, Value};
+
+use crate::api::{self, Handle, IncomingShare, Node, NodeProblem, NodeType, UserHandle};
+use crate::crypto::keys::NodeKey;
+use crate::session::StateDir;
+
+/// Bumped when the schema changes; an older file is rebuilt.
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS nodes(
+    handle INTEGER PRIMARY KEY,   -- the 6 handle bytes, big-endian
+    parent INTEGER,               -- NULL for the roots
+    type INTEGER NOT NULL,
+    name TEXT,                    -- decrypted name; NULL when undecryptable
+    size INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    mtime INTEGER,
+    key BLOB,                     -- unwrapped node key (16 or 32 bytes)
+    fingerprint TEXT,
+    attrs TEXT,                   -- other decrypted attributes, JSON object
+    fa TEXT,
+    owner TEXT,
+    share_user TEXT,
+    share_access INTEGER,
+    ph TEXT,                      -- public link handle
+    flags INTEGER NOT NULL        -- 0, or the NodeProblem code
+);
+CREATE INDEX IF NOT EXISTS nodes_parent_name ON nodes(parent, name);
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"#;
+
+/// Errors of the cache.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("node cache {path}: {message}")]
+    Db { path: PathBuf, message: String },
+    #[error("node cache {0}: cannot create the file: {1}")]
+    Io(PathBuf, std::io::Error),
+    #[error("node cache {0}: the file is damaged; it will be rebuilt by a full fetch")]
+    Corrupt(PathBuf),
+    #[error("the node cache is empty: it needs a full fetch")]
+    NotPopulated,
+    #[error("the node cache kept changing under this process; try again")]
+    Contention,
+    #[error(transparent)]
+    Api(#[from] api::Error),
+}
+
+/// Result of the cache.
+pub type Result<T> = std::result::Result<T, CacheError>;
+
+/// One account's node cache. Cheap to open; share it between tasks by reference.
+pub struct Cache {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+    user: String,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache")
+            .field("path", &self.path)
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
+pub(crate) fn handle_to_i64(h: Handle) -> i64 {
+    let mut b = [0u8; 8];
+    b[2..].copy_from_slice(&h.0);
+    i64::from_be_bytes(b)
+}
+
+pub(crate) fn i64_to_handle(v: i64) -> Handle {
+    let b = v.to_be_bytes();
+    let mut h = [0u8; 6];
+    h.copy_from_slice(&b[2..]);
+    Handle(h)
+}
+
+fn is_corruption(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}
+
+impl Cache {
+    /// Open (creating if needed) the cache of account `user_handle` in `state`.
+    /// A damaged file is deleted and recreated empty; [`Cache::catch_up`] then refills it.
+    pub fn open(state: &StateDir, user_handle: &str) -> Result<Cache> {
+        Cache::open_file(&state.cache_file(user_handle), user_handle)
+    }
+
+    /// Open the cache at an explicit path.
+    pub fn open_file(path: &Path, user_handle: &str) -> Result<Cache> {
+        match Cache::try_open(path, user_handle) {
+            Ok(c) => Ok(c),
+            Err(Rebuild::Corrupt) => {
+                Cache::remove_files(path);
+                Cache::try_open(path, user_handle).map_err(|e| match e {
+                    Rebuild::Corrupt => CacheError::Db {
+                        path: path.to_path_buf(),
+                        message: "still unreadable after rebuilding".into(),
+                    },
+                    Rebuild::Other(e) => e,
+                })
+            }
+            Err(Rebuild::Other(e)) => Err(e),
+        }
+    }
+
+    fn try_open(path: &Path, user_handle: &str) -> std::result::Result<Cache, Rebuild> {
+        create_private_file(path).map_err(|e| Rebuild::Other(CacheError::Io(path.into(), e)))?;
+        let db = |e: rusqlite::Error| {
+            if is_corruption(&e) {
+                Rebuild::Corrupt
+            } else {
+                Rebuild::Other(CacheError::Db {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                })
+            }
+        };
+        let conn = Connection::open(path).map_err(db)?;
+        conn.busy_timeout(Duration::from_secs(60)).map_err(db)?;
+        // journal_mode reads the header: garbage in the file shows up here.
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(db)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Rebuild::Corrupt);
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(db)?;
+        conn.execute_batch(SCHEMA).map_err(db)?;
+        let version: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key='schema'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(db)?;
+        match version {
+            Some(v) if v == SCHEMA_VERSION.to_string() => {}
+            Some(_) => return Err(Rebuild::Corrupt),
+            None => {
+                conn.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', ?1)",
+                    params![SCHEMA_VERSION.to_string()],
+                )
+                .map_err(db)?;
+            }
+        }
+        let stored_user: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key='user'", [], |r| r.get(0))
+            .optional()
+            .map_err(db)?;
+        if stored_user.is_some_and(|u| u != user_handle) {
+            return Err(Rebuild::Corrupt);
+        }
+        Ok(Cache {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+            user: user_handle.to_string(),
+        })
+    }
+
+    /// Delete a cache file with its WAL and shared-memory companions (logout, rebuild).
+    pub fn remove_files(path: &Path) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(p));
+        }
+    }
+
+    /// Throw the file away and start empty (after corruption was found in use).
+    pub(crate) fn rebuild(&self) -> Result<()> {
+        let mut conn = self.conn();
+        Cache::remove_files(&self.path);
+        let fresh = Cache::open_file(&self.path, &self.user)?;
+        let new_conn = fresh.conn.into_inner().unwrap_or_else(|p| p.into_inner());
+        *conn = new_conn;
+        Ok(())
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic elsewhere while holding the lock leaves SQLite consistent (transactions
+        // roll back on drop), so a poisoned lock is still usable.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn db_err(&self, e: rusqlite::Error) -> CacheError {
+        if is_corruption(&e) {
+            return CacheError::Corrupt(self.path.clone());
+        }
+        CacheError::Db {
+            path: self.path.clone(),
+            message: e.to_string(),
+        }
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn()
+            .query_row("SELECT value FROM meta WHERE key=?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.db_err(e))
+    }
+
+    /// The stored sequence number (`None` before the first full fetch).
+    pub fn sn(&self) -> Result<Option<String>> {
+        self.meta("sn")
+    }
+
+    /// True once a full fetch has been committed.
+    pub fn is_populated(&self) -> Result<bool> {
+        Ok(self.sn()?.is_some())
+    }
+
+    /// The current remote directory, persisted between one-shot commands. Falls back to
+    /// the Cloud Drive root when unset or when that folder no longer exists.
+    pub fn cwd(&self) -> Result<Option<Handle>> {
+        if let Some(h) = self
+            .meta("cwd")?
+            .and_then(|s| Handle::from_b64(&s).ok())
+            .filter(|h| matches!(self.node(*h), Ok(Some(n)) if n.kind.is_container()))
+        {
+            return Ok(Some(h));
+        }
+        Ok(self.root_of(NodeType::Root)?.map(|n| n.handle))
+    }
+
+    /// Persist the current remote directory.
+    pub fn set_cwd(&self, handle: Handle) -> Result<()> {
+        self.conn()
+            .execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES('cwd', ?1)",
+                params![handle.to_b64()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.db_err(e))
+    }
+
+    /// One node by handle.
+    pub fn node(&self, handle: Handle) -> Result<Option<Node>> {
+        let conn = self.conn();
+        let mut st = conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM nodes WHERE handle=?1"))
+            .map_err(|e| self.db_err(e))?;
+        st.query_row(params![handle_to_i64(handle)], row_to_node)
+            .optional()
+            .map_err(|e| self.db_err(e))
+    }
+
+    /// The children of `handle`, sorted by name (byte order; undecryptable names first).
+    pub fn children(&self, handle: Handle) -> Result<Vec<Node>> {
+        self.query_nodes(
+            &format!("SELECT {COLUMNS} FROM nodes WHERE parent=?1 ORDER BY name, handle"),
+            params![handle_to_i64(handle)],
+        )
+    }
+
+    /// The children of `parent` named exactly `name` (more than one: duplicates).
+    pub fn children_named(&self, parent: Handle, name: &str) -> Result<Vec<Node>> {
+        self.query_nodes(
+            &format!("SELECT {COLUMNS} FROM nodes WHERE parent=?1 AND name=?2 ORDER BY handle"),
+            params![handle_to_i64(parent), name],
+        )
+    }
+
+    /// The Cloud Drive root, inbox or rubbish bin.
+    pub fn root_of(&self, kind: NodeType) -> Result<Option<Node>> {
+        Ok(self
+            .query_nodes(
+                &format!("SELECT {COLUMNS} FROM nodes WHERE parent IS NULL AND type=?1 LIMIT 1"),
+                params![kind.code()],
+            )?
+            .pop())
+    }
+
+    /// The public link handle of an exported node.
+    pub fn public_handle(&self, handle: Handle) -> Result<Option<String>> {
+        self.conn()
+            .query_row(
+                "SELECT ph FROM nodes WHERE handle=?1",
+                params![handle_to_i64(handle)],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.db_err(e))
+    }
+
+    /// Every node below `handle` (not `handle` itself), parents before children.
+    pub fn descendants(&self, handle: Handle) -> Result<Vec<Node>> {
+        self.query_nodes(
+            &format!(
+                "WITH RECURSIVE sub(h, depth) AS (SELECT ?1, 0 UNION ALL \
+                 SELECT n.handle, sub.depth + 1 FROM nodes n JOIN sub ON n.parent = sub.h) \
+                 SELECT {COLUMNS} FROM nodes JOIN sub ON nodes.handle = sub.h \
+                 WHERE sub.depth > 0 ORDER BY sub.depth, name"
+            ),
+            params![handle_to_i64(handle)],
+        )
+    }
+
+    /// Files, folders and total file bytes below `handle` (for `du`), computed in SQLite.
+    pub fn subtree_totals(&self, handle: Handle) -> Result<Totals> {
+        self.conn()
+            .query_row(
+                "WITH RECURSIVE sub(h) AS (SELECT ?1 UNION ALL \
+                 SELECT n.handle FROM nodes n JOIN sub ON n.parent = sub.h) \
+                 SELECT COALESCE(SUM(type = 0), 0), COALESCE(SUM(type = 1), 0), \
+                 COALESCE(SUM(CASE WHEN type = 0 THEN size ELSE 0 END), 0) \
+                 FROM nodes WHERE handle IN (SELECT h FROM sub) AND handle != ?1",
+                params![handle_to_i64(handle)],
+                |r| {
+                    Ok(Totals {
+                        files: r.get::<_, i64>(0)? as u64,
+                        folders: r.get::<_, i64>(1)? as u64,
+                        bytes: r.get::<_, i64>(2)? as u64,
+                    })
+                },
+            )
+            .map_err(|e| self.db_err(e))
+    }
+
+    /// Number of nodes in the cache.
+    pub fn node_count(&self) -> Result<u64> {
+        self.conn()
+            .query_row("SELECT COUNT(*) FROM nodes", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| self.db_err(e))
+    }
+
+    /// The path of a node from its root: `/a/b`, `//bin/x`, `//in/y` (names with `/` are
+    /// shown as they are; this is for display).
+    pub fn path_of(&self, handle: Handle) -> Result<Option<String>> {
+        let mut parts = Vec::new();
+        let mut cur = self.node(handle)?;
+        let mut guard = 0;
+        while let Some(n) = cur {
+            guard += 1;
+            if guard > 10_000 {
+                break;
+            }
+            match n.kind {
+                NodeType::Root => return Ok(Some(format!("/{}", parts_join(&parts)))),
+                NodeType::Rubbish => return Ok(Some(join_root("//bin", &parts))),
+                NodeType::Inbox => return Ok(Some(join_root("//in", &parts))),
+                _ => {}
+            }
+            parts.push(n.name.clone().unwrap_or_else(|| format!("H:{}", n.handle)));
+            cur = match n.parent {
+                Some(p) => self.node(p)?,
+                None => None,
+            };
+        }
+        Ok(None)
+    }
+
+    pub(crate) fn query_nodes(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<Node>> {
+        let conn = self.conn();
+        let mut st = conn.prepare_cached(sql).map_err(|e| self.db_err(e))?;
+        let rows = st
+            .query_map(params, row_to_node)
+            .map_err(|e| self.db_err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.db_err(e))
+    }
+}
+
+fn parts_join(parts: &[String]) -> String {
+    parts.iter().rev().cloned().collect::<Vec<_>>().join("/")
+}
+
+fn join_root(root: &str, parts: &[String]) -> String {
+    if parts.is_empty() {
+        root.to_string()
+    } else {
+        format!("{root}/{}", parts_join(parts))
+    }
+}
+
+/// Totals of a subtree (see [`Cache::subtree_totals`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub files: u64,
+    pub folders: u64,
+    pub bytes: u64,
+}
+
+enum Rebuild {
+    Corrupt,
+    Other(CacheError),
+}
+
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path).map(|_| ())
+}
+
+pub(crate) const COLUMNS: &str = "handle, parent, type, name, size, ts, key, fingerprint, attrs, \
+                                  fa, owner, share_user, share_access, flags";
+
+fn problem_code(p: Option<NodeProblem>) -> i64 {
+    match p {
+        None => 0,
+        Some(NodeProblem::KeyUnavailable) => 1,
+        Some(NodeProblem::KeyUndecryptable) => 2,
+        Some(NodeProblem::AttributesUndecryptable) => 3,
+    }
+}
+
+fn problem_of(code: i64) -> Option<NodeProblem> {
+    match code {
+        1 => Some(NodeProblem::KeyUnavailable),
+        2 => Some(NodeProblem::KeyUndecryptable),
+        3 => Some(NodeProblem::AttributesUndecryptable),
+        _ => None,
+    }
+}
+
+fn row_to_node(r: &Row<'_>) -> rusqlite::Result<Node> {
+    let key: Option<Vec<u8>> = r.get(6)?;
+    let attrs: Option<String> = r.get(8)?;
+    let share_user: Option<String> = r.get(11)?;
+    let share_access: Option<i64> = r.get(12)?;
+    let owner: Option<String> = r.get(10)?;
+    Ok(Node {
+        handle: i64_to_handle(r.get(0)?),
+        parent: r.get::<_, Option<i64>>(1)?.map(i64_to_handle),
+        owner: owner.and_then(|o| UserHandle::from_b64(&o).ok()),
+        kind: NodeType::from_code(r.get(2)?),
+        size: r.get::<_, i64>(4)? as u64,
+        ts: r.get(5)?,
+        key: key.and_then(|k| NodeKey::from_bytes(&k).ok()),
+        name: r.get(3)?,
+        fingerprint: r.get(7)?,
+        other_attrs: attrs
+            .and_then(|a| serde_json::from_str::<Map<String, Value>>(&a).ok())
+            .map(Box::new),
+        file_attrs: r.get(9)?,
+        share: share_access.map(|access| IncomingShare {
+            user: share_user.and_then(|u| UserHandle::from_b64(&u).ok()),
+            access,
+        }),
+        problem: problem_of(r.get(13)?),
+    })
+}
+
+/// Insert or replace one node (statement cached on the connection).
+pub(crate) fn upsert(conn: &Connection, n: &Node) -> rusqlite::Result<()> {
+    let mut st = conn.prepare_cached(
+        "INSERT OR REPLACE INTO nodes(handle, parent, type, name, size, ts, mtime, key, \
+         fingerprint, attrs, fa, owner, share_user, share_access, ph, flags) \
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
+         (SELECT ph FROM nodes WHERE handle=?1), ?15)",
+    )?;
+    st.execute(params![
+        handle_to_i64(n.handle),
+        n.parent.map(handle_to_i64),
+        n.kind.code(),
+        n.name,
+        n.size as i64,
+        n.ts,
+        n.mtime().map(|m| m as i64),
+        n.key.map(|k| k.to_bytes()),
+        n.fingerprint,
+        n.other_attrs
+            .as_deref()
+            .map(|m| Value::Object(m.clone()).to_string()),
+        n.file_attrs,
+        n.owner.map(|o| o.to_b64()),
+        n.share.as_ref().and_then(|s| s.user.map(|u| u.to_b64())),
+        n.share.as_ref().map(|s| s.access),
+        problem_code(n.problem),
+    ])?;
+    Ok(())
+}

@@ -1,0 +1,433 @@
+//! The state directory and the saved session: where megash keeps what lets every later
+//! process skip the login (the session file, 0600), the node caches, the login log and the
+//! 3-second login guard.
+//!
+//! Layout of the state directory (`$MEGASH_HOME`, else `<config dir>/megash`, mode 0700):
+//! `session.json` (the saved session), `logins.jsonl` (one line per login attempt, for
+//! `diagnose`), `cache/<user handle>.db` (the SQLite node cache, see [`crate::cache`]).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{self, Client, Session, DEFAULT_API_URL};
+use crate::crypto::b64;
+
+/// Minimum time between two logins to one account (MEGA locks out accounts that log in
+/// too often; a script calling `login` in a loop must not trigger that).
+pub const LOGIN_INTERVAL_MS: u64 = 3000;
+
+/// Errors of the session layer. Messages never contain the sid or keys.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("cannot use the state directory {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no state directory: set MEGASH_HOME or HOME")]
+    NoStateDir,
+    #[error("the saved session file {0} is damaged; log in again")]
+    Corrupt(PathBuf),
+    #[error("not logged in")]
+    NotLoggedIn,
+    #[error(
+        "refusing to log in to {account} again {elapsed_ms} ms after the previous login: \
+         MEGA locks out accounts that log in too often (at most one login per 3 s here); \
+         wait a moment or use --force"
+    )]
+    TooFast { account: String, elapsed_ms: u64 },
+    #[error(transparent)]
+    Api(#[from] api::Error),
+}
+
+/// Result of the session layer.
+pub type Result<T> = std::result::Result<T, SessionError>;
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SessionError + '_ {
+    move |source| SessionError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The directory holding megash's state (session, caches, logs, history).
+#[derive(Clone, Debug)]
+pub struct StateDir {
+    path: PathBuf,
+}
+
+impl StateDir {
+    /// `$MEGASH_HOME`, else `dirs::config_dir()/megash`; created with mode 0700.
+    pub fn open() -> Result<StateDir> {
+        let path = match std::env::var_os("MEGASH_HOME").filter(|v| !v.is_empty()) {
+            Some(p) => PathBuf::from(p),
+            None => dirs::config_dir()
+                .ok_or(SessionError::NoStateDir)?
+                .join("megash"),
+        };
+        StateDir::at(path)
+    }
+
+    /// Use `path` as the state directory (created 0700 if missing, tightened to 0700 if
+    /// group or others could read it).
+    pub fn at(path: impl Into<PathBuf>) -> Result<StateDir> {
+        let path = path.into();
+        create_private_dir(&path)?;
+        create_private_dir(&path.join("cache"))?;
+        Ok(StateDir { path })
+    }
+
+    /// The directory itself.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The saved session file.
+    pub fn session_file(&self) -> PathBuf {
+        self.path.join("session.json")
+    }
+
+    /// The login log (JSON lines).
+    pub fn login_log(&self) -> PathBuf {
+        self.path.join("logins.jsonl")
+    }
+
+    /// The shell's history file.
+    pub fn history_file(&self) -> PathBuf {
+        self.path.join("history")
+    }
+
+    /// The node cache database of account `user_handle`.
+    pub fn cache_file(&self, user_handle: &str) -> PathBuf {
+        // User handles are b64url (no `/`), but never trust a string to be a file name.
+        let safe: String = user_handle
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        self.path.join("cache").join(format!("{safe}.db"))
+    }
+}
+
+fn create_private_dir(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(path)
+            .map_err(io_err(path))?;
+        let meta = fs::metadata(path).map_err(io_err(path))?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o700)).map_err(io_err(path))?;
+        }
+    }
+    #[cfg(not(unix))]
+    fs::create_dir_all(path).map_err(io_err(path))?;
+    Ok(())
+}
+
+/// Write `bytes` to `path` atomically, never readable by others even briefly: a fresh
+/// temporary file created 0600 in the same directory, fsynced, then renamed over `path`.
+pub(crate) fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp.{}.{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let result = (|| {
+        let mut f = opts.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)?;
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(io_err(path))
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// The session saved in the state directory: what every later process resumes.
+/// Its `Debug` shows no secret (it delegates to [`Session`]'s).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedSession {
+    /// sid, master key, user handle, e-mail and the API URL the session was made against.
+    pub session: Session,
+    /// When it was saved, Unix milliseconds.
+    pub saved_at_ms: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SessionFile {
+    version: u32,
+    email: String,
+    user_handle: String,
+    api_url: String,
+    sid: String,
+    master_key: String,
+    saved_at_ms: u64,
+}
+
+impl SavedSession {
+    /// Wrap a fresh session for saving.
+    pub fn new(session: Session) -> SavedSession {
+        SavedSession {
+            session,
+            saved_at_ms: now_ms(),
+        }
+    }
+
+    /// The saved session, or `None` when nobody is logged in.
+    pub fn load(state: &StateDir) -> Result<Option<SavedSession>> {
+        let path = state.session_file();
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_err(&path)(e)),
+        };
+        let corrupt = || SessionError::Corrupt(path.clone());
+        let f: SessionFile = serde_json::from_slice(&bytes).map_err(|_| corrupt())?;
+        if f.version != 1 {
+            return Err(corrupt());
+        }
+        let sid = b64::decode_array(&f.sid).map_err(|_| corrupt())?;
+        let master_key = b64::decode_array(&f.master_key).map_err(|_| corrupt())?;
+        Ok(Some(SavedSession {
+            session: Session {
+                sid,
+                master_key,
+                user_handle: f.user_handle,
+                email: f.email,
+                api_url: f.api_url,
+            },
+            saved_at_ms: f.saved_at_ms,
+        }))
+    }
+
+    /// Save atomically with mode 0600, replacing any earlier session.
+    pub fn save(&self, state: &StateDir) -> Result<()> {
+        let s = &self.session;
+        let f = SessionFile {
+            version: 1,
+            email: s.email.clone(),
+            user_handle: s.user_handle.clone(),
+            api_url: s.api_url.clone(),
+            sid: b64::encode(&s.sid),
+            master_key: b64::encode(&s.master_key),
+            saved_at_ms: self.saved_at_ms,
+        };
+        let bytes = serde_json::to_vec_pretty(&f).map_err(|_| SessionError::NotLoggedIn)?;
+        write_private_atomic(&state.session_file(), &bytes)
+    }
+
+    /// Remove the saved session and the node cache of its account (logout). Missing
+    /// files are not an error.
+    pub fn delete(state: &StateDir) -> Result<()> {
+        if let Ok(Some(saved)) = SavedSession::load(state) {
+            crate::cache::Cache::remove_files(&state.cache_file(&saved.session.user_handle));
+        }
+        let path = state.session_file();
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io_err(&path)(e)),
+        }
+    }
+
+    /// A client for this session's API URL (see [`api_url`]), resumed without a login
+    /// (one `us` round trip that checks the sid and loads the RSA key).
+    pub async fn resume(&self) -> Result<Client> {
+        let url = api_url(Some(self));
+        let client = Client::new(&url)?;
+        let mut session = self.session.clone();
+        session.api_url = url;
+        client.resume(&session).await?;
+        Ok(client)
+    }
+}
+
+/// The API URL to use: `MEGA_API_URL` when set, else the saved session's, else real MEGA.
+pub fn api_url(saved: Option<&SavedSession>) -> String {
+    api_url_from(std::env::var("MEGA_API_URL").ok().as_deref(), saved)
+}
+
+/// [`api_url`] with the environment value passed in (testable without touching the
+/// process environment).
+pub fn api_url_from(env: Option<&str>, saved: Option<&SavedSession>) -> String {
+    let chosen = match env.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(e) => e.to_string(),
+        None => match saved {
+            Some(s) => s.session.api_url.clone(),
+            None => DEFAULT_API_URL.to_string(),
+        },
+    };
+    if chosen.ends_with('/') {
+        chosen
+    } else {
+        format!("{chosen}/")
+    }
+}
+
+/// One line of the login log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRecord {
+    /// Unix milliseconds.
+    pub time_ms: u64,
+    /// The account's e-mail (lower-cased).
+    pub account: String,
+    pub api_url: String,
+    /// `"ok"`, or the error's message.
+    pub result: String,
+    /// MEGA's numeric error code when the server refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
+}
+
+/// Every login record, oldest first (damaged lines skipped).
+pub fn login_records(state: &StateDir) -> Vec<LoginRecord> {
+    let Ok(f) = File::open(state.login_log()) else {
+        return Vec::new();
+    };
+    BufReader::new(f)
+        .lines()
+        .map_while(|l| l.ok())
+        .filter_map(|l| serde_json::from_str(&l).ok())
+        .collect()
+}
+
+/// Append one record (mode 0600; one `write` per line so concurrent appends don't mix).
+pub fn record_login(state: &StateDir, record: &LoginRecord) -> Result<()> {
+    let path = state.login_log();
+    let mut opts = OpenOptions::new();
+    opts.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut line = serde_json::to_vec(record).map_err(|_| SessionError::Corrupt(path.clone()))?;
+    line.push(b'\n');
+    opts.open(&path)
+        .and_then(|mut f| f.write_all(&line))
+        .map_err(io_err(&path))
+}
+
+/// The 3-second guard: refuses when the last login attempt for `email` is less than
+/// [`LOGIN_INTERVAL_MS`] old, unless `force`.
+pub fn check_login_rate(state: &StateDir, email: &str, force: bool) -> Result<()> {
+    if force {
+        return Ok(());
+    }
+    let account = email.trim().to_lowercase();
+    let now = now_ms();
+    let last = login_records(state)
+        .into_iter()
+        .filter(|r| r.account == account)
+        .map(|r| r.time_ms)
+        .max();
+    match last {
+        Some(t) if now.saturating_sub(t) < LOGIN_INTERVAL_MS => Err(SessionError::TooFast {
+            account,
+            elapsed_ms: now.saturating_sub(t),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Log in and save the session: the guard, `us0`/`us`, the login record (also on
+/// failure), then the session file. A previous session's cache is removed when the account
+/// changes.
+pub async fn login(
+    state: &StateDir,
+    client: &Client,
+    email: &str,
+    password: &str,
+    mfa: Option<&str>,
+    force: bool,
+) -> Result<SavedSession> {
+    check_login_rate(state, email, force)?;
+    let result = client.login(email, password, mfa).await;
+    let record = LoginRecord {
+        time_ms: now_ms(),
+        account: email.trim().to_lowercase(),
+        api_url: client.api_url().to_string(),
+        result: match &result {
+            Ok(_) => "ok".into(),
+            Err(e) => e.to_string(),
+        },
+        code: result
+            .as_ref()
+            .err()
+            .and_then(|e| e.mega_code())
+            .map(|c| c.code()),
+    };
+    record_login(state, &record)?;
+    let session = result?;
+    if let Ok(Some(old)) = SavedSession::load(state) {
+        if old.session.user_handle != session.user_handle {
+            crate::cache::Cache::remove_files(&state.cache_file(&old.session.user_handle));
+        }
+    }
+    let saved = SavedSession::new(session);
+    saved.save(state)?;
+    Ok(saved)
+}
+
+/// End the session on the server (`sml`, best effort) and, unless `keep`, delete the
+/// saved session and the account's cache.
+pub async fn logout(state: &StateDir, client: &Client, keep: bool) -> Result<()> {
+    let server = if keep { Ok(()) } else { client.logout().await };
+    if !keep {
+        SavedSession::delete(state)?;
+    }
+    // A session the server no longer knows is still logged out locally.
+    match server {
+        Err(api::Error::Mega(api::ErrorCode::ESid)) => Ok(()),
+        other => other.map_err(Into::into),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_precedence() {
+        let s = SavedSession::new(Session {
+            sid: [1; 43],
+            master_key: [2; 16],
+            user_handle: "AbCdEfGhIjK".into(),
+            email: "a@b.c".into(),
+            api_url: "http://127.0.0.1:9/".into(),
+        });
+        assert_eq!(api_url_from(Some("http://x:1"), Some(&s)), "http://x:1/");
+        assert_eq!(api_url_from(None, Some(&s)), "http://127.0.0.1:9/");
+        assert_eq!(api_url_from(Some(""), None), DEFAULT_API_URL);
+        assert!(!format!("{s:?}").contains(&b64::encode(&[2u8; 16])));
+    }
+}
