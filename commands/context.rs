@@ -2,9 +2,12 @@
 //! (state directory, shell history, the logged-in account once the session/cache layer
 //! provides one) and an async runtime for the API calls, with Ctrl-C cancelling the call.
 
-use std::any::Any;
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use crate::account::Account;
+use crate::session::{SessionError, StateDir};
 
 use crate::error::CmdError;
 use crate::ui::Ui;
@@ -24,23 +27,6 @@ pub fn state_dir() -> Option<PathBuf> {
         .map(|h| PathBuf::from(h).join(".config").join("megash"))
 }
 
-/// What the saved session + node cache give the command layer. Implemented by the cache
-/// layer's account type; the shell uses it for the prompt and remote-path completion, and
-/// commands downcast it (or this trait grows the methods they need).
-pub trait Account {
-    /// The shell prompt when logged in, MEGAcmd's `email:/path$ `.
-    fn prompt(&self) -> String;
-    /// Remote paths starting with `partial` (relative to the remote cwd), folders ending in
-    /// `/`; answered from the cache, never the network. `folders_only` for `cd` and the like.
-    fn complete_remote(&self, partial: &str, folders_only: bool) -> Vec<String>;
-    /// For commands that need the concrete type.
-    fn as_any_mut(&mut self) -> &mut dyn Any;
-}
-
-/// Opens the saved account from the state directory, if there is one. The cache layer sets
-/// [`State::open_account`] to its loader; until then nobody is ever logged in.
-pub type AccountLoader = fn(state_dir: &Path) -> Result<Option<Box<dyn Account>>, CmdError>;
-
 /// Everything that lives longer than one command.
 pub struct State {
     /// Where the session, cache and history live (`None` when no home can be found: then
@@ -52,11 +38,9 @@ pub struct State {
     pub history: Vec<String>,
     /// Set by `quit`/`exit`: the shell or batch loop stops after this command.
     pub quit_requested: bool,
-    /// The logged-in account, opened on first need.
-    pub account: Option<Box<dyn Account>>,
-    /// How to open the saved account (see [`AccountLoader`]).
-    pub open_account: Option<AccountLoader>,
-    runtime: Option<tokio::runtime::Runtime>,
+    /// The logged-in account, opened from the state directory on first need.
+    pub account: Option<Account>,
+    runtime: Option<Rc<tokio::runtime::Runtime>>,
 }
 
 impl State {
@@ -68,24 +52,41 @@ impl State {
             history: Vec::new(),
             quit_requested: false,
             account: None,
-            open_account: None,
             runtime: None,
         }
     }
 
     /// The async runtime, created on first use: one-shot commands that never touch the
     /// network never pay for it. Current-thread keeps a one-shot `ls` cheap.
-    pub fn runtime(&mut self) -> Result<&tokio::runtime::Runtime, CmdError> {
+    pub fn runtime(&mut self) -> Result<Rc<tokio::runtime::Runtime>, CmdError> {
         if self.runtime.is_none() {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .map_err(|e| CmdError::io("start the async runtime", e))?;
-            self.runtime = Some(rt);
+            self.runtime = Some(Rc::new(rt));
         }
         self.runtime
-            .as_ref()
+            .clone()
             .ok_or_else(|| CmdError::Unexpected("no async runtime".into()))
+    }
+
+    /// The state directory, created (0700) if needed.
+    pub fn state_dir(&self) -> Result<StateDir, CmdError> {
+        let dir = self
+            .state_dir
+            .as_ref()
+            .ok_or_else(|| CmdError::from(SessionError::NoStateDir))?;
+        Ok(StateDir::at(dir)?)
+    }
+
+    /// Open the saved account if there is one and it is not open yet (no network).
+    pub fn open_account(&mut self) -> Result<(), CmdError> {
+        if self.account.is_none() && self.state_dir.is_some() {
+            let dir = self.state_dir()?;
+            self.account = Account::open(&dir)?;
+        }
+        Ok(())
     }
 }
 
@@ -102,30 +103,49 @@ impl Ctx<'_> {
     /// [`CmdError::Interrupted`], so the shell survives and one-shot commands exit 130.
     pub fn block_on<F: Future>(&mut self, fut: F) -> Result<F::Output, CmdError> {
         let rt = self.state.runtime()?;
-        rt.block_on(async {
-            // Biased, listener first: it is registered before the command's first poll, so a
-            // Ctrl-C can never slip between the two.
-            tokio::select! {
-                biased;
-                _ = tokio::signal::ctrl_c() => Err(CmdError::Interrupted),
-                out = fut => Ok(out),
-            }
-        })
+        block_on(&rt, fut)
     }
 
     /// The logged-in account, opening the saved one on first use; `Not logged in.` (57)
-    /// without one.
-    pub fn account(&mut self) -> Result<&mut dyn Account, CmdError> {
-        if self.state.account.is_none() {
-            if let (Some(open), Some(dir)) = (self.state.open_account, &self.state.state_dir) {
-                self.state.account = open(dir)?;
-            }
-        }
-        match self.state.account.as_deref_mut() {
-            Some(a) => Ok(a),
-            None => Err(CmdError::NotLoggedIn),
-        }
+    /// without one. No network.
+    pub fn account(&mut self) -> Result<&mut Account, CmdError> {
+        self.state.open_account()?;
+        self.state.account.as_mut().ok_or(CmdError::NotLoggedIn)
     }
+
+    /// Run `f` on the account with the cache caught up (once per command: one `sc` round
+    /// trip, never a login). Ctrl-C cancels it.
+    pub fn online<T>(
+        &mut self,
+        f: impl AsyncFnOnce(&mut Account) -> Result<T, CmdError>,
+    ) -> Result<T, CmdError> {
+        let rt = self.state.runtime()?;
+        let account = self.account()?;
+        block_on(&rt, async move {
+            account.sync().await?;
+            f(account).await
+        })?
+    }
+
+    /// The account with its cache caught up, for commands that then only read the cache.
+    pub fn synced(&mut self) -> Result<&mut Account, CmdError> {
+        self.online(async |_| Ok(()))?;
+        self.account()
+    }
+}
+
+/// Run a future to completion on `rt`; Ctrl-C drops it (cancelling the request) and returns
+/// [`CmdError::Interrupted`].
+pub fn block_on<F: Future>(rt: &tokio::runtime::Runtime, fut: F) -> Result<F::Output, CmdError> {
+    rt.block_on(async {
+        // Biased, listener first: it is registered before the command's first poll, so a
+        // Ctrl-C can never slip between the two.
+        tokio::select! {
+            biased;
+            _ = tokio::signal::ctrl_c() => Err(CmdError::Interrupted),
+            out = fut => Ok(out),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
-//! `logout`: Log out. Registered with its MEGAcmd flags and usage; the handler comes with the saved
-//! session and node cache (`run: None` answers "not implemented yet", exit 59).
+//! `logout`: end the session on the server (`sml`) and delete the saved session and node
+//! cache. `--keep-session` only forgets it in this process and prints the session string,
+//! as MEGAcmd does, so it can be resumed with `login SESSION`.
 
-use super::{Command, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand};
+use crate::error::CmdError;
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -17,5 +19,23 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: false,
     operands: Operand::None,
-    run: None,
+    run: Some(run),
 };
+
+fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    let keep = args.has("keep-session");
+    ctx.account()?;
+    let Some(account) = ctx.state.account.take() else {
+        return Err(CmdError::NotLoggedIn);
+    };
+    ctx.ui.line("Logging out...")?;
+    if keep {
+        let sid = account.session_string();
+        ctx.ui.line("Session closed but not deleted. Warning: it will be restored the next time you execute the application. Execute \"logout\" to delete the session permanently.")?;
+        ctx.ui
+            .line(format!("You can also login with the session id: {sid}"))?;
+        return Ok(());
+    }
+    ctx.block_on(account.logout(false))??;
+    Ok(())
+}

@@ -1,7 +1,21 @@
-//! `ls`: List files in a remote path. Registered with its MEGAcmd flags and usage; the handler comes with the saved
-//! session and node cache (`run: None` answers "not implemented yet", exit 59).
+//! `ls`: list a remote folder (or show a file) from the node cache, in MEGAcmd's layouts:
+//! plain names, `-R` (tab-indented), `--tree` (box drawing), `-l` (flags/versions/size/date
+//! table), `-a` extra info, `--show-handles`; `--json` prints one document instead.
+//!
+//! Only the folder's children are read (an indexed lookup), never the whole tree, so a listing
+//! costs the same in a ten-node and a million-node account.
 
-use super::{Command, Flag, Operand};
+use serde_json::{json, Value};
+
+use super::remote::{self, name_of};
+use super::timefmt::TimeFormat;
+use super::{Args, Command, Ctx, Flag, Operand};
+use crate::account::Account;
+use crate::api::{link, Node, NodeType};
+use crate::cache::is_glob;
+use crate::crypto::keys::NodeKey;
+use crate::error::CmdError;
+use crate::ui::{size_to_text, terminal_safe, Ui};
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -27,5 +41,341 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::Remote,
-    run: None,
+    run: Some(run),
 };
+
+struct Opts {
+    recursive: bool,
+    long: bool,
+    human: bool,
+    extra: usize,
+    tree: bool,
+    handles: bool,
+    ctime: bool,
+    time: TimeFormat,
+}
+
+fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    let o = Opts {
+        recursive: args.has("R") || args.has("r") || args.has("tree"),
+        long: args.has("l"),
+        human: args.has("h"),
+        extra: args.count("a"),
+        tree: args.has("tree") && !args.has("l"),
+        handles: args.has("show-handles"),
+        ctime: args.has("show-creation-time"),
+        time: TimeFormat::from_option(args.value("time-format"), TimeFormat::short())?,
+    };
+    ctx.synced()?;
+    let Some(acct) = ctx.state.account.as_ref() else {
+        return Err(CmdError::NotLoggedIn);
+    };
+    // MEGAcmd uses only the first operand.
+    let given = args.operands.first().map(String::as_str);
+    let targets = match given {
+        Some(p) => remote::resolve_pattern(acct, p)?,
+        None => acct.cwd()?.into_iter().collect(),
+    };
+    let ui: &mut Ui = ctx.ui;
+    if args.has("json") {
+        return ui.line(json_listing(acct, given, &targets, &o)?);
+    }
+    let pattern = given.is_some_and(is_glob);
+    if o.long {
+        ui.line(header(&o))?;
+    }
+    for (i, t) in targets.iter().enumerate() {
+        if t.kind.is_container() {
+            if pattern {
+                if i > 0 {
+                    ui.line("")?;
+                }
+                ui.line(format!(
+                    "{}: ",
+                    terminal_safe(&remote::display_path(acct, t)?)
+                ))?;
+            }
+            if o.tree {
+                ui.line(terminal_safe(given.filter(|_| !pattern).unwrap_or(".")))?;
+                print_tree(acct, ui, t, "", &o)?;
+            } else if o.long && o.recursive {
+                print_long_recursive(acct, ui, t, &o)?;
+            } else {
+                print_children(acct, ui, t, 0, &o)?;
+            }
+        } else {
+            // A file operand shows the file, by its path when the operand had one.
+            let shown = match given {
+                Some(p) if p.contains('/') && !pattern => remote::display_path(acct, t)?,
+                _ => name_of(t),
+            };
+            print_entry(acct, ui, t, &shown, 0, &o)?;
+        }
+    }
+    Ok(())
+}
+
+/// Folders first, then by name: MEGAcmd's default order.
+fn sorted(mut nodes: Vec<Node>) -> Vec<Node> {
+    nodes.sort_by(|a, b| {
+        b.kind
+            .is_container()
+            .cmp(&a.kind.is_container())
+            .then_with(|| {
+                let (x, y) = (
+                    a.name.as_deref().unwrap_or(""),
+                    b.name.as_deref().unwrap_or(""),
+                );
+                x.to_lowercase().cmp(&y.to_lowercase()).then(x.cmp(y))
+            })
+            .then(a.handle.cmp(&b.handle))
+    });
+    nodes
+}
+
+fn children(acct: &Account, n: &Node) -> Result<Vec<Node>, CmdError> {
+    Ok(sorted(acct.cache.children(n.handle)?))
+}
+
+fn print_children(
+    acct: &Account,
+    ui: &mut Ui,
+    folder: &Node,
+    depth: usize,
+    o: &Opts,
+) -> Result<(), CmdError> {
+    for c in children(acct, folder)? {
+        print_entry(acct, ui, &c, &name_of(&c), depth, o)?;
+        if o.recursive && c.kind.is_container() {
+            print_children(acct, ui, &c, depth + 1, o)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_long_recursive(
+    acct: &Account,
+    ui: &mut Ui,
+    folder: &Node,
+    o: &Opts,
+) -> Result<(), CmdError> {
+    let mut stack = vec![folder.clone()];
+    let mut first = true;
+    while let Some(f) = stack.pop() {
+        if !first {
+            ui.line("")?;
+        }
+        first = false;
+        ui.line(format!(
+            "{}:",
+            terminal_safe(&remote::display_path(acct, &f)?)
+        ))?;
+        let kids = children(acct, &f)?;
+        for c in &kids {
+            print_entry(acct, ui, c, &name_of(c), 0, o)?;
+        }
+        stack.extend(kids.into_iter().filter(|c| c.kind.is_container()).rev());
+    }
+    Ok(())
+}
+
+fn print_tree(
+    acct: &Account,
+    ui: &mut Ui,
+    folder: &Node,
+    prefix: &str,
+    o: &Opts,
+) -> Result<(), CmdError> {
+    let kids = children(acct, folder)?;
+    let last = kids.len().saturating_sub(1);
+    for (i, c) in kids.iter().enumerate() {
+        let (branch, cont) = if i == last {
+            ("└── ", "    ")
+        } else {
+            ("├── ", "│   ")
+        };
+        let mut line = format!("{prefix}{branch}{}", name_of(c));
+        line.push_str(&suffix(acct, c, o)?);
+        ui.line(line)?;
+        if c.kind.is_container() {
+            print_tree(acct, ui, c, &format!("{prefix}{cont}"), o)?;
+        }
+    }
+    Ok(())
+}
+
+/// ` <H:…>` and ` (…)` after a plain name.
+fn suffix(acct: &Account, n: &Node, o: &Opts) -> Result<String, CmdError> {
+    let mut s = String::new();
+    if o.handles {
+        s.push_str(&format!(" <H:{}>", n.handle));
+    }
+    if o.extra > 0 {
+        s.push_str(&format!(" ({})", extra_info(acct, n, o)?));
+    }
+    Ok(s)
+}
+
+fn print_entry(
+    acct: &Account,
+    ui: &mut Ui,
+    n: &Node,
+    shown: &str,
+    depth: usize,
+    o: &Opts,
+) -> Result<(), CmdError> {
+    if o.long {
+        return ui.line(long_line(acct, n, shown, o)?);
+    }
+    let indent = "\t".repeat(depth);
+    ui.line(format!("{indent}{shown}{}", suffix(acct, n, o)?))
+}
+
+fn extra_info(acct: &Account, n: &Node, o: &Opts) -> Result<String, CmdError> {
+    let mut s = match n.kind {
+        NodeType::File => size_to_text(n.size, o.human, false),
+        NodeType::Folder => "folder".into(),
+        NodeType::Root => "root node".into(),
+        NodeType::Inbox => "inbox".into(),
+        NodeType::Rubbish => "rubbish".into(),
+        NodeType::Other(_) => "other".into(),
+    };
+    if let Some(share) = &n.share {
+        let level = match share.access {
+            0 => "read",
+            1 => "read/write",
+            _ => "full access",
+        };
+        s.push_str(&format!(", inbound {level} share"));
+    }
+    if let Some(ph) = acct.cache.public_handle(n.handle)? {
+        let kind = if n.is_file() { "file" } else { "folder" };
+        s.push_str(&format!(", shared as exported permanent {kind} link"));
+        if o.extra > 1 {
+            if let Some(l) = link_of(n, &ph) {
+                s.push_str(&format!(": {l}"));
+            }
+        }
+    }
+    Ok(s)
+}
+
+/// The public link of an exported file (folder links need the share key, which the cache
+/// does not keep; `export` prints those).
+fn link_of(n: &Node, ph: &str) -> Option<String> {
+    match &n.key {
+        Some(NodeKey::File(k)) => Some(link::file_link(ph, k)),
+        _ => None,
+    }
+}
+
+fn flags(acct: &Account, n: &Node) -> Result<String, CmdError> {
+    let t = match n.kind {
+        NodeType::File => '-',
+        NodeType::Folder => 'd',
+        NodeType::Root => 'r',
+        NodeType::Inbox => 'i',
+        NodeType::Rubbish => 'b',
+        NodeType::Other(_) => 'x',
+    };
+    let exported = acct.cache.public_handle(n.handle)?.is_some();
+    let share = if n.share.is_some() { 'i' } else { '-' };
+    Ok(if exported {
+        format!("{t}ep{share}")
+    } else {
+        format!("{t}--{share}")
+    })
+}
+
+fn header(o: &Opts) -> String {
+    let date_w = o.time.width().max(4);
+    let handle = if o.handles { "   HANDLE" } else { "" };
+    format!(
+        "FLAGS VERS{:>10}{:>w$}{handle}       NAME",
+        "SIZE",
+        "DATE",
+        w = date_w.saturating_sub(2).max(4)
+    )
+}
+
+fn long_line(acct: &Account, n: &Node, shown: &str, o: &Opts) -> Result<String, CmdError> {
+    let file = n.is_file();
+    let vers = if file { "1" } else { "-" };
+    let size = if file {
+        size_to_text(n.size, o.human, true)
+    } else {
+        "-".into()
+    };
+    let when = if file && !o.ctime {
+        n.mtime().map(|m| m as i64).unwrap_or(n.ts)
+    } else {
+        n.ts
+    };
+    let handle = if o.handles {
+        format!(" H:{}", n.handle)
+    } else {
+        String::new()
+    };
+    Ok(format!(
+        "{} {vers:>4} {size:>12} {}{handle} {shown}",
+        flags(acct, n)?,
+        o.time.render(when)
+    ))
+}
+
+fn kind_name(k: NodeType) -> &'static str {
+    match k {
+        NodeType::File => "file",
+        NodeType::Folder => "folder",
+        NodeType::Root => "root",
+        NodeType::Inbox => "inbox",
+        NodeType::Rubbish => "rubbish",
+        NodeType::Other(_) => "other",
+    }
+}
+
+/// One node as JSON (fields documented in README: name, path, handle, type, size, mtime,
+/// ctime, exported, link, problem).
+pub fn node_json(acct: &Account, n: &Node) -> Result<Value, CmdError> {
+    let ph = acct.cache.public_handle(n.handle)?;
+    Ok(json!({
+        "name": n.name,
+        "path": remote::abs_path(acct, n)?,
+        "handle": format!("H:{}", n.handle),
+        "type": kind_name(n.kind),
+        "size": if n.is_file() { Some(n.size) } else { None },
+        "mtime": n.mtime(),
+        "ctime": n.ts,
+        "exported": ph.is_some(),
+        "link": ph.as_deref().and_then(|p| link_of(n, p)),
+        "undecryptable": n.name.is_none() && !n.kind.is_root(),
+    }))
+}
+
+fn json_listing(
+    acct: &Account,
+    given: Option<&str>,
+    targets: &[Node],
+    o: &Opts,
+) -> Result<Value, CmdError> {
+    let mut out = Vec::new();
+    for t in targets {
+        let mut entries = Vec::new();
+        if t.kind.is_container() {
+            let list = if o.recursive {
+                acct.cache.descendants(t.handle)?
+            } else {
+                children(acct, t)?
+            };
+            for c in &list {
+                entries.push(node_json(acct, c)?);
+            }
+        }
+        let mut doc = node_json(acct, t)?;
+        if let Value::Object(m) = &mut doc {
+            m.insert("children".into(), Value::Array(entries));
+        }
+        out.push(doc);
+    }
+    Ok(json!({ "query": given.unwrap_or("."), "results": out }))
+}

@@ -9,6 +9,9 @@
 
 pub mod args;
 pub mod context;
+pub mod remote;
+pub mod storage;
+pub mod timefmt;
 
 mod attr;
 mod cd;
@@ -37,8 +40,9 @@ mod tree;
 mod version;
 mod whoami;
 
+pub use crate::account::Account;
 pub use args::{split_words, Args};
-pub use context::{Account, AccountLoader, Ctx, State};
+pub use context::{Ctx, State};
 
 use crate::error::CmdError;
 
@@ -255,6 +259,9 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
     let Some(handler) = cmd.run else {
         return Err(CmdError::NotImplemented(cmd.name));
     };
+    if let Some(a) = ctx.state.account.as_mut() {
+        a.begin_command();
+    }
     if cmd.needs_login {
         ctx.account()?;
     }
@@ -318,7 +325,7 @@ mod tests {
         let (r, _) = run_capture("frobnicate x");
         assert_eq!(r.unwrap_err().to_string(), "Command not found: frobnicate");
         let (r, _) = run_capture("ls -l");
-        assert_eq!(r.unwrap_err().exit_code(), 59);
+        assert_eq!(r.unwrap_err().exit_code(), 57);
         let (r, _) = run_capture("ls --bogus");
         assert_eq!(r.unwrap_err().exit_code(), 51);
         let (r, out) = run_capture("ls --help");

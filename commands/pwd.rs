@@ -1,7 +1,9 @@
-//! `pwd`: Print the current remote folder. Registered with its MEGAcmd flags and usage; the handler comes with the saved
-//! session and node cache (`run: None` answers "not implemented yet", exit 59).
+//! `pwd`: print the current remote folder. The folder is kept in the node cache, so it
+//! persists between one-shot commands (`mega-cd` then `mega-pwd`), as MEGAcmd's does.
 
-use super::{Command, Operand};
+use super::{remote, Args, Command, Ctx, Operand};
+use crate::error::CmdError;
+use crate::ui::terminal_safe;
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -14,5 +16,14 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: true,
     operands: Operand::None,
-    run: None,
+    run: Some(run),
 };
+
+fn run(ctx: &mut Ctx<'_>, _args: &Args) -> Result<(), CmdError> {
+    let acct = ctx.synced()?;
+    let path = match acct.cwd()? {
+        Some(n) => remote::abs_path(acct, &n)?,
+        None => "/".into(),
+    };
+    ctx.ui.line(terminal_safe(&path))
+}

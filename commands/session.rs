@@ -1,7 +1,8 @@
-//! `session`: Print the secret session id. Registered with its MEGAcmd flags and usage; the handler comes with the saved
-//! session and node cache (`run: None` answers "not implemented yet", exit 59).
+//! `session`: print the secret session string (it resumes the login with `login SESSION`;
+//! treat it like the password). Read from the saved session, no network.
 
-use super::{Command, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand};
+use crate::error::CmdError;
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -17,5 +18,14 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: true,
     operands: Operand::None,
-    run: None,
+    run: Some(run),
 };
+
+fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    let s = ctx.account()?.session_string();
+    if args.has("json") {
+        let doc = serde_json::json!({ "session": s });
+        return ctx.ui.line(doc);
+    }
+    ctx.ui.line(format!("Your (secret) session is: {s}"))
+}

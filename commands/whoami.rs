@@ -1,7 +1,9 @@
-//! `whoami`: Print info of the user. Registered with its MEGAcmd flags and usage; the handler comes with the saved
-//! session and node cache (`run: None` answers "not implemented yet", exit 59).
+//! `whoami`: the account's e-mail (from the saved session, no network); `-l` adds storage
+//! per root (from the cache) and the quota (`uq`); `--json` prints the same as one document.
 
-use super::{Command, Flag, Operand};
+use super::{storage, Args, Command, Ctx, Flag, Operand};
+use crate::error::CmdError;
+use crate::ui::{percentage_to_text, size_to_text, terminal_safe};
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -20,5 +22,82 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: true,
     operands: Operand::None,
-    run: None,
+    run: Some(run),
 };
+
+fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    let long = args.has("l");
+    let json = args.has("json");
+    if !long {
+        let acct = ctx.account()?;
+        let (email, handle) = (
+            acct.email().to_string(),
+            acct.saved.session.user_handle.clone(),
+        );
+        if json {
+            return ctx
+                .ui
+                .line(serde_json::json!({"email": email, "user_handle": handle}));
+        }
+        return ctx
+            .ui
+            .line(format!("Account e-mail: {}", terminal_safe(&email)));
+    }
+    let quota = ctx.online(async |a| Ok(a.client().await?.quota().await?))?;
+    let acct = ctx.account()?;
+    let roots = storage::roots(acct)?;
+    let email = acct.email().to_string();
+    if json {
+        let doc = serde_json::json!({
+            "email": email,
+            "user_handle": acct.saved.session.user_handle,
+            "storage": storage::quota_json(&quota),
+            "roots": roots.iter().map(storage::Usage::to_json).collect::<Vec<_>>(),
+        });
+        return ctx.ui.line(doc);
+    }
+    let ytes = |b: u64| format!("{}ytes", size_to_text(b, true, true));
+    ctx.ui
+        .line(format!("Account e-mail: {}", terminal_safe(&email)))?;
+    ctx.ui.line(format!(
+        "    Available storage: {}",
+        ytes(quota.storage_max)
+    ))?;
+    for r in &roots {
+        // MEGAcmd right-aligns the size so that label and size end in one column.
+        let label = format!("{}:", r.label_upper());
+        ctx.ui.line(format!(
+            "        In {label}{:>w$} in {:>5} file(s) and {:>5} folder(s)",
+            ytes(r.totals.bytes),
+            r.totals.files,
+            r.totals.folders,
+            w = 24usize.saturating_sub(label.len()),
+        ))?;
+    }
+    ctx.ui.line(format!(
+        "        Total size taken up by file versions: {:>12}",
+        ytes(0)
+    ))?;
+    ctx.ui.line(format!(
+        "    Used storage: {} of {} ({})",
+        ytes(quota.storage_used),
+        ytes(quota.storage_max),
+        percentage_to_text(ratio(quota.storage_used, quota.storage_max))
+    ))?;
+    if let (Some(used), Some(max)) = (quota.transfer_used, quota.transfer_max) {
+        ctx.ui.line(format!(
+            "    Transfer quota: {} used of {}",
+            ytes(used),
+            ytes(max)
+        ))?;
+    }
+    Ok(())
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        f64::NAN
+    } else {
+        a as f64 / b as f64
+    }
+}

@@ -117,6 +117,12 @@ pub enum CmdError {
         #[source]
         source: api::Error,
     },
+    /// A login the server refused, with MEGAcmd's line and the API code as exit status.
+    #[error("{message}")]
+    LoginFailed { message: String, code: u8 },
+    /// A path that names several nodes where one is needed (MEGA allows duplicate names).
+    #[error("{0}")]
+    Ambiguous(String),
     /// Local I/O failed; `what` names the operation and path.
     #[error("{what}: {source}")]
     Io {
@@ -159,6 +165,8 @@ impl CmdError {
                 code::EUNEXPECTED
             }
             CmdError::Exists(_) => code::EXISTS,
+            CmdError::LoginFailed { code, .. } => *code,
+            CmdError::Ambiguous(_) => code::EARGS,
             CmdError::Api { source, .. } => api_exit_code(source),
             // A closed pipe is the reader's choice, not a failure (as ripgrep and fd do).
             CmdError::BrokenPipe => code::OK,
@@ -233,6 +241,40 @@ fn api_exit_code(e: &api::Error) -> u8 {
 impl From<api::Error> for CmdError {
     fn from(source: api::Error) -> CmdError {
         CmdError::api("complete the request", source)
+    }
+}
+
+impl From<crate::session::SessionError> for CmdError {
+    fn from(e: crate::session::SessionError) -> CmdError {
+        use crate::session::SessionError as S;
+        match e {
+            S::NotLoggedIn => CmdError::NotLoggedIn,
+            S::Api(source) => CmdError::from(source),
+            S::TooFast { .. } => CmdError::InvalidState(e.to_string()),
+            S::Io { .. } | S::NoStateDir | S::Corrupt(_) => CmdError::Unexpected(e.to_string()),
+        }
+    }
+}
+
+impl From<crate::cache::CacheError> for CmdError {
+    fn from(e: crate::cache::CacheError) -> CmdError {
+        use crate::cache::CacheError as C;
+        match e {
+            C::Api(source) => CmdError::from(source),
+            C::NotPopulated => CmdError::NoFetch(e.to_string()),
+            C::Db { .. } | C::Io(..) | C::Corrupt(_) | C::Contention => {
+                CmdError::Unexpected(e.to_string())
+            }
+        }
+    }
+}
+
+impl From<crate::account::AccountError> for CmdError {
+    fn from(e: crate::account::AccountError) -> CmdError {
+        match e {
+            crate::account::AccountError::Session(e) => e.into(),
+            crate::account::AccountError::Cache(e) => e.into(),
+        }
     }
 }
 

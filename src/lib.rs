@@ -4,6 +4,7 @@
 //! protocol as a library, no terminal I/O), and `sim` (megasim, which shares nothing with the
 //! client but `crypto` and wire conventions).
 
+pub mod account;
 pub mod api;
 pub mod cache;
 #[path = "../commands/mod.rs"]

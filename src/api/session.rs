@@ -161,6 +161,14 @@ impl Client {
         Ok(session)
     }
 
+    /// Use a saved session without any round trip: requests carry its sid at once. Nothing
+    /// is checked until the first request (an expired session then fails with `ESID`), and
+    /// the RSA key is not loaded; call [`Client::resume`] when shares with RSA-wrapped keys
+    /// must be decrypted. This is what keeps a one-shot command at one round trip.
+    pub fn adopt(&self, session: &Session) {
+        self.install(session.clone(), None);
+    }
+
     /// Resume a saved session without logging in: checks it with `us` (sid, no user) and
     /// loads the RSA key. An expired or logged-out session fails with `ESID` (-15).
     pub async fn resume(&self, session: &Session) -> Result<()> {

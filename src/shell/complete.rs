@@ -102,7 +102,7 @@ pub fn candidates(line: &str, state: Option<&State>) -> (usize, Vec<String>) {
 
 /// Remote candidates from the account's cache hook (none while logged out).
 fn remote(word: &str, kind: Operand, state: Option<&State>) -> Vec<String> {
-    let Some(account) = state.and_then(|s| s.account.as_deref()) else {
+    let Some(account) = state.and_then(|s| s.account.as_ref()) else {
         return Vec::new();
     };
     let unescaped = commands::split_words(word)

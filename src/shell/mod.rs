@@ -115,6 +115,10 @@ fn take_over_ctrl_c(state: &mut State) {
 pub fn repl(ui: &mut Ui) -> u8 {
     let state = Rc::new(RefCell::new(State::new(true)));
     take_over_ctrl_c(&mut state.borrow_mut());
+    // The prompt shows the saved account from the first line on (no network needed).
+    if let Err(e) = state.borrow_mut().open_account() {
+        ui.report(&e);
+    }
     let config = Config::builder()
         .max_history_size(HISTORY_SIZE)
         .and_then(|b| b.history_ignore_dups(true))
@@ -251,9 +255,9 @@ mod tests {
     #[test]
     fn batch_keep_going_returns_first_failure() {
         let (code, out, err) = batch("ls\nnope\nerrorcode 53\n", true);
-        assert_eq!(code, 59);
+        assert_eq!(code, 57);
         assert_eq!(out, "Resource not found\n");
-        assert!(err.contains("ls: not implemented yet"), "{err}");
+        assert!(err.contains("Not logged in."), "{err}");
         assert!(err.contains("Command not found: nope"), "{err}");
     }
 

@@ -143,8 +143,9 @@ pub fn list_users(data: &Path) -> Result<Vec<String>, String> {
             } else {
                 "-".into()
             };
+            let logins = db::login_count(&conn, &u.uh).unwrap_or(0);
             format!(
-                "{}\t{}\tv{}\t{}\t{}",
+                "{}\t{}\tv{}\t{}\t{}\tlogins={logins}",
                 u.email, u.uh, u.version, flags, blocked
             )
         })

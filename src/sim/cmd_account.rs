@@ -101,6 +101,11 @@ pub fn us(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         "INSERT INTO sessions(sid, uh, sek, created) VALUES (?1, ?2, ?3, ?4)",
         rusqlite::params![sid_b64, user.uh, sek, ctx.now],
     )?;
+    // Counted for `megasim user list`: clients that reuse sessions show one login.
+    ctx.db.execute(
+        "INSERT INTO logins(uh, at) VALUES (?1, ?2)",
+        rusqlite::params![user.uh, ctx.now],
+    )?;
     let csid = b64::encode(&pubk.encrypt_sid(&sid));
     Ok(Obj::new()
         .s("k", &user.k)

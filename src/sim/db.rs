@@ -29,6 +29,10 @@ CREATE TABLE IF NOT EXISTS users(
     inbox TEXT NOT NULL,
     rubbish TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS logins(
+    uh TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS sessions(
     sid TEXT PRIMARY KEY,
     uh TEXT NOT NULL,
@@ -193,6 +197,15 @@ pub fn all_users(conn: &Connection) -> ApiResult<Vec<User>> {
     let mut st = conn.prepare(&sql)?;
     let rows = st.query_map([], user_from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// How many password logins (`us` with credentials) the account has made.
+pub fn login_count(conn: &Connection, uh: &str) -> ApiResult<i64> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM logins WHERE uh = ?1",
+        params![uh],
+        |r| r.get(0),
+    )?)
 }
 
 /// A session row: (user handle, original `sek`).

@@ -45,14 +45,24 @@ fn missing_operand_is_usage() {
 
 #[test]
 fn planned_command_says_not_implemented() {
+    // Any command still without a handler (none once every issue has landed).
+    let Some(cmd) = megash::commands::TABLE.iter().find(|c| c.run.is_none()) else {
+        return;
+    };
     let env = Env::new();
-    let expected = "exit: 59\n--- stdout\n--- stderr\nls: not implemented yet\n\
-         Hint: this command arrives with the saved session and node cache; it is in the table so its flags and usage are already checked\n";
+    let expected = format!(
+        "exit: 59\n--- stdout\n--- stderr\n{}: not implemented yet\n\
+         Hint: this command arrives with the saved session and node cache; it is in the table so its flags and usage are already checked\n",
+        cmd.name
+    );
+    let operands: Vec<&str> = std::iter::repeat_n("x", cmd.min_args).collect();
+    let mut args = vec![cmd.name];
+    args.extend(&operands);
+    assert_eq!(env.run(&args), expected);
     assert_eq!(
-        env.run(&["ls", "-lh", "--time-format=SHORT", "/x"]),
+        env.run_as(&format!("mega-{}", cmd.name), &operands),
         expected
     );
-    assert_eq!(env.run_as("mega-ls", &["-lh"]), expected);
 }
 
 #[test]

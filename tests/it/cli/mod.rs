@@ -4,6 +4,7 @@
 //! together as one snapshot.
 
 mod batch;
+mod cd;
 mod clear;
 mod completions;
 mod dispatch;
@@ -12,26 +13,43 @@ mod help;
 mod history;
 mod install_commands;
 mod lcd;
+mod login;
+mod logout;
 mod lpwd;
+mod ls;
+mod pwd;
 mod quit;
+mod session;
 mod shell;
 mod version;
+mod whoami;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use crate::support::megash_bin;
+use crate::support::{megash_bin, Sim};
 
-/// A hermetic environment: private HOME and MEGASH_HOME, no colour, no API URL.
+/// A hermetic environment: private HOME and MEGASH_HOME, no colour, and no API URL unless
+/// one is set (then megash talks to that megasim).
 pub struct Env {
     pub home: tempfile::TempDir,
+    pub api_url: Option<String>,
 }
 
 impl Env {
     pub fn new() -> Env {
         Env {
             home: tempfile::tempdir().expect("tempdir"),
+            api_url: None,
+        }
+    }
+
+    /// An environment pointed at `sim` (MEGA_API_URL), nobody logged in.
+    pub fn with_sim(sim: &Sim) -> Env {
+        Env {
+            api_url: Some(sim.url.clone()),
+            ..Env::new()
         }
     }
 
@@ -47,9 +65,15 @@ impl Env {
             .env("MEGASH_HOME", self.state_dir())
             .env("NO_COLOR", "1")
             .env_remove("MEGA_API_URL")
+            .env_remove("MEGA_PASSWORD")
             .env_remove("XDG_CONFIG_HOME")
+            .env("TZ", "UTC")
+            .env("COLUMNS", "80")
             .current_dir(self.home.path())
             .stdin(Stdio::null());
+        if let Some(url) = &self.api_url {
+            cmd.env("MEGA_API_URL", url);
+        }
         cmd
     }
 
@@ -115,4 +139,112 @@ pub fn snapshot(out: Output) -> String {
 /// The snapshot of a run with only stdout.
 pub fn ok(stdout: &str) -> String {
     format!("exit: 0\n--- stdout\n{stdout}--- stderr\n")
+}
+
+/// The test account's credentials.
+pub const EMAIL: &str = "user@example.com";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A megasim with the test account, a tree made through the API library (not through the
+/// commands under test), and a megash environment logged in to it.
+pub struct World {
+    pub sim: Sim,
+    pub env: Env,
+    /// Logins the fixture made (each `fixture` call logs in once).
+    fixture_logins: std::cell::Cell<usize>,
+}
+
+impl World {
+    /// `paths`: folders end in `/`, files hold their own path as content. Parents first.
+    pub fn new(paths: &[&str]) -> World {
+        let sim = Sim::start();
+        sim.add_user(EMAIL, PASSWORD, &[]);
+        fixture(&sim, paths);
+        let env = Env::with_sim(&sim);
+        let out = env.run(&["login", EMAIL, PASSWORD]);
+        assert_eq!(out, ok(""), "login");
+        World {
+            sim,
+            env,
+            fixture_logins: std::cell::Cell::new(usize::from(!paths.is_empty())),
+        }
+    }
+
+    /// `megash ARGS`.
+    pub fn run(&self, args: &[&str]) -> String {
+        self.env.run(args)
+    }
+
+    /// Add more nodes from outside megash (another client), like `World::new`.
+    pub fn add(&self, paths: &[&str]) {
+        fixture(&self.sim, paths);
+        self.fixture_logins
+            .set(self.fixture_logins.get() + usize::from(!paths.is_empty()));
+    }
+
+    /// Logins megash made (megasim's count minus the fixture's).
+    pub fn megash_logins(&self) -> usize {
+        self.logins() - self.fixture_logins.get()
+    }
+
+    /// Logins megasim has recorded for the test account.
+    pub fn logins(&self) -> usize {
+        let out = self.sim.cli(&["user", "list"]);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        text.lines()
+            .find(|l| l.contains(EMAIL))
+            .and_then(|l| l.split_whitespace().find_map(|w| w.strip_prefix("logins=")))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no login count in: {text}"))
+    }
+}
+
+/// Create folders and files in the test account through the library.
+pub fn fixture(sim: &Sim, paths: &[&str]) {
+    if paths.is_empty() {
+        return;
+    }
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let c = megash::api::Client::new(&sim.url).expect("client");
+        c.login(EMAIL, PASSWORD, None).await.expect("login");
+        let tmp = tempfile::tempdir().expect("tmp");
+        let mut known: std::collections::HashMap<String, megash::api::Handle> =
+            std::collections::HashMap::new();
+        let nodes = c.fetch_nodes().await.expect("fetch").nodes;
+        let root = nodes
+            .iter()
+            .find(|n| n.kind == megash::api::NodeType::Root)
+            .expect("root")
+            .handle;
+        known.insert(String::new(), root);
+        for n in &nodes {
+            if n.kind == megash::api::NodeType::Folder && n.parent == Some(root) {
+                if let Some(name) = &n.name {
+                    known.insert(name.clone(), n.handle);
+                }
+            }
+        }
+        for p in paths {
+            let folder = p.ends_with('/');
+            let p = p.trim_matches('/');
+            let (parent, name) = match p.rfind('/') {
+                Some(i) => (&p[..i], &p[i + 1..]),
+                None => ("", p),
+            };
+            let parent = *known
+                .get(parent)
+                .unwrap_or_else(|| panic!("no parent for {p}"));
+            if folder {
+                let n = c.create_folder(parent, name).await.expect("mkdir");
+                known.insert(p.to_string(), n.handle);
+            } else {
+                let local = tmp.path().join("f");
+                std::fs::write(&local, p.as_bytes()).expect("write");
+                c.upload_file(parent, &local, Some(name))
+                    .await
+                    .expect("upload");
+            }
+        }
+    });
 }

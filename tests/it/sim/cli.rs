@@ -45,9 +45,15 @@ fn user_add_prints_handle_and_list_shows_flags() {
     let list = String::from_utf8(sim.cli(&["user", "list"]).stdout).unwrap();
     let lines: Vec<&str> = list.lines().collect();
     assert_eq!(lines.len(), 2, "{list}");
-    assert_eq!(lines[0], format!("carol@example.com\t{handle}\tv1\t-\t-"));
+    assert_eq!(
+        lines[0],
+        format!("carol@example.com\t{handle}\tv1\t-\t-\tlogins=0")
+    );
     assert!(lines[1].starts_with("dave@example.com\t"), "{list}");
-    assert!(lines[1].ends_with("\tv2\tmfa,no-keys\tblocked:7"), "{list}");
+    assert!(
+        lines[1].ends_with("\tv2\tmfa,no-keys\tblocked:7\tlogins=0"),
+        "{list}"
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,281 @@
+//! The logged-in account as commands see it: the saved session plus its node cache, opened
+//! without network. The API client is made from the saved sid only when a command first needs
+//! the server, and the cache is caught up through `sc` once per command (one round trip, no
+//! login). This is what lets any number of one-shot processes share one login.
+
+use rand::Rng;
+use serde_json::json;
+
+use crate::api::{self, Client, Handle, Node, NodeType, Session};
+use crate::cache::{Cache, CacheError, CatchUp};
+use crate::crypto::{b64, session as sid_blob, Key128};
+use crate::session::{self, SavedSession, SessionError, StateDir};
+
+/// Errors of [`Account`]: the session or the cache.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+}
+
+impl From<api::Error> for AccountError {
+    fn from(e: api::Error) -> AccountError {
+        AccountError::Session(SessionError::Api(e))
+    }
+}
+
+/// Result of the account layer.
+pub type Result<T> = std::result::Result<T, AccountError>;
+
+/// The saved session and its node cache.
+pub struct Account {
+    /// The saved session (sid, keys, e-mail, API address).
+    pub saved: SavedSession,
+    /// The account's node cache.
+    pub cache: Cache,
+    state: StateDir,
+    client: Option<Client>,
+    /// Whether the cache was caught up during the current command.
+    synced: bool,
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("saved", &self.saved)
+            .field("online", &self.client.is_some())
+            .finish()
+    }
+}
+
+impl Account {
+    /// The saved account, or `None` when nobody is logged in. No network.
+    pub fn open(state: &StateDir) -> Result<Option<Account>> {
+        let Some(saved) = SavedSession::load(state)? else {
+            return Ok(None);
+        };
+        Ok(Some(Account::with_saved(state, saved)?))
+    }
+
+    fn with_saved(state: &StateDir, saved: SavedSession) -> Result<Account> {
+        let cache = Cache::open(state, &saved.session.user_handle)?;
+        Ok(Account {
+            saved,
+            cache,
+            state: state.clone(),
+            client: None,
+            synced: false,
+        })
+    }
+
+    /// Account after a fresh login: the session is saved already; the client is the one that
+    /// logged in (it holds the RSA key, so the first full fetch can decrypt every share).
+    pub fn from_login(state: &StateDir, saved: SavedSession, client: Client) -> Result<Account> {
+        let mut a = Account::with_saved(state, saved)?;
+        a.client = Some(client);
+        Ok(a)
+    }
+
+    /// The state directory this account lives in.
+    pub fn state_dir(&self) -> &StateDir {
+        &self.state
+    }
+
+    /// The session's e-mail address.
+    pub fn email(&self) -> &str {
+        &self.saved.session.email
+    }
+
+    /// Start of a new command (the shell keeps one account across commands): the next
+    /// [`Account::sync`] polls `sc` again.
+    pub fn begin_command(&mut self) {
+        self.synced = false;
+    }
+
+    /// The API client for the saved session. Made without a round trip when the cache is
+    /// already filled; an empty cache needs the RSA key for the full fetch, so the session
+    /// is resumed (`us`, still no login) instead.
+    pub async fn client(&mut self) -> Result<&Client> {
+        if self.client.is_none() {
+            let url = session::api_url(Some(&self.saved));
+            let client = Client::new(&url).map_err(SessionError::Api)?;
+            let mut s = self.saved.session.clone();
+            s.api_url = url;
+            if self.cache.is_populated()? {
+                client.adopt(&s);
+            } else {
+                client.resume(&s).await.map_err(SessionError::Api)?;
+            }
+            self.client = Some(client);
+        }
+        self.client
+            .as_ref()
+            .ok_or(AccountError::Session(SessionError::NotLoggedIn))
+    }
+
+    /// Bring the cache up to date, once per command (see [`Account::begin_command`]).
+    pub async fn sync(&mut self) -> Result<()> {
+        if !self.synced {
+            self.refresh().await?;
+        }
+        Ok(())
+    }
+
+    /// Catch the cache up now, even if it already was during this command (after a change
+    /// this process made: the server echoes it as action packets).
+    pub async fn refresh(&mut self) -> Result<CatchUp> {
+        self.client().await?;
+        let Some(client) = self.client.as_ref() else {
+            return Err(SessionError::NotLoggedIn.into());
+        };
+        let done = self.cache.catch_up(client).await?;
+        self.synced = true;
+        Ok(done)
+    }
+
+    /// Throw the cache away and fetch the whole tree again (`reload`).
+    pub async fn reload(&mut self) -> Result<u64> {
+        self.client().await?;
+        let Some(client) = self.client.as_ref() else {
+            return Err(SessionError::NotLoggedIn.into());
+        };
+        let n = self.cache.populate(client).await?;
+        self.synced = true;
+        Ok(n)
+    }
+
+    /// The remote current folder: the saved one if it still exists, else the Cloud Drive root.
+    pub fn cwd(&self) -> Result<Option<Node>> {
+        if let Some(h) = self.cache.cwd()? {
+            if let Some(n) = self.cache.node(h)? {
+                return Ok(Some(n));
+            }
+        }
+        Ok(self.cache.root_of(NodeType::Root)?)
+    }
+
+    /// Handle of [`Account::cwd`].
+    pub fn cwd_handle(&self) -> Result<Option<Handle>> {
+        Ok(self.cwd()?.map(|n| n.handle))
+    }
+
+    /// The absolute path of the current folder (`/` when unknown).
+    pub fn cwd_path(&self) -> String {
+        self.cache
+            .cwd()
+            .ok()
+            .flatten()
+            .and_then(|h| self.cache.path_of(h).ok().flatten())
+            .unwrap_or_else(|| "/".into())
+    }
+
+    /// MEGAcmd's prompt, `email:/path$ `, from the cache only.
+    pub fn prompt(&self) -> String {
+        let width = terminal_width();
+        crate::shell::account_prompt(self.email(), &self.cwd_path(), width)
+    }
+
+    /// Remote-path completions from the cache (see [`Cache::complete`]).
+    pub fn complete_remote(&self, partial: &str, folders_only: bool) -> Vec<String> {
+        let cwd = self.cwd_handle().ok().flatten();
+        self.cache
+            .complete(partial, cwd, folders_only)
+            .unwrap_or_default()
+    }
+
+    /// Log out: `sml` on the server and the files removed, or with `keep` only this
+    /// process forgets the session.
+    pub async fn logout(mut self, keep: bool) -> Result<()> {
+        self.client().await?;
+        let client = self.client.take().ok_or(SessionError::NotLoggedIn)?;
+        let state = self.state.clone();
+        drop(self);
+        session::logout(&state, &client, keep).await?;
+        Ok(())
+    }
+
+    /// The session string `session` prints and `login SESSION` accepts: the SDK's legacy
+    /// saved-session layout (`master key ++ sid`, b64). It is as secret as the password.
+    pub fn session_string(&self) -> String {
+        let s = &self.saved.session;
+        let mut blob = Vec::with_capacity(16 + s.sid.len());
+        blob.extend_from_slice(&s.master_key);
+        blob.extend_from_slice(&s.sid);
+        b64::encode(&blob)
+    }
+}
+
+/// Log in with a session string (ours, or the SDK's 60-byte form with `sek`, whose key
+/// the server hands back on a session check). One `us` and one `ug`, no password.
+pub async fn login_with_session_string(
+    state: &StateDir,
+    api_url: &str,
+    text: &str,
+) -> std::result::Result<(SavedSession, Client), SessionError> {
+    let bad = || {
+        SessionError::Api(api::Error::InvalidArgument(
+            "not a valid session string".into(),
+        ))
+    };
+    let blob = b64::decode(text.trim()).map_err(|_| bad())?;
+    let client = Client::new(api_url)?;
+    let (master_key, sid): (Key128, _) = match blob.len() {
+        59 => sid_blob::load(&blob, &[0; 16]).map_err(|_| bad())?,
+        60 if blob[0] == 1 => {
+            // The SDK form wraps the master key with the session's `sek`: ask for it.
+            let mut probe = Session {
+                sid: [0; sid_blob::SID_LEN],
+                master_key: [0; 16],
+                user_handle: String::new(),
+                email: String::new(),
+                api_url: api_url.to_string(),
+            };
+            probe.sid.copy_from_slice(&blob[17..]);
+            client.adopt(&probe);
+            let sek_new: Key128 = rand::thread_rng().gen();
+            let r = client
+                .command(json!({"a":"us","sek":b64::encode(&sek_new)}))
+                .await?;
+            let sek: Key128 = r
+                .get("sek")
+                .and_then(|v| v.as_str())
+                .and_then(|s| b64::decode_array(s).ok())
+                .ok_or_else(bad)?;
+            client.clear_auth();
+            sid_blob::load(&blob, &sek).map_err(|_| bad())?
+        }
+        _ => return Err(bad()),
+    };
+    let user_handle = sid_blob::sid_user_handle(&sid).unwrap_or_default();
+    let mut session = Session {
+        sid,
+        master_key,
+        user_handle,
+        email: String::new(),
+        api_url: api_url.to_string(),
+    };
+    // `ug` names the account (and its handle when the sid does not carry it).
+    client.adopt(&session);
+    let info = client.user_info().await?;
+    session.user_handle = info.user_handle;
+    session.email = info.email.to_lowercase();
+    client.resume(&session).await?;
+    let saved = SavedSession::new(session);
+    if let Ok(Some(old)) = SavedSession::load(state) {
+        if old.session.user_handle != saved.session.user_handle {
+            Cache::remove_files(&state.cache_file(&old.session.user_handle));
+        }
+    }
+    saved.save(state)?;
+    Ok((saved, client))
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &usize| w >= 20)
+        .unwrap_or(80)
+}

@@ -1,0 +1,133 @@
+//! `login` through the binary: password forms, the saved session (0600) reused by later
+//! processes, MEGAcmd's failure lines and codes, the 3-second guard, session strings.
+
+use std::os::unix::fs::PermissionsExt;
+
+use super::{ok, Env, World, EMAIL, PASSWORD};
+use crate::support::Sim;
+
+#[test]
+fn login_saves_a_private_session_that_later_commands_reuse() {
+    let w = World::new(&["Docs/"]);
+    let session = w.env.state_dir().join("session.json");
+    let mode = std::fs::metadata(&session).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let text = std::fs::read_to_string(&session).unwrap();
+    assert!(!text.contains(PASSWORD));
+    assert_eq!(w.run(&["ls"]), ok("Docs\n"));
+    assert_eq!(
+        w.run(&["whoami"]),
+        ok(&format!("Account e-mail: {EMAIL}\n"))
+    );
+    assert_eq!(w.megash_logins(), 1);
+}
+
+#[test]
+fn already_logged_in_is_54() {
+    let w = World::new(&[]);
+    assert_eq!(
+        w.run(&["login", EMAIL, PASSWORD]),
+        "exit: 54\n--- stdout\n--- stderr\nAlready logged in. Please log out first.\n"
+    );
+}
+
+#[test]
+fn wrong_password_is_9_and_no_session() {
+    let sim = Sim::start();
+    sim.add_user(EMAIL, PASSWORD, &[]);
+    let env = Env::with_sim(&sim);
+    let out = env.run(&["login", EMAIL, "wrong"]);
+    assert!(out.starts_with("exit: 9\n"), "{out}");
+    assert!(
+        out.contains("Login failed: invalid email or password"),
+        "{out}"
+    );
+    assert!(!env.state_dir().join("session.json").exists());
+    // The failure was recorded, so an immediate retry is refused by the guard...
+    let out = env.run(&["login", EMAIL, PASSWORD]);
+    assert!(out.starts_with("exit: 54\n"), "{out}");
+    assert!(out.contains("--force"), "{out}");
+    // ...unless forced.
+    assert_eq!(env.run(&["login", "--force", EMAIL, PASSWORD]), ok(""));
+}
+
+#[test]
+fn password_from_file_and_environment() {
+    let sim = Sim::start();
+    sim.add_user(EMAIL, PASSWORD, &[]);
+    let env = Env::with_sim(&sim);
+    let file = env.home.path().join("pw");
+    std::fs::write(&file, format!("{PASSWORD}\n")).unwrap();
+    let arg = format!("--password-file={}", file.display());
+    assert_eq!(env.run(&["login", &arg, EMAIL]), ok(""));
+    assert_eq!(env.run(&["logout"]), ok("Logging out...\n"));
+    let out = env
+        .command(&crate::support::megash_bin())
+        .args(["login", "--force", EMAIL])
+        .env("MEGA_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert_eq!(super::snapshot(out), ok(""));
+}
+
+#[test]
+fn no_password_without_a_terminal_is_51() {
+    let sim = Sim::start();
+    let env = Env::with_sim(&sim);
+    let out = env.run(&["login", EMAIL]);
+    assert!(
+        out.starts_with("exit: 51\n--- stdout\n--- stderr\nExtra args required in non-interactive mode. Usage: login "),
+        "{out}"
+    );
+}
+
+#[test]
+fn two_factor_code() {
+    let sim = Sim::start();
+    let secret = "JBSWY3DPEHPK3PXP";
+    sim.add_user(EMAIL, PASSWORD, &["--mfa", secret]);
+    let env = Env::with_sim(&sim);
+    let out = env.run(&["login", EMAIL, PASSWORD]);
+    assert!(out.starts_with("exit: 26\n"), "{out}");
+    assert!(out.contains("--auth-code="), "{out}");
+    let code = totp(secret);
+    let arg = format!("--auth-code={code}");
+    assert_eq!(env.run(&["login", &arg, EMAIL, PASSWORD]), ok(""));
+}
+
+fn totp(secret: &str) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_string())
+        .to_bytes()
+        .unwrap();
+    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes)
+        .generate_current()
+        .unwrap()
+}
+
+#[test]
+fn session_string_logs_in_elsewhere_without_a_password() {
+    let w = World::new(&["Shared/"]);
+    let out = w.run(&["session"]);
+    let s = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Your (secret) session is: "))
+        .unwrap()
+        .to_string();
+    let other = Env::with_sim(&w.sim);
+    assert_eq!(other.run(&["login", &s]), ok(""));
+    assert_eq!(
+        other.run(&["whoami"]),
+        ok(&format!("Account e-mail: {EMAIL}\n"))
+    );
+    assert_eq!(other.run(&["ls"]), ok("Shared\n"));
+    assert_eq!(w.megash_logins(), 1);
+    let out = other.run(&["login", "bm90IGEgc2Vzc2lvbg"]);
+    assert!(
+        out.starts_with("exit: 54\n"),
+        "already logged in first: {out}"
+    );
+    let third = Env::with_sim(&w.sim);
+    let out = third.run(&["login", "bm90IGEgc2Vzc2lvbg"]);
+    assert!(out.starts_with("exit: 51\n"), "{out}");
+    assert!(out.contains("session string"), "{out}");
+}
