@@ -19,6 +19,7 @@ mod clear;
 mod cp;
 mod dedupe;
 mod df;
+mod diagnose;
 mod du;
 mod errorcode;
 mod find;
@@ -175,6 +176,7 @@ pub static TABLE: &[&Command] = &[
     &cp::COMMAND,
     &dedupe::COMMAND,
     &df::COMMAND,
+    &diagnose::COMMAND,
     &du::COMMAND,
     &errorcode::COMMAND,
     &find::COMMAND,
@@ -253,6 +255,7 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
     };
     let cmd = find(name).ok_or_else(|| not_found(name))?;
     let args = args::parse(cmd, rest)?;
+    crate::ui::set_debug(args.verbose >= 3);
     if args.help {
         return help::print_command_help(ctx.ui, cmd);
     }
@@ -290,7 +293,7 @@ mod tests {
             for a in c.aliases {
                 assert!(find(a).is_some_and(|f| f.name == c.name), "{a}");
             }
-            assert!(c.max_args.map_or(true, |m| m >= c.min_args), "{}", c.name);
+            assert!(c.max_args.is_none_or(|m| m >= c.min_args), "{}", c.name);
             for f in c.flags {
                 assert!(f.short.is_some() || f.long.is_some(), "{}", c.name);
                 assert!(f.short != Some('v'), "-v is global: {}", c.name);

@@ -223,6 +223,14 @@ impl Client {
         })
     }
 
+    /// `whyamiblocked`: the reason code of a `-16` (0 = not blocked; see
+    /// [`crate::explain::block_reason_text`]). Works with a blocked account's session.
+    pub async fn why_blocked(&self) -> Result<i64> {
+        let r = self.command(json!({"a":"whyamiblocked"})).await?;
+        r.as_i64()
+            .ok_or_else(|| Error::bad("a number in the whyamiblocked answer"))
+    }
+
     /// `uq`: storage (and, if reported, transfer) quota.
     pub async fn quota(&self) -> Result<Quota> {
         let r = self.command(json!({"a":"uq","strg":1,"xfer":1})).await?;

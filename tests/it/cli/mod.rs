@@ -7,6 +7,7 @@ mod batch;
 mod cd;
 mod clear;
 mod completions;
+mod diagnose;
 mod dispatch;
 mod errorcode;
 mod help;
