@@ -61,7 +61,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     }
     match code {
         0 => Ok(()),
-        c => Err(CmdError::Diagnosed(c)),
+        c => Err(CmdError::Silent(c)),
     }
 }
 

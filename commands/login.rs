@@ -9,6 +9,7 @@ use std::io::IsTerminal;
 
 use super::{Args, Command, Ctx, Flag, Operand};
 use crate::account::{self, Account};
+use crate::api::link::{self, PublicLink};
 use crate::api::{Client, ErrorCode};
 use crate::error::CmdError;
 use crate::explain;
@@ -45,7 +46,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     if what.contains('@') {
         login_account(ctx, args, what)
     } else if what.contains('#') || what.starts_with("http") {
-        Err(CmdError::NotImplemented("login with a folder link"))
+        login_link(ctx, what)
     } else {
         login_session(ctx, args, what)
     }
@@ -100,6 +101,65 @@ fn login_session(ctx: &mut Ctx<'_>, _args: &Args, text: &str) -> Result<(), CmdE
             Err(e) => return Err(e.into()),
         };
     finish(ctx, &state, saved, client)
+}
+
+/// A folder link as a read-only session (MEGAcmd: `login https://mega.nz/folder/H#K`).
+fn login_link(ctx: &mut Ctx<'_>, text: &str) -> Result<(), CmdError> {
+    let bad = |why: String| CmdError::Args(format!("Invalid link: {why}"));
+    let (handle, key) = match link::parse(text).map_err(|e| bad(e.to_string()))? {
+        PublicLink::Folder {
+            handle,
+            key: Some(key),
+            ..
+        } => (handle, key),
+        PublicLink::Folder { key: None, .. } => {
+            return Err(bad("the link has no key (the part after #)".into()))
+        }
+        PublicLink::File { .. } => {
+            return Err(bad(
+                "a file link cannot be logged into; use \"get LINK\" or \"import LINK\"".into(),
+            ))
+        }
+    };
+    let state = ctx.state.state_dir()?;
+    let url = session::api_url(None);
+    let account = match ctx.block_on(account::login_folder_link(&state, &url, &handle, key))? {
+        Ok(a) => a,
+        Err(
+            account::AccountError::Session(SessionError::Api(e))
+            | account::AccountError::Cache(crate::cache::CacheError::Api(e)),
+        ) => {
+            return Err(link_failure(&e));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    ctx.state.account = Some(account);
+    Ok(())
+}
+
+/// Why a folder link did not open.
+pub fn link_failure(e: &crate::api::Error) -> CmdError {
+    match e.mega_code() {
+        Some(ErrorCode::ENoent) | Some(ErrorCode::EArgs) => CmdError::NotFound(
+            "Invalid link: the link does not exist or was removed (MEGA answers -9)".into(),
+        ),
+        Some(ErrorCode::EBlocked) => CmdError::NotPermitted(
+            "Invalid link: the link was taken down (MEGA answers -16)".into(),
+        ),
+        _ if matches!(e, crate::api::Error::Crypto(_)) => CmdError::Args(
+            "Invalid link: the key does not decrypt this folder (wrong key in the link)".into(),
+        ),
+        _ => CmdError::api("open the folder link", clone_err(e)),
+    }
+}
+
+fn clone_err(e: &crate::api::Error) -> crate::api::Error {
+    match e.mega_code() {
+        Some(c) => crate::api::Error::Mega(c),
+        None => crate::api::Error::BadResponse {
+            expected: e.to_string(),
+        },
+    }
 }
 
 /// Keep the account and fill its cache (the one full fetch of this session).

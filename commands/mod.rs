@@ -22,10 +22,12 @@ mod df;
 mod diagnose;
 mod du;
 mod errorcode;
+pub mod export;
 mod find;
 pub mod help;
 mod history;
 mod lcd;
+mod link;
 mod login;
 mod logout;
 mod lpwd;
@@ -179,10 +181,12 @@ pub static TABLE: &[&Command] = &[
     &diagnose::COMMAND,
     &du::COMMAND,
     &errorcode::COMMAND,
+    &export::COMMAND,
     &find::COMMAND,
     &help::COMMAND,
     &history::COMMAND,
     &lcd::COMMAND,
+    &link::COMMAND,
     &login::COMMAND,
     &logout::COMMAND,
     &lpwd::COMMAND,
@@ -268,7 +272,25 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
     if cmd.needs_login {
         ctx.account()?;
     }
+    if writes(cmd.name, &args) && ctx.state.account.as_ref().is_some_and(|a| a.is_link()) {
+        return Err(CmdError::NotPermitted(format!(
+            "{}: not allowed in a folder link session (read-only); log in to an account to change it",
+            cmd.name
+        )));
+    }
     handler(ctx, &args)
+}
+
+/// Whether this invocation changes the cloud (refused in a read-only folder-link session).
+fn writes(name: &str, args: &Args) -> bool {
+    match name {
+        "mkdir" | "rm" | "mv" | "cp" | "put" | "export" | "import" | "link" => true,
+        "attr" => args.has("s") || args.has("d"),
+        "dedupe" => {
+            args.cmd.flags.iter().any(|f| f.long == Some("mode")) && args.value("mode").is_some()
+        }
+        _ => false,
+    }
 }
 
 /// Run one line of the shell or of a batch file.

@@ -11,10 +11,12 @@ complete -c megash -n __fish_use_subcommand -a df -d 'Print the account storage 
 complete -c megash -n __fish_use_subcommand -a diagnose -d 'Explain login problems and how close the account is to MEGA\'s blocking limits'
 complete -c megash -n __fish_use_subcommand -a du -d 'Print the size used by remote files and folders'
 complete -c megash -n __fish_use_subcommand -a errorcode -d 'Translate an error code into its text'
+complete -c megash -n __fish_use_subcommand -a export -d 'Create, list or remove public links'
 complete -c megash -n __fish_use_subcommand -a find -d 'Find remote nodes'
 complete -c megash -n __fish_use_subcommand -a help -d 'Print the list of commands, or the usage of one'
 complete -c megash -n __fish_use_subcommand -a history -d 'Print the shell\'s command history'
 complete -c megash -n __fish_use_subcommand -a lcd -d 'Change the current local folder'
+complete -c megash -n __fish_use_subcommand -a link -d 'Print the public link of a remote path, creating it if needed (megash extension)'
 complete -c megash -n __fish_use_subcommand -a login -d 'Log into a MEGA account, a folder link or a saved session'
 complete -c megash -n __fish_use_subcommand -a logout -d 'Log out'
 complete -c megash -n __fish_use_subcommand -a lpwd -d 'Print the current local folder'
@@ -87,6 +89,23 @@ complete -c mega-du -l json -d 'Print one JSON document with stable field names 
 complete -c mega-du -f -a '(megash __complete du (commandline -ct))'
 
 
+complete -c megash -n '__fish_seen_subcommand_from export' -s a -d 'Create a public link'
+complete -c megash -n '__fish_seen_subcommand_from export' -s d -d 'Remove the public link'
+complete -c megash -n '__fish_seen_subcommand_from export' -s f -d 'Accept MEGA\'s copyright notice without asking'
+complete -c megash -n '__fish_seen_subcommand_from export' -l expire -r -d 'Link expiry, e.g. 1d, 2h30M (PRO accounts)'
+complete -c megash -n '__fish_seen_subcommand_from export' -l writable -d 'Writable folder link (not supported; refused)'
+complete -c megash -n '__fish_seen_subcommand_from export' -l password -r -d 'Password-protected link (not supported; refused)'
+complete -c megash -n '__fish_seen_subcommand_from export' -l json -d 'Print one JSON document with stable field names (megash extension)'
+complete -c megash -n '__fish_seen_subcommand_from export' -f -a '(megash __complete export (commandline -ct))'
+complete -c mega-export -s a -d 'Create a public link'
+complete -c mega-export -s d -d 'Remove the public link'
+complete -c mega-export -s f -d 'Accept MEGA\'s copyright notice without asking'
+complete -c mega-export -l expire -r -d 'Link expiry, e.g. 1d, 2h30M (PRO accounts)'
+complete -c mega-export -l writable -d 'Writable folder link (not supported; refused)'
+complete -c mega-export -l password -r -d 'Password-protected link (not supported; refused)'
+complete -c mega-export -l json -d 'Print one JSON document with stable field names (megash extension)'
+complete -c mega-export -f -a '(megash __complete export (commandline -ct))'
+
 complete -c megash -n '__fish_seen_subcommand_from find' -s l -d 'Long listing with size and sharing info'
 complete -c megash -n '__fish_seen_subcommand_from find' -l pattern -r -d 'Only names matching PATTERN (wildcards * and ?)'
 complete -c megash -n '__fish_seen_subcommand_from find' -l type -r -d 'Only folders (d) or files (f)'
@@ -116,18 +135,21 @@ complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About ac
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cd clear cp dedupe df diagnose du errorcode find help history lcd login logout lpwd ls mkdir mv pwd quit reload rm session tree version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cd clear cp dedupe df diagnose du errorcode export find help history lcd link login logout lpwd ls mkdir mv pwd quit reload rm session tree version whoami'
 complete -c mega-help -s f -d 'Also print each command\'s usage; -ff adds its options'
 complete -c mega-help -l non-interactive -d 'How to use megash from scripts'
 complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cd clear cp dedupe df diagnose du errorcode find help history lcd login logout lpwd ls mkdir mv pwd quit reload rm session tree version whoami'
+complete -c mega-help -f -a 'attr cd clear cp dedupe df diagnose du errorcode export find help history lcd link login logout lpwd ls mkdir mv pwd quit reload rm session tree version whoami'
 
 
 complete -c megash -n '__fish_seen_subcommand_from lcd' -F
 complete -c mega-lcd -F
+
+complete -c megash -n '__fish_seen_subcommand_from link' -f -a '(megash __complete link (commandline -ct))'
+complete -c mega-link -f -a '(megash __complete link (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from login' -l auth-code -r -d 'Two-factor authentication code'
 complete -c megash -n '__fish_seen_subcommand_from login' -l auth-key -r -d 'Authentication key of a writable folder link'

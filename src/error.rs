@@ -128,9 +128,11 @@ pub enum CmdError {
     /// A path that names several nodes where one is needed (MEGA allows duplicate names).
     #[error("{0}")]
     Ambiguous(String),
-    /// `diagnose` found a failure; the checks already said what (nothing more is printed).
-    #[error("diagnose found a problem")]
-    Diagnosed(u8),
+    /// A failure the command already reported on stdout (MEGAcmd prints some failures there,
+    /// e.g. `diagnose`'s FAIL lines or `export`'s "Couldn't find anything exported"); only
+    /// the exit status is left to set.
+    #[error("failed")]
+    Silent(u8),
     /// Local I/O failed; `what` names the operation and path.
     #[error("{what}: {source}")]
     Io {
@@ -175,7 +177,7 @@ impl CmdError {
             CmdError::Exists(_) => code::EXISTS,
             CmdError::LoginFailed { code, .. } => *code,
             CmdError::Ambiguous(_) => code::EARGS,
-            CmdError::Diagnosed(c) => *c,
+            CmdError::Silent(c) => *c,
             CmdError::Api { source, .. } => api_exit_code(source),
             // A closed pipe is the reader's choice, not a failure (as ripgrep and fd do).
             CmdError::BrokenPipe => code::OK,
@@ -187,7 +189,7 @@ impl CmdError {
     pub fn is_quiet(&self) -> bool {
         matches!(
             self,
-            CmdError::BrokenPipe | CmdError::Interrupted | CmdError::Diagnosed(_)
+            CmdError::BrokenPipe | CmdError::Interrupted | CmdError::Silent(_)
         )
     }
 

@@ -253,6 +253,17 @@ impl Client {
         };
     }
 
+    /// Share keys this client knows (from `ok` in the full fetch, or made by `export`).
+    pub fn share_keys(&self) -> std::collections::HashMap<String, Key128> {
+        self.state().keys.share_keys.clone()
+    }
+
+    /// Teach the client share keys learned earlier (e.g. kept in the node cache), so that
+    /// re-exporting a folder reuses the key its link already has.
+    pub fn add_share_keys(&self, keys: impl IntoIterator<Item = (String, Key128)>) {
+        self.state().keys.share_keys.extend(keys);
+    }
+
     fn install(&self, session: Session, privk: Option<PrivateKey>) {
         let mut st = self.state();
         st.keys = KeyRing::for_user(&session.user_handle, session.master_key);
