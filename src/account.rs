@@ -74,6 +74,7 @@ impl Account {
     /// logged in (it holds the RSA key, so the first full fetch can decrypt every share).
     pub fn from_login(state: &StateDir, saved: SavedSession, client: Client) -> Result<Account> {
         let mut a = Account::with_saved(state, saved)?;
+        a.install_share_resolver(&client);
         a.client = Some(client);
         Ok(a)
     }
@@ -116,11 +117,31 @@ impl Account {
             } else {
                 client.resume(&s).await.map_err(SessionError::Api)?;
             }
+            self.install_share_resolver(&client);
             self.client = Some(client);
         }
         self.client
             .as_ref()
             .ok_or(AccountError::Session(SessionError::NotLoggedIn))
+    }
+
+    /// Let the client find the shares containing a folder (for the `cr` keys of nodes it
+    /// creates there) through a second connection to this cache, opened on first need so
+    /// commands that create nothing never pay for it (WAL: it never blocks this one).
+    fn install_share_resolver(&self, client: &Client) {
+        if self.is_link() {
+            return;
+        }
+        let path = self.cache.path().to_path_buf();
+        let user = self.saved.session.user_handle.clone();
+        let cache: std::sync::OnceLock<Option<Cache>> = std::sync::OnceLock::new();
+        client.set_share_resolver(std::sync::Arc::new(move |h| {
+            cache
+                .get_or_init(|| Cache::open_file(&path, &user).ok())
+                .as_ref()
+                .and_then(|c| c.share_ancestors(h).ok())
+                .unwrap_or_default()
+        }));
     }
 
     /// Bring the cache up to date, once per command (see [`Account::begin_command`]).

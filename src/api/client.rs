@@ -59,7 +59,18 @@ pub struct Client {
     seq: AtomicU64,
     state: Mutex<State>,
     stats: Mutex<Stats>,
+    share_resolver: Mutex<Option<ShareResolver>>,
 }
+
+/// Tells which shared (or link-exported) folders contain a given folder, with their share
+/// keys, innermost first. The client knows no tree; whoever holds one (the node cache)
+/// installs this so that nodes created inside a shared folder get their `cr` keys, as MEGA's
+/// own clients send them, and stay readable through the share or folder link.
+pub type ShareResolver = Arc<
+    dyn Fn(super::nodes::Handle) -> Vec<(super::nodes::Handle, crate::crypto::Key128)>
+        + Send
+        + Sync,
+>;
 
 /// What this client's requests met on the way, for `diagnose`: how often the server asked to
 /// slow down and how many proof-of-work challenges were solved.
@@ -124,6 +135,7 @@ impl ClientBuilder {
             seq: AtomicU64::new(rand::thread_rng().gen_range(0..(1u64 << 32))),
             state: Mutex::new(State::default()),
             stats: Mutex::new(Stats::default()),
+            share_resolver: Mutex::new(None),
         })
     }
 }
@@ -145,6 +157,55 @@ impl Client {
     /// What the requests so far met (retries, hashcash).
     pub fn stats(&self) -> Stats {
         self.stats.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Install the [`ShareResolver`].
+    pub fn set_share_resolver(&self, r: ShareResolver) {
+        *self
+            .share_resolver
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(r);
+    }
+
+    /// The `cr` member for new nodes (`(id, plain node key)`: the temporary handle or
+    /// upload token as the id) created under `parent`, when `parent` lies inside shares.
+    pub(crate) fn cr_for(
+        &self,
+        parent: super::nodes::Handle,
+        new: &[(String, Vec<u8>)],
+    ) -> Result<Option<Value>> {
+        let resolver = self
+            .share_resolver
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(resolver) = resolver else {
+            return Ok(None);
+        };
+        let shares = resolver(parent);
+        if shares.is_empty() || new.is_empty() {
+            return Ok(None);
+        }
+        let mut triples = Vec::new();
+        for (si, (_, sk)) in shares.iter().enumerate() {
+            for (ni, (_, key)) in new.iter().enumerate() {
+                triples.push(Value::from(si));
+                triples.push(Value::from(ni));
+                triples.push(Value::from(crate::crypto::b64::encode(
+                    &crate::crypto::aes::wrap(sk, key)?,
+                )));
+            }
+        }
+        let share_ids: Vec<Value> = shares
+            .iter()
+            .map(|(h, _)| Value::from(h.to_b64()))
+            .collect();
+        let node_ids: Vec<Value> = new.iter().map(|(id, _)| Value::from(id.as_str())).collect();
+        Ok(Some(Value::Array(vec![
+            Value::Array(share_ids),
+            Value::Array(node_ids),
+            Value::Array(triples),
+        ])))
     }
 
     fn note(&self, f: impl FnOnce(&mut Stats)) {

@@ -114,12 +114,14 @@ impl Client {
         let key: Key128 = rand::random();
         let a = attrs::encrypt_name(&key, name, None);
         let k = b64::encode(&aes::wrap(&mk, &key)?);
-        let r = self
-            .command(json!({
-                "a":"p","t":parent.to_b64(),"i":request_tag(),
-                "n":[{"h":"xxxxxxxx","t":1,"a":a,"k":k}]
-            }))
-            .await?;
+        let mut req = json!({
+            "a":"p","t":parent.to_b64(),"i":request_tag(),
+            "n":[{"h":"xxxxxxxx","t":1,"a":a,"k":k}]
+        });
+        if let Some(cr) = self.cr_for(parent, &[("xxxxxxxx".into(), key.to_vec())])? {
+            req["cr"] = cr;
+        }
+        let r = self.command(req).await?;
         first_new_node(self, &r)
     }
 

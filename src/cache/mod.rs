@@ -319,6 +319,33 @@ impl Cache {
         Ok(out)
     }
 
+    /// The shared folders that contain `handle` (itself included), with their share keys,
+    /// innermost first: what new nodes created there must be keyed for (`cr`).
+    pub fn share_ancestors(&self, handle: Handle) -> Result<Vec<(Handle, crate::crypto::Key128)>> {
+        let keys = self.share_keys()?;
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        let mut cur = self.node(handle)?;
+        let mut guard = 0;
+        while let Some(n) = cur {
+            guard += 1;
+            if guard > 10_000 {
+                break;
+            }
+            let b = n.handle.to_b64();
+            if let Some((_, k)) = keys.iter().find(|(h, _)| *h == b) {
+                out.push((n.handle, *k));
+            }
+            cur = match n.parent {
+                Some(p) => self.node(p)?,
+                None => None,
+            };
+        }
+        Ok(out)
+    }
+
     /// Remember share keys (see [`Cache::share_keys`]).
     pub fn save_share_keys<'a>(
         &self,
