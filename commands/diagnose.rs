@@ -7,8 +7,6 @@
 //!
 //! Exit status: 0 when nothing failed, else the code of the first failure.
 
-use std::io::IsTerminal;
-
 use super::{Args, Command, Ctx, Flag, Operand};
 use crate::diagnose::{self, Request};
 use crate::error::CmdError;
@@ -66,23 +64,9 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
 }
 
 fn password(ctx: &mut Ctx<'_>, args: &Args) -> Result<String, CmdError> {
-    if let Some(file) = args.value("password-file") {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| CmdError::io(format!("Cannot read the password file {file}"), e))?;
-        return Ok(text.trim_end_matches(['\n', '\r']).to_string());
-    }
-    if let Some(p) = std::env::var("MEGA_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty())
-    {
-        return Ok(p);
-    }
-    if std::io::stdin().is_terminal() {
-        ctx.ui.flush()?;
-        return rpassword::prompt_password("Password:")
-            .map_err(|e| CmdError::io("Cannot read the password", e));
-    }
-    Err(CmdError::Args(
-        "--login needs the password: set MEGA_PASSWORD, pass --password-file=FILE, or run on a terminal".into(),
-    ))
+    super::login::read_password(ctx, args)?.ok_or_else(|| {
+        CmdError::Args(
+            "--login needs the password: set MEGA_PASSWORD, pass --password-file=FILE, or run on a terminal".into(),
+        )
+    })
 }

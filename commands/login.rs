@@ -205,27 +205,36 @@ fn password(ctx: &mut Ctx<'_>, args: &Args) -> Result<String, CmdError> {
     if let Some(p) = args.operands.get(1) {
         return Ok(p.clone());
     }
+    read_password(ctx, args)?.ok_or_else(|| {
+        CmdError::Args(format!(
+            "Extra args required in non-interactive mode. Usage: {}",
+            COMMAND.usage_line()
+        ))
+    })
+}
+
+/// The password from `--password-file=FILE`, `MEGA_PASSWORD` or a prompt without echo on
+/// a terminal, in that order; `None` when none of them can give one (used by `diagnose`).
+pub fn read_password(ctx: &mut Ctx<'_>, args: &Args) -> Result<Option<String>, CmdError> {
     if let Some(file) = args.value("password-file") {
         let text = std::fs::read_to_string(file)
             .map_err(|e| CmdError::io(format!("Cannot read the password file {file}"), e))?;
         // A trailing newline is the editor's, not the password's.
-        return Ok(text.trim_end_matches(['\n', '\r']).to_string());
+        return Ok(Some(text.trim_end_matches(['\n', '\r']).to_string()));
     }
     if let Some(p) = std::env::var("MEGA_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty())
     {
-        return Ok(p);
+        return Ok(Some(p));
     }
     if std::io::stdin().is_terminal() {
         ctx.ui.flush()?;
         return rpassword::prompt_password("Password:")
+            .map(Some)
             .map_err(|e| CmdError::io("Cannot read the password", e));
     }
-    Err(CmdError::Args(format!(
-        "Extra args required in non-interactive mode. Usage: {}",
-        COMMAND.usage_line()
-    )))
+    Ok(None)
 }
 
 fn prompt_line(prompt: &str) -> Result<String, CmdError> {

@@ -626,23 +626,7 @@ async fn account_checks(
         .login(email, password, req.auth_code.as_deref())
         .await;
     if let Some(st) = state {
-        let _ = session::record_login(
-            st,
-            &LoginRecord {
-                time_ms: session::now_ms(),
-                account: email.trim().to_lowercase(),
-                api_url: url.to_string(),
-                result: match &result {
-                    Ok(_) => "ok".into(),
-                    Err(e) => e.to_string(),
-                },
-                code: result
-                    .as_ref()
-                    .err()
-                    .and_then(|e| e.mega_code())
-                    .map(|c| c.code()),
-            },
-        );
+        let _ = session::record_login(st, &LoginRecord::of(email, url, &result));
     }
     let stats = client.stats();
     let mut notes = Vec::new();

@@ -367,6 +367,26 @@ pub struct LoginRecord {
     pub code: Option<i64>,
 }
 
+impl LoginRecord {
+    /// The record of a login attempt that just ended with `result`.
+    pub fn of<T>(email: &str, api_url: &str, result: &api::Result<T>) -> LoginRecord {
+        LoginRecord {
+            time_ms: now_ms(),
+            account: email.trim().to_lowercase(),
+            api_url: api_url.to_string(),
+            result: match result {
+                Ok(_) => "ok".into(),
+                Err(e) => e.to_string(),
+            },
+            code: result
+                .as_ref()
+                .err()
+                .and_then(|e| e.mega_code())
+                .map(|c| c.code()),
+        }
+    }
+}
+
 /// Every login record, oldest first (damaged lines skipped).
 pub fn login_records(state: &StateDir) -> Vec<LoginRecord> {
     let Ok(f) = File::open(state.login_log()) else {
@@ -431,21 +451,7 @@ pub async fn login(
 ) -> Result<SavedSession> {
     check_login_rate(state, email, force)?;
     let result = client.login(email, password, mfa).await;
-    let record = LoginRecord {
-        time_ms: now_ms(),
-        account: email.trim().to_lowercase(),
-        api_url: client.api_url().to_string(),
-        result: match &result {
-            Ok(_) => "ok".into(),
-            Err(e) => e.to_string(),
-        },
-        code: result
-            .as_ref()
-            .err()
-            .and_then(|e| e.mega_code())
-            .map(|c| c.code()),
-    };
-    record_login(state, &record)?;
+    record_login(state, &LoginRecord::of(email, client.api_url(), &result))?;
     let session = result?;
     if let Ok(Some(old)) = SavedSession::load(state) {
         if old.session.user_handle != session.user_handle {
