@@ -39,6 +39,7 @@ mod session;
 mod tree;
 mod version;
 mod whoami;
+mod write;
 
 pub use crate::account::Account;
 pub use args::{split_words, Args};
