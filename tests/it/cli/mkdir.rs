@@ -120,3 +120,22 @@ fn usage_and_login_errors() {
     let env = Env::new();
     assert!(env.run(&["mkdir", "x"]).starts_with("exit: 57\n"));
 }
+
+#[test]
+fn session_closed_elsewhere() {
+    let w = World::new(&[]);
+    // A second client logs in with the session string and logs out: the session is closed
+    // on the server, so the first one's next change is refused (API code -15).
+    let out = w.run(&["session"]);
+    let s = out.lines().nth(2).unwrap().rsplit(' ').next().unwrap();
+    let other = Env::with_sim(&w.sim);
+    assert_eq!(other.run(&["login", s]), ok(""));
+    assert_eq!(other.run(&["mkdir", "from-other"]), ok(""));
+    assert_eq!(other.run(&["logout"]).lines().next(), Some("exit: 0"));
+    let out = w.run(&["mkdir", "x"]);
+    assert!(out.starts_with("exit: 15\n"), "{out}");
+    assert!(
+        out.contains("Bad session ID") && out.contains("log in again"),
+        "{out}"
+    );
+}
