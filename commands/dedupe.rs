@@ -347,11 +347,15 @@ fn apply(ctx: &mut Ctx<'_>, folder: &Node, action: Action) -> Result<(), CmdErro
             let kids = acct.cache.children(from.handle)?;
             ctx.online(async |acct: &mut Account| {
                 let client = acct.client().await?;
-                for k in &kids {
-                    client
-                        .move_node(k.handle, into.handle)
-                        .await
-                        .map_err(|e| CmdError::api("move node", e))?;
+                let handles: Vec<Handle> = kids.iter().map(|k| k.handle).collect();
+                let moved = client
+                    .move_nodes(&handles, into.handle)
+                    .await
+                    .map_err(|e| CmdError::api("move node", e))?;
+                // A child that did not move keeps its folder alive.
+                if let Some(Err(code)) = moved.into_iter().find(Result::is_err) {
+                    acct.refresh().await?;
+                    return Err(CmdError::api("move node", crate::api::Error::Mega(code)));
                 }
                 client
                     .delete(from.handle)

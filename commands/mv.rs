@@ -7,7 +7,7 @@
 use super::remote;
 use super::write::{destination, finish, is_local_endpoint, refuse_root, shown, Dest};
 use super::{Args, Command, Ctx, Flag, Operand};
-use crate::api::Node;
+use crate::api::{self, Handle, Node};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -31,7 +31,7 @@ pub const COMMAND: Command = Command {
 /// file it replaces deleted.
 struct Step {
     node: Node,
-    parent: Option<crate::api::Handle>,
+    parent: Option<Handle>,
     name: Option<String>,
     replaces: Option<Node>,
 }
@@ -79,21 +79,20 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     let dest = destination(acct, dst)?;
     let not_folder = || CmdError::InvalidType(format!("{} must be a valid folder", shown(dst)));
     let mut steps = Vec::new();
+    // Plain moves into one folder go out together (batched `m`, one catch-up).
+    let mut into: Option<(Handle, Vec<Handle>)> = None;
     let mut same = false;
     match dest {
         Dest::Folder(f) => {
+            let mut handles = Vec::new();
             for n in sources {
                 if n.handle == f.handle {
                     same = true;
-                } else if n.parent != Some(f.handle) {
-                    steps.push(Step {
-                        node: n,
-                        parent: Some(f.handle),
-                        name: None,
-                        replaces: None,
-                    });
+                } else if n.parent != Some(f.handle) && !handles.contains(&n.handle) {
+                    handles.push(n.handle);
                 }
             }
+            into = Some((f.handle, handles));
         }
         Dest::File(f) => {
             if sources.len() != 1 {
@@ -131,6 +130,27 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     if same {
         // MEGAcmd prints this and still exits 0; scripts may rely on that.
         ctx.ui.warn("Source and destiny are the same");
+    }
+    if let Some((folder, handles)) = into.filter(|(_, h)| !h.is_empty()) {
+        let r = ctx.online(async |acct| {
+            let client = acct.client().await?;
+            let r = client
+                .move_nodes(&handles, folder)
+                .await
+                .map_err(|e| CmdError::api("move node", e))?;
+            acct.refresh().await?;
+            Ok(r)
+        });
+        match r {
+            Err(e @ CmdError::Interrupted) => return Err(e),
+            Err(e) => errors.push(e),
+            Ok(results) => errors.extend(
+                results
+                    .into_iter()
+                    .filter_map(|r| r.err())
+                    .map(|code| CmdError::api("move node", api::Error::Mega(code))),
+            ),
+        }
     }
     for step in steps {
         let r = ctx.online(async |acct| {

@@ -5,12 +5,14 @@
 //! piped input) nobody can answer, so `rm -r` proceeds, which is what MEGAcmd scripts rely
 //! on. `--trash` (megash) moves to the rubbish bin (`m`) instead: recoverable.
 
+use std::collections::HashSet;
 use std::io::IsTerminal;
 
 use super::remote;
 use super::write::{finish, refuse_root, root_kind, shown};
 use super::{Args, Command, Ctx, Flag, Operand};
-use crate::api::{Node, NodeType};
+use crate::account::Account;
+use crate::api::{self, Handle, Node, NodeType};
 use crate::cache::is_glob;
 use crate::error::CmdError;
 
@@ -57,6 +59,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         Confirm::Ask
     };
     let mut errors = Vec::new();
+    let mut chosen: Vec<Node> = Vec::new();
     ctx.synced()?;
     for path in &args.operands {
         let acct = ctx.state.account.as_ref().ok_or(CmdError::NotLoggedIn)?;
@@ -78,7 +81,14 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
                 errors.push(e);
                 continue;
             }
-            if node.is_folder() || node.kind.is_root() {
+            if trash && root_kind(acct, &node)? == Some(NodeType::Rubbish) {
+                errors.push(CmdError::InvalidState(format!(
+                    "{} is already in the rubbish bin; rm without --trash deletes it",
+                    shown(&shown_path)
+                )));
+                continue;
+            }
+            if node.is_folder() {
                 if !recursive {
                     errors.push(CmdError::InvalidType(format!(
                         "Unable to delete folder: {}. Use -r to delete a folder recursively",
@@ -90,43 +100,76 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
                     continue;
                 }
             }
-            let acct = ctx.state.account.as_ref().ok_or(CmdError::NotLoggedIn)?;
-            let to_bin = if trash {
-                if root_kind(acct, &node)? == Some(NodeType::Rubbish) {
-                    errors.push(CmdError::InvalidState(format!(
-                        "{} is already in the rubbish bin; rm without --trash deletes it",
-                        shown(&shown_path)
-                    )));
-                    continue;
+            chosen.push(node);
+        }
+    }
+    let acct = ctx.state.account.as_ref().ok_or(CmdError::NotLoggedIn)?;
+    let chosen = outermost(acct, chosen)?;
+    if chosen.is_empty() {
+        return finish(ctx.ui, errors);
+    }
+    let bin = if trash {
+        let bin = acct.cache.root_of(NodeType::Rubbish)?;
+        Some(bin.ok_or_else(|| CmdError::NoFetch("No rubbish bin in the account".into()))?)
+    } else {
+        None
+    };
+    let handles: Vec<Handle> = chosen.iter().map(|n| n.handle).collect();
+    let action = if trash {
+        "move node to the rubbish bin"
+    } else {
+        "delete node"
+    };
+    // All in a few batched requests and one catch-up, however many nodes a glob matched.
+    let results = ctx.online(async |acct| {
+        let client = acct.client().await?;
+        let r = match &bin {
+            Some(bin) => client.move_nodes(&handles, bin.handle).await,
+            None => client.delete_nodes(&handles).await,
+        }
+        .map_err(|e| CmdError::api(action, e))?;
+        acct.refresh().await?;
+        Ok(r)
+    });
+    match results {
+        Err(e @ CmdError::Interrupted) => return Err(e),
+        Err(e) => errors.push(e),
+        Ok(results) => {
+            for r in results {
+                if let Err(code) = r {
+                    errors.push(CmdError::api(action, api::Error::Mega(code)));
                 }
-                let bin = acct.cache.root_of(NodeType::Rubbish)?;
-                Some(bin.ok_or_else(|| CmdError::NoFetch("No rubbish bin in the account".into()))?)
-            } else {
-                None
-            };
-            let result = ctx.online(async |acct| {
-                let client = acct.client().await?;
-                match &to_bin {
-                    Some(bin) => client
-                        .move_node(node.handle, bin.handle)
-                        .await
-                        .map_err(|e| CmdError::api("move node to the rubbish bin", e))?,
-                    None => client
-                        .delete(node.handle)
-                        .await
-                        .map_err(|e| CmdError::api("delete node", e))?,
-                }
-                acct.refresh().await?;
-                Ok(())
-            });
-            match result {
-                Err(e @ CmdError::Interrupted) => return Err(e),
-                Err(e) => errors.push(e),
-                Ok(()) => {}
             }
         }
     }
     finish(ctx.ui, errors)
+}
+
+/// The chosen nodes without repeats and without those inside another chosen one (deleting
+/// the folder takes them along; deleting them too would fail with "not found").
+fn outermost(acct: &Account, chosen: Vec<Node>) -> Result<Vec<Node>, CmdError> {
+    let set: HashSet<Handle> = chosen.iter().map(|n| n.handle).collect();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    'nodes: for n in chosen {
+        if !seen.insert(n.handle) {
+            continue;
+        }
+        let mut parent = n.parent;
+        let mut guard = 0;
+        while let Some(p) = parent {
+            guard += 1;
+            if set.contains(&p) {
+                continue 'nodes;
+            }
+            if guard > 10_000 {
+                break;
+            }
+            parent = acct.cache.node(p)?.and_then(|x| x.parent);
+        }
+        out.push(n);
+    }
+    Ok(out)
 }
 
 /// MEGAcmd's question for a folder (files are never asked about). `true` = delete it.

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::client::{check_request_level, request_tag, Auth, Client, JSON};
+use super::client::{check_request_level, request_tag, Auth, Client, CommandResult, JSON};
 use super::error::{Error, Result};
 use super::nodes::{apply_attrs, Handle, KeyRing, Node};
 use crate::crypto::keys::{handle_auth, NodeKey};
@@ -91,6 +91,11 @@ pub enum ScResult {
 pub fn decrypt_update(node: &mut Node, at: &str) {
     apply_attrs(node, at);
 }
+
+/// Most commands sent in one request by the bulk calls: big enough that deleting thousands
+/// of nodes takes a handful of round trips, small enough that one request stays far below
+/// any body limit.
+const BATCH: usize = 100;
 
 /// A stored `fa` (`<cluster>:<type>*<handle>/…`) in the form `p` takes (`<type>*<handle>/…`,
 /// the server adds the cluster back).
@@ -220,6 +225,41 @@ impl Client {
         self.command(json!({"a":"d","n":node.to_b64(),"i":request_tag()}))
             .await?;
         Ok(())
+    }
+
+    /// Delete several nodes (with their subtrees) permanently, as batches of `d` commands:
+    /// one result per node, in order (a node inside another one deleted earlier in the
+    /// same call fails with `ENOENT`).
+    pub async fn delete_nodes(&self, nodes: &[Handle]) -> Result<Vec<CommandResult>> {
+        let commands: Vec<Value> = nodes
+            .iter()
+            .map(|h| json!({"a":"d","n":h.to_b64(),"i":request_tag()}))
+            .collect();
+        self.request_chunked(&commands).await
+    }
+
+    /// Move several nodes under `new_parent`, as batches of `m` commands: one result per
+    /// node, in order.
+    pub async fn move_nodes(
+        &self,
+        nodes: &[Handle],
+        new_parent: Handle,
+    ) -> Result<Vec<CommandResult>> {
+        let t = new_parent.to_b64();
+        let commands: Vec<Value> = nodes
+            .iter()
+            .map(|h| json!({"a":"m","n":h.to_b64(),"t":t,"i":request_tag()}))
+            .collect();
+        self.request_chunked(&commands).await
+    }
+
+    /// Send commands in requests of at most [`BATCH`] commands each.
+    async fn request_chunked(&self, commands: &[Value]) -> Result<Vec<CommandResult>> {
+        let mut out = Vec::with_capacity(commands.len());
+        for chunk in commands.chunks(BATCH) {
+            out.extend(self.request(chunk).await?);
+        }
+        Ok(out)
     }
 
     /// Export a node as a public link. For a folder, `descendants` (its subtree, as far as

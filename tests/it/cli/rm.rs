@@ -138,3 +138,22 @@ fn the_shell_asks_before_deleting_a_folder() {
     pty.send("quit\r");
     assert_eq!(w.server_paths(), Vec::<String>::new());
 }
+
+#[test]
+fn many_matches_and_overlapping_operands() {
+    // More nodes than one batched request carries, named twice, and nodes inside a folder
+    // that goes too: each is removed once, nothing fails.
+    let names: Vec<String> = (0..150).map(|i| format!("d{i:03}/")).collect();
+    let mut tree: Vec<&str> = names.iter().map(String::as_str).collect();
+    tree.extend(["K/", "K/a.txt", "L/"]);
+    let w = World::new(&tree);
+    assert_eq!(w.run(&["mv", "d*", "d000", "L"]), ok(""));
+    assert_eq!(w.run(&["ls"]), ok("K\nL\n"));
+    assert_eq!(w.server_paths().len(), 153);
+    assert_eq!(
+        w.run(&["rm", "-r", "L/d*", "L/d000", "K", "K/a.txt", "L/d149"]),
+        ok("")
+    );
+    assert_eq!(w.run(&["ls", "-R"]), ok("L\n"));
+    assert_eq!(w.server_paths(), ["/L/"]);
+}
