@@ -42,6 +42,7 @@ mod session;
 mod tree;
 mod version;
 mod whoami;
+mod write;
 
 pub use crate::account::Account;
 pub use args::{split_words, Args};
@@ -286,9 +287,7 @@ fn writes(name: &str, args: &Args) -> bool {
     match name {
         "mkdir" | "rm" | "mv" | "cp" | "put" | "export" | "import" | "link" => true,
         "attr" => args.has("s") || args.has("d"),
-        "dedupe" => {
-            args.cmd.flags.iter().any(|f| f.long == Some("mode")) && args.value("mode").is_some()
-        }
+        "dedupe" => args.value("mode").is_some_and(|m| m != "list") && !args.has("dry-run"),
         _ => false,
     }
 }

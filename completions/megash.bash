@@ -9,7 +9,7 @@ _megash_flags() {
         cd) echo "--help" ;;
         clear) echo "--help" ;;
         cp) echo "--use-pcre --help" ;;
-        dedupe) echo "--mode= --dry-run --help" ;;
+        dedupe) echo "-r --mode= --dry-run --help" ;;
         df) echo "-h --json --help" ;;
         diagnose) echo "--login --auth-code= --password-file= --force --json --help" ;;
         du) echo "-h --versions --path-display-size= --use-pcre --json --help" ;;

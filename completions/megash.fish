@@ -52,9 +52,11 @@ complete -c megash -n '__fish_seen_subcommand_from cp' -f -a '(megash __complete
 complete -c mega-cp -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c mega-cp -f -a '(megash __complete cp (commandline -ct))'
 
+complete -c megash -n '__fish_seen_subcommand_from dedupe' -s r -d 'Also look in every folder below'
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -l mode -r -d 'list (default), skip, first, newest, oldest, largest, smallest or rename'
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -l dry-run -d 'Say what would be done without doing it'
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -f -a '(megash __complete dedupe (commandline -ct))'
+complete -c mega-dedupe -s r -d 'Also look in every folder below'
 complete -c mega-dedupe -l mode -r -d 'list (default), skip, first, newest, oldest, largest, smallest or rename'
 complete -c mega-dedupe -l dry-run -d 'Say what would be done without doing it'
 complete -c mega-dedupe -f -a '(megash __complete dedupe (commandline -ct))'
