@@ -10,14 +10,20 @@
 # downloads are compared with the sink serving the same file by read + send.
 # Runs are interleaved (baseline, megasim, baseline, ...) RUNS times; medians are printed.
 # MB/s = 10^6 bytes per second.
-#   BENCH_TMP=/dev/shm RUNS=3 PIECES=8 bench/megasim-transfer.sh [SIZE_BYTES]   (default 1 GiB)
+# Also prints each server's CPU time per GiB (median), which load on the machine barely moves.
+#   BENCH_TMP=/dev/shm RUNS=3 PIECES=8 [MEGASIM=binary] bench/megasim-transfer.sh [SIZE_BYTES]
+# (default 1 GiB; MEGASIM: use that megasim binary instead of building this tree's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${1:-1073741824}
 RUNS=${RUNS:-3}
 PIECES=${PIECES:-8}
-cargo build --release --bin megasim >/dev/null 2>&1 || cargo build --release --bin megasim
-BIN=target/release/megasim
+if [ -n "${MEGASIM:-}" ]; then
+  BIN=$MEGASIM # another build, e.g. an older commit's, for before/after comparisons
+else
+  cargo build --release --bin megasim >/dev/null 2>&1 || cargo build --release --bin megasim
+  BIN=target/release/megasim
+fi
 SINK="python3 bench/sink.py"
 DIR=$(mktemp -d "${BENCH_TMP:-/tmp}/megasim-bench.XXXXXX")
 PIDS=()
@@ -35,11 +41,14 @@ wait_for() { # file pattern
 
 $BIN user add bench@example.com bench-password --data "$DIR/data" >/dev/null
 $BIN serve --data "$DIR/data" >"$DIR/serve.out" &
+MEGASIM_PID=$!
 PIDS+=($!)
 mkdir "$DIR/sink" "$DIR/store"
 $SINK --serve "$DIR/sink" >"$DIR/sink.out" &
+SINK_PID=$!
 PIDS+=($!)
 $SINK --store "$DIR/store" >"$DIR/store.out" &
+STORE_PID=$!
 PIDS+=($!)
 wait_for "$DIR/serve.out" listening
 wait_for "$DIR/sink.out" port
@@ -80,6 +89,10 @@ upload() {
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }'
 }
 
+# CPU time (user + system, clock ticks) a server process has used so far: unlike MB/s it
+# hardly depends on what else the machine is doing.
+cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
 # A megasim upload into a fresh URL, checked: exactly one completion token came back and the
 # stored blob equals the file. Keeps the blob of the first one (it becomes the node that is
 # downloaded), removes the others.
@@ -87,9 +100,12 @@ KEEP=
 declare -A T
 add() { T[$1]="${T[$1]:-} $2"; }
 megasim_upload() {
-  local before after t token blob
+  local before after t token blob c0 url
   before=$(ls "$BLOBS")
-  t=$(upload "$(new_url)" "$1" "$DIR/answer")
+  url=$(new_url)
+  c0=$(cpu "$MEGASIM_PID")
+  t=$(upload "$url" "$1" "$DIR/answer")
+  add "$1.megasim.cpu" $(($(cpu "$MEGASIM_PID") - c0))
   token=$(cat "$DIR/answer")
   [ ${#token} -eq 36 ] || { echo "$1 upload did not complete: '$token'" >&2; exit 1; }
   after=$(ls "$BLOBS")
@@ -100,17 +116,19 @@ megasim_upload() {
   add "$1.megasim" "$t"
 }
 
-sink_upload() { # url mode
-  local t
+sink_upload() { # url mode name pid
+  local t c0
+  c0=$(cpu "$4")
   t=$(upload "$1" "$2" "$DIR/answer")
+  add "$2.$3.cpu" $(($(cpu "$4") - c0))
   rm -f "$DIR"/answer* "$DIR"/store/up
-  echo "$t"
+  add "$2.$3" "$t"
 }
 
 for r in $(seq 1 "$RUNS"); do
   for mode in single parallel; do
-    add "$mode.sink" "$(sink_upload "$SINK_URL" "$mode")"
-    add "$mode.store" "$(sink_upload "$STORE_URL" "$mode")"
+    sink_upload "$SINK_URL" "$mode" sink "$SINK_PID"
+    sink_upload "$STORE_URL" "$mode" store "$STORE_PID"
     megasim_upload "$mode"
   done
   echo "run $r of $RUNS done" >&2
@@ -122,19 +140,30 @@ NODE=$(cs "[{\"a\":\"p\",\"t\":\"$ROOT\",\"n\":[{\"h\":\"$KEEP\",\"t\":0,\"a\":\
 DL=$(cs "[{\"a\":\"g\",\"g\":1,\"n\":\"$NODE\"}]" | field g)
 curl -sS "$DL" | cmp -s "$DIR/file" - || { echo "downloaded bytes differ" >&2; exit 1; }
 SINK_DL="http://127.0.0.1:$(awk '{print $2}' "$DIR/sink.out")/file"
+download() { # url name pid
+  local c0
+  c0=$(cpu "$3")
+  add "down.$2" "$(curl -sS -o /dev/null -w '%{time_total}' "$1")"
+  add "down.$2.cpu" $(($(cpu "$3") - c0))
+}
 for r in $(seq 1 "$RUNS"); do
-  add down.sink "$(curl -sS -o /dev/null -w '%{time_total}' "$SINK_DL")"
-  add down.megasim "$(curl -sS -o /dev/null -w '%{time_total}' "$DL")"
+  download "$SINK_DL" sink "$SINK_PID"
+  download "$DL" megasim "$MEGASIM_PID"
 done
 
 median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 declare -A M
 for k in "${!T[@]}"; do M[$k]=$(echo "${T[$k]}" | median); done
 
-echo "size: $SIZE bytes, $PIECES pieces of $PIECE for parallel, median of $RUNS runs, MB/s"
-line() { # label key baseline-key
-  awk -v l="$1" -v s="$SIZE" -v m="${M[$2]}" -v b="${M[$3]}" -v bl="$4" 'BEGIN {
-    printf "%-44s %6.0f   %-12s %6.0f   ratio %.2f\n", l, s / m / 1e6, bl, s / b / 1e6, b / m }'
+echo "size: $SIZE bytes, $PIECES pieces of $PIECE for parallel, median of $RUNS runs"
+echo "MB/s: megasim, then the baseline; ratio = megasim / baseline; then each server's CPU time"
+TICK=$(getconf CLK_TCK)
+line() { # label key baseline-key baseline-label
+  awk -v l="$1" -v s="$SIZE" -v m="${M[$2]}" -v b="${M[$3]}" -v bl="$4" \
+    -v mc="${M[$2.cpu]}" -v bc="${M[$3.cpu]}" -v tick="$TICK" 'BEGIN {
+    g = s / 1073741824 * tick / 1000
+    printf "%-40s %5.0f  %-11s %5.0f  ratio %.2f | server CPU ms/GiB %5.0f vs %5.0f\n",
+      l, s / m / 1e6, bl, s / b / 1e6, b / m, mc / g, bc / g }'
 }
 line "upload, single curl -T, megasim" single.megasim single.sink "sink"
 line "upload, single curl -T, megasim" single.megasim single.store "sink+pwrite"
