@@ -26,9 +26,10 @@ pub mod export;
 mod find;
 pub mod help;
 mod history;
+mod import;
 mod lcd;
 mod link;
-mod login;
+pub mod login;
 mod logout;
 mod lpwd;
 mod ls;
@@ -185,6 +186,7 @@ pub static TABLE: &[&Command] = &[
     &export::COMMAND,
     &find::COMMAND,
     &help::COMMAND,
+    &import::COMMAND,
     &history::COMMAND,
     &lcd::COMMAND,
     &link::COMMAND,

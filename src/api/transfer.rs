@@ -269,6 +269,44 @@ impl Client {
         })
     }
 
+    /// Import a file link into the account under `parent` (`p` with `ph`: the server copies
+    /// the stored data; the key is re-wrapped with our master key). A wrong key fails here
+    /// (the attributes do not decrypt) instead of creating an unreadable node.
+    pub async fn import_file_link(
+        &self,
+        parent: Handle,
+        public_handle: &str,
+        key: &FileKey,
+    ) -> Result<Node> {
+        let mk: Key128 = self.state().keys.master_key.ok_or(Error::NotLoggedIn)?;
+        let r = self.command(json!({"a":"g","p":public_handle})).await?;
+        let at = r
+            .get("at")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::bad("`at` in the g answer"))?
+            .to_string();
+        attrs::decrypt(&key.aes, &at)?;
+        let k = b64::encode(&aes::wrap(&mk, &key.to_bytes())?);
+        let mut req = json!({
+            "a":"p","t":parent.to_b64(),"i":request_tag(),
+            "n":[{"ph":public_handle,"t":0,"a":at,"k":k}]
+        });
+        if let Some(cr) = self.cr_for(
+            parent,
+            &[(public_handle.to_string(), key.to_bytes().to_vec())],
+        )? {
+            req["cr"] = cr;
+        }
+        let r = self.command(req).await?;
+        let v = r
+            .get("f")
+            .and_then(Value::as_array)
+            .and_then(|f| f.first())
+            .ok_or_else(|| Error::bad("`f` with the new node in the put-nodes answer"))?;
+        let mut ring = self.state().keys.clone();
+        ring.node_from_value(v)
+    }
+
     /// GET, decrypt, verify and place a file. Interrupted transfers resume at the byte
     /// where they stopped; the temporary file is removed on any failure.
     pub async fn fetch_to_file(

@@ -16,6 +16,7 @@ mod errorcode;
 mod export;
 mod help;
 mod history;
+mod import;
 mod install_commands;
 mod lcd;
 mod link;
