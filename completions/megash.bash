@@ -1,7 +1,7 @@
 # bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
 # Source it, or install it as ~/.local/share/bash-completion/completions/megash.
 
-_megash_commands="attr cd clear cp dedupe df diagnose du errorcode export find help import history lcd link login logout lpwd ls mkdir mv pwd quit reload rm session tree version whoami"
+_megash_commands="attr cd clear cp dedupe df diagnose du errorcode export find help history import lcd link login logout lpwd ls mkdir mv pwd quit reload rm session tree version whoami"
 
 _megash_flags() {
     case "$1" in
@@ -17,8 +17,8 @@ _megash_flags() {
         export) echo "-a -d -f --expire= --writable --password= --json --help" ;;
         find) echo "-l --pattern= --type= --mtime= --size= --use-pcre --time-format= --show-handles --print-only-handles --json --help" ;;
         help) echo "-f --non-interactive --upgrade --paths --show-all-options --markdown --help" ;;
-        import) echo "--help" ;;
         history) echo "--help" ;;
+        import) echo "--help" ;;
         lcd) echo "--help" ;;
         link) echo "--help" ;;
         login) echo "--auth-code= --auth-key= --resume --password= --password-file= --force --help" ;;
@@ -89,4 +89,4 @@ _megash() {
     esac
 }
 
-complete -F _megash megash mega-attr mega-cd mega-clear mega-cp mega-dedupe mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-help mega-import mega-history mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-pwd mega-quit mega-reload mega-rm mega-session mega-tree mega-version mega-whoami
+complete -F _megash megash mega-attr mega-cd mega-clear mega-cp mega-dedupe mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-help mega-history mega-import mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-pwd mega-quit mega-reload mega-rm mega-session mega-tree mega-version mega-whoami
