@@ -464,7 +464,10 @@ mod tests {
             }
         }
         assert!(chunk_macs(&key, &nonce, 0, &[]).is_empty());
-        assert_eq!(chunk_macs(&key, &nonce, 0, &data[..5]), [chunk_mac(&key, &nonce, &data[..5])]);
+        assert_eq!(
+            chunk_macs(&key, &nonce, 0, &data[..5]),
+            [chunk_mac(&key, &nonce, &data[..5])]
+        );
     }
 
     #[test]

@@ -136,7 +136,12 @@ async fn fetch_into(
         }
         buf.extend_from_slice(&chunk);
         // Decrypting right after the copy works on bytes still in cache.
-        aes::ctr_apply(&key.aes, &key.nonce, piece.offset + at as u64, &mut buf[at..]);
+        aes::ctr_apply(
+            &key.aes,
+            &key.nonce,
+            piece.offset + at as u64,
+            &mut buf[at..],
+        );
         moved.fetch_add(chunk.len() as u64, Ordering::Relaxed);
     }
     if (buf.len() as u64) < piece.len {

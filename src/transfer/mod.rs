@@ -86,8 +86,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 fn local<'a>(what: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> Error + 'a {
     move |source| {
-        if source.raw_os_error() == Some(28) || source.kind() == std::io::ErrorKind::StorageFull
-        {
+        if source.raw_os_error() == Some(28) || source.kind() == std::io::ErrorKind::StorageFull {
             Error::DiskFull {
                 path: path.to_path_buf(),
             }
@@ -136,7 +135,9 @@ impl Drop for Engine {
 }
 
 fn kib(bytes: u64) -> u32 {
-    u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX).max(1)
+    u32::try_from(bytes.div_ceil(1024))
+        .unwrap_or(u32::MAX)
+        .max(1)
 }
 
 /// Aborts a spawned task when the awaiting future is dropped (Ctrl-C).
@@ -182,9 +183,7 @@ fn key_check(key: &FileKey) -> String {
 fn file_key(node: &Node) -> Result<FileKey> {
     match node.key {
         Some(NodeKey::File(k)) => Ok(k),
-        Some(NodeKey::Folder(_)) => {
-            Err(api::Error::InvalidArgument("not a file".into()).into())
-        }
+        Some(NodeKey::Folder(_)) => Err(api::Error::InvalidArgument("not a file".into()).into()),
         None => Err(api::Error::NoKey.into()),
     }
 }
@@ -303,7 +302,9 @@ impl Engine {
                 match self.spawn(job.run(todo.clone()))?.join().await? {
                     Ok(()) => break,
                     // The temporary URL expired: a fresh one, and only the missing pieces.
-                    Err(Error::Api(api::Error::Http { status: 403 | 404 })) if url_refreshes < 3 => {
+                    Err(Error::Api(api::Error::Http { status: 403 | 404 }))
+                        if url_refreshes < 3 =>
+                    {
                         url_refreshes += 1;
                         info = client.download_url(node.handle).await?;
                         let m = lock(&macs);
@@ -313,8 +314,7 @@ impl Engine {
                 }
             }
             let all = lock(&macs).complete();
-            let ok = size == 0
-                || all.is_some_and(|m| mac::condense(&key.aes, &m) == key.meta_mac);
+            let ok = size == 0 || all.is_some_and(|m| mac::condense(&key.aes, &m) == key.meta_mac);
             if !ok {
                 return Err(Error::Api(api::Error::MacMismatch));
             }
@@ -458,7 +458,10 @@ impl Engine {
             h.update([0]);
             h.update(name.as_bytes());
             let d = h.finalize();
-            d[..12].iter().map(|b| format!("{b:02x}")).collect::<String>()
+            d[..12]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
         };
         let jpath = journal_dir.map(|d| d.join(format!("upload-{id}.state")));
         let file = Arc::new(std::fs::File::open(path).map_err(local("open", path))?);
@@ -477,10 +480,8 @@ impl Engine {
                         Some(j) => {
                             let mut secret = aes_key.to_vec();
                             secret.extend_from_slice(&nonce);
-                            let header = format!(
-                                "megash-upload 1 {size} {url} {}",
-                                b64::encode(&secret)
-                            );
+                            let header =
+                                format!("megash-upload 1 {size} {url} {}", b64::encode(&secret));
                             Some(Journal::create(j, &header).map_err(local("write", j))?)
                         }
                         None => None,
@@ -515,17 +516,9 @@ impl Engine {
                     };
                     break (token, key);
                 }
-                // The server no longer knows this upload: start over, once.
-                Err(Error::Api(
-                    api::Error::Mega(
-                        ErrorCode::EFailed
-                        | ErrorCode::EExpired
-                        | ErrorCode::ENoent
-                        | ErrorCode::ERange
-                        | ErrorCode::EArgs,
-                    )
-                    | api::Error::Http { .. },
-                )) if attempt < 3 && (!fresh || attempt == 1) => {
+                // The server no longer knows this upload (or, resumed, never completed it):
+                // start over with a new URL and key.
+                Err(Error::Api(e)) if attempt < 3 && should_restart(&e, fresh) => {
                     if let Some(j) = lock(&journal).take() {
                         j.remove();
                     }
@@ -539,6 +532,23 @@ impl Engine {
         attributes.insert("c".into(), Value::from(fp));
         Ok(client.put_file(parent, &token, &key, &attributes).await?)
     }
+}
+
+/// Whether a failed upload attempt should start over: a resumed one on anything but a
+/// network failure or the quota, a fresh one only when its URL failed or expired.
+fn should_restart(e: &api::Error, fresh: bool) -> bool {
+    let url_gone = matches!(
+        e,
+        api::Error::Mega(ErrorCode::EFailed | ErrorCode::EExpired)
+            | api::Error::Http { status: 403 | 404 }
+    );
+    if fresh {
+        return url_gone;
+    }
+    !matches!(
+        e,
+        api::Error::Network { .. } | api::Error::TransferQuota { .. }
+    )
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -637,9 +647,7 @@ impl DownloadJob {
         let this = Arc::new(self);
         let todo = Arc::new(todo);
         let next = Arc::new(AtomicUsize::new(0));
-        let own = Arc::new(Semaphore::new(
-            kib(this.inner.config.max_in_flight) as usize,
-        ));
+        let own = Arc::new(Semaphore::new(kib(this.inner.config.max_in_flight) as usize));
         // Workers hand finished buffers to blocking MAC+write tasks and go on fetching; the
         // collector awaits those tasks so the first failure stops everything.
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Written>();
@@ -660,10 +668,12 @@ impl DownloadJob {
                     };
                     let n = kib(p.len).min(kib(this.inner.config.max_in_flight));
                     let a = own.clone().acquire_many_owned(n).await;
-                    let b = this.inner.total.clone().acquire_many_owned(n.min(
-                        kib(this.inner.config.max_in_flight_total),
-                    ))
-                    .await;
+                    let b = this
+                        .inner
+                        .total
+                        .clone()
+                        .acquire_many_owned(n.min(kib(this.inner.config.max_in_flight_total)))
+                        .await;
                     let (Ok(a), Ok(b)) = (a, b) else {
                         return Ok(());
                     };
@@ -726,10 +736,7 @@ impl DownloadJob {
 }
 
 /// A journalled upload that can continue: URL, key, nonce, journal, chunk MACs done.
-fn resume_upload(
-    jpath: &Path,
-    size: u64,
-) -> Option<(String, Key128, [u8; 8], Journal, ChunkMacs)> {
+fn resume_upload(jpath: &Path, size: u64) -> Option<(String, Key128, [u8; 8], Journal, ChunkMacs)> {
     let text = std::fs::read_to_string(jpath).ok()?;
     let header = text.lines().next()?.to_string();
     let mut w = header.split(' ');
@@ -797,14 +804,13 @@ impl UploadJob {
             // Everything was sent but the token was lost: the server answers it again for
             // a repeated piece.
             todo.extend(all.last().copied());
-            this.progress.fetch_sub(all.last().map_or(0, |p| p.len), Ordering::Relaxed);
+            this.progress
+                .fetch_sub(all.last().map_or(0, |p| p.len), Ordering::Relaxed);
         }
         let conns = this.inner.config.connections.max(1);
         let (tx, rx) = tokio::sync::mpsc::channel::<Prepared>(conns);
         let rx = Arc::new(tokio::sync::Mutex::new(rx));
-        let own = Arc::new(Semaphore::new(
-            kib(this.inner.config.max_in_flight) as usize,
-        ));
+        let own = Arc::new(Semaphore::new(kib(this.inner.config.max_in_flight) as usize));
         let producer = {
             let this = this.clone();
             async move {

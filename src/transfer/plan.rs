@@ -117,7 +117,15 @@ mod tests {
         assert!(covering(size, 4 * MIB, 7, 7).is_empty());
         assert!(covering(size, 4 * MIB, size, size + 10).is_empty());
         let c = covering(size, 4 * MIB, 0, 1);
-        assert_eq!(c, [Piece { offset: 0, len: 128 * 1024, first_chunk: 0, chunks: 1 }]);
+        assert_eq!(
+            c,
+            [Piece {
+                offset: 0,
+                len: 128 * 1024,
+                first_chunk: 0,
+                chunks: 1
+            }]
+        );
         let c = covering(size, 4 * MIB, 10 * MIB + 3, 10 * MIB + 4);
         assert_eq!(c.len(), 1);
         assert!(c[0].offset <= 10 * MIB + 3 && c[0].end() > 10 * MIB + 3);
