@@ -14,6 +14,7 @@ pub mod storage;
 pub mod timefmt;
 
 mod attr;
+mod cat;
 mod cd;
 mod clear;
 mod cp;
@@ -24,6 +25,7 @@ mod du;
 mod errorcode;
 pub mod export;
 mod find;
+mod get;
 pub mod help;
 mod history;
 mod lcd;
@@ -34,14 +36,17 @@ mod lpwd;
 mod ls;
 mod mkdir;
 mod mv;
+mod put;
 mod pwd;
 mod quit;
 mod reload;
 mod rm;
 mod session;
+mod transfer_cp;
 mod tree;
 mod version;
 mod whoami;
+pub mod xfer;
 
 pub use crate::account::Account;
 pub use args::{split_words, Args};
@@ -173,6 +178,7 @@ impl Command {
 /// Every command, sorted by name.
 pub static TABLE: &[&Command] = &[
     &attr::COMMAND,
+    &cat::COMMAND,
     &cd::COMMAND,
     &clear::COMMAND,
     &cp::COMMAND,
@@ -183,6 +189,7 @@ pub static TABLE: &[&Command] = &[
     &errorcode::COMMAND,
     &export::COMMAND,
     &find::COMMAND,
+    &get::COMMAND,
     &help::COMMAND,
     &history::COMMAND,
     &lcd::COMMAND,
@@ -193,6 +200,7 @@ pub static TABLE: &[&Command] = &[
     &ls::COMMAND,
     &mkdir::COMMAND,
     &mv::COMMAND,
+    &put::COMMAND,
     &pwd::COMMAND,
     &quit::COMMAND,
     &reload::COMMAND,

@@ -351,7 +351,7 @@ impl Engine {
         node: &Node,
         start: u64,
         len: Option<u64>,
-        sink: &mut (dyn FnMut(&[u8]) -> std::io::Result<()> + Send),
+        sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
     ) -> Result<u64> {
         use futures_util::StreamExt;
         let key = file_key(node)?;

@@ -4,13 +4,16 @@
 //! together as one snapshot.
 
 mod batch;
+mod cat;
 mod cd;
 mod clear;
 mod completions;
+mod cp_local;
 mod diagnose;
 mod dispatch;
 mod errorcode;
 mod export;
+mod get;
 mod help;
 mod history;
 mod install_commands;
@@ -20,6 +23,7 @@ mod login;
 mod logout;
 mod lpwd;
 mod ls;
+mod put;
 mod pwd;
 mod quit;
 mod session;
