@@ -1,8 +1,7 @@
 //! `cp`: Copy remote files and folders. Registered with its MEGAcmd flags and usage; the handler comes with the saved
 //! session and node cache (`run: None` answers "not implemented yet", exit 59).
 
-use super::{Args, Command, Ctx, Flag, Operand};
-use crate::error::CmdError;
+use super::{Command, Flag, Operand};
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -18,14 +17,5 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::Remote,
-    run: Some(run),
+    run: None,
 };
-
-// Wired on branch `transfer` only so its tests run; branch `writecmds` owns this file: keep
-// its run() and put the hook line first in it.
-fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
-    if super::transfer_cp::cp(ctx, args)? {
-        return Ok(());
-    }
-    Err(CmdError::NotImplemented("cp"))
-}
