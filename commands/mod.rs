@@ -42,7 +42,7 @@ mod quit;
 mod reload;
 mod rm;
 mod session;
-mod transfer_cp;
+pub mod transfer_cp;
 mod tree;
 mod version;
 mod whoami;
