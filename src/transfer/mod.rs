@@ -108,6 +108,26 @@ struct Inner {
     config: Config,
     /// In-flight budget of the whole engine, in KiB.
     total: Arc<Semaphore>,
+    /// Download buffers kept for reuse: fresh multi-MiB allocations are fresh pages, and
+    /// faulting them in costs more CPU than the copy into them.
+    buffers: Mutex<Vec<Vec<u8>>>,
+}
+
+impl Inner {
+    fn buffer(&self, len: u64) -> Vec<u8> {
+        let mut b = lock(&self.buffers).pop().unwrap_or_default();
+        b.clear();
+        b.reserve(len as usize);
+        b
+    }
+
+    fn give_back(&self, b: Vec<u8>) {
+        let mut pool = lock(&self.buffers);
+        // Enough for every request in flight; the in-flight cap bounds the rest.
+        if pool.len() < self.config.connections * 2 + 2 {
+            pool.push(b);
+        }
+    }
 }
 
 /// Runs transfers. Owns a small multi-threaded runtime for the data connections, so the
@@ -229,6 +249,7 @@ impl Engine {
                 http: http::client()?,
                 config,
                 total,
+                buffers: Mutex::new(Vec::new()),
             }),
         })
     }
@@ -701,7 +722,7 @@ impl DownloadJob {
                     let (Ok(a), Ok(b)) = (a, b) else {
                         return Ok(());
                     };
-                    let mut buf = Vec::with_capacity(p.len as usize);
+                    let mut buf = this.inner.buffer(p.len);
                     http::fetch_piece(
                         &this.inner.http,
                         &this.url,
@@ -715,7 +736,9 @@ impl DownloadJob {
                     let job = this.clone();
                     let h = tokio::task::spawn_blocking(move || {
                         let _permits = (a, b);
-                        job.finish_piece(p, &buf)
+                        let r = job.finish_piece(p, &buf);
+                        job.inner.give_back(buf);
+                        r
                     });
                     if tx.send(h).is_err() {
                         return Ok(());
