@@ -960,3 +960,45 @@ impl UploadJob {
         Ok((macs, Bytes::from(buf)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_its_own_error() {
+        let p = Path::new("/x/y");
+        let full = local("write", p)(std::io::Error::from_raw_os_error(28));
+        assert!(matches!(full, Error::DiskFull { .. }), "{full:?}");
+        assert!(full.to_string().contains("partial file was removed"));
+        let other = local("write", p)(std::io::Error::from_raw_os_error(13));
+        assert!(matches!(other, Error::Local { .. }), "{other:?}");
+    }
+
+    #[test]
+    fn megajs_mac_variant_only_at_chunk_boundaries() {
+        let aes: Key128 = [3; 16];
+        let nonce = [4u8; 8];
+        for size in [1u64, 17, 131_071, 131_072, 131_073] {
+            let data = vec![7u8; size as usize];
+            let macs = mac::chunk_macs(&aes, &nonce, 0, &data);
+            let standard = FileKey {
+                aes,
+                nonce,
+                meta_mac: mac::condense(&aes, &macs),
+            };
+            assert!(mac_matches(&standard, size, Some(&macs)));
+            let mut extra = macs.clone();
+            let mut nn = [0u8; 16];
+            nn[..8].copy_from_slice(&nonce);
+            nn[8..].copy_from_slice(&nonce);
+            extra.push(nn);
+            let megajs = FileKey {
+                meta_mac: mac::condense(&aes, &extra),
+                ..standard
+            };
+            let boundary = size.div_ceil(16) * 16 == 131_072;
+            assert_eq!(mac_matches(&megajs, size, Some(&macs)), boundary, "{size}");
+        }
+    }
+}
