@@ -39,6 +39,10 @@ struct Copy {
 }
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    // A local endpoint makes cp a download or upload (issue 4's rule, commands/transfer_cp.rs).
+    if super::transfer_cp::cp(ctx, args)? {
+        return Ok(());
+    }
     let Some((dst, srcs)) = args.operands.split_last() else {
         return Err(CmdError::Usage {
             problem: None,

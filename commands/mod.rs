@@ -14,6 +14,7 @@ pub mod storage;
 pub mod timefmt;
 
 mod attr;
+mod cat;
 mod cd;
 mod clear;
 mod cp;
@@ -24,6 +25,7 @@ mod du;
 mod errorcode;
 pub mod export;
 mod find;
+mod get;
 pub mod help;
 mod history;
 mod import;
@@ -35,15 +37,18 @@ mod lpwd;
 mod ls;
 mod mkdir;
 mod mv;
+mod put;
 mod pwd;
 mod quit;
 mod reload;
 mod rm;
 mod session;
+pub mod transfer_cp;
 mod tree;
 mod version;
 mod whoami;
 mod write;
+pub mod xfer;
 
 pub use crate::account::Account;
 pub use args::{split_words, Args};
@@ -175,6 +180,7 @@ impl Command {
 /// Every command, sorted by name.
 pub static TABLE: &[&Command] = &[
     &attr::COMMAND,
+    &cat::COMMAND,
     &cd::COMMAND,
     &clear::COMMAND,
     &cp::COMMAND,
@@ -185,6 +191,7 @@ pub static TABLE: &[&Command] = &[
     &errorcode::COMMAND,
     &export::COMMAND,
     &find::COMMAND,
+    &get::COMMAND,
     &help::COMMAND,
     &history::COMMAND,
     &import::COMMAND,
@@ -196,6 +203,7 @@ pub static TABLE: &[&Command] = &[
     &ls::COMMAND,
     &mkdir::COMMAND,
     &mv::COMMAND,
+    &put::COMMAND,
     &pwd::COMMAND,
     &quit::COMMAND,
     &reload::COMMAND,
@@ -287,7 +295,13 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
 /// Whether this invocation changes the cloud (refused in a read-only folder-link session).
 fn writes(name: &str, args: &Args) -> bool {
     match name {
-        "mkdir" | "rm" | "mv" | "cp" | "put" | "export" | "import" | "link" => true,
+        "mkdir" | "rm" | "mv" | "put" | "export" | "import" | "link" => true,
+        // A download (`cp REMOTE ./here`) only reads; its upload and copy halves are refused
+        // by the folder link's server session anyway, so only a clearly remote target counts.
+        "cp" => args
+            .operands
+            .last()
+            .is_some_and(|d| !transfer_cp::looks_local(d)),
         "attr" => args.has("s") || args.has("d"),
         "dedupe" => args.value("mode").is_some_and(|m| m != "list") && !args.has("dry-run"),
         _ => false,

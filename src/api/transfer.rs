@@ -50,7 +50,7 @@ pub struct PublicFile {
 
 /// Upload URLs answer errors as a negative number in text; `-4` there means "this upload
 /// failed, start over", not the API's rate limit, so it is not retried.
-fn check_upload_answer(body: &[u8]) -> Result<()> {
+pub(crate) fn check_upload_answer(body: &[u8]) -> Result<()> {
     let Ok(text) = std::str::from_utf8(body) else {
         return Ok(());
     };

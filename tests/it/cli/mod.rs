@@ -5,15 +5,18 @@
 
 mod attr;
 mod batch;
+mod cat;
 mod cd;
 mod clear;
 mod completions;
 mod cp;
+mod cp_local;
 mod dedupe;
 mod diagnose;
 mod dispatch;
 mod errorcode;
 mod export;
+mod get;
 mod help;
 mod history;
 mod import;
@@ -26,6 +29,7 @@ mod lpwd;
 mod ls;
 mod mkdir;
 mod mv;
+mod put;
 mod pwd;
 mod quit;
 mod reload;
