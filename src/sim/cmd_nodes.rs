@@ -526,6 +526,11 @@ pub fn l(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     let remove = obj
         .get("d")
         .is_some_and(|v| v.as_i64() == Some(1) || v == "1");
+    // Link expiry is a PRO feature and megasim accounts are all free: refuse as MEGA does
+    // for free accounts (access denied) rather than pretend to store it.
+    if obj.get("ets").is_some() && !remove {
+        return Err(EACCESS);
+    }
     if remove {
         let Some(ph) = existing else {
             return Err(ENOENT);
