@@ -303,7 +303,13 @@ fn writes(name: &str, args: &Args) -> bool {
             .last()
             .is_some_and(|d| !transfer_cp::looks_local(d)),
         "attr" => args.has("s") || args.has("d"),
-        "dedupe" => args.value("mode").is_some_and(|m| m != "list") && !args.has("dry-run"),
+        // Listing and dry runs only read.
+        "dedupe" => {
+            !args.has("dry-run")
+                && args
+                    .value("mode")
+                    .is_some_and(|m| !m.eq_ignore_ascii_case("list"))
+        }
         _ => false,
     }
 }

@@ -183,9 +183,17 @@ impl Client {
             }
             entries.push(Value::Object(e));
         }
-        let r = self
-            .command(json!({"a":"p","t":target.to_b64(),"n":entries,"i":request_tag()}))
-            .await?;
+        // Copies placed inside a shared or link-exported folder need their keys wrapped with
+        // that share's key too, like any new node there.
+        let new_keys: Vec<(String, Vec<u8>)> = nodes
+            .iter()
+            .filter_map(|n| n.key.map(|k| (n.handle.to_b64(), k.to_bytes())))
+            .collect();
+        let mut req = json!({"a":"p","t":target.to_b64(),"n":entries,"i":request_tag()});
+        if let Some(cr) = self.cr_for(target, &new_keys)? {
+            req["cr"] = cr;
+        }
+        let r = self.command(req).await?;
         let list = r
             .get("f")
             .and_then(Value::as_array)

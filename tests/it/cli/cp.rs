@@ -156,3 +156,32 @@ fn hostile_names_and_not_logged_in() {
     let env = Env::new();
     assert!(env.run(&["cp", "a", "b"]).starts_with("exit: 57\n"));
 }
+
+#[test]
+fn copies_into_an_exported_folder_are_readable_through_the_link() {
+    let w = World::new(TREE);
+    let out = w.run(&["link", "B"]);
+    let link = out
+        .lines()
+        .nth(2)
+        .unwrap_or_else(|| panic!("{out}"))
+        .to_string();
+    assert!(link.starts_with("https://mega.nz/folder/"), "{out}");
+    assert_eq!(w.run(&["cp", "A", "f.txt", "B"]), ok(""));
+    let visitor = Env::with_sim(&w.sim);
+    assert_eq!(visitor.run(&["login", &link]), ok(""));
+    assert_eq!(
+        visitor.run(&["ls", "-R"]),
+        ok("A\n\tsub\n\t\ty.txt\n\tx.txt\nf.txt\n")
+    );
+    // The link session is read-only: writing commands are refused before any request.
+    assert_eq!(
+        visitor.run(&["mkdir", "x"]).lines().next(),
+        Some("exit: 56")
+    );
+    assert_eq!(visitor.run(&["dedupe"]), ok(""));
+    assert_eq!(
+        visitor.run(&["dedupe", "--mode=first"]).lines().next(),
+        Some("exit: 56")
+    );
+}
