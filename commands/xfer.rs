@@ -166,7 +166,7 @@ struct DownloadPlan {
 
 /// Where a file node lands when `dest` is its intended path: skip when the same file is
 /// there, else the first free ` (N)` name.
-fn place_file(node: &Node, dest: PathBuf) -> Result<Option<PathBuf>, CmdError> {
+pub fn place_file(node: &Node, dest: PathBuf) -> Result<Option<PathBuf>, CmdError> {
     if dest.symlink_metadata().is_err() {
         return Ok(Some(dest));
     }
@@ -224,7 +224,7 @@ fn plan_node(
 }
 
 /// The local name for a node (names from the network never escape the target folder).
-fn local_name(node: &Node) -> Result<String, CmdError> {
+pub fn local_name(node: &Node) -> Result<String, CmdError> {
     match &node.name {
         Some(n)
             if !n.is_empty() && !n.contains('/') && n != "." && n != ".." && !n.contains('\0') =>
@@ -301,7 +301,7 @@ pub fn download(
     Ok(())
 }
 
-fn parent_exists(p: &Path) -> bool {
+pub fn parent_exists(p: &Path) -> bool {
     match p.parent() {
         None => false,
         Some(d) if d.as_os_str().is_empty() => true,

@@ -230,6 +230,14 @@ impl Client {
         download_info(&r)
     }
 
+    /// `g` for a file link: size, attributes and a download URL, no session needed.
+    pub async fn download_url_public(&self, public_handle: &str) -> Result<DownloadInfo> {
+        let r = self
+            .command(json!({"a":"g","g":1,"p":public_handle,"ssl":0}))
+            .await?;
+        download_info(&r)
+    }
+
     /// Download a file node to `dest` (decrypted, MAC-verified, atomically placed).
     /// Returns the number of bytes written.
     pub async fn download(&self, node: &Node, dest: &Path) -> Result<u64> {

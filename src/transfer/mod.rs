@@ -279,10 +279,63 @@ impl Engine {
         dest: &Path,
         progress: &Progress,
     ) -> Result<u64> {
+        self.download_from(client, node, None, dest, progress).await
+    }
+
+    /// Download a file link (`public_handle`, `key`) to `dest`, with no session: the same
+    /// engine, verification and resume as [`Engine::download`]. Returns the size.
+    pub async fn download_link(
+        &self,
+        client: &Client,
+        public_handle: &str,
+        key: &crate::crypto::keys::FileKey,
+        dest: &Path,
+        progress: &Progress,
+    ) -> Result<u64> {
+        let handle = api::Handle::from_b64(public_handle)
+            .map_err(|_| Error::Api(api::Error::InvalidArgument("bad public handle".into())))?;
+        let info = client.download_url_public(public_handle).await?;
+        let node = Node {
+            handle,
+            parent: None,
+            owner: None,
+            kind: api::NodeType::File,
+            size: info.size,
+            ts: 0,
+            key: Some(crate::crypto::keys::NodeKey::File(*key)),
+            name: None,
+            fingerprint: info
+                .at
+                .as_deref()
+                .and_then(|at| crate::crypto::attrs::decrypt(&key.aes, at).ok())
+                .and_then(|m| m.get("c").and_then(|c| c.as_str()).map(str::to_string)),
+            other_attrs: None,
+            file_attrs: None,
+            share: None,
+            problem: None,
+        };
+        self.download_from(client, &node, Some(public_handle), dest, progress)
+            .await
+    }
+
+    async fn download_from(
+        &self,
+        client: &Client,
+        node: &Node,
+        public: Option<&str>,
+        dest: &Path,
+        progress: &Progress,
+    ) -> Result<u64> {
+        let url_of = || async {
+            match public {
+                Some(ph) => client.download_url_public(ph).await,
+                None => client.download_url(node.handle).await,
+            }
+        };
         let key = file_key(node)?;
         let part = part_path(dest);
         let jpath = journal_path(&part);
-        let mut info = client.download_url(node.handle).await?;
+        let mut info = url_of().await?;
         let size = info.size;
         let result = async {
             let header = format!(
@@ -328,7 +381,7 @@ impl Engine {
                         if url_refreshes < 3 =>
                     {
                         url_refreshes += 1;
-                        info = client.download_url(node.handle).await?;
+                        info = url_of().await?;
                         let m = lock(&macs);
                         todo.retain(|p| !m.has(p.first_chunk, p.chunks));
                     }

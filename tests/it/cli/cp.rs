@@ -101,10 +101,14 @@ fn globs_overwrite_and_destination_errors() {
         w.run(&["cp", "f.txt", "f.txt"]),
         "exit: 0\n--- stdout\n--- stderr\nSource and destiny are the same\n"
     );
-    assert_eq!(w.run(&["cp", "nope", "B"]), err(53, "Couldn't find nope\n"));
+    // Neither in the cloud nor here: issue 4's rule says how to mark a local path.
+    assert_eq!(
+        w.run(&["cp", "nope", "B"]),
+        err(53, "Couldn't find nope in the cloud or on the local disk (mark local paths with ./, ../, ~ or file:)\n")
+    );
     assert_eq!(
         w.run(&["cp", "f.txt", "nope/x"]),
-        err(53, "Couldn't find nope\n")
+        err(53, "Couldn't find nope/x in the cloud or on the local disk (mark local paths with ./, ../, ~ or file:)\n")
     );
     assert_eq!(
         w.run(&["cp", "/", "B"]),

@@ -109,3 +109,50 @@ fn quota_509_says_how_long_to_wait() {
     assert!(!got.starts_with("exit: 0"), "{got}");
     assert!(!w.env.home.path().join("a.txt").exists());
 }
+
+#[test]
+fn links_download_without_an_account() {
+    let w = super::World::new(&[
+        "Docs/",
+        "Docs/a.txt",
+        "Docs/sub/",
+        "Docs/sub/b.txt",
+        "c.txt",
+    ]);
+    let file = w
+        .run(&["link", "c.txt"])
+        .lines()
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let folder = w.run(&["link", "Docs"]).lines().nth(2).unwrap().to_string();
+    let anon = super::Env::with_sim(&w.sim);
+    let out = anon.run(&["get", &file]);
+    assert_eq!(out, super::ok("Download finished: c.txt\n"));
+    assert_eq!(
+        std::fs::read(anon.home.path().join("c.txt")).unwrap(),
+        b"c.txt"
+    );
+    std::fs::create_dir(anon.home.path().join("dl")).unwrap();
+    let out = anon.run(&["get", &folder, "dl"]);
+    assert_eq!(out, super::ok("Download finished: dl/Docs\n"));
+    let root = anon.home.path().join("dl/Docs");
+    assert_eq!(std::fs::read(root.join("a.txt")).unwrap(), b"Docs/a.txt");
+    assert_eq!(
+        std::fs::read(root.join("sub/b.txt")).unwrap(),
+        b"Docs/sub/b.txt"
+    );
+    // Not logged in, a remote path still needs a session.
+    assert!(anon.run(&["get", "/c.txt"]).starts_with("exit: 57\n"));
+    let (base, _) = file.split_once('#').unwrap();
+    let out = anon.run(&["get", &format!("{base}#{}", "A".repeat(43))]);
+    assert!(
+        out.starts_with("exit: 51\n") && out.contains("wrong key"),
+        "{out}"
+    );
+    let out = anon.run(&["get", "https://mega.nz/file/AAAAAAAA#zz"]);
+    assert!(
+        out.starts_with("exit: 51\n") && out.contains("Invalid link"),
+        "{out}"
+    );
+}
