@@ -36,7 +36,7 @@ enum Side {
 /// Whether `arg` names a local path without asking the cloud: marked (`./`, `../`, `~`,
 /// `file:`) or existing here. Used to let a read-only folder-link session download with cp.
 pub fn looks_local(arg: &str) -> bool {
-    marked_local(arg).is_some() || std::path::Path::new(arg).exists()
+    !marked_remote(arg) && (marked_local(arg).is_some() || std::path::Path::new(arg).exists())
 }
 
 fn marked_local(arg: &str) -> Option<PathBuf> {
@@ -94,6 +94,11 @@ fn both(arg: &str) -> CmdError {
     ))
 }
 
+/// MEGA's own path syntax (`//bin`, `//in`, `H:handle`) is never a local path.
+fn marked_remote(arg: &str) -> bool {
+    arg.starts_with("//") || arg.starts_with("H:")
+}
+
 fn neither(arg: &str) -> CmdError {
     CmdError::NotFound(format!(
         "Couldn't find {arg} in the cloud or on the local disk (mark local paths with ./, ../, ~ or file:)"
@@ -104,6 +109,9 @@ fn neither(arg: &str) -> CmdError {
 fn source(acct: &Account, arg: &str) -> Result<Side, CmdError> {
     if let Some(p) = marked_local(arg) {
         return Ok(Side::Local(p));
+    }
+    if marked_remote(arg) {
+        return Ok(Side::Remote);
     }
     let remote = in_cloud(acct, arg)?;
     let local = std::path::Path::new(arg).symlink_metadata().is_ok();
@@ -119,6 +127,9 @@ fn source(acct: &Account, arg: &str) -> Result<Side, CmdError> {
 fn destination(acct: &Account, arg: &str, sources_local: bool) -> Result<Side, CmdError> {
     if let Some(p) = marked_local(arg) {
         return Ok(Side::Local(p));
+    }
+    if marked_remote(arg) {
+        return Ok(Side::Remote);
     }
     let remote = in_cloud(acct, arg)?;
     let local = std::path::Path::new(arg).symlink_metadata().is_ok();
