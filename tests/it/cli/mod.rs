@@ -9,6 +9,7 @@ mod clear;
 mod completions;
 mod dispatch;
 mod errorcode;
+mod guarantees;
 mod help;
 mod history;
 mod install_commands;
