@@ -39,30 +39,39 @@ impl Cache {
         let mut begun = false;
         let mut db_error: Option<rusqlite::Error> = None;
         let mut count = 0u64;
+        // Nodes go to SQLite a batch at a time: one lock and one statement lookup per batch
+        // instead of per node.
+        let mut batch: Vec<api::Node> = Vec::with_capacity(INSERT_BATCH);
+        let mut insert = |batch: &mut Vec<api::Node>| -> rusqlite::Result<()> {
+            let conn = self.conn();
+            if !begun {
+                // The write lock is taken only after the download, so other processes keep
+                // writing while the body arrives.
+                conn.execute_batch(BEGIN_FULL_FETCH)?;
+                begun = true;
+            }
+            insert_fresh(&conn, batch)?;
+            count += batch.len() as u64;
+            batch.clear();
+            Ok(())
+        };
         let fetched = client
             .fetch_nodes_with(|node| {
-                let conn = self.conn();
-                let step = (|| {
-                    if !begun {
-                        // The write lock is taken only after the download, so other
-                        // processes keep writing while the body arrives.
-                        conn.execute_batch(BEGIN_FULL_FETCH)?;
-                        begun = true;
-                    }
-                    insert_fresh(&conn, &node)
-                })();
-                match step {
-                    Ok(()) => {
-                        count += 1;
-                        Ok(())
-                    }
-                    Err(e) => {
-                        db_error = Some(e);
-                        Err(api::Error::bad("a writable node cache"))
-                    }
+                batch.push(node);
+                if batch.len() < INSERT_BATCH {
+                    return Ok(());
                 }
+                insert(&mut batch).map_err(|e| {
+                    db_error = Some(e);
+                    api::Error::bad("a writable node cache")
+                })
             })
             .await;
+        if fetched.is_ok() && db_error.is_none() && !batch.is_empty() {
+            if let Err(e) = insert(&mut batch) {
+                db_error = Some(e);
+            }
+        }
         let conn = self.conn();
         let summary = match (fetched, db_error) {
             (_, Some(e)) => {
@@ -83,10 +92,7 @@ impl Cache {
             }
             // Building the indexes once after the bulk insert is much faster than keeping
             // them up to date row by row. A handle the server sent twice keeps its last row.
-            // The fetched body is freed by now: let the index sorts run in memory instead of
-            // spilling sorted runs to temporary files (the connection's default is 2 MB).
-            let indexed = conn.execute_batch(INDEXES);
-            if let Err(e) = indexed {
+            if let Err(e) = conn.execute_batch(INDEXES) {
                 if e.sqlite_error_code() != Some(rusqlite::ErrorCode::ConstraintViolation) {
                     return Err(e);
                 }
@@ -203,15 +209,20 @@ fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
 const BEGIN_FULL_FETCH: &str = "BEGIN IMMEDIATE; DELETE FROM nodes; \
      DROP INDEX IF EXISTS nodes_handle; DROP INDEX IF EXISTS nodes_parent_name;";
 
+/// Nodes handed to SQLite at once during a full fetch.
+const INSERT_BATCH: usize = 512;
+
 /// Plain append for the full fetch (the table was just emptied, there is no index yet, and
 /// a fresh tree has no public-link handles to keep).
-fn insert_fresh(conn: &Connection, n: &api::Node) -> rusqlite::Result<()> {
+fn insert_fresh(conn: &Connection, nodes: &[api::Node]) -> rusqlite::Result<()> {
     let mut st = conn.prepare_cached(
         "INSERT INTO nodes(handle, parent, type, name, size, ts, mtime, key, fingerprint, \
          attrs, fa, owner, share_user, share_access, flags) \
          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?;
-    st.execute(node_params!(n))?;
+    for n in nodes {
+        st.execute(node_params!(n))?;
+    }
     Ok(())
 }
 
