@@ -74,6 +74,14 @@ pub fn parse(cmd: &'static Command, words: &[String]) -> Result<Args, CmdError> 
                 args.help = true;
                 continue;
             }
+            // Global, like MEGAcmd's log level: every command accepts it.
+            if name == "debug"
+                && value.is_none()
+                && !cmd.flags.iter().any(|f| f.long == Some("debug"))
+            {
+                args.verbose = args.verbose.max(3);
+                continue;
+            }
             let flag = cmd
                 .flags
                 .iter()

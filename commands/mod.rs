@@ -19,12 +19,15 @@ mod clear;
 mod cp;
 mod dedupe;
 mod df;
+mod diagnose;
 mod du;
 mod errorcode;
+pub mod export;
 mod find;
 pub mod help;
 mod history;
 mod lcd;
+mod link;
 mod login;
 mod logout;
 mod lpwd;
@@ -39,6 +42,7 @@ mod session;
 mod tree;
 mod version;
 mod whoami;
+mod write;
 
 pub use crate::account::Account;
 pub use args::{split_words, Args};
@@ -175,12 +179,15 @@ pub static TABLE: &[&Command] = &[
     &cp::COMMAND,
     &dedupe::COMMAND,
     &df::COMMAND,
+    &diagnose::COMMAND,
     &du::COMMAND,
     &errorcode::COMMAND,
+    &export::COMMAND,
     &find::COMMAND,
     &help::COMMAND,
     &history::COMMAND,
     &lcd::COMMAND,
+    &link::COMMAND,
     &login::COMMAND,
     &logout::COMMAND,
     &lpwd::COMMAND,
@@ -253,6 +260,7 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
     };
     let cmd = find(name).ok_or_else(|| not_found(name))?;
     let args = args::parse(cmd, rest)?;
+    crate::ui::set_debug(args.verbose >= 3);
     if args.help {
         return help::print_command_help(ctx.ui, cmd);
     }
@@ -265,7 +273,23 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
     if cmd.needs_login {
         ctx.account()?;
     }
+    if writes(cmd.name, &args) && ctx.state.account.as_ref().is_some_and(|a| a.is_link()) {
+        return Err(CmdError::NotPermitted(format!(
+            "{}: not allowed in a folder link session (read-only); log in to an account to change it",
+            cmd.name
+        )));
+    }
     handler(ctx, &args)
+}
+
+/// Whether this invocation changes the cloud (refused in a read-only folder-link session).
+fn writes(name: &str, args: &Args) -> bool {
+    match name {
+        "mkdir" | "rm" | "mv" | "cp" | "put" | "export" | "import" | "link" => true,
+        "attr" => args.has("s") || args.has("d"),
+        "dedupe" => args.value("mode").is_some_and(|m| m != "list") && !args.has("dry-run"),
+        _ => false,
+    }
 }
 
 /// Run one line of the shell or of a batch file.
@@ -290,7 +314,7 @@ mod tests {
             for a in c.aliases {
                 assert!(find(a).is_some_and(|f| f.name == c.name), "{a}");
             }
-            assert!(c.max_args.map_or(true, |m| m >= c.min_args), "{}", c.name);
+            assert!(c.max_args.is_none_or(|m| m >= c.min_args), "{}", c.name);
             for f in c.flags {
                 assert!(f.short.is_some() || f.long.is_some(), "{}", c.name);
                 assert!(f.short != Some('v'), "-v is global: {}", c.name);

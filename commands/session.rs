@@ -22,7 +22,12 @@ pub const COMMAND: Command = Command {
 };
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
-    let s = ctx.account()?.session_string();
+    let acct = ctx.account()?;
+    // A folder-link session's secret is the link itself (with its key).
+    let s = match &acct.saved.link {
+        Some(l) => crate::api::link::folder_link(&l.public_handle, &l.key),
+        None => acct.session_string(),
+    };
     if args.has("json") {
         let doc = serde_json::json!({ "session": s });
         return ctx.ui.line(doc);

@@ -28,6 +28,15 @@ pub const COMMAND: Command = Command {
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     let long = args.has("l");
     let json = args.has("json");
+    if let Some(link) = ctx.account()?.saved.link.clone() {
+        let url = format!("https://mega.nz/folder/{}", link.public_handle);
+        if json {
+            return ctx.ui.line(serde_json::json!({"folder_link": url}));
+        }
+        return ctx
+            .ui
+            .line(format!("Logged into the folder link {url} (read-only)"));
+    }
     if !long {
         let acct = ctx.account()?;
         let (email, handle) = (

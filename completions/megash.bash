@@ -1,7 +1,7 @@
 # bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
 # Source it, or install it as ~/.local/share/bash-completion/completions/megash.
 
-_megash_commands="attr cd clear cp dedupe df du errorcode find help history lcd login logout lpwd ls mkdir mv pwd quit reload rm session tree version whoami"
+_megash_commands="attr cd clear cp dedupe df diagnose du errorcode export find help history lcd link login logout lpwd ls mkdir mv pwd quit reload rm session tree version whoami"
 
 _megash_flags() {
     case "$1" in
@@ -9,14 +9,17 @@ _megash_flags() {
         cd) echo "--help" ;;
         clear) echo "--help" ;;
         cp) echo "--use-pcre --help" ;;
-        dedupe) echo "--mode= --dry-run --help" ;;
+        dedupe) echo "-r --mode= --dry-run --help" ;;
         df) echo "-h --json --help" ;;
+        diagnose) echo "--login --auth-code= --password-file= --force --json --help" ;;
         du) echo "-h --versions --path-display-size= --use-pcre --json --help" ;;
         errorcode) echo "--help" ;;
+        export) echo "-a -d -f --expire= --writable --password= --json --help" ;;
         find) echo "-l --pattern= --type= --mtime= --size= --use-pcre --time-format= --show-handles --print-only-handles --json --help" ;;
         help) echo "-f --non-interactive --upgrade --paths --show-all-options --markdown --help" ;;
         history) echo "--help" ;;
         lcd) echo "--help" ;;
+        link) echo "--help" ;;
         login) echo "--auth-code= --auth-key= --resume --password= --password-file= --force --help" ;;
         logout) echo "--keep-session --help" ;;
         lpwd) echo "--help" ;;
@@ -41,9 +44,11 @@ _megash_operands() {
         cp) echo remote ;;
         dedupe) echo remotedir ;;
         du) echo remote ;;
+        export) echo remote ;;
         find) echo remote ;;
         help) echo command ;;
         lcd) echo localdir ;;
+        link) echo remote ;;
         ls) echo remote ;;
         mkdir) echo remote ;;
         mv) echo remote ;;
@@ -82,4 +87,4 @@ _megash() {
     esac
 }
 
-complete -F _megash megash mega-attr mega-cd mega-clear mega-cp mega-dedupe mega-df mega-du mega-errorcode mega-find mega-help mega-history mega-lcd mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-pwd mega-quit mega-reload mega-rm mega-session mega-tree mega-version mega-whoami
+complete -F _megash megash mega-attr mega-cd mega-clear mega-cp mega-dedupe mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-help mega-history mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-pwd mega-quit mega-reload mega-rm mega-session mega-tree mega-version mega-whoami

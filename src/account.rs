@@ -74,6 +74,7 @@ impl Account {
     /// logged in (it holds the RSA key, so the first full fetch can decrypt every share).
     pub fn from_login(state: &StateDir, saved: SavedSession, client: Client) -> Result<Account> {
         let mut a = Account::with_saved(state, saved)?;
+        a.install_share_resolver(&client);
         a.client = Some(client);
         Ok(a)
     }
@@ -83,9 +84,14 @@ impl Account {
         &self.state
     }
 
-    /// The session's e-mail address.
+    /// The session's e-mail address (empty for a folder link).
     pub fn email(&self) -> &str {
         &self.saved.session.email
+    }
+
+    /// Whether this is a read-only folder-link session.
+    pub fn is_link(&self) -> bool {
+        self.saved.link.is_some()
     }
 
     /// Start of a new command (the shell keeps one account across commands): the next
@@ -103,16 +109,39 @@ impl Account {
             let client = session::client_for(&url).map_err(SessionError::Api)?;
             let mut s = self.saved.session.clone();
             s.api_url = url;
-            if self.cache.is_populated()? {
+            if let Some(link) = &self.saved.link {
+                client.open_folder_link(&link.public_handle, link.key);
+            } else if self.cache.is_populated()? {
                 client.adopt(&s);
+                client.add_share_keys(self.cache.share_keys()?);
             } else {
                 client.resume(&s).await.map_err(SessionError::Api)?;
             }
+            self.install_share_resolver(&client);
             self.client = Some(client);
         }
         self.client
             .as_ref()
             .ok_or(AccountError::Session(SessionError::NotLoggedIn))
+    }
+
+    /// Let the client find the shares containing a folder (for the `cr` keys of nodes it
+    /// creates there) through a second connection to this cache, opened on first need so
+    /// commands that create nothing never pay for it (WAL: it never blocks this one).
+    fn install_share_resolver(&self, client: &Client) {
+        if self.is_link() {
+            return;
+        }
+        let path = self.cache.path().to_path_buf();
+        let user = self.saved.session.user_handle.clone();
+        let cache: std::sync::OnceLock<Option<Cache>> = std::sync::OnceLock::new();
+        client.set_share_resolver(std::sync::Arc::new(move |h| {
+            cache
+                .get_or_init(|| Cache::open_file(&path, &user).ok())
+                .as_ref()
+                .and_then(|c| c.share_ancestors(h).ok())
+                .unwrap_or_default()
+        }));
     }
 
     /// Bring the cache up to date, once per command (see [`Account::begin_command`]).
@@ -131,8 +160,24 @@ impl Account {
             return Err(SessionError::NotLoggedIn.into());
         };
         let done = self.cache.catch_up(client).await?;
+        self.remember_share_keys()?;
+        if self.is_link() && self.cache.link_root()?.is_none() {
+            self.cache.mark_link_root()?;
+        }
         self.synced = true;
         Ok(done)
+    }
+
+    /// Keep the client's share keys in the cache for later processes (only for accounts:
+    /// a folder link's key is in the session).
+    pub fn remember_share_keys(&self) -> Result<()> {
+        if let (Some(c), false) = (&self.client, self.is_link()) {
+            let keys = c.share_keys();
+            if !keys.is_empty() {
+                self.cache.save_share_keys(&keys)?;
+            }
+        }
+        Ok(())
     }
 
     /// Throw the cache away and fetch the whole tree again (`reload`).
@@ -142,6 +187,10 @@ impl Account {
             return Err(SessionError::NotLoggedIn.into());
         };
         let n = self.cache.populate(client).await?;
+        self.remember_share_keys()?;
+        if self.is_link() {
+            self.cache.mark_link_root()?;
+        }
         self.synced = true;
         Ok(n)
     }
@@ -174,6 +223,11 @@ impl Account {
     /// MEGAcmd's prompt, `email:/path$ `, from the cache only.
     pub fn prompt(&self) -> String {
         let width = terminal_width();
+        if self.is_link() {
+            // MEGAcmd shows no e-mail for a folder link: `/path$ `.
+            let p = format!("{}$ ", crate::ui::terminal_safe(&self.cwd_path()));
+            return p;
+        }
         crate::shell::account_prompt(self.email(), &self.cwd_path(), width)
     }
 
@@ -188,6 +242,15 @@ impl Account {
     /// Log out: `sml` on the server and the files removed, or with `keep` only this
     /// process forgets the session.
     pub async fn logout(mut self, keep: bool) -> Result<()> {
+        if self.is_link() {
+            // A folder link has no server session to end.
+            let state = self.state.clone();
+            drop(self);
+            if !keep {
+                SavedSession::delete(&state)?;
+            }
+            return Ok(());
+        }
         self.client().await?;
         let client = self.client.take().ok_or(SessionError::NotLoggedIn)?;
         let state = self.state.clone();
@@ -205,6 +268,42 @@ impl Account {
         blob.extend_from_slice(&s.sid);
         b64::encode(&blob)
     }
+}
+
+/// Log into a folder link: save it as the session and fill its cache with one `f`
+/// (`n=<public handle>`). A wrong handle or key fails here, and nothing is saved.
+pub async fn login_folder_link(
+    state: &StateDir,
+    api_url: &str,
+    public_handle: &str,
+    key: Key128,
+) -> Result<Account> {
+    let saved = SavedSession::folder_link(public_handle, key, api_url);
+    Cache::remove_files(&state.cache_file(&saved.session.user_handle));
+    let client = session::client_for(api_url).map_err(SessionError::Api)?;
+    client.open_folder_link(public_handle, key);
+    let mut account = Account::from_login(state, saved.clone(), client)?;
+    account.reload().await?;
+    // The share key must decrypt the shared folder itself, else the key is wrong.
+    let root = account.cache.root_of(NodeType::Root)?;
+    if root.as_ref().is_none_or(|r| r.name.is_none()) {
+        let path = account.cache.path().to_path_buf();
+        drop(account);
+        Cache::remove_files(&path);
+        return Err(
+            SessionError::Api(api::Error::Crypto(crate::crypto::CryptoError::Invalid(
+                "the folder link's key",
+            )))
+            .into(),
+        );
+    }
+    if let Ok(Some(old)) = SavedSession::load(state) {
+        if old.session.user_handle != saved.session.user_handle {
+            Cache::remove_files(&state.cache_file(&old.session.user_handle));
+        }
+    }
+    saved.save(state)?;
+    Ok(account)
 }
 
 /// Log in with a session string (ours, or the SDK's 60-byte form with `sek`, whose key

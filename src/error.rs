@@ -119,10 +119,20 @@ pub enum CmdError {
     },
     /// A login the server refused, with MEGAcmd's line and the API code as exit status.
     #[error("{message}")]
-    LoginFailed { message: String, code: u8 },
+    LoginFailed {
+        message: String,
+        code: u8,
+        /// Why it failed and what to do (shared with `diagnose`, see `crate::explain`).
+        advice: String,
+    },
     /// A path that names several nodes where one is needed (MEGA allows duplicate names).
     #[error("{0}")]
     Ambiguous(String),
+    /// A failure the command already reported on stdout (MEGAcmd prints some failures there,
+    /// e.g. `diagnose`'s FAIL lines or `export`'s "Couldn't find anything exported"); only
+    /// the exit status is left to set.
+    #[error("failed")]
+    Silent(u8),
     /// Local I/O failed; `what` names the operation and path.
     #[error("{what}: {source}")]
     Io {
@@ -167,6 +177,7 @@ impl CmdError {
             CmdError::Exists(_) => code::EXISTS,
             CmdError::LoginFailed { code, .. } => *code,
             CmdError::Ambiguous(_) => code::EARGS,
+            CmdError::Silent(c) => *c,
             CmdError::Api { source, .. } => api_exit_code(source),
             // A closed pipe is the reader's choice, not a failure (as ripgrep and fd do).
             CmdError::BrokenPipe => code::OK,
@@ -176,7 +187,10 @@ impl CmdError {
 
     /// Whether the error should be printed at all (a broken pipe and Ctrl-C stay quiet).
     pub fn is_quiet(&self) -> bool {
-        matches!(self, CmdError::BrokenPipe | CmdError::Interrupted)
+        matches!(
+            self,
+            CmdError::BrokenPipe | CmdError::Interrupted | CmdError::Silent(_)
+        )
     }
 
     /// A line of advice printed after the error, when there is something useful to say.
@@ -187,6 +201,7 @@ impl CmdError {
                 None => "type \"help\" for the list of commands".to_string(),
             }),
             CmdError::NotLoggedIn => Some("log in first: login EMAIL [PASSWORD]".to_string()),
+            CmdError::LoginFailed { advice, .. } => Some(advice.clone()),
             CmdError::NotImplemented(_) => Some(
                 "this command arrives with the saved session and node cache; it is in the table so its flags and usage are already checked"
                     .to_string(),
@@ -241,6 +256,16 @@ fn api_exit_code(e: &api::Error) -> u8 {
 impl From<api::Error> for CmdError {
     fn from(source: api::Error) -> CmdError {
         CmdError::api("complete the request", source)
+    }
+}
+
+impl From<crate::explain::Explanation> for CmdError {
+    fn from(e: crate::explain::Explanation) -> CmdError {
+        CmdError::LoginFailed {
+            message: e.headline,
+            code: e.exit,
+            advice: format!("{}; {}", e.why, e.advice),
+        }
     }
 }
 

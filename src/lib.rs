@@ -10,7 +10,9 @@ pub mod cache;
 #[path = "../commands/mod.rs"]
 pub mod commands;
 pub mod crypto;
+pub mod diagnose;
 pub mod error;
+pub mod explain;
 pub mod session;
 pub mod shell;
 pub mod sim;

@@ -165,7 +165,8 @@ pub(crate) fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result.map_err(io_err(path))
 }
 
-fn now_ms() -> u64 {
+/// Now, in Unix milliseconds.
+pub fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
@@ -177,9 +178,29 @@ fn now_ms() -> u64 {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SavedSession {
     /// sid, master key, user handle, e-mail and the API URL the session was made against.
+    /// For a folder link: zero sid and key, `user_handle` = `link-<public handle>` (names the
+    /// cache file), empty e-mail.
     pub session: Session,
     /// When it was saved, Unix milliseconds.
     pub saved_at_ms: u64,
+    /// Set when logged into a folder link instead of an account (read-only).
+    pub link: Option<FolderLink>,
+}
+
+/// A folder-link login: the link's public handle and share key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FolderLink {
+    pub public_handle: String,
+    pub key: crate::crypto::Key128,
+}
+
+impl std::fmt::Debug for FolderLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FolderLink")
+            .field("public_handle", &self.public_handle)
+            .field("key", &"<redacted>")
+            .finish()
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -191,6 +212,10 @@ struct SessionFile {
     sid: String,
     master_key: String,
     saved_at_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    link_handle: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    link_key: Option<String>,
 }
 
 impl SavedSession {
@@ -199,6 +224,29 @@ impl SavedSession {
         SavedSession {
             session,
             saved_at_ms: now_ms(),
+            link: None,
+        }
+    }
+
+    /// A folder-link login (no account, read-only).
+    pub fn folder_link(
+        public_handle: &str,
+        key: crate::crypto::Key128,
+        api_url: &str,
+    ) -> SavedSession {
+        SavedSession {
+            session: Session {
+                sid: [0; crate::crypto::session::SID_LEN],
+                master_key: [0; 16],
+                user_handle: format!("link-{public_handle}"),
+                email: String::new(),
+                api_url: api_url.to_string(),
+            },
+            saved_at_ms: now_ms(),
+            link: Some(FolderLink {
+                public_handle: public_handle.to_string(),
+                key,
+            }),
         }
     }
 
@@ -217,6 +265,14 @@ impl SavedSession {
         }
         let sid = b64::decode_array(&f.sid).map_err(|_| corrupt())?;
         let master_key = b64::decode_array(&f.master_key).map_err(|_| corrupt())?;
+        let link = match (f.link_handle, f.link_key) {
+            (Some(h), Some(k)) => Some(FolderLink {
+                public_handle: h,
+                key: b64::decode_array(&k).map_err(|_| corrupt())?,
+            }),
+            (None, None) => None,
+            _ => return Err(corrupt()),
+        };
         Ok(Some(SavedSession {
             session: Session {
                 sid,
@@ -226,6 +282,7 @@ impl SavedSession {
                 api_url: f.api_url,
             },
             saved_at_ms: f.saved_at_ms,
+            link,
         }))
     }
 
@@ -240,6 +297,8 @@ impl SavedSession {
             sid: b64::encode(&s.sid),
             master_key: b64::encode(&s.master_key),
             saved_at_ms: self.saved_at_ms,
+            link_handle: self.link.as_ref().map(|l| l.public_handle.clone()),
+            link_key: self.link.as_ref().map(|l| b64::encode(&l.key)),
         };
         let bytes = serde_json::to_vec_pretty(&f).map_err(|_| SessionError::NotLoggedIn)?;
         write_private_atomic(&state.session_file(), &bytes)
@@ -324,6 +383,26 @@ pub struct LoginRecord {
     pub code: Option<i64>,
 }
 
+impl LoginRecord {
+    /// The record of a login attempt that just ended with `result`.
+    pub fn of<T>(email: &str, api_url: &str, result: &api::Result<T>) -> LoginRecord {
+        LoginRecord {
+            time_ms: now_ms(),
+            account: email.trim().to_lowercase(),
+            api_url: api_url.to_string(),
+            result: match result {
+                Ok(_) => "ok".into(),
+                Err(e) => e.to_string(),
+            },
+            code: result
+                .as_ref()
+                .err()
+                .and_then(|e| e.mega_code())
+                .map(|c| c.code()),
+        }
+    }
+}
+
 /// Every login record, oldest first (damaged lines skipped).
 pub fn login_records(state: &StateDir) -> Vec<LoginRecord> {
     let Ok(f) = File::open(state.login_log()) else {
@@ -388,21 +467,7 @@ pub async fn login(
 ) -> Result<SavedSession> {
     check_login_rate(state, email, force)?;
     let result = client.login(email, password, mfa).await;
-    let record = LoginRecord {
-        time_ms: now_ms(),
-        account: email.trim().to_lowercase(),
-        api_url: client.api_url().to_string(),
-        result: match &result {
-            Ok(_) => "ok".into(),
-            Err(e) => e.to_string(),
-        },
-        code: result
-            .as_ref()
-            .err()
-            .and_then(|e| e.mega_code())
-            .map(|c| c.code()),
-    };
-    record_login(state, &record)?;
+    record_login(state, &LoginRecord::of(email, client.api_url(), &result))?;
     let session = result?;
     if let Ok(Some(old)) = SavedSession::load(state) {
         if old.session.user_handle != session.user_handle {

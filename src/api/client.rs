@@ -58,6 +58,30 @@ pub struct Client {
     retry: RetryConfig,
     seq: AtomicU64,
     state: Mutex<State>,
+    stats: Mutex<Stats>,
+    share_resolver: Mutex<Option<ShareResolver>>,
+}
+
+/// Tells which shared (or link-exported) folders contain a given folder, with their share
+/// keys, innermost first. The client knows no tree; whoever holds one (the node cache)
+/// installs this so that nodes created inside a shared folder get their `cr` keys, as MEGA's
+/// own clients send them, and stay readable through the share or folder link.
+pub type ShareResolver = Arc<
+    dyn Fn(super::nodes::Handle) -> Vec<(super::nodes::Handle, crate::crypto::Key128)>
+        + Send
+        + Sync,
+>;
+
+/// What this client's requests met on the way, for `diagnose`: how often the server asked to
+/// slow down and how many proof-of-work challenges were solved.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// HTTP 402 challenges answered.
+    pub hashcash_solved: u32,
+    /// 402 challenges that could not be answered (no header, or too many rounds).
+    pub hashcash_failed: u32,
+    /// Retries, by what caused them (`-3`, `-4`, `HTTP 500`, `network`...), in order.
+    pub retried: Vec<String>,
 }
 
 impl std::fmt::Debug for Client {
@@ -110,6 +134,8 @@ impl ClientBuilder {
             // Random start like every other client, kept small so +1 never overflows.
             seq: AtomicU64::new(rand::thread_rng().gen_range(0..(1u64 << 32))),
             state: Mutex::new(State::default()),
+            stats: Mutex::new(Stats::default()),
+            share_resolver: Mutex::new(None),
         })
     }
 }
@@ -126,6 +152,64 @@ impl Client {
     /// A client for `api_url` with default settings.
     pub fn new(api_url: &str) -> Result<Client> {
         Client::builder().api_url(api_url).build()
+    }
+
+    /// What the requests so far met (retries, hashcash).
+    pub fn stats(&self) -> Stats {
+        self.stats.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Install the [`ShareResolver`].
+    pub fn set_share_resolver(&self, r: ShareResolver) {
+        *self
+            .share_resolver
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(r);
+    }
+
+    /// The `cr` member for new nodes (`(id, plain node key)`: the temporary handle or
+    /// upload token as the id) created under `parent`, when `parent` lies inside shares.
+    pub(crate) fn cr_for(
+        &self,
+        parent: super::nodes::Handle,
+        new: &[(String, Vec<u8>)],
+    ) -> Result<Option<Value>> {
+        let resolver = self
+            .share_resolver
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(resolver) = resolver else {
+            return Ok(None);
+        };
+        let shares = resolver(parent);
+        if shares.is_empty() || new.is_empty() {
+            return Ok(None);
+        }
+        let mut triples = Vec::new();
+        for (si, (_, sk)) in shares.iter().enumerate() {
+            for (ni, (_, key)) in new.iter().enumerate() {
+                triples.push(Value::from(si));
+                triples.push(Value::from(ni));
+                triples.push(Value::from(crate::crypto::b64::encode(
+                    &crate::crypto::aes::wrap(sk, key)?,
+                )));
+            }
+        }
+        let share_ids: Vec<Value> = shares
+            .iter()
+            .map(|(h, _)| Value::from(h.to_b64()))
+            .collect();
+        let node_ids: Vec<Value> = new.iter().map(|(id, _)| Value::from(id.as_str())).collect();
+        Ok(Some(Value::Array(vec![
+            Value::Array(share_ids),
+            Value::Array(node_ids),
+            Value::Array(triples),
+        ])))
+    }
+
+    fn note(&self, f: impl FnOnce(&mut Stats)) {
+        f(&mut self.stats.lock().unwrap_or_else(|p| p.into_inner()));
     }
 
     /// The API base URL, with a trailing `/`.
@@ -200,12 +284,20 @@ impl Client {
                     match challenge {
                         Some(c) if hashcash_rounds < MAX_HASHCASH_ROUNDS => {
                             hashcash_rounds += 1;
-                            let answer = solve_hashcash(&c).await?;
+                            let answer = solve_hashcash(&c).await;
+                            self.note(|s| match answer {
+                                Ok(_) => s.hashcash_solved += 1,
+                                Err(_) => s.hashcash_failed += 1,
+                            });
+                            let answer = answer?;
                             headers.retain(|(k, _)| k != "x-hashcash");
                             headers.push(("x-hashcash".to_string(), answer));
                             continue;
                         }
-                        _ => Error::Http { status: 402 },
+                        _ => {
+                            self.note(|s| s.hashcash_failed += 1);
+                            Error::Http { status: 402 }
+                        }
                     }
                 }
                 Ok(resp) if resp.status == 200 => match check(&resp.body) {
@@ -220,6 +312,12 @@ impl Client {
             if !is_retryable(&err) {
                 return Err(err);
             }
+            let cause = match &err {
+                Error::Mega(c) => c.code().to_string(),
+                Error::Http { status } => format!("HTTP {status}"),
+                _ => "network".to_string(),
+            };
+            self.note(|s| s.retried.push(cause));
             match backoff.next_delay() {
                 Some(d) => tokio::time::sleep(d).await,
                 None => return Err(err),
@@ -246,8 +344,20 @@ impl Client {
     pub async fn request(&self, commands: &[Value]) -> Result<Vec<CommandResult>> {
         let body = serde_json::to_vec(commands)
             .map_err(|_| Error::InvalidArgument("commands are not serialisable".into()))?;
-        let resp = self.request_raw(body).await?;
-        parse_batch(&resp, commands.len())
+        // Only command names are traced: bodies carry keys and hashes, URLs the sid.
+        let names: Vec<&str> = commands
+            .iter()
+            .map(|c| c.get("a").and_then(Value::as_str).unwrap_or("?"))
+            .collect();
+        let started = std::time::Instant::now();
+        log::debug!("api -> [{}]", names.join(","));
+        let resp = self.request_raw(body).await;
+        let ms = started.elapsed().as_millis();
+        match &resp {
+            Ok(r) => log::debug!("api <- [{}] {} bytes in {ms} ms", names.join(","), r.len()),
+            Err(e) => log::debug!("api <- [{}] failed in {ms} ms: {e}", names.join(",")),
+        }
+        parse_batch(&resp?, commands.len())
     }
 
     /// Send one command; its own error code becomes [`Error::Mega`].

@@ -30,7 +30,7 @@ pub mod transfer;
 pub mod transport;
 pub mod tree;
 
-pub use client::{Client, ClientBuilder, CommandResult, DEFAULT_API_URL};
+pub use client::{Client, ClientBuilder, CommandResult, ShareResolver, Stats, DEFAULT_API_URL};
 pub use error::{Error, ErrorCode, NetworkKind, Result};
 pub use nodes::{
     FetchSummary, FetchedNodes, Handle, IncomingShare, KeyRing, Node, NodeProblem, NodeType,

@@ -223,6 +223,14 @@ impl Client {
         })
     }
 
+    /// `whyamiblocked`: the reason code of a `-16` (0 = not blocked; see
+    /// [`crate::explain::block_reason_text`]). Works with a blocked account's session.
+    pub async fn why_blocked(&self) -> Result<i64> {
+        let r = self.command(json!({"a":"whyamiblocked"})).await?;
+        r.as_i64()
+            .ok_or_else(|| Error::bad("a number in the whyamiblocked answer"))
+    }
+
     /// `uq`: storage (and, if reported, transfer) quota.
     pub async fn quota(&self) -> Result<Quota> {
         let r = self.command(json!({"a":"uq","strg":1,"xfer":1})).await?;
@@ -243,6 +251,17 @@ impl Client {
         st.auth = Auth::FolderLink {
             public_handle: public_handle.to_string(),
         };
+    }
+
+    /// Share keys this client knows (from `ok` in the full fetch, or made by `export`).
+    pub fn share_keys(&self) -> std::collections::HashMap<String, Key128> {
+        self.state().keys.share_keys.clone()
+    }
+
+    /// Teach the client share keys learned earlier (e.g. kept in the node cache), so that
+    /// re-exporting a folder reuses the key its link already has.
+    pub fn add_share_keys(&self, keys: impl IntoIterator<Item = (String, Key128)>) {
+        self.state().keys.share_keys.extend(keys);
     }
 
     fn install(&self, session: Session, privk: Option<PrivateKey>) {

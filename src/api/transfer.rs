@@ -142,12 +142,14 @@ impl Client {
         let mk: Key128 = self.state().keys.master_key.ok_or(Error::NotLoggedIn)?;
         let a = attrs::encrypt(&key.aes, attributes);
         let k = b64::encode(&aes::wrap(&mk, &key.to_bytes())?);
-        let r = self
-            .command(json!({
-                "a":"p","t":parent.to_b64(),"i":request_tag(),
-                "n":[{"h":token,"t":0,"a":a,"k":k}]
-            }))
-            .await?;
+        let mut req = json!({
+            "a":"p","t":parent.to_b64(),"i":request_tag(),
+            "n":[{"h":token,"t":0,"a":a,"k":k}]
+        });
+        if let Some(cr) = self.cr_for(parent, &[(token.to_string(), key.to_bytes().to_vec())])? {
+            req["cr"] = cr;
+        }
+        let r = self.command(req).await?;
         let v = r
             .get("f")
             .and_then(Value::as_array)

@@ -277,6 +277,104 @@ impl Cache {
         Ok(self.root_of(NodeType::Root)?.map(|n| n.handle))
     }
 
+    /// The shared folder of a folder-link cache (`None` for an account's cache).
+    pub fn link_root(&self) -> Result<Option<Handle>> {
+        Ok(self
+            .meta("link_root")?
+            .and_then(|s| Handle::from_b64(&s).ok()))
+    }
+
+    /// Mark this cache as a folder link's: its root is the node whose parent is not in the
+    /// tree (the shared folder; `f` lists it first). Call after the first full fetch.
+    pub fn mark_link_root(&self) -> Result<Option<Handle>> {
+        let conn = self.writer()?;
+        let root: Option<i64> = conn
+            .query_row(
+                "SELECT handle FROM nodes WHERE type = 1 AND (parent IS NULL OR parent NOT IN \
+                 (SELECT handle FROM nodes)) LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.db_err(e))?;
+        let Some(root) = root.map(i64_to_handle) else {
+            return Ok(None);
+        };
+        conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES('link_root', ?1)",
+            params![root.to_b64()],
+        )
+        .map_err(|e| self.db_err(e))?;
+        Ok(Some(root))
+    }
+
+    /// Share keys (outgoing shares and folder links: the folder's handle and its key), as
+    /// the last full fetch or export learned them. Kept so that a later process re-exports a
+    /// folder with the key its existing link already uses.
+    pub fn share_keys(&self) -> Result<Vec<(String, crate::crypto::Key128)>> {
+        let conn = self.conn();
+        let mut st = conn
+            .prepare("SELECT key, value FROM meta WHERE key LIKE 'share:%'")
+            .map_err(|e| self.db_err(e))?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.db_err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (k, v) = row.map_err(|e| self.db_err(e))?;
+            if let (Some(h), Ok(key)) = (
+                k.strip_prefix("share:"),
+                crate::crypto::b64::decode_array(&v),
+            ) {
+                out.push((h.to_string(), key));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The shared folders that contain `handle` (itself included), with their share keys,
+    /// innermost first: what new nodes created there must be keyed for (`cr`).
+    pub fn share_ancestors(&self, handle: Handle) -> Result<Vec<(Handle, crate::crypto::Key128)>> {
+        let keys = self.share_keys()?;
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        let mut cur = self.node(handle)?;
+        let mut guard = 0;
+        while let Some(n) = cur {
+            guard += 1;
+            if guard > 10_000 {
+                break;
+            }
+            let b = n.handle.to_b64();
+            if let Some((_, k)) = keys.iter().find(|(h, _)| *h == b) {
+                out.push((n.handle, *k));
+            }
+            cur = match n.parent {
+                Some(p) => self.node(p)?,
+                None => None,
+            };
+        }
+        Ok(out)
+    }
+
+    /// Remember share keys (see [`Cache::share_keys`]).
+    pub fn save_share_keys<'a>(
+        &self,
+        keys: impl IntoIterator<Item = (&'a String, &'a crate::crypto::Key128)>,
+    ) -> Result<()> {
+        let conn = self.writer()?;
+        for (h, k) in keys {
+            conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
+                params![format!("share:{h}"), crate::crypto::b64::encode(k)],
+            )
+            .map_err(|e| self.db_err(e))?;
+        }
+        Ok(())
+    }
+
     /// Persist the current remote directory.
     pub fn set_cwd(&self, handle: Handle) -> Result<()> {
         self.writer()?
@@ -317,6 +415,12 @@ impl Cache {
 
     /// The Cloud Drive root, inbox or rubbish bin.
     pub fn root_of(&self, kind: NodeType) -> Result<Option<Node>> {
+        // In a folder-link session the link's folder plays the Cloud Drive root.
+        if kind == NodeType::Root {
+            if let Some(h) = self.link_root()? {
+                return self.node(h);
+            }
+        }
         Ok(self
             .query_nodes(
                 &format!("SELECT {COLUMNS} FROM nodes WHERE parent IS NULL AND type=?1 LIMIT 1"),
@@ -346,6 +450,30 @@ impl Cache {
                  SELECT n.handle, sub.depth + 1 FROM nodes n JOIN sub ON n.parent = sub.h) \
                  SELECT {COLUMNS} FROM nodes JOIN sub ON nodes.handle = sub.h \
                  WHERE sub.depth > 0 ORDER BY sub.depth, name"
+            ),
+            params![handle_to_i64(handle)],
+        )
+    }
+
+    /// Whether the account has any public link.
+    pub fn any_exported(&self) -> Result<bool> {
+        self.conn()
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM nodes WHERE ph IS NOT NULL)",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.db_err(e))
+    }
+
+    /// Exported nodes below `handle` (not `handle` itself), parents first.
+    pub fn exported_below(&self, handle: Handle) -> Result<Vec<Node>> {
+        self.query_nodes(
+            &format!(
+                "WITH RECURSIVE sub(h, depth) AS (SELECT ?1, 0 UNION ALL \
+                 SELECT n.handle, sub.depth + 1 FROM nodes n JOIN sub ON n.parent = sub.h) \
+                 SELECT {COLUMNS} FROM nodes JOIN sub ON nodes.handle = sub.h \
+                 WHERE sub.depth > 0 AND nodes.ph IS NOT NULL ORDER BY sub.depth, name"
             ),
             params![handle_to_i64(handle)],
         )
@@ -383,6 +511,7 @@ impl Cache {
     /// The path of a node from its root: `/a/b`, `//bin/x`, `//in/y` (names with `/` are
     /// shown as they are; this is for display).
     pub fn path_of(&self, handle: Handle) -> Result<Option<String>> {
+        let link_root = self.link_root()?;
         let mut parts = Vec::new();
         let mut cur = self.node(handle)?;
         let mut guard = 0;
@@ -390,6 +519,9 @@ impl Cache {
             guard += 1;
             if guard > 10_000 {
                 break;
+            }
+            if Some(n.handle) == link_root {
+                return Ok(Some(format!("/{}", parts_join(&parts))));
             }
             match n.kind {
                 NodeType::Root => return Ok(Some(format!("/{}", parts_join(&parts)))),

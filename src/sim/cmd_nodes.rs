@@ -298,7 +298,7 @@ fn apply_cr(ctx: &Ctx, cr: Option<&Value>, map: &HashMap<String, String>) -> Api
 }
 
 /// `p`: create folders (temporary handles, nested via `p`), complete uploads (36- or 48-char
-/// token), or import a file link (`ph`).
+/// token), copy an own file (its 8-char node handle in `h`), or import a file link (`ph`).
 pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     let uh = ctx.user()?.uh.clone();
     let target = own(ctx, str_of(obj, "t").ok_or(EARGS)?, EACCESS)?;
@@ -343,6 +343,25 @@ pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
                 )
                 .optional()?;
             let (s, blob) = src.ok_or(ENOENT)?;
+            (Some(s.unwrap_or(0)), blob)
+        } else if let Some(src) = str_of(n, "h").filter(|h| h.len() == 8) {
+            // A node handle instead of an upload token: a server-side copy (the SDK's
+            // copyNode and MEGAcmd's cp). The new node shares the source's stored data.
+            let row: Option<(String, i64, Option<i64>, Option<String>)> = ctx
+                .db
+                .query_row(
+                    "SELECT owner, t, s, blob FROM nodes WHERE h = ?1",
+                    params![src],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?;
+            let (owner, st, s, blob) = row.ok_or(ENOENT)?;
+            if owner != uh {
+                return Err(EACCESS);
+            }
+            if st != 0 {
+                return Err(EARGS);
+            }
             (Some(s.unwrap_or(0)), blob)
         } else {
             let token = str_of(n, "h").ok_or(EARGS)?;
@@ -507,6 +526,11 @@ pub fn l(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     let remove = obj
         .get("d")
         .is_some_and(|v| v.as_i64() == Some(1) || v == "1");
+    // Link expiry is a PRO feature and megasim accounts are all free: refuse as MEGA does
+    // for free accounts (access denied) rather than pretend to store it.
+    if obj.get("ets").is_some() && !remove {
+        return Err(EACCESS);
+    }
     if remove {
         let Some(ph) = existing else {
             return Err(ENOENT);

@@ -137,6 +137,34 @@ impl Write for Captured {
     }
 }
 
+/// `--debug` (or `-vvv`): trace lines on stderr from the `log` facade. Library code logs only
+/// what is safe to show (command names, sizes, timings), never sids, keys or bodies.
+pub fn set_debug(on: bool) {
+    static LOGGER: StderrLogger = StderrLogger;
+    let _ = log::set_logger(&LOGGER);
+    log::set_max_level(if on {
+        log::LevelFilter::Debug
+    } else {
+        log::LevelFilter::Off
+    });
+}
+
+struct StderrLogger;
+
+impl log::Log for StderrLogger {
+    fn enabled(&self, m: &log::Metadata<'_>) -> bool {
+        m.level() <= log::max_level()
+    }
+
+    fn log(&self, r: &log::Record<'_>) {
+        if self.enabled(r.metadata()) {
+            eprintln!("[debug] {}", terminal_safe(&r.args().to_string()));
+        }
+    }
+
+    fn flush(&self) {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

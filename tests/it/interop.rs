@@ -13,7 +13,7 @@ fn repo_root() -> PathBuf {
 }
 
 /// `npm ci` once if megajs is not installed yet, so `cargo test` works on a fresh checkout.
-fn ensure_megajs() {
+pub(crate) fn ensure_megajs() {
     let root = repo_root();
     if root.join("node_modules/megajs/package.json").exists() {
         return;

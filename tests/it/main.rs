@@ -4,6 +4,7 @@ mod api;
 mod cache;
 mod cli;
 mod interop;
+mod interop_links;
 mod interop_megars;
 mod sim;
 mod support;

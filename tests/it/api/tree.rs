@@ -248,3 +248,38 @@ async fn wait_url_returns_when_something_changes() {
     assert!(packets.iter().any(|p| matches!(p,
         ActionPacket::NewNodes { nodes, .. } if nodes[0].name.as_deref() == Some("wake up"))));
 }
+
+#[tokio::test]
+async fn nodes_created_in_an_exported_folder_get_cr_keys() {
+    let (sim, c) = logged_in(&[]).await;
+    let root = root_of(&c.fetch_nodes().await.unwrap().nodes).handle;
+    let dir = c.create_folder(root, "public").await.unwrap();
+    let e = c.export(&dir, &[]).await.unwrap();
+    let share_key: [u8; 16] = e.key.clone().try_into().unwrap();
+    // What the node cache answers: `public` is a shared folder with this key.
+    let (d, k) = (dir.handle, share_key);
+    c.set_share_resolver(std::sync::Arc::new(move |h| {
+        if h == d {
+            vec![(d, k)]
+        } else {
+            Vec::new()
+        }
+    }));
+    let late = c.create_folder(dir.handle, "late").await.unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("late.bin");
+    std::fs::write(&src, pattern(1000, 9)).unwrap();
+    c.upload_file(dir.handle, &src, None).await.unwrap();
+    let _ = late;
+
+    let linked = client(&sim, 3);
+    linked.open_folder_link(&e.public_handle, share_key);
+    let lf = linked.fetch_nodes().await.unwrap();
+    let mut names: Vec<_> = lf.nodes.iter().filter_map(|n| n.name.clone()).collect();
+    names.sort();
+    assert_eq!(names, ["late", "late.bin", "public"]);
+    let f = named(&lf.nodes, "late.bin").unwrap();
+    let out = tmp.path().join("back.bin");
+    linked.download(f, &out).await.unwrap();
+    assert_eq!(std::fs::read(out).unwrap(), pattern(1000, 9));
+}

@@ -131,3 +131,75 @@ fn session_string_logs_in_elsewhere_without_a_password() {
     assert!(out.starts_with("exit: 51\n"), "{out}");
     assert!(out.contains("session string"), "{out}");
 }
+
+#[test]
+fn folder_link_is_a_read_only_session() {
+    let w = World::new(&["Docs/", "Docs/a.txt", "Docs/sub/", "Docs/sub/b.txt"]);
+    let link = w.run(&["link", "Docs"]).lines().nth(2).unwrap().to_string();
+    let other = Env::with_sim(&w.sim);
+    assert_eq!(other.run(&["login", &link]), ok(""));
+    assert_eq!(other.run(&["ls"]), ok("sub\na.txt\n"));
+    assert_eq!(other.run(&["cd", "sub"]), ok(""));
+    assert_eq!(other.run(&["pwd"]), ok("/sub\n"));
+    assert_eq!(other.run(&["ls", "/sub"]), ok("b.txt\n"));
+    let out = other.run(&["export", "-a", "-f", "/sub"]);
+    assert!(out.starts_with("exit: 56\n"), "{out}");
+    assert!(out.contains("read-only"), "{out}");
+    // Changes by the owner reach the link session through `sc`: a rename inside the link.
+    rename_from_outside(&w, "a.txt", "renamed.txt");
+    assert_eq!(other.run(&["ls", "/"]), ok("sub\nrenamed.txt\n"));
+    assert_eq!(other.run(&["logout"]), ok("Logging out...\n"));
+    assert!(other.run(&["ls"]).starts_with("exit: 57\n"));
+    assert_eq!(
+        w.megash_logins(),
+        2,
+        "megash's one login and the renaming client's"
+    );
+}
+
+#[test]
+fn bad_links_are_named() {
+    let w = World::new(&["Docs/", "f.txt"]);
+    let env = Env::with_sim(&w.sim);
+    let out = env.run(&["login", "https://mega.nz/folder/AAAAAAAA#zzz"]);
+    assert!(
+        out.starts_with("exit: 51\n--- stdout\n--- stderr\nInvalid link: malformed key"),
+        "{out}"
+    );
+    let out = env.run(&[
+        "login",
+        "https://mega.nz/folder/AAAAAAAA#AAAAAAAAAAAAAAAAAAAAAA",
+    ]);
+    assert!(out.starts_with("exit: 53\n"), "{out}");
+    assert!(out.contains("does not exist or was removed"), "{out}");
+    let file = w
+        .run(&["link", "f.txt"])
+        .lines()
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let out = env.run(&["login", &file]);
+    assert!(out.contains("a file link cannot be logged into"), "{out}");
+    let link = w.run(&["link", "Docs"]).lines().nth(2).unwrap().to_string();
+    let (base, _) = link.split_once('#').unwrap();
+    let wrong = format!("{base}#AAAAAAAAAAAAAAAAAAAAAA");
+    let out = env.run(&["login", &wrong]);
+    assert!(out.starts_with("exit: 51\n"), "{out}");
+    assert!(out.contains("wrong key"), "{out}");
+    assert!(!env.state_dir().join("session.json").exists());
+}
+
+/// Rename a node (by name, anywhere) with the library, as another client of the owner.
+fn rename_from_outside(w: &World, from: &str, to: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let c = megash::api::Client::new(&w.sim.url).unwrap();
+        c.login(EMAIL, PASSWORD, None).await.unwrap();
+        let nodes = c.fetch_nodes().await.unwrap().nodes;
+        let n = nodes
+            .iter()
+            .find(|n| n.name.as_deref() == Some(from))
+            .unwrap();
+        c.rename(n, to).await.unwrap();
+    });
+}
