@@ -56,7 +56,7 @@ fn login_account(ctx: &mut Ctx<'_>, args: &Args, email: &str) -> Result<(), CmdE
     let password = password(ctx, args)?;
     let state = ctx.state.state_dir()?;
     let url = session::api_url(None);
-    let client = Client::new(&url)?;
+    let client = session::client_for(&url)?;
     let force = args.has("force");
     let mut code = args.value("auth-code").map(str::to_string);
     let saved = loop {

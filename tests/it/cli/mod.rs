@@ -17,6 +17,7 @@ mod dispatch;
 mod errorcode;
 mod export;
 mod get;
+mod guarantees;
 mod help;
 mod history;
 mod import;
