@@ -93,7 +93,7 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
             let key = key.ok_or_else(no_key)?;
             let info = ctx
                 .block_on(client.download_url_public(&handle))?
-                .map_err(|e| link_error(&e))?;
+                .map_err(super::login::link_failure)?;
             let name = info
                 .at
                 .as_deref()
@@ -128,7 +128,7 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
             client.open_folder_link(&handle, key);
             let nodes = ctx
                 .block_on(client.fetch_nodes())?
-                .map_err(|e| super::login::link_failure(&e))?
+                .map_err(super::login::link_failure)?
                 .nodes;
             if nodes.iter().any(|n| n.name.is_none()) {
                 return Err(CmdError::Args(
@@ -193,10 +193,6 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
                 .line(format!("Download finished: {}", shown.display()))
         }
     }
-}
-
-fn link_error(e: &crate::api::Error) -> CmdError {
-    super::login::link_failure(e)
 }
 
 fn dummy_file() -> crate::api::Node {

@@ -106,10 +106,7 @@ async fn link_tree(
 ) -> Result<Vec<Node>, CmdError> {
     let c = Client::new(api_url)?;
     c.open_folder_link(handle, key);
-    let fetched = c
-        .fetch_nodes()
-        .await
-        .map_err(|e| super::login::link_failure(&e))?;
+    let fetched = c.fetch_nodes().await.map_err(super::login::link_failure)?;
     let nodes = fetched.nodes;
     let top = match inner {
         None => nodes.first().map(|n| n.handle),

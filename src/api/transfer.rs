@@ -150,13 +150,7 @@ impl Client {
             req["cr"] = cr;
         }
         let r = self.command(req).await?;
-        let v = r
-            .get("f")
-            .and_then(Value::as_array)
-            .and_then(|f| f.first())
-            .ok_or_else(|| Error::bad("`f` with the new node in the put-nodes answer"))?;
-        let mut ring = self.state().keys.clone();
-        ring.node_from_value(v)
+        super::tree::first_new_node(self, &r)
     }
 
     /// Upload a local file under `parent`, named `name` (default: the file's name).
@@ -306,13 +300,7 @@ impl Client {
             req["cr"] = cr;
         }
         let r = self.command(req).await?;
-        let v = r
-            .get("f")
-            .and_then(Value::as_array)
-            .and_then(|f| f.first())
-            .ok_or_else(|| Error::bad("`f` with the new node in the put-nodes answer"))?;
-        let mut ring = self.state().keys.clone();
-        ring.node_from_value(v)
+        super::tree::first_new_node(self, &r)
     }
 
     /// GET, decrypt, verify and place a file. Interrupted transfers resume at the byte

@@ -113,7 +113,7 @@ fn master_key(client: &Client) -> Result<Key128> {
 }
 
 /// The first node of a `{"f":[…]}` answer.
-fn first_new_node(client: &Client, r: &Value) -> Result<Node> {
+pub(crate) fn first_new_node(client: &Client, r: &Value) -> Result<Node> {
     let v = r
         .get("f")
         .and_then(Value::as_array)
