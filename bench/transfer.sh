@@ -8,8 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${1:-1073741824}
-cargo build --release --bin megash --bin megasim --example transfer_crypto >/dev/null 2>&1 \
-  || cargo build --release --bin megash --bin megasim --example transfer_crypto
+# Two builds: an example pulls in dev-dependencies, whose features would change the binaries.
+for what in "--bin megash --bin megasim" "--example transfer_crypto"; do
+  cargo build --release $what >/dev/null 2>&1 || cargo build --release $what
+done
 SIM=$PWD/target/release/megasim
 MEGASH=$PWD/target/release/megash
 DIR=$(mktemp -d "${BENCH_TMP:-/dev/shm}/megash-bench.XXXXXX")
