@@ -16,6 +16,7 @@ mod diagnose;
 mod dispatch;
 mod errorcode;
 mod export;
+mod faces;
 mod get;
 mod guarantees;
 mod help;
