@@ -126,7 +126,7 @@ impl Account {
     }
 
     /// Let the client find the shares containing a folder (for the `cr` keys of nodes it
-    /// creates there) through a second connection to this cache, opened on first need so
+    /// creates or moves there) through a second connection to this cache, opened on first need so
     /// commands that create nothing never pay for it (WAL: it never blocks this one).
     fn install_share_resolver(&self, client: &Client) {
         if self.is_link() {
@@ -135,12 +135,27 @@ impl Account {
         let path = self.cache.path().to_path_buf();
         let user = self.saved.session.user_handle.clone();
         let cache: std::sync::OnceLock<Option<Cache>> = std::sync::OnceLock::new();
+        let cache = std::sync::Arc::new(cache);
+        let shares = cache.clone();
         client.set_share_resolver(std::sync::Arc::new(move |h| {
-            cache
+            shares
                 .get_or_init(|| Cache::open_file(&path, &user).ok())
                 .as_ref()
                 .and_then(|c| c.share_ancestors(h).ok())
                 .unwrap_or_default()
+        }));
+        // Only asked after the resolver found shares above a move's target, so the cache
+        // connection is already open by then.
+        client.set_subtree_keys(std::sync::Arc::new(move |h| {
+            let Some(Some(c)) = cache.get() else {
+                return Vec::new();
+            };
+            let mut nodes = c.node(h).ok().flatten().into_iter().collect::<Vec<_>>();
+            nodes.extend(c.descendants(h).unwrap_or_default());
+            nodes
+                .iter()
+                .filter_map(|n| n.key.map(|k| (n.handle.to_b64(), k.to_bytes())))
+                .collect()
         }));
     }
 

@@ -60,7 +60,12 @@ pub struct Client {
     state: Mutex<State>,
     stats: Mutex<Stats>,
     share_resolver: Mutex<Option<ShareResolver>>,
+    subtree_keys: Mutex<Option<SubtreeKeys>>,
 }
+
+/// The plain keys of a node and everything below it, as `(handle, key)`: what a move into
+/// a shared folder must wrap with the share's key. Supplied by whoever holds the tree.
+pub type SubtreeKeys = Arc<dyn Fn(super::nodes::Handle) -> Vec<(String, Vec<u8>)> + Send + Sync>;
 
 /// Tells which shared (or link-exported) folders contain a given folder, with their share
 /// keys, innermost first. The client knows no tree; whoever holds one (the node cache)
@@ -136,6 +141,7 @@ impl ClientBuilder {
             state: Mutex::new(State::default()),
             stats: Mutex::new(Stats::default()),
             share_resolver: Mutex::new(None),
+            subtree_keys: Mutex::new(None),
         })
     }
 }
@@ -167,6 +173,46 @@ impl Client {
             .unwrap_or_else(|p| p.into_inner()) = Some(r);
     }
 
+    /// Install the [`SubtreeKeys`] source used by moves into shares.
+    pub fn set_subtree_keys(&self, k: SubtreeKeys) {
+        *self.subtree_keys.lock().unwrap_or_else(|p| p.into_inner()) = Some(k);
+    }
+
+    /// The `cr` member for moving `node` (with its subtree) under `new_parent`, when
+    /// `new_parent` lies inside shares: without it the share's users and its public link
+    /// could not decrypt what was moved in (MEGA's clients send it too).
+    pub(crate) fn cr_for_move(
+        &self,
+        node: super::nodes::Handle,
+        new_parent: super::nodes::Handle,
+    ) -> Result<Option<Value>> {
+        let keys = self
+            .subtree_keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(keys) = keys else {
+            return Ok(None);
+        };
+        let shares = self.shares_above(new_parent);
+        if shares.is_empty() {
+            return Ok(None);
+        }
+        cr_value(&shares, &keys(node))
+    }
+
+    fn shares_above(
+        &self,
+        parent: super::nodes::Handle,
+    ) -> Vec<(super::nodes::Handle, crate::crypto::Key128)> {
+        let resolver = self
+            .share_resolver
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        resolver.map(|r| r(parent)).unwrap_or_default()
+    }
+
     /// The `cr` member for new nodes (`(id, plain node key)`: the temporary handle or
     /// upload token as the id) created under `parent`, when `parent` lies inside shares.
     pub(crate) fn cr_for(
@@ -174,38 +220,10 @@ impl Client {
         parent: super::nodes::Handle,
         new: &[(String, Vec<u8>)],
     ) -> Result<Option<Value>> {
-        let resolver = self
-            .share_resolver
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        let Some(resolver) = resolver else {
-            return Ok(None);
-        };
-        let shares = resolver(parent);
-        if shares.is_empty() || new.is_empty() {
+        if new.is_empty() {
             return Ok(None);
         }
-        let mut triples = Vec::new();
-        for (si, (_, sk)) in shares.iter().enumerate() {
-            for (ni, (_, key)) in new.iter().enumerate() {
-                triples.push(Value::from(si));
-                triples.push(Value::from(ni));
-                triples.push(Value::from(crate::crypto::b64::encode(
-                    &crate::crypto::aes::wrap(sk, key)?,
-                )));
-            }
-        }
-        let share_ids: Vec<Value> = shares
-            .iter()
-            .map(|(h, _)| Value::from(h.to_b64()))
-            .collect();
-        let node_ids: Vec<Value> = new.iter().map(|(id, _)| Value::from(id.as_str())).collect();
-        Ok(Some(Value::Array(vec![
-            Value::Array(share_ids),
-            Value::Array(node_ids),
-            Value::Array(triples),
-        ])))
+        cr_value(&self.shares_above(parent), new)
     }
 
     fn note(&self, f: impl FnOnce(&mut Stats)) {
@@ -432,6 +450,40 @@ pub(crate) fn request_tag() -> String {
     (0..10)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
         .collect()
+}
+
+/// `cr` = `[[share handles], [node ids], [share index, node index, wrapped key, ...]]`: every
+/// node key wrapped with every share key. `None` when there is nothing to wrap.
+fn cr_value(
+    shares: &[(super::nodes::Handle, crate::crypto::Key128)],
+    nodes: &[(String, Vec<u8>)],
+) -> Result<Option<Value>> {
+    if shares.is_empty() || nodes.is_empty() {
+        return Ok(None);
+    }
+    let mut triples = Vec::new();
+    for (si, (_, sk)) in shares.iter().enumerate() {
+        for (ni, (_, key)) in nodes.iter().enumerate() {
+            triples.push(Value::from(si));
+            triples.push(Value::from(ni));
+            triples.push(Value::from(crate::crypto::b64::encode(
+                &crate::crypto::aes::wrap(sk, key)?,
+            )));
+        }
+    }
+    let share_ids: Vec<Value> = shares
+        .iter()
+        .map(|(h, _)| Value::from(h.to_b64()))
+        .collect();
+    let node_ids: Vec<Value> = nodes
+        .iter()
+        .map(|(id, _)| Value::from(id.as_str()))
+        .collect();
+    Ok(Some(Value::Array(vec![
+        Value::Array(share_ids),
+        Value::Array(node_ids),
+        Value::Array(triples),
+    ])))
 }
 
 #[cfg(test)]

@@ -225,9 +225,17 @@ impl Client {
 
     /// Move a node under a new parent (the rubbish bin to "delete" recoverably).
     pub async fn move_node(&self, node: Handle, new_parent: Handle) -> Result<()> {
-        self.command(json!({"a":"m","n":node.to_b64(),"t":new_parent.to_b64(),"i":request_tag()}))
-            .await?;
+        self.command(self.move_command(node, new_parent)?).await?;
         Ok(())
+    }
+
+    /// `m`, with `cr` when the target lies inside shares.
+    fn move_command(&self, node: Handle, new_parent: Handle) -> Result<Value> {
+        let mut req = json!({"a":"m","n":node.to_b64(),"t":new_parent.to_b64(),"i":request_tag()});
+        if let Some(cr) = self.cr_for_move(node, new_parent)? {
+            req["cr"] = cr;
+        }
+        Ok(req)
     }
 
     /// Delete a node and its subtree permanently.
@@ -255,11 +263,10 @@ impl Client {
         nodes: &[Handle],
         new_parent: Handle,
     ) -> Result<Vec<CommandResult>> {
-        let t = new_parent.to_b64();
         let commands: Vec<Value> = nodes
             .iter()
-            .map(|h| json!({"a":"m","n":h.to_b64(),"t":t,"i":request_tag()}))
-            .collect();
+            .map(|&h| self.move_command(h, new_parent))
+            .collect::<Result<_>>()?;
         self.request_chunked(&commands).await
     }
 

@@ -82,6 +82,24 @@ fn folder_link_opens_every_node_and_survives_a_new_process() {
 }
 
 #[test]
+fn nodes_moved_or_made_inside_an_exported_folder_open_through_its_link() {
+    let w = World::new(TREE);
+    let link = w.run(&["link", "Docs/sub"]);
+    let link = link.lines().nth(2).unwrap().to_string();
+    // A file and a folder with content moved in (`m` with `cr`), and a folder made there.
+    assert_eq!(w.run(&["mkdir", "-p", "/Other/inner"]), ok(""));
+    assert_eq!(w.run(&["cp", "/c.txt", "/Other/inner/d.txt"]), ok(""));
+    assert_eq!(w.run(&["mv", "/c.txt", "/Docs/sub/"]), ok(""));
+    assert_eq!(w.run(&["mv", "/Other", "/Docs/sub/"]), ok(""));
+    assert_eq!(w.run(&["mkdir", "/Docs/sub/made"]), ok(""));
+    let names = list_folder_link(&w, &link);
+    assert_eq!(
+        names,
+        ["Other", "b.txt", "c.txt", "d.txt", "inner", "made", "sub"]
+    );
+}
+
+#[test]
 fn first_link_needs_the_notice_accepted_and_expiry_needs_pro() {
     let w = World::new(TREE);
     let out = w.run(&["export", "-a", "c.txt"]);
