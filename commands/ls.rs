@@ -44,7 +44,7 @@ pub const COMMAND: Command = Command {
     run: Some(run),
 };
 
-struct Opts {
+pub(super) struct Opts {
     recursive: bool,
     long: bool,
     human: bool,
@@ -53,6 +53,36 @@ struct Opts {
     handles: bool,
     ctime: bool,
     time: TimeFormat,
+}
+
+impl Opts {
+    /// The options `tree` (= `ls --tree`) uses.
+    pub(super) fn tree(handles: bool) -> Opts {
+        Opts {
+            recursive: true,
+            long: false,
+            human: false,
+            extra: 0,
+            tree: true,
+            handles,
+            ctime: false,
+            time: TimeFormat::short(),
+        }
+    }
+
+    /// The options behind `find -l` lines (`ls -aaa` style `(size, …)` info).
+    pub(super) fn extra_info(human: bool, time: TimeFormat) -> Opts {
+        Opts {
+            recursive: false,
+            long: false,
+            human,
+            extra: 3,
+            tree: false,
+            handles: false,
+            ctime: false,
+            time,
+        }
+    }
 }
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
@@ -73,7 +103,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     // MEGAcmd uses only the first operand.
     let given = args.operands.first().map(String::as_str);
     let targets = match given {
-        Some(p) => remote::resolve_pattern(acct, p)?,
+        Some(p) => super::pattern::resolve(acct, p, args.has("use-pcre"))?,
         None => acct.cwd()?.into_iter().collect(),
     };
     let ui: &mut Ui = ctx.ui;
@@ -116,7 +146,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
 }
 
 /// Folders first, then by name: MEGAcmd's default order.
-fn sorted(mut nodes: Vec<Node>) -> Vec<Node> {
+pub(super) fn sorted(mut nodes: Vec<Node>) -> Vec<Node> {
     nodes.sort_by(|a, b| {
         b.kind
             .is_container()
@@ -179,7 +209,7 @@ fn print_long_recursive(
     Ok(())
 }
 
-fn print_tree(
+pub(super) fn print_tree(
     acct: &Account,
     ui: &mut Ui,
     folder: &Node,
@@ -232,6 +262,11 @@ fn print_entry(
 }
 
 fn extra_info(acct: &Account, n: &Node, o: &Opts) -> Result<String, CmdError> {
+    Ok(extra_info_with(n, acct.cache.public_handle(n.handle)?, o))
+}
+
+/// The ` (…)` text of `ls -a` for a node whose public handle is already known.
+pub(super) fn extra_info_with(n: &Node, ph: Option<String>, o: &Opts) -> String {
     let mut s = match n.kind {
         NodeType::File => size_to_text(n.size, o.human, false),
         NodeType::Folder => "folder".into(),
@@ -248,7 +283,7 @@ fn extra_info(acct: &Account, n: &Node, o: &Opts) -> Result<String, CmdError> {
         };
         s.push_str(&format!(", inbound {level} share"));
     }
-    if let Some(ph) = acct.cache.public_handle(n.handle)? {
+    if let Some(ph) = ph {
         let kind = if n.is_file() { "file" } else { "folder" };
         s.push_str(&format!(", shared as exported permanent {kind} link"));
         if o.extra > 1 {
@@ -257,7 +292,7 @@ fn extra_info(acct: &Account, n: &Node, o: &Opts) -> Result<String, CmdError> {
             }
         }
     }
-    Ok(s)
+    s
 }
 
 /// The public link of an exported file (folder links need the share key, which the cache
@@ -338,9 +373,14 @@ fn kind_name(k: NodeType) -> &'static str {
 /// ctime, exported, link, problem).
 pub fn node_json(acct: &Account, n: &Node) -> Result<Value, CmdError> {
     let ph = acct.cache.public_handle(n.handle)?;
-    Ok(json!({
+    Ok(node_json_with(n, &remote::abs_path(acct, n)?, ph))
+}
+
+/// [`node_json`] for a node whose absolute path and public handle are already known.
+pub fn node_json_with(n: &Node, path: &str, ph: Option<String>) -> Value {
+    json!({
         "name": n.name,
-        "path": remote::abs_path(acct, n)?,
+        "path": path,
         "handle": format!("H:{}", n.handle),
         "type": kind_name(n.kind),
         "size": if n.is_file() { Some(n.size) } else { None },
@@ -349,7 +389,7 @@ pub fn node_json(acct: &Account, n: &Node) -> Result<Value, CmdError> {
         "exported": ph.is_some(),
         "link": ph.as_deref().and_then(|p| link_of(n, p)),
         "undecryptable": n.name.is_none() && !n.kind.is_root(),
-    }))
+    })
 }
 
 fn json_listing(

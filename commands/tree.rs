@@ -1,7 +1,11 @@
-//! `tree`: Print a tree view of a remote folder. Registered with its MEGAcmd flags and usage; the handler comes with the saved
-//! session and node cache (`run: None` answers "not implemented yet", exit 59).
+//! `tree`: MEGAcmd's `tree [--show-handles] [remotepath]`, which is `ls --tree`: the path
+//! given (or `.`), then the folder's descendants with box-drawing prefixes, read folder by
+//! folder from the cache.
 
-use super::{Command, Flag, Operand};
+use super::ls::{print_tree, Opts};
+use super::{pattern, Args, Command, Ctx, Flag, Operand};
+use crate::error::CmdError;
+use crate::ui::terminal_safe;
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -14,5 +18,33 @@ pub const COMMAND: Command = Command {
     max_args: Some(1),
     needs_login: true,
     operands: Operand::Remote,
-    run: None,
+    run: Some(run),
 };
+
+fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    let o = Opts::tree(args.has("show-handles"));
+    ctx.synced()?;
+    let acct = ctx.state.account.as_ref().ok_or(CmdError::NotLoggedIn)?;
+    let given = args.operands.first().map(String::as_str);
+    let targets = match given {
+        Some(p) => pattern::resolve(acct, p, false)?,
+        None => acct.cwd()?.into_iter().collect(),
+    };
+    let ui = &mut *ctx.ui;
+    let several = targets.len() > 1;
+    for (i, t) in targets.iter().enumerate() {
+        if several && i > 0 {
+            ui.line("")?;
+        }
+        let shown = match given {
+            Some(p) if !several => p.to_string(),
+            Some(_) => super::remote::display_path(acct, t)?,
+            None => ".".into(),
+        };
+        ui.line(terminal_safe(&shown))?;
+        if t.kind.is_container() {
+            print_tree(acct, ui, t, "", &o)?;
+        }
+    }
+    Ok(())
+}

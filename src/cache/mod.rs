@@ -442,6 +442,51 @@ impl Cache {
         )
     }
 
+    /// Every node below `handle` in depth-first order (siblings by name), each with its path
+    /// relative to `handle`, handed to `visit` one at a time as SQLite produces it, so a walk
+    /// over a million nodes never holds them all. `visit` also gets the node's public link
+    /// handle, because it must not call back into the cache (the connection is busy with the
+    /// walk), and returns `false` to stop early. (Relative paths join names with `/`; they
+    /// are for display.)
+    pub fn walk_descendants<E: From<CacheError>>(
+        &self,
+        handle: Handle,
+        mut visit: impl FnMut(Node, &str, Option<String>) -> std::result::Result<bool, E>,
+    ) -> std::result::Result<(), E> {
+        // A priority queue ordered by depth (deepest first), then name, makes SQLite's
+        // recursive walk depth-first with sorted siblings.
+        let sql = format!(
+            "WITH RECURSIVE sub(h, depth, rel) AS (SELECT ?1, 0, '' UNION ALL \
+             SELECT n.handle, sub.depth + 1, \
+             CASE WHEN sub.depth = 0 THEN '' ELSE sub.rel || '/' END \
+             || COALESCE(n.name, 'H:' || n.handle) \
+             FROM nodes n JOIN sub ON n.parent = sub.h ORDER BY 2 DESC, 3) \
+             SELECT {COLUMNS}, sub.rel, nodes.ph FROM sub JOIN nodes ON nodes.handle = sub.h \
+             WHERE sub.depth > 0"
+        );
+        let conn = self.conn();
+        let mut st = conn.prepare_cached(&sql).map_err(|e| self.db_err(e))?;
+        let mut rows = st
+            .query(params![handle_to_i64(handle)])
+            .map_err(|e| self.db_err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.db_err(e))? {
+            let node = row_to_node(r).map_err(|e| self.db_err(e))?;
+            let mut rel: String = r.get(14).map_err(|e| self.db_err(e))?;
+            if node.name.is_none() {
+                // The SQL fallback shows the numeric handle; show the base64 one.
+                rel = match rel.rfind('/') {
+                    Some(i) => format!("{}/H:{}", &rel[..i], node.handle),
+                    None => format!("H:{}", node.handle),
+                };
+            }
+            let ph: Option<String> = r.get(15).map_err(|e| self.db_err(e))?;
+            if !visit(node, &rel, ph)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Whether the account has any public link.
     pub fn any_exported(&self) -> Result<bool> {
         self.conn()
