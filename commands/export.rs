@@ -144,7 +144,7 @@ pub fn export_one(
             terminal_safe(&abs)
         )));
     }
-    if !accepted && !has_any_link(acct)? {
+    if !accepted && !acct.cache.any_exported()? {
         confirm_notice(ctx)?;
     }
     let acct = ctx.account()?;
@@ -181,10 +181,6 @@ async fn set_expiry(client: &crate::api::Client, node: &Node, secs: u64) -> Resu
         }
         Err(e) => Err(CmdError::api("set the link's expiry", e)),
     }
-}
-
-fn has_any_link(acct: &Account) -> Result<bool, CmdError> {
-    Ok(acct.cache.any_exported()?)
 }
 
 /// MEGA asks once, before an account's first link; scripts pass `-f`.

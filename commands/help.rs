@@ -133,6 +133,9 @@ pub fn print_command_help(ui: &mut Ui, cmd: &Command) -> Result<(), CmdError> {
             ui.line(format_args!("  {:width$}  {}", f.spelling(), f.help))?;
         }
     }
+    if cmd.name == "cp" {
+        ui.line(super::transfer_cp::HELP)?;
+    }
     Ok(())
 }
 

@@ -56,7 +56,7 @@ fn login_account(ctx: &mut Ctx<'_>, args: &Args, email: &str) -> Result<(), CmdE
     let password = password(ctx, args)?;
     let state = ctx.state.state_dir()?;
     let url = session::api_url(None);
-    let client = Client::new(&url)?;
+    let client = session::client_for(&url)?;
     let force = args.has("force");
     let mut code = args.value("auth-code").map(str::to_string);
     let saved = loop {
@@ -129,7 +129,7 @@ fn login_link(ctx: &mut Ctx<'_>, text: &str) -> Result<(), CmdError> {
             account::AccountError::Session(SessionError::Api(e))
             | account::AccountError::Cache(crate::cache::CacheError::Api(e)),
         ) => {
-            return Err(link_failure(&e));
+            return Err(link_failure(e));
         }
         Err(e) => return Err(e.into()),
     };
@@ -138,7 +138,7 @@ fn login_link(ctx: &mut Ctx<'_>, text: &str) -> Result<(), CmdError> {
 }
 
 /// Why a folder link did not open.
-pub fn link_failure(e: &crate::api::Error) -> CmdError {
+pub fn link_failure(e: crate::api::Error) -> CmdError {
     match e.mega_code() {
         Some(ErrorCode::ENoent) | Some(ErrorCode::EArgs) => CmdError::NotFound(
             "Invalid link: the link does not exist or was removed (MEGA answers -9)".into(),
@@ -149,16 +149,7 @@ pub fn link_failure(e: &crate::api::Error) -> CmdError {
         _ if matches!(e, crate::api::Error::Crypto(_)) => CmdError::Args(
             "Invalid link: the key does not decrypt this folder (wrong key in the link)".into(),
         ),
-        _ => CmdError::api("open the folder link", clone_err(e)),
-    }
-}
-
-fn clone_err(e: &crate::api::Error) -> crate::api::Error {
-    match e.mega_code() {
-        Some(c) => crate::api::Error::Mega(c),
-        None => crate::api::Error::BadResponse {
-            expected: e.to_string(),
-        },
+        _ => CmdError::api("open the folder link", e),
     }
 }
 

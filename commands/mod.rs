@@ -15,6 +15,7 @@ pub mod storage;
 pub mod timefmt;
 
 mod attr;
+mod cat;
 mod cd;
 mod clear;
 mod cp;
@@ -25,24 +26,30 @@ mod du;
 mod errorcode;
 pub mod export;
 mod find;
+mod get;
 pub mod help;
 mod history;
+mod import;
 mod lcd;
 mod link;
-mod login;
+pub mod login;
 mod logout;
 mod lpwd;
 mod ls;
 mod mkdir;
 mod mv;
+mod put;
 mod pwd;
 mod quit;
 mod reload;
 mod rm;
 mod session;
+pub mod transfer_cp;
 mod tree;
 mod version;
 mod whoami;
+mod write;
+pub mod xfer;
 
 pub use crate::account::Account;
 pub use args::{split_words, Args};
@@ -174,6 +181,7 @@ impl Command {
 /// Every command, sorted by name.
 pub static TABLE: &[&Command] = &[
     &attr::COMMAND,
+    &cat::COMMAND,
     &cd::COMMAND,
     &clear::COMMAND,
     &cp::COMMAND,
@@ -184,8 +192,10 @@ pub static TABLE: &[&Command] = &[
     &errorcode::COMMAND,
     &export::COMMAND,
     &find::COMMAND,
+    &get::COMMAND,
     &help::COMMAND,
     &history::COMMAND,
+    &import::COMMAND,
     &lcd::COMMAND,
     &link::COMMAND,
     &login::COMMAND,
@@ -194,6 +204,7 @@ pub static TABLE: &[&Command] = &[
     &ls::COMMAND,
     &mkdir::COMMAND,
     &mv::COMMAND,
+    &put::COMMAND,
     &pwd::COMMAND,
     &quit::COMMAND,
     &reload::COMMAND,
@@ -285,10 +296,20 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
 /// Whether this invocation changes the cloud (refused in a read-only folder-link session).
 fn writes(name: &str, args: &Args) -> bool {
     match name {
-        "mkdir" | "rm" | "mv" | "cp" | "put" | "export" | "import" | "link" => true,
+        "mkdir" | "rm" | "mv" | "put" | "export" | "import" | "link" => true,
+        // A download (`cp REMOTE ./here`) only reads; its upload and copy halves are refused
+        // by the folder link's server session anyway, so only a clearly remote target counts.
+        "cp" => args
+            .operands
+            .last()
+            .is_some_and(|d| !transfer_cp::looks_local(d)),
         "attr" => args.has("s") || args.has("d"),
+        // Listing and dry runs only read.
         "dedupe" => {
-            args.cmd.flags.iter().any(|f| f.long == Some("mode")) && args.value("mode").is_some()
+            !args.has("dry-run")
+                && args
+                    .value("mode")
+                    .is_some_and(|m| !m.eq_ignore_ascii_case("list"))
         }
         _ => false,
     }

@@ -1,7 +1,14 @@
-//! `mv`: Move or rename remote files and folders. Registered with its MEGAcmd flags and usage; the handler comes with the saved
-//! session and node cache (`run: None` answers "not implemented yet", exit 59).
+//! `mv src... dst`: move or rename remote nodes (`m`, then `a` for a new name). An existing
+//! folder `dst` receives the sources; a path that does not exist yet takes one source under
+//! its last name (a rename only when the parent stays the same); an existing file `dst` is
+//! replaced by a file source (moved, renamed, then the old file deleted), as MEGAcmd does.
+//! Several sources need a folder. Remote only: local paths are for get/put.
 
-use super::{Command, Flag, Operand};
+use super::remote;
+use super::write::{destination, finish, is_local_endpoint, refuse_root, shown, Dest};
+use super::{Args, Command, Ctx, Flag, Operand};
+use crate::api::{self, Handle, Node};
+use crate::error::CmdError;
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -17,5 +24,169 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::Remote,
-    run: None,
+    run: Some(run),
 };
+
+/// One source's move: `m` under `parent` if set, then a rename to `name` if set, then the
+/// file it replaces deleted.
+struct Step {
+    node: Node,
+    parent: Option<Handle>,
+    name: Option<String>,
+    replaces: Option<Node>,
+}
+
+fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    let Some((dst, srcs)) = args.operands.split_last() else {
+        return Err(CmdError::Usage {
+            problem: None,
+            usage: COMMAND.usage_line(),
+        });
+    };
+    ctx.synced()?;
+    let acct = ctx.state.account.as_ref().ok_or(CmdError::NotLoggedIn)?;
+    for op in &args.operands {
+        if is_local_endpoint(acct, op)? {
+            return Err(CmdError::Args(format!(
+                "mv moves remote nodes only: {} is a local path; use get to download or put to upload",
+                shown(op)
+            )));
+        }
+    }
+    let mut errors = Vec::new();
+    let mut sources = Vec::new();
+    for s in srcs {
+        match remote::resolve_pattern(acct, s) {
+            Ok(nodes) => {
+                for n in nodes {
+                    let p = if crate::cache::is_glob(s) {
+                        remote::display_path(acct, &n)?
+                    } else {
+                        s.clone()
+                    };
+                    match refuse_root(&n, "move", &p) {
+                        Ok(()) => sources.push(n),
+                        Err(e) => errors.push(e),
+                    }
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if sources.is_empty() {
+        return finish(ctx.ui, errors);
+    }
+    let dest = destination(acct, dst)?;
+    let not_folder = || CmdError::InvalidType(format!("{} must be a valid folder", shown(dst)));
+    let mut steps = Vec::new();
+    // Plain moves into one folder go out together (batched `m`, one catch-up).
+    let mut into: Option<(Handle, Vec<Handle>)> = None;
+    let mut same = false;
+    match dest {
+        Dest::Folder(f) => {
+            let mut handles = Vec::new();
+            for n in sources {
+                if n.handle == f.handle {
+                    same = true;
+                } else if n.parent != Some(f.handle) && !handles.contains(&n.handle) {
+                    handles.push(n.handle);
+                }
+            }
+            into = Some((f.handle, handles));
+        }
+        Dest::File(f) => {
+            if sources.len() != 1 {
+                return Err(not_folder());
+            }
+            let n = sources.remove(0);
+            if n.handle == f.handle {
+                same = true;
+            } else if !n.is_file() {
+                return Err(CmdError::InvalidType(
+                    "Cannot overwrite file with folder".into(),
+                ));
+            } else {
+                steps.push(Step {
+                    parent: (n.parent != f.parent).then_some(f.parent).flatten(),
+                    name: (n.name != f.name).then(|| f.name.clone()).flatten(),
+                    node: n,
+                    replaces: Some(f),
+                });
+            }
+        }
+        Dest::New { parent, name } => {
+            if sources.len() != 1 {
+                return Err(not_folder());
+            }
+            let n = sources.remove(0);
+            steps.push(Step {
+                parent: (n.parent != Some(parent.handle)).then_some(parent.handle),
+                name: (n.name.as_deref() != Some(name.as_str())).then_some(name),
+                node: n,
+                replaces: None,
+            });
+        }
+    }
+    if same {
+        // MEGAcmd prints this and still exits 0; scripts may rely on that.
+        ctx.ui.warn("Source and destiny are the same");
+    }
+    if let Some((folder, handles)) = into.filter(|(_, h)| !h.is_empty()) {
+        let r = ctx.online(async |acct| {
+            let client = acct.client().await?;
+            let r = client
+                .move_nodes(&handles, folder)
+                .await
+                .map_err(|e| CmdError::api("move node", e))?;
+            acct.refresh().await?;
+            Ok(r)
+        });
+        match r {
+            Err(e @ CmdError::Interrupted) => return Err(e),
+            Err(e) => errors.push(e),
+            Ok(results) => errors.extend(
+                results
+                    .into_iter()
+                    .filter_map(|r| r.err())
+                    .map(|code| CmdError::api("move node", api::Error::Mega(code))),
+            ),
+        }
+    }
+    for step in steps {
+        let r = ctx.online(async |acct| {
+            let Step {
+                node,
+                parent,
+                name,
+                replaces,
+            } = &step;
+            let client = acct.client().await?;
+            if let Some(p) = parent {
+                client
+                    .move_node(node.handle, *p)
+                    .await
+                    .map_err(|e| CmdError::api("move node", e))?;
+            }
+            if let Some(name) = name {
+                client
+                    .rename(node, name)
+                    .await
+                    .map_err(|e| CmdError::api("rename node", e))?;
+            }
+            if let Some(old) = replaces {
+                client
+                    .delete(old.handle)
+                    .await
+                    .map_err(|e| CmdError::api("delete the replaced node", e))?;
+            }
+            acct.refresh().await?;
+            Ok(())
+        });
+        match r {
+            Err(e @ CmdError::Interrupted) => return Err(e),
+            Err(e) => errors.push(e),
+            Ok(()) => {}
+        }
+    }
+    finish(ctx.ui, errors)
+}

@@ -1,7 +1,10 @@
-//! `reload`: Reload the remote node tree. Registered with its MEGAcmd flags and usage; the handler comes with the saved
-//! session and node cache (`run: None` answers "not implemented yet", exit 59).
+//! `reload`: throw the node cache away and fetch the whole tree again (`f`), printing
+//! MEGAcmd's `Reloading account...`. For when the cache is suspected wrong; normal commands
+//! never need it (they catch up through `sc`).
 
-use super::{Command, Operand};
+use super::context::block_on;
+use super::{Args, Command, Ctx, Operand};
+use crate::error::CmdError;
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -14,5 +17,14 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: true,
     operands: Operand::None,
-    run: None,
+    run: Some(run),
 };
+
+fn run(ctx: &mut Ctx<'_>, _args: &Args) -> Result<(), CmdError> {
+    ctx.ui.line("Reloading account...")?;
+    ctx.ui.flush()?;
+    let rt = ctx.state.runtime()?;
+    let acct = ctx.account()?;
+    block_on(&rt, acct.reload())??;
+    Ok(())
+}

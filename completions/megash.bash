@@ -1,23 +1,26 @@
 # bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
 # Source it, or install it as ~/.local/share/bash-completion/completions/megash.
 
-_megash_commands="attr cd clear cp dedupe df diagnose du errorcode export find help history lcd link login logout lpwd ls mkdir mv pwd quit reload rm session tree version whoami"
+_megash_commands="attr cat cd clear cp dedupe df diagnose du errorcode export find get help history import lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session tree version whoami"
 
 _megash_flags() {
     case "$1" in
         attr) echo "-s -d --force-non-official --print-only-value --help" ;;
+        cat) echo "--offset= --length= --use-pcre --help" ;;
         cd) echo "--help" ;;
         clear) echo "--help" ;;
         cp) echo "--use-pcre --help" ;;
-        dedupe) echo "--mode= --dry-run --help" ;;
+        dedupe) echo "-r --mode= --dry-run --help" ;;
         df) echo "-h --json --help" ;;
         diagnose) echo "--login --auth-code= --password-file= --force --json --help" ;;
         du) echo "-h --versions --path-display-size= --use-pcre --json --help" ;;
         errorcode) echo "--help" ;;
         export) echo "-a -d -f --expire= --writable --password= --json --help" ;;
         find) echo "-l --pattern= --type= --mtime= --size= --use-pcre --time-format= --show-handles --print-only-handles --json --help" ;;
+        get) echo "-m -q --ignore-quota-warn --use-pcre --help" ;;
         help) echo "-f --non-interactive --upgrade --paths --show-all-options --markdown --help" ;;
         history) echo "--help" ;;
+        import) echo "--help" ;;
         lcd) echo "--help" ;;
         link) echo "--help" ;;
         login) echo "--auth-code= --auth-key= --resume --password= --password-file= --force --help" ;;
@@ -26,6 +29,7 @@ _megash_flags() {
         ls) echo "-R -r -l -h -a --tree --show-handles --versions --show-creation-time --time-format= --use-pcre --json --help" ;;
         mkdir) echo "-p --help" ;;
         mv) echo "--use-pcre --help" ;;
+        put) echo "-c -q --print-tag-at-start --ignore-quota-warn --help" ;;
         pwd) echo "--help" ;;
         quit) echo "--only-shell --help" ;;
         reload) echo "--help" ;;
@@ -40,18 +44,22 @@ _megash_flags() {
 _megash_operands() {
     case "$1" in
         attr) echo remote ;;
+        cat) echo remote ;;
         cd) echo remotedir ;;
         cp) echo remote ;;
         dedupe) echo remotedir ;;
         du) echo remote ;;
         export) echo remote ;;
         find) echo remote ;;
+        get) echo remote ;;
         help) echo command ;;
+        import) echo remotedir ;;
         lcd) echo localdir ;;
         link) echo remote ;;
         ls) echo remote ;;
         mkdir) echo remote ;;
         mv) echo remote ;;
+        put) echo local ;;
         rm) echo remote ;;
         tree) echo remote ;;
         *) echo none ;;
@@ -87,4 +95,4 @@ _megash() {
     esac
 }
 
-complete -F _megash megash mega-attr mega-cd mega-clear mega-cp mega-dedupe mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-help mega-history mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-pwd mega-quit mega-reload mega-rm mega-session mega-tree mega-version mega-whoami
+complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-cp mega-dedupe mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-help mega-history mega-import mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-put mega-pwd mega-quit mega-reload mega-rm mega-session mega-tree mega-version mega-whoami

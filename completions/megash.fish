@@ -3,6 +3,7 @@
 
 complete -c megash -f
 complete -c megash -n __fish_use_subcommand -a attr -d 'List, set or delete node attributes'
+complete -c megash -n __fish_use_subcommand -a cat -d 'Print remote files'
 complete -c megash -n __fish_use_subcommand -a cd -d 'Change the current remote folder'
 complete -c megash -n __fish_use_subcommand -a clear -d 'Clear the screen'
 complete -c megash -n __fish_use_subcommand -a cp -d 'Copy remote files and folders'
@@ -13,8 +14,10 @@ complete -c megash -n __fish_use_subcommand -a du -d 'Print the size used by rem
 complete -c megash -n __fish_use_subcommand -a errorcode -d 'Translate an error code into its text'
 complete -c megash -n __fish_use_subcommand -a export -d 'Create, list or remove public links'
 complete -c megash -n __fish_use_subcommand -a find -d 'Find remote nodes'
+complete -c megash -n __fish_use_subcommand -a get -d 'Download remote files and folders'
 complete -c megash -n __fish_use_subcommand -a help -d 'Print the list of commands, or the usage of one'
 complete -c megash -n __fish_use_subcommand -a history -d 'Print the shell\'s command history'
+complete -c megash -n __fish_use_subcommand -a import -d 'Import the contents of a file or folder link into the account'
 complete -c megash -n __fish_use_subcommand -a lcd -d 'Change the current local folder'
 complete -c megash -n __fish_use_subcommand -a link -d 'Print the public link of a remote path, creating it if needed (megash extension)'
 complete -c megash -n __fish_use_subcommand -a login -d 'Log into a MEGA account, a folder link or a saved session'
@@ -23,6 +26,7 @@ complete -c megash -n __fish_use_subcommand -a lpwd -d 'Print the current local 
 complete -c megash -n __fish_use_subcommand -a ls -d 'List files in a remote path'
 complete -c megash -n __fish_use_subcommand -a mkdir -d 'Create a remote folder'
 complete -c megash -n __fish_use_subcommand -a mv -d 'Move or rename remote files and folders'
+complete -c megash -n __fish_use_subcommand -a put -d 'Upload local files and folders'
 complete -c megash -n __fish_use_subcommand -a pwd -d 'Print the current remote folder'
 complete -c megash -n __fish_use_subcommand -a quit -d 'Quit the shell'
 complete -c megash -n __fish_use_subcommand -a reload -d 'Reload the remote node tree'
@@ -43,6 +47,15 @@ complete -c mega-attr -l force-non-official -d 'Set a non-official attribute wit
 complete -c mega-attr -l print-only-value -d 'Print only the value of the attribute'
 complete -c mega-attr -f -a '(megash __complete attr (commandline -ct))'
 
+complete -c megash -n '__fish_seen_subcommand_from cat' -l offset -r -d 'Start at byte N (megash extension)'
+complete -c megash -n '__fish_seen_subcommand_from cat' -l length -r -d 'Print at most N bytes (megash extension)'
+complete -c megash -n '__fish_seen_subcommand_from cat' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c megash -n '__fish_seen_subcommand_from cat' -f -a '(megash __complete cat (commandline -ct))'
+complete -c mega-cat -l offset -r -d 'Start at byte N (megash extension)'
+complete -c mega-cat -l length -r -d 'Print at most N bytes (megash extension)'
+complete -c mega-cat -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c mega-cat -f -a '(megash __complete cat (commandline -ct))'
+
 complete -c megash -n '__fish_seen_subcommand_from cd' -f -a '(megash __complete cd (commandline -ct))'
 complete -c mega-cd -f -a '(megash __complete cd (commandline -ct))'
 
@@ -52,9 +65,11 @@ complete -c megash -n '__fish_seen_subcommand_from cp' -f -a '(megash __complete
 complete -c mega-cp -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c mega-cp -f -a '(megash __complete cp (commandline -ct))'
 
+complete -c megash -n '__fish_seen_subcommand_from dedupe' -s r -d 'Also look in every folder below'
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -l mode -r -d 'list (default), skip, first, newest, oldest, largest, smallest or rename'
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -l dry-run -d 'Say what would be done without doing it'
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -f -a '(megash __complete dedupe (commandline -ct))'
+complete -c mega-dedupe -s r -d 'Also look in every folder below'
 complete -c mega-dedupe -l mode -r -d 'list (default), skip, first, newest, oldest, largest, smallest or rename'
 complete -c mega-dedupe -l dry-run -d 'Say what would be done without doing it'
 complete -c mega-dedupe -f -a '(megash __complete dedupe (commandline -ct))'
@@ -129,21 +144,35 @@ complete -c mega-find -l print-only-handles -d 'Print only the handles'
 complete -c mega-find -l json -d 'Print one JSON document with stable field names (megash extension)'
 complete -c mega-find -f -a '(megash __complete find (commandline -ct))'
 
+complete -c megash -n '__fish_seen_subcommand_from get' -s m -d 'Merge into an existing local folder of the same name'
+complete -c megash -n '__fish_seen_subcommand_from get' -s q -d 'Queue in the background (not yet: runs in the foreground)'
+complete -c megash -n '__fish_seen_subcommand_from get' -l ignore-quota-warn -d 'Start even if the transfer quota may not suffice'
+complete -c megash -n '__fish_seen_subcommand_from get' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c megash -n '__fish_seen_subcommand_from get' -f -a '(megash __complete get (commandline -ct))'
+complete -c mega-get -s m -d 'Merge into an existing local folder of the same name'
+complete -c mega-get -s q -d 'Queue in the background (not yet: runs in the foreground)'
+complete -c mega-get -l ignore-quota-warn -d 'Start even if the transfer quota may not suffice'
+complete -c mega-get -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c mega-get -f -a '(megash __complete get (commandline -ct))'
+
 complete -c megash -n '__fish_seen_subcommand_from help' -s f -d 'Also print each command\'s usage; -ff adds its options'
 complete -c megash -n '__fish_seen_subcommand_from help' -l non-interactive -d 'How to use megash from scripts'
 complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About account plans'
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cd clear cp dedupe df diagnose du errorcode export find help history lcd link login logout lpwd ls mkdir mv pwd quit reload rm session tree version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear cp dedupe df diagnose du errorcode export find get help history import lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session tree version whoami'
 complete -c mega-help -s f -d 'Also print each command\'s usage; -ff adds its options'
 complete -c mega-help -l non-interactive -d 'How to use megash from scripts'
 complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cd clear cp dedupe df diagnose du errorcode export find help history lcd link login logout lpwd ls mkdir mv pwd quit reload rm session tree version whoami'
+complete -c mega-help -f -a 'attr cat cd clear cp dedupe df diagnose du errorcode export find get help history import lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session tree version whoami'
 
+
+complete -c megash -n '__fish_seen_subcommand_from import' -f -a '(megash __complete import (commandline -ct))'
+complete -c mega-import -f -a '(megash __complete import (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from lcd' -F
 complete -c mega-lcd -F
@@ -204,6 +233,17 @@ complete -c megash -n '__fish_seen_subcommand_from mv' -l use-pcre -d 'Treat pat
 complete -c megash -n '__fish_seen_subcommand_from mv' -f -a '(megash __complete mv (commandline -ct))'
 complete -c mega-mv -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c mega-mv -f -a '(megash __complete mv (commandline -ct))'
+
+complete -c megash -n '__fish_seen_subcommand_from put' -s c -d 'Create the destination folder path if it is missing'
+complete -c megash -n '__fish_seen_subcommand_from put' -s q -d 'Queue in the background (not yet: runs in the foreground)'
+complete -c megash -n '__fish_seen_subcommand_from put' -l print-tag-at-start -d 'Print the transfer tag when it starts'
+complete -c megash -n '__fish_seen_subcommand_from put' -l ignore-quota-warn -d 'Accepted for MEGAcmd compatibility; no effect'
+complete -c megash -n '__fish_seen_subcommand_from put' -F
+complete -c mega-put -s c -d 'Create the destination folder path if it is missing'
+complete -c mega-put -s q -d 'Queue in the background (not yet: runs in the foreground)'
+complete -c mega-put -l print-tag-at-start -d 'Print the transfer tag when it starts'
+complete -c mega-put -l ignore-quota-warn -d 'Accepted for MEGAcmd compatibility; no effect'
+complete -c mega-put -F
 
 
 complete -c megash -n '__fish_seen_subcommand_from quit' -l only-shell -d 'Accepted for MEGAcmd compatibility: megash has no server to keep running'

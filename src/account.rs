@@ -106,7 +106,7 @@ impl Account {
     pub async fn client(&mut self) -> Result<&Client> {
         if self.client.is_none() {
             let url = session::api_url(Some(&self.saved));
-            let client = Client::new(&url).map_err(SessionError::Api)?;
+            let client = session::client_for(&url).map_err(SessionError::Api)?;
             let mut s = self.saved.session.clone();
             s.api_url = url;
             if let Some(link) = &self.saved.link {
@@ -280,7 +280,7 @@ pub async fn login_folder_link(
 ) -> Result<Account> {
     let saved = SavedSession::folder_link(public_handle, key, api_url);
     Cache::remove_files(&state.cache_file(&saved.session.user_handle));
-    let client = Client::new(api_url).map_err(SessionError::Api)?;
+    let client = session::client_for(api_url).map_err(SessionError::Api)?;
     client.open_folder_link(public_handle, key);
     let mut account = Account::from_login(state, saved.clone(), client)?;
     account.reload().await?;
@@ -319,7 +319,7 @@ pub async fn login_with_session_string(
         ))
     };
     let blob = b64::decode(text.trim()).map_err(|_| bad())?;
-    let client = Client::new(api_url)?;
+    let client = session::client_for(api_url)?;
     let (master_key, sid): (Key128, _) = match blob.len() {
         59 => sid_blob::load(&blob, &[0; 16]).map_err(|_| bad())?,
         60 if blob[0] == 1 => {

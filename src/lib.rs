@@ -16,4 +16,5 @@ pub mod explain;
 pub mod session;
 pub mod shell;
 pub mod sim;
+pub mod transfer;
 pub mod ui;

@@ -322,12 +322,28 @@ impl SavedSession {
     /// (one `us` round trip that checks the sid and loads the RSA key).
     pub async fn resume(&self) -> Result<Client> {
         let url = api_url(Some(self));
-        let client = Client::new(&url)?;
+        let client = client_for(&url)?;
         let mut session = self.session.clone();
         session.api_url = url;
         client.resume(&session).await?;
         Ok(client)
     }
+}
+
+/// An API client for `url`, with the retry budget `MEGASH_RETRIES` asks for when set (the
+/// number of retries after the first attempt; `0` fails at once). The default budget
+/// outlasts a short network outage, which also means minutes of waiting when the server is
+/// simply not there.
+pub fn client_for(url: &str) -> api::Result<Client> {
+    let mut builder = Client::builder().api_url(url);
+    let retries = std::env::var("MEGASH_RETRIES").ok();
+    if let Some(n) = retries.and_then(|v| v.trim().parse::<u32>().ok()) {
+        builder = builder.retry(api::RetryConfig {
+            max_attempts: n.saturating_add(1),
+            ..api::RetryConfig::default()
+        });
+    }
+    builder.build()
 }
 
 /// The API URL to use: `MEGA_API_URL` when set, else the saved session's, else real MEGA.

@@ -50,7 +50,7 @@ pub struct PublicFile {
 
 /// Upload URLs answer errors as a negative number in text; `-4` there means "this upload
 /// failed, start over", not the API's rate limit, so it is not retried.
-fn check_upload_answer(body: &[u8]) -> Result<()> {
+pub(crate) fn check_upload_answer(body: &[u8]) -> Result<()> {
     let Ok(text) = std::str::from_utf8(body) else {
         return Ok(());
     };
@@ -150,13 +150,7 @@ impl Client {
             req["cr"] = cr;
         }
         let r = self.command(req).await?;
-        let v = r
-            .get("f")
-            .and_then(Value::as_array)
-            .and_then(|f| f.first())
-            .ok_or_else(|| Error::bad("`f` with the new node in the put-nodes answer"))?;
-        let mut ring = self.state().keys.clone();
-        ring.node_from_value(v)
+        super::tree::first_new_node(self, &r)
     }
 
     /// Upload a local file under `parent`, named `name` (default: the file's name).
@@ -230,6 +224,14 @@ impl Client {
         download_info(&r)
     }
 
+    /// `g` for a file link: size, attributes and a download URL, no session needed.
+    pub async fn download_url_public(&self, public_handle: &str) -> Result<DownloadInfo> {
+        let r = self
+            .command(json!({"a":"g","g":1,"p":public_handle,"ssl":0}))
+            .await?;
+        download_info(&r)
+    }
+
     /// Download a file node to `dest` (decrypted, MAC-verified, atomically placed).
     /// Returns the number of bytes written.
     pub async fn download(&self, node: &Node, dest: &Path) -> Result<u64> {
@@ -267,6 +269,38 @@ impl Client {
             name,
             size: info.size,
         })
+    }
+
+    /// Import a file link into the account under `parent` (`p` with `ph`: the server copies
+    /// the stored data; the key is re-wrapped with our master key). A wrong key fails here
+    /// (the attributes do not decrypt) instead of creating an unreadable node.
+    pub async fn import_file_link(
+        &self,
+        parent: Handle,
+        public_handle: &str,
+        key: &FileKey,
+    ) -> Result<Node> {
+        let mk: Key128 = self.state().keys.master_key.ok_or(Error::NotLoggedIn)?;
+        let r = self.command(json!({"a":"g","p":public_handle})).await?;
+        let at = r
+            .get("at")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::bad("`at` in the g answer"))?
+            .to_string();
+        attrs::decrypt(&key.aes, &at)?;
+        let k = b64::encode(&aes::wrap(&mk, &key.to_bytes())?);
+        let mut req = json!({
+            "a":"p","t":parent.to_b64(),"i":request_tag(),
+            "n":[{"ph":public_handle,"t":0,"a":at,"k":k}]
+        });
+        if let Some(cr) = self.cr_for(
+            parent,
+            &[(public_handle.to_string(), key.to_bytes().to_vec())],
+        )? {
+            req["cr"] = cr;
+        }
+        let r = self.command(req).await?;
+        super::tree::first_new_node(self, &r)
     }
 
     /// GET, decrypt, verify and place a file. Interrupted transfers resume at the byte

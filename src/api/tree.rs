@@ -6,7 +6,7 @@ use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::client::{check_request_level, request_tag, Auth, Client, JSON};
+use super::client::{check_request_level, request_tag, Auth, Client, CommandResult, JSON};
 use super::error::{Error, Result};
 use super::nodes::{apply_attrs, Handle, KeyRing, Node};
 use crate::crypto::keys::{handle_auth, NodeKey};
@@ -92,12 +92,28 @@ pub fn decrypt_update(node: &mut Node, at: &str) {
     apply_attrs(node, at);
 }
 
+/// Most commands sent in one request by the bulk calls: big enough that deleting thousands
+/// of nodes takes a handful of round trips, small enough that one request stays far below
+/// any body limit.
+const BATCH: usize = 100;
+
+/// A stored `fa` (`<cluster>:<type>*<handle>/…`) in the form `p` takes (`<type>*<handle>/…`,
+/// the server adds the cluster back).
+fn file_attrs_for_put(fa: &str) -> Option<String> {
+    let parts: Vec<&str> = fa
+        .split('/')
+        .map(|p| p.split_once(':').map_or(p, |(_, rest)| rest))
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
 fn master_key(client: &Client) -> Result<Key128> {
     client.state().keys.master_key.ok_or(Error::NotLoggedIn)
 }
 
 /// The first node of a `{"f":[…]}` answer.
-fn first_new_node(client: &Client, r: &Value) -> Result<Node> {
+pub(crate) fn first_new_node(client: &Client, r: &Value) -> Result<Node> {
     let v = r
         .get("f")
         .and_then(Value::as_array)
@@ -123,6 +139,67 @@ impl Client {
         }
         let r = self.command(req).await?;
         first_new_node(self, &r)
+    }
+
+    /// Copy a node and its subtree server-side under `target`, as MEGA clients do: one `p`
+    /// whose entries carry the source nodes' handles in `h` (for a file the server reuses the
+    /// stored data; for a folder it is a temporary handle the children's `p` refer to), the
+    /// keys unchanged but re-wrapped with the master key, and the attributes re-encrypted
+    /// (the top node named `top_name` when given). `nodes[0]` is the top; the rest must be
+    /// its descendants, parents before children. Returns the new nodes, top first.
+    pub async fn copy_tree(
+        &self,
+        target: Handle,
+        nodes: &[Node],
+        top_name: Option<&str>,
+    ) -> Result<Vec<Node>> {
+        let mk = master_key(self)?;
+        let mut entries = Vec::with_capacity(nodes.len());
+        for (i, n) in nodes.iter().enumerate() {
+            let key = n.key.ok_or(Error::NoKey)?;
+            let mut attributes = n.attributes();
+            if let (0, Some(name)) = (i, top_name) {
+                attributes.insert("n".into(), Value::from(name));
+            }
+            let mut e = Map::new();
+            e.insert("h".into(), Value::from(n.handle.to_b64()));
+            e.insert("t".into(), Value::from(n.kind.code()));
+            e.insert(
+                "a".into(),
+                Value::from(attrs::encrypt(&key.aes_key(), &attributes)),
+            );
+            e.insert(
+                "k".into(),
+                Value::from(b64::encode(&aes::wrap(&mk, &key.to_bytes())?)),
+            );
+            if i > 0 {
+                let p = n
+                    .parent
+                    .ok_or_else(|| Error::bad("a parent for a copied node"))?;
+                e.insert("p".into(), Value::from(p.to_b64()));
+            }
+            if let Some(fa) = n.file_attrs.as_deref().and_then(file_attrs_for_put) {
+                e.insert("fa".into(), Value::from(fa));
+            }
+            entries.push(Value::Object(e));
+        }
+        // Copies placed inside a shared or link-exported folder need their keys wrapped with
+        // that share's key too, like any new node there.
+        let new_keys: Vec<(String, Vec<u8>)> = nodes
+            .iter()
+            .filter_map(|n| n.key.map(|k| (n.handle.to_b64(), k.to_bytes())))
+            .collect();
+        let mut req = json!({"a":"p","t":target.to_b64(),"n":entries,"i":request_tag()});
+        if let Some(cr) = self.cr_for(target, &new_keys)? {
+            req["cr"] = cr;
+        }
+        let r = self.command(req).await?;
+        let list = r
+            .get("f")
+            .and_then(Value::as_array)
+            .ok_or_else(|| Error::bad("`f` with the new nodes in the put-nodes answer"))?;
+        let mut ring = self.state().keys.clone();
+        list.iter().map(|v| ring.node_from_value(v)).collect()
     }
 
     /// Rename a node, keeping its other attributes.
@@ -158,6 +235,41 @@ impl Client {
         self.command(json!({"a":"d","n":node.to_b64(),"i":request_tag()}))
             .await?;
         Ok(())
+    }
+
+    /// Delete several nodes (with their subtrees) permanently, as batches of `d` commands:
+    /// one result per node, in order (a node inside another one deleted earlier in the
+    /// same call fails with `ENOENT`).
+    pub async fn delete_nodes(&self, nodes: &[Handle]) -> Result<Vec<CommandResult>> {
+        let commands: Vec<Value> = nodes
+            .iter()
+            .map(|h| json!({"a":"d","n":h.to_b64(),"i":request_tag()}))
+            .collect();
+        self.request_chunked(&commands).await
+    }
+
+    /// Move several nodes under `new_parent`, as batches of `m` commands: one result per
+    /// node, in order.
+    pub async fn move_nodes(
+        &self,
+        nodes: &[Handle],
+        new_parent: Handle,
+    ) -> Result<Vec<CommandResult>> {
+        let t = new_parent.to_b64();
+        let commands: Vec<Value> = nodes
+            .iter()
+            .map(|h| json!({"a":"m","n":h.to_b64(),"t":t,"i":request_tag()}))
+            .collect();
+        self.request_chunked(&commands).await
+    }
+
+    /// Send commands in requests of at most [`BATCH`] commands each.
+    async fn request_chunked(&self, commands: &[Value]) -> Result<Vec<CommandResult>> {
+        let mut out = Vec::with_capacity(commands.len());
+        for chunk in commands.chunks(BATCH) {
+            out.extend(self.request(chunk).await?);
+        }
+        Ok(out)
     }
 
     /// Export a node as a public link. For a folder, `descendants` (its subtree, as far as

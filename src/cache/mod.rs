@@ -20,6 +20,7 @@ pub use path::{escape_name, glob_match, is_glob, split_path, Component, ResolveE
 pub use sync::CatchUp;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -30,12 +31,18 @@ use crate::api::{self, Handle, IncomingShare, Node, NodeProblem, NodeType, UserH
 use crate::crypto::keys::NodeKey;
 use crate::session::StateDir;
 
-/// Bumped when the schema changes; an older file is rebuilt.
-const SCHEMA_VERSION: i64 = 1;
+/// Bumped when the schema changes; an older file is rebuilt. Kept in SQLite's header
+/// (`PRAGMA user_version`) so an open checks it without parsing the schema.
+const SCHEMA_VERSION: i64 = 2;
 
+/// Rows are stored in insertion order (`id`), not by handle: handles are random, and a full
+/// fetch inserting a million rows into a B-tree keyed by them touches pages all over the file
+/// (most of the first login's CPU went to SQLite paging). The handle and (parent, name)
+/// indexes are built once after a full fetch.
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS nodes(
-    handle INTEGER PRIMARY KEY,   -- the 6 handle bytes, big-endian
+    id INTEGER PRIMARY KEY,       -- insertion order
+    handle INTEGER NOT NULL,      -- the 6 handle bytes, big-endian
     parent INTEGER,               -- NULL for the roots
     type INTEGER NOT NULL,
     name TEXT,                    -- decrypted name; NULL when undecryptable
@@ -52,9 +59,13 @@ CREATE TABLE IF NOT EXISTS nodes(
     ph TEXT,                      -- public link handle
     flags INTEGER NOT NULL        -- 0, or the NodeProblem code
 );
-CREATE INDEX IF NOT EXISTS nodes_parent_name ON nodes(parent, name);
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 "#;
+
+/// The indexes, dropped for a full fetch and built again after it.
+pub(crate) const INDEXES: &str =
+    "CREATE UNIQUE INDEX IF NOT EXISTS nodes_handle ON nodes(handle); \
+     CREATE INDEX IF NOT EXISTS nodes_parent_name ON nodes(parent, name);";
 
 /// Errors of the cache.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +92,9 @@ pub struct Cache {
     conn: Mutex<Connection>,
     path: PathBuf,
     user: String,
+    /// Whether this connection was switched to `synchronous=NORMAL` (done before its first
+    /// write: one-shot commands that only read skip the statement).
+    writable: AtomicBool,
 }
 
 impl std::fmt::Debug for Cache {
@@ -151,32 +165,17 @@ impl Cache {
         };
         let conn = Connection::open(path).map_err(db)?;
         conn.busy_timeout(Duration::from_secs(60)).map_err(db)?;
-        // journal_mode reads the header: garbage in the file shows up here.
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        // Reads the header: garbage in the file shows up here. The usual case (a cache made
+        // by this version) then needs no schema work at all: one-shot commands open the
+        // cache every time.
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(db)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Rebuild::Corrupt);
-        }
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(db)?;
-        conn.execute_batch(SCHEMA).map_err(db)?;
-        let version: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key='schema'", [], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(db)?;
-        match version {
-            Some(v) if v == SCHEMA_VERSION.to_string() => {}
-            Some(_) => return Err(Rebuild::Corrupt),
-            None => {
-                conn.execute(
-                    "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', ?1)",
-                    params![SCHEMA_VERSION.to_string()],
-                )
-                .map_err(db)?;
+        if version != SCHEMA_VERSION {
+            if version != 0 {
+                return Err(Rebuild::Corrupt);
             }
+            create_schema(&conn).map_err(db)?;
         }
         let stored_user: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key='user'", [], |r| r.get(0))
@@ -189,6 +188,7 @@ impl Cache {
             conn: Mutex::new(conn),
             path: path.to_path_buf(),
             user: user_handle.to_string(),
+            writable: AtomicBool::new(false),
         })
     }
 
@@ -208,6 +208,7 @@ impl Cache {
         let fresh = Cache::open_file(&self.path, &self.user)?;
         let new_conn = fresh.conn.into_inner().unwrap_or_else(|p| p.into_inner());
         *conn = new_conn;
+        self.writable.store(false, Ordering::SeqCst);
         Ok(())
     }
 
@@ -220,6 +221,18 @@ impl Cache {
         // A panic elsewhere while holding the lock leaves SQLite consistent (transactions
         // roll back on drop), so a poisoned lock is still usable.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The connection, ready for a write: in WAL mode `synchronous=NORMAL` keeps commits
+    /// atomic and consistent and only syncs at checkpoints (the default syncs every commit).
+    pub(crate) fn writer(&self) -> Result<MutexGuard<'_, Connection>> {
+        let conn = self.conn();
+        if !self.writable.load(Ordering::SeqCst) {
+            conn.pragma_update(None, "synchronous", "NORMAL")
+                .map_err(|e| self.db_err(e))?;
+            self.writable.store(true, Ordering::SeqCst);
+        }
+        Ok(conn)
     }
 
     pub(crate) fn db_err(&self, e: rusqlite::Error) -> CacheError {
@@ -274,7 +287,7 @@ impl Cache {
     /// Mark this cache as a folder link's: its root is the node whose parent is not in the
     /// tree (the shared folder; `f` lists it first). Call after the first full fetch.
     pub fn mark_link_root(&self) -> Result<Option<Handle>> {
-        let conn = self.conn();
+        let conn = self.writer()?;
         let root: Option<i64> = conn
             .query_row(
                 "SELECT handle FROM nodes WHERE type = 1 AND (parent IS NULL OR parent NOT IN \
@@ -351,7 +364,7 @@ impl Cache {
         &self,
         keys: impl IntoIterator<Item = (&'a String, &'a crate::crypto::Key128)>,
     ) -> Result<()> {
-        let conn = self.conn();
+        let conn = self.writer()?;
         for (h, k) in keys {
             conn.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
@@ -364,7 +377,7 @@ impl Cache {
 
     /// Persist the current remote directory.
     pub fn set_cwd(&self, handle: Handle) -> Result<()> {
-        self.conn()
+        self.writer()?
             .execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES('cwd', ?1)",
                 params![handle.to_b64()],
@@ -605,6 +618,45 @@ pub struct Totals {
     pub bytes: u64,
 }
 
+/// Make a new file's tables, or find that the file is an older version (then rebuild). Under
+/// the write lock, so two processes opening a new file at once do not mistake each other's
+/// half-made schema for an old one.
+fn create_schema(conn: &Connection) -> std::result::Result<(), rusqlite::Error> {
+    // WAL cannot be switched on inside a transaction; it is a property of the file.
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            Some("not in WAL mode".into()),
+        ));
+    }
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let result = (|| {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let tables: i64 = conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0))?;
+        if tables != 0 {
+            // Made by an older megash (version 1 kept it in `meta`): start again.
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some("an older cache format".into()),
+            ));
+        }
+        conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(INDEXES)?;
+        conn.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))
+    })();
+    match result {
+        Ok(()) => conn.execute_batch("COMMIT"),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
 enum Rebuild {
     Corrupt,
     Other(CacheError),
@@ -621,13 +673,28 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    opts.open(path).map(|_| ())
+    opts.open(path)?;
+    // SQLite gives its -wal and -shm files the database's mode; files left readable by
+    // someone else (a copy, a restore, an older version) are tightened.
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let p = PathBuf::from(p);
+        if let Ok(meta) = std::fs::metadata(&p) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(crate) const COLUMNS: &str = "handle, parent, type, name, size, ts, key, fingerprint, attrs, \
                                   fa, owner, share_user, share_access, flags";
 
-fn problem_code(p: Option<NodeProblem>) -> i64 {
+pub(crate) fn problem_code(p: Option<NodeProblem>) -> i64 {
     match p {
         None => 0,
         Some(NodeProblem::KeyUnavailable) => 1,
@@ -673,6 +740,33 @@ fn row_to_node(r: &Row<'_>) -> rusqlite::Result<Node> {
     })
 }
 
+/// The 15 values of a node row, in the order of `upsert` and `insert_fresh`'s statements.
+macro_rules! node_params {
+    ($n:expr) => {{
+        let n: &crate::api::Node = $n;
+        rusqlite::params![
+            crate::cache::handle_to_i64(n.handle),
+            n.parent.map(crate::cache::handle_to_i64),
+            n.kind.code(),
+            n.name,
+            n.size as i64,
+            n.ts,
+            n.mtime().map(|m| m as i64),
+            n.key.map(|k| k.to_bytes()),
+            n.fingerprint,
+            n.other_attrs
+                .as_deref()
+                .map(|m| serde_json::Value::Object(m.clone()).to_string()),
+            n.file_attrs,
+            n.owner.map(|o| o.to_b64()),
+            n.share.as_ref().and_then(|s| s.user.map(|u| u.to_b64())),
+            n.share.as_ref().map(|s| s.access),
+            crate::cache::problem_code(n.problem),
+        ]
+    }};
+}
+pub(crate) use node_params;
+
 /// Insert or replace one node (statement cached on the connection).
 pub(crate) fn upsert(conn: &Connection, n: &Node) -> rusqlite::Result<()> {
     let mut st = conn.prepare_cached(
@@ -681,24 +775,6 @@ pub(crate) fn upsert(conn: &Connection, n: &Node) -> rusqlite::Result<()> {
          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
          (SELECT ph FROM nodes WHERE handle=?1), ?15)",
     )?;
-    st.execute(params![
-        handle_to_i64(n.handle),
-        n.parent.map(handle_to_i64),
-        n.kind.code(),
-        n.name,
-        n.size as i64,
-        n.ts,
-        n.mtime().map(|m| m as i64),
-        n.key.map(|k| k.to_bytes()),
-        n.fingerprint,
-        n.other_attrs
-            .as_deref()
-            .map(|m| Value::Object(m.clone()).to_string()),
-        n.file_attrs,
-        n.owner.map(|o| o.to_b64()),
-        n.share.as_ref().and_then(|s| s.user.map(|u| u.to_b64())),
-        n.share.as_ref().map(|s| s.access),
-        problem_code(n.problem),
-    ])?;
+    st.execute(node_params!(n))?;
     Ok(())
 }

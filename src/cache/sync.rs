@@ -5,7 +5,9 @@ use std::collections::HashSet;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{handle_to_i64, row_to_node, upsert, Cache, CacheError, Result, COLUMNS};
+use super::{
+    handle_to_i64, node_params, row_to_node, upsert, Cache, CacheError, Result, COLUMNS, INDEXES,
+};
 use crate::api::{self, tree::decrypt_update, ActionPacket, Client, ErrorCode, Handle, ScResult};
 
 /// What [`Cache::catch_up`] did.
@@ -33,36 +35,43 @@ impl Cache {
     /// parsed, inside one transaction that also stores the new `sn`: readers see the old
     /// tree until the commit, never a half-filled one.
     pub async fn populate(&self, client: &Client) -> Result<u64> {
+        drop(self.writer()?);
         let mut begun = false;
         let mut db_error: Option<rusqlite::Error> = None;
         let mut count = 0u64;
+        // Nodes go to SQLite a batch at a time: one lock and one statement lookup per batch
+        // instead of per node.
+        let mut batch: Vec<api::Node> = Vec::with_capacity(INSERT_BATCH);
+        let mut insert = |batch: &mut Vec<api::Node>| -> rusqlite::Result<()> {
+            let conn = self.conn();
+            if !begun {
+                // The write lock is taken only after the download, so other processes keep
+                // writing while the body arrives.
+                conn.execute_batch(BEGIN_FULL_FETCH)?;
+                begun = true;
+            }
+            insert_fresh(&conn, batch)?;
+            count += batch.len() as u64;
+            batch.clear();
+            Ok(())
+        };
         let fetched = client
             .fetch_nodes_with(|node| {
-                let conn = self.conn();
-                let step = (|| {
-                    if !begun {
-                        // The write lock is taken only after the download, so other
-                        // processes keep writing while the body arrives.
-                        conn.execute_batch(
-                            "BEGIN IMMEDIATE; DELETE FROM nodes; \
-                             DROP INDEX IF EXISTS nodes_parent_name;",
-                        )?;
-                        begun = true;
-                    }
-                    insert_fresh(&conn, &node)
-                })();
-                match step {
-                    Ok(()) => {
-                        count += 1;
-                        Ok(())
-                    }
-                    Err(e) => {
-                        db_error = Some(e);
-                        Err(api::Error::bad("a writable node cache"))
-                    }
+                batch.push(node);
+                if batch.len() < INSERT_BATCH {
+                    return Ok(());
                 }
+                insert(&mut batch).map_err(|e| {
+                    db_error = Some(e);
+                    api::Error::bad("a writable node cache")
+                })
             })
             .await;
+        if fetched.is_ok() && db_error.is_none() && !batch.is_empty() {
+            if let Err(e) = insert(&mut batch) {
+                db_error = Some(e);
+            }
+        }
         let conn = self.conn();
         let summary = match (fetched, db_error) {
             (_, Some(e)) => {
@@ -79,13 +88,20 @@ impl Cache {
         };
         let finish = (|| {
             if !begun {
-                conn.execute_batch("BEGIN IMMEDIATE; DELETE FROM nodes;")?;
+                conn.execute_batch(BEGIN_FULL_FETCH)?;
             }
-            // Building the index once after the bulk insert is much faster than keeping
-            // it up to date row by row.
-            conn.execute_batch(
-                "CREATE INDEX IF NOT EXISTS nodes_parent_name ON nodes(parent, name);",
-            )?;
+            // Building the indexes once after the bulk insert is much faster than keeping
+            // them up to date row by row. A handle the server sent twice keeps its last row.
+            if let Err(e) = conn.execute_batch(INDEXES) {
+                if e.sqlite_error_code() != Some(rusqlite::ErrorCode::ConstraintViolation) {
+                    return Err(e);
+                }
+                conn.execute_batch(
+                    "DELETE FROM nodes WHERE id NOT IN \
+                     (SELECT MAX(id) FROM nodes GROUP BY handle);",
+                )?;
+                conn.execute_batch(INDEXES)?;
+            }
             set_meta(&conn, "sn", &summary.sn)?;
             set_meta(&conn, "user", &self.user)?;
             conn.execute_batch("COMMIT")
@@ -94,6 +110,10 @@ impl Cache {
             let _ = conn.execute_batch("ROLLBACK");
             return Err(self.db_err(e));
         }
+        // Give back the space the whole tree took in the WAL now, not when the last user of
+        // the file closes it (the shell may keep it open for hours). Busy readers make this a
+        // no-op, which is fine.
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         Ok(count)
     }
 
@@ -153,7 +173,7 @@ impl Cache {
 
     /// Apply one batch if the stored `sn` is still `from` (compare and swap).
     fn apply(&self, from: &str, to: &str, packets: &[ActionPacket]) -> Result<Applied> {
-        let mut conn = self.conn();
+        let mut conn = self.writer()?;
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| self.db_err(e))?;
@@ -173,7 +193,7 @@ impl Cache {
     /// Test hook: overwrite the stored `sn` (e.g. with one the server will refuse).
     #[doc(hidden)]
     pub fn force_sn(&self, sn: &str) -> Result<()> {
-        set_meta(&self.conn(), "sn", sn).map_err(|e| self.db_err(e))
+        set_meta(&*self.writer()?, "sn", sn).map_err(|e| self.db_err(e))
     }
 }
 
@@ -185,9 +205,25 @@ fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
     .map(|_| ())
 }
 
-/// Plain insert for the full fetch (the table was just emptied).
-fn insert_fresh(conn: &Connection, n: &api::Node) -> rusqlite::Result<()> {
-    upsert(conn, n)
+/// Starts a full fetch: the write lock, an empty table, no indexes until the end.
+const BEGIN_FULL_FETCH: &str = "BEGIN IMMEDIATE; DELETE FROM nodes; \
+     DROP INDEX IF EXISTS nodes_handle; DROP INDEX IF EXISTS nodes_parent_name;";
+
+/// Nodes handed to SQLite at once during a full fetch.
+const INSERT_BATCH: usize = 512;
+
+/// Plain append for the full fetch (the table was just emptied, there is no index yet, and
+/// a fresh tree has no public-link handles to keep).
+fn insert_fresh(conn: &Connection, nodes: &[api::Node]) -> rusqlite::Result<()> {
+    let mut st = conn.prepare_cached(
+        "INSERT INTO nodes(handle, parent, type, name, size, ts, mtime, key, fingerprint, \
+         attrs, fa, owner, share_user, share_access, flags) \
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?;
+    for n in nodes {
+        st.execute(node_params!(n))?;
+    }
+    Ok(())
 }
 
 fn delete_subtree(conn: &Connection, h: Handle) -> rusqlite::Result<()> {

@@ -37,6 +37,32 @@ fn own(ctx: &Ctx, h: &str, foreign: ApiError) -> ApiResult<NodeRow> {
     Ok(n)
 }
 
+/// Whether `h` lies inside a folder that has a public link.
+fn in_public_folder(ctx: &Ctx, h: &str) -> ApiResult<bool> {
+    let mut cur = h.to_string();
+    for _ in 0..10_000 {
+        let row: Option<(String, i64, Option<String>)> = ctx
+            .db
+            .query_row(
+                "SELECT parent, t, ph FROM nodes WHERE h = ?1",
+                params![cur],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((parent, t, ph)) = row else {
+            return Ok(false);
+        };
+        if t == 1 && ph.is_some() {
+            return Ok(true);
+        }
+        if parent.is_empty() {
+            return Ok(false);
+        }
+        cur = parent;
+    }
+    Ok(false)
+}
+
 /// Visit a tree in parent-before-child order. `start` selects the top rows. Without an
 /// ORDER BY, SQLite's recursive CTE queue is FIFO: a row is emitted when it is taken off the
 /// queue and its children are queued only then, so parents always come first (breadth first),
@@ -298,7 +324,7 @@ fn apply_cr(ctx: &Ctx, cr: Option<&Value>, map: &HashMap<String, String>) -> Api
 }
 
 /// `p`: create folders (temporary handles, nested via `p`), complete uploads (36- or 48-char
-/// token), or import a file link (`ph`).
+/// token), copy an own file (its 8-char node handle in `h`), or import a file link (`ph`).
 pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     let uh = ctx.user()?.uh.clone();
     let target = own(ctx, str_of(obj, "t").ok_or(EARGS)?, EACCESS)?;
@@ -343,6 +369,27 @@ pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
                 )
                 .optional()?;
             let (s, blob) = src.ok_or(ENOENT)?;
+            (Some(s.unwrap_or(0)), blob)
+        } else if let Some(src) = str_of(n, "h").filter(|h| h.len() == 8) {
+            // A node handle instead of an upload token: a server-side copy (the SDK's
+            // copyNode and MEGAcmd's cp). The new node shares the source's stored data.
+            let row: Option<(String, i64, Option<i64>, Option<String>)> = ctx
+                .db
+                .query_row(
+                    "SELECT owner, t, s, blob FROM nodes WHERE h = ?1",
+                    params![src],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?;
+            let (owner, st, s, blob) = row.ok_or(ENOENT)?;
+            // Someone else's file is copyable when it lies in a folder they published as a
+            // link: that is how clients import a folder link (anyone with it can read it).
+            if owner != uh && !in_public_folder(ctx, src)? {
+                return Err(EACCESS);
+            }
+            if st != 0 {
+                return Err(EARGS);
+            }
             (Some(s.unwrap_or(0)), blob)
         } else {
             let token = str_of(n, "h").ok_or(EARGS)?;

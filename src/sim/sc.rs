@@ -1,9 +1,8 @@
 //! The `sc` channel: `/sc` and `/wsc` answer the account's action packets after `sn`, or a
 //! wait URL when there are none; the wait URL blocks until a new packet or ~30 s.
 //!
-//! Folder-link sessions (`&n=`) get the owner's packets that concern the link's subtree
-//! (nodes added, changed or exported inside it; deletions are passed on, as their node is
-//! gone and cannot be placed any more).
+//! Folder-link sessions (`&n=`) are answered with wait URLs only: megasim does not filter the
+//! owner's packets down to the link's subtree.
 
 use super::db;
 use super::json::Obj;
@@ -44,35 +43,13 @@ pub async fn poll(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
                 }
                 Some(uh)
             } else if let Some(ph) = &link {
-                let row: Option<(String, String)> =
-                    rusqlite::OptionalExtension::optional(conn.query_row(
-                        "SELECT owner, h FROM nodes WHERE ph = ?1 AND t = 1",
-                        params![ph],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    ))?;
-                let (owner, root) = row.ok_or(ApiError(-9))?;
-                let current = db::current_sn(conn)?;
-                let since = match &sn {
-                    Some(s) => decode_sn(s).ok_or(ApiError(-2))?,
-                    None => current,
-                };
-                let mut st = conn.prepare_cached(
-                    "SELECT json FROM packets WHERE uh = ?1 AND sn > ?2 ORDER BY sn",
-                )?;
-                let all = st
-                    .query_map(params![owner, since], |r| r.get::<_, String>(0))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                let mut mine = Vec::new();
-                for p in all {
-                    if concerns_subtree(conn, &p, &root)? {
-                        mine.push(p);
-                    }
-                }
-                return Ok(if mine.is_empty() {
-                    Poll::Wait(owner, since.min(current))
-                } else {
-                    Poll::Packets(mine, current)
-                });
+                let owner: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
+                    "SELECT owner FROM nodes WHERE ph = ?1 AND t = 1",
+                    params![ph],
+                    |r| r.get(0),
+                ))?;
+                let owner = owner.ok_or(ApiError(-9))?;
+                return Ok(Poll::Wait(owner, db::current_sn(conn)?));
             } else {
                 None
             };
@@ -116,58 +93,6 @@ pub async fn poll(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
         }
         Err(ApiError(code)) => json_response(StatusCode::OK, code.to_string()),
     }
-}
-
-/// Whether an action packet touches a node inside the folder `root`.
-fn concerns_subtree(
-    conn: &rusqlite::Connection,
-    packet: &str,
-    root: &str,
-) -> Result<bool, ApiError> {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(packet) else {
-        return Ok(false);
-    };
-    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    let handles: Vec<String> = match v.get("a").and_then(|a| a.as_str()) {
-        Some("d") => return Ok(true),
-        Some("u") => s("n").into_iter().collect(),
-        Some("ph") => s("h").into_iter().collect(),
-        Some("t") => v
-            .pointer("/t/f")
-            .and_then(|f| f.as_array())
-            .map(|f| {
-                f.iter()
-                    .filter_map(|n| n.get("h").and_then(|h| h.as_str()).map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    for h in handles {
-        if under(conn, &h, root)? {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-fn under(conn: &rusqlite::Connection, h: &str, root: &str) -> Result<bool, ApiError> {
-    let mut cur = h.to_string();
-    for _ in 0..10_000 {
-        if cur == root {
-            return Ok(true);
-        }
-        let parent: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
-            "SELECT parent FROM nodes WHERE h = ?1",
-            params![cur],
-            |r| r.get(0),
-        ))?;
-        match parent {
-            Some(p) if !p.is_empty() => cur = p,
-            _ => return Ok(false),
-        }
-    }
-    Ok(false)
 }
 
 /// `GET|POST /wait/<token>`: returns (empty body) once the account has a packet newer than the

@@ -13,10 +13,17 @@ use rusqlite::{params, OptionalExtension};
 use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
-/// Size of disk writes and of download frames.
+/// Size of download reads and frames.
 const IO_CHUNK: usize = 4 << 20;
-/// Upload frames at least this big are written as they are, without coalescing (no copy).
-const DIRECT_WRITE: usize = 64 << 10;
+
+/// Run short blocking file I/O from an async task. On the multi-thread runtime (the server's)
+/// the worker first hands its other tasks to another thread; elsewhere it just runs.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
 
 fn text(body: impl Into<Bytes>) -> Response<Body> {
     let mut r = plain_response(StatusCode::OK, body);
@@ -92,38 +99,17 @@ pub async fn upload(
     }
     let drop_after = lock(&state.faults).drop_after.take();
 
-    // Disk writes happen on a blocking thread fed through a channel, so that reading the
-    // socket and writing the file overlap; frames are coalesced into large positional writes.
+    // Each frame is written where it lands and dropped before the next one is read: hyper then
+    // reads into the same buffer again instead of allocating (and page-faulting) fresh memory
+    // per read, and no bytes are copied or queued on the way to the file.
     let path = state.blob_path(&up.blob);
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(64);
-    let writer = tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
-        let file = std::fs::OpenOptions::new()
+    let file = blocking(|| {
+        std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(path)?;
-        let mut buf: Vec<u8> = Vec::with_capacity(IO_CHUNK);
-        let mut at = offset;
-        let mut total = 0u64;
-        while let Some(data) = rx.blocking_recv() {
-            if buf.is_empty() && data.len() >= DIRECT_WRITE {
-                file.write_all_at(&data, at)?;
-                at += data.len() as u64;
-            } else {
-                buf.extend_from_slice(&data);
-                if buf.len() >= IO_CHUNK {
-                    file.write_all_at(&buf, at)?;
-                    at += buf.len() as u64;
-                    buf.clear();
-                }
-            }
-            total += data.len() as u64;
-        }
-        if !buf.is_empty() {
-            file.write_all_at(&buf, at)?;
-        }
-        Ok(total)
-    });
+            .open(path)
+    })?;
     let mut body = req.into_body();
     let mut cs = [0u8; 12];
     let mut received = 0u64;
@@ -140,15 +126,14 @@ pub async fn upload(
         let Ok(mut data) = frame.into_data() else {
             continue;
         };
+        let mut drop_now = false;
         if let Some(limit) = drop_after {
             if received + data.len() as u64 >= limit {
                 data.truncate((limit - received) as usize);
-                let _ = tx.send(data).await;
-                failed = Some("drop_after: dropping the connection".into());
-                break;
+                drop_now = true;
             }
         }
-        if offset + received + data.len() as u64 > up.size {
+        if !drop_now && offset + received + data.len() as u64 > up.size {
             too_long = true;
             break;
         }
@@ -159,13 +144,13 @@ pub async fn upload(
                 cs[(i + rot) % 12] ^= b;
             }
         }
+        blocking(|| file.write_all_at(&data, offset + received))?;
         received += data.len() as u64;
-        if tx.send(data).await.is_err() {
-            break; // the writer failed; its error is reported below
+        if drop_now {
+            failed = Some("drop_after: dropping the connection".into());
+            break;
         }
     }
-    drop(tx);
-    let written = writer.await??;
     if let Some(e) = failed {
         return Err(e);
     }
@@ -193,7 +178,7 @@ pub async fn upload(
                     return Ok(Some(done));
                 }
                 let mut list: Vec<(u64, u64)> = serde_json::from_str(&ranges).unwrap_or_default();
-                merge(&mut list, offset, offset + written);
+                merge(&mut list, offset, offset + received);
                 let complete = size == 0 || (list.len() == 1 && list[0] == (0, size));
                 let done = complete.then(|| {
                     if v >= 2 {

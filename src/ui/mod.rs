@@ -72,6 +72,11 @@ impl Ui {
             .map_err(|e| CmdError::io("write to stdout", e))
     }
 
+    /// Write bytes to stdout as they are (`cat`); I/O errors are returned as they are.
+    pub fn bytes(&mut self, data: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(data)
+    }
+
     /// Push buffered stdout to the terminal or pipe.
     pub fn flush(&mut self) -> Result<(), CmdError> {
         self.out

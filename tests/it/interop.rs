@@ -135,3 +135,94 @@ async fn megajs_and_megash_exchange_files_through_megasim() {
         "every node decrypts"
     );
 }
+
+/// The sizes where MAC chunks and AES blocks have their edges (issue 4).
+const EDGE_SIZES: &[usize] = &[
+    0,
+    1,
+    15,
+    16,
+    17,
+    128 * 1024 - 1,
+    128 * 1024,
+    128 * 1024 + 1,
+    4608 * 1024 - 1,
+    4608 * 1024,
+    4608 * 1024 + 1,
+    20 * 1024 * 1024,
+];
+
+/// The transfer engine against megajs at every edge size, both ways: what megash uploads,
+/// megajs downloads and MAC-checks; what megajs uploads, megash downloads and MAC-verifies.
+#[tokio::test(flavor = "multi_thread")]
+async fn engine_and_megajs_exchange_edge_sizes() {
+    use megash::transfer::{Config, Engine, Progress};
+    ensure_megajs();
+    let sim = Sim::start();
+    let (email, password) = ("sizes@example.com", "sizes password");
+    sim.add_user(email, password, &[]);
+    let client = Client::new(&sim.url).expect("client");
+    client.login(email, password, None).await.expect("login");
+    let root = client
+        .fetch_nodes()
+        .await
+        .expect("fetch")
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeType::Root)
+        .expect("root")
+        .handle;
+    let engine = Engine::new(Config::default()).expect("engine");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut ours = Vec::new();
+    for &size in EDGE_SIZES {
+        let name = format!("megash-{size}.bin");
+        let data = random_bytes(size);
+        let src = tmp.path().join(&name);
+        std::fs::write(&src, &data).expect("write");
+        engine
+            .upload(&client, &src, root, &name, None, &Progress::default())
+            .await
+            .unwrap_or_else(|e| panic!("upload {size}: {e}"));
+        ours.push(serde_json::json!({"name": name, "sha256": sha256_hex(&data)}));
+    }
+    let out = Command::new("node")
+        .arg(repo_root().join("tests/interop/megajs.mjs"))
+        .current_dir(repo_root())
+        .env("MEGASIM_URL", &sim.url)
+        .env("MEGA_EMAIL", email)
+        .env("MEGA_PASSWORD", password)
+        .env("SIZES", serde_json::to_string(EDGE_SIZES).expect("json"))
+        .env("FROM_MEGASH", serde_json::Value::Array(ours).to_string())
+        .output()
+        .expect("node is needed for the megajs interop test");
+    assert!(
+        out.status.success(),
+        "megajs failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap_or_default()).expect("megajs report");
+    let uploaded = report["uploaded"].as_array().expect("uploaded list");
+    assert_eq!(uploaded.len(), EDGE_SIZES.len());
+    let nodes = client.fetch_nodes().await.expect("fetch").nodes;
+    for u in uploaded {
+        let name = u["name"].as_str().expect("name");
+        let node = nodes
+            .iter()
+            .find(|n| n.name.as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("{name} not listed"));
+        let dest = tmp.path().join(format!("got-{name}"));
+        engine
+            .download(&client, node, &dest, &Progress::default())
+            .await
+            .unwrap_or_else(|e| panic!("download + MAC check of {name}: {e}"));
+        let got = std::fs::read(&dest).expect("read");
+        assert_eq!(
+            sha256_hex(&got),
+            u["sha256"].as_str().expect("sha"),
+            "{name}"
+        );
+    }
+}

@@ -70,8 +70,27 @@ fn megash_opens_links_megajs_made() {
         env.run(&["ls", "-R"]),
         crate::cli::ok("sub\n\tinner-2.bin\ninner-1.bin\n")
     );
-    // The file link downloads and MAC-verifies with our library.
+    // Imported into another account, both links are readable there.
+    sim.add_user("other@example.com", "other password", &[]);
+    let other = Env::with_sim(&sim);
+    assert_eq!(
+        other.run(&["login", "other@example.com", "other password"]),
+        crate::cli::ok("")
+    );
     let file = v["fileLink"].as_str().unwrap();
+    assert_eq!(
+        other.run(&["import", file]),
+        crate::cli::ok("Import file complete: /megajs-file.bin\n")
+    );
+    assert_eq!(
+        other.run(&["import", folder]),
+        crate::cli::ok("Imported folder complete: /megajs-folder\n")
+    );
+    assert_eq!(
+        other.run(&["ls", "-R"]),
+        crate::cli::ok("megajs-folder\n\tsub\n\t\tinner-2.bin\n\tinner-1.bin\nmegajs-file.bin\n")
+    );
+    // The file link downloads and MAC-verifies with our library.
     let megash::api::link::PublicLink::File {
         handle,
         key: Some(key),

@@ -68,6 +68,40 @@ async fn login_saves_a_private_session_that_resumes_without_login() {
 }
 
 #[tokio::test]
+async fn cache_database_and_its_companions_are_private() {
+    let env = Env::new().await;
+    let cache = env.cache();
+    cache.populate(&env.client).await.unwrap();
+    // While the connection is open, SQLite's -wal and -shm files exist.
+    let db = cache.path().to_path_buf();
+    let with = |suffix: &str| {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        std::path::PathBuf::from(p)
+    };
+    for suffix in ["", "-wal", "-shm"] {
+        assert_eq!(mode(&with(suffix)), 0o600, "{suffix}");
+    }
+    assert_eq!(mode(db.parent().unwrap()), 0o700);
+    drop(cache);
+    // Files someone loosened are tightened at the next open.
+    for suffix in ["", "-wal", "-shm"] {
+        let p = with(suffix);
+        if p.exists() {
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+    }
+    let cache = env.cache();
+    assert!(cache.is_populated().unwrap());
+    for suffix in ["", "-wal", "-shm"] {
+        let p = with(suffix);
+        if p.exists() {
+            assert_eq!(mode(&p), 0o600, "{suffix}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn login_guard_and_log() {
     let env = Env::new().await;
     let home = tempfile::tempdir().unwrap();

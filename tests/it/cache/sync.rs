@@ -173,3 +173,23 @@ async fn corruption_found_while_open_is_rebuilt() {
     assert_eq!(cache.resolve("/after the damage", None).unwrap().len(), 1);
     assert_eq!(dump(&cache), server_dump(c).await);
 }
+
+#[tokio::test]
+async fn a_cache_in_the_older_format_is_rebuilt() {
+    let env = Env::new().await;
+    let path = env.state.cache_file(&env.user());
+    // Version 1 kept the schema version in `meta` and keyed rows by handle.
+    let old = rusqlite::Connection::open(&path).unwrap();
+    old.execute_batch(
+        "PRAGMA journal_mode=WAL; \
+         CREATE TABLE nodes(handle INTEGER PRIMARY KEY, parent INTEGER, type INTEGER NOT NULL); \
+         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL); \
+         INSERT INTO meta VALUES('schema', '1'), ('sn', 'AAAAAAAAAAA');",
+    )
+    .unwrap();
+    drop(old);
+    let cache = env.cache();
+    assert!(!cache.is_populated().unwrap(), "rebuilt empty");
+    cache.catch_up(&env.client).await.unwrap();
+    assert_eq!(dump(&cache), server_dump(&env.client).await);
+}

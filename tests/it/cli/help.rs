@@ -27,7 +27,6 @@ fn help_for_one_command() {
     let expected = ok("Usage: mkdir [-p] remotepath...\n\
          Create a remote folder\n\
          Needs a logged-in session.\n\
-         Not implemented yet in this build.\n\
          Options:\n  \
          -p  Create missing parent folders\n");
     assert_eq!(env.run(&["help", "mkdir"]), expected);

@@ -142,11 +142,23 @@ fn folder_link_is_a_read_only_session() {
     assert_eq!(other.run(&["cd", "sub"]), ok(""));
     assert_eq!(other.run(&["pwd"]), ok("/sub\n"));
     assert_eq!(other.run(&["ls", "/sub"]), ok("b.txt\n"));
+    // Reading commands that transfer work too.
+    assert_eq!(other.run(&["cat", "/a.txt"]), ok("Docs/a.txt"));
+    assert_eq!(
+        other.run(&["get", "b.txt"]),
+        ok("Download finished: b.txt\n")
+    );
+    assert_eq!(
+        std::fs::read(other.home.path().join("b.txt")).unwrap(),
+        b"Docs/sub/b.txt"
+    );
     let out = other.run(&["export", "-a", "-f", "/sub"]);
     assert!(out.starts_with("exit: 56\n"), "{out}");
     assert!(out.contains("read-only"), "{out}");
-    // Changes by the owner reach the link session through `sc`: a rename inside the link.
+    // Changes by the owner reach the link session with `reload` (megasim answers folder-link
+    // `sc` polls with wait URLs only: see the README's megasim limits).
     rename_from_outside(&w, "a.txt", "renamed.txt");
+    assert_eq!(other.run(&["reload"]), ok("Reloading account...\n"));
     assert_eq!(other.run(&["ls", "/"]), ok("sub\nrenamed.txt\n"));
     assert_eq!(other.run(&["logout"]), ok("Logging out...\n"));
     assert!(other.run(&["ls"]).starts_with("exit: 57\n"));

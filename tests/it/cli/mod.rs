@@ -3,16 +3,24 @@
 //! Each run gets its own state folder and HOME; stdout, stderr and exit code are compared
 //! together as one snapshot.
 
+mod attr;
 mod batch;
+mod cat;
 mod cd;
 mod clear;
 mod completions;
+mod cp;
+mod cp_local;
+mod dedupe;
 mod diagnose;
 mod dispatch;
 mod errorcode;
 mod export;
+mod get;
+mod guarantees;
 mod help;
 mod history;
+mod import;
 mod install_commands;
 mod lcd;
 mod link;
@@ -20,8 +28,13 @@ mod login;
 mod logout;
 mod lpwd;
 mod ls;
+mod mkdir;
+mod mv;
+mod put;
 mod pwd;
 mod quit;
+mod reload;
+mod rm;
 mod session;
 mod shell;
 mod version;
@@ -190,6 +203,14 @@ impl World {
         self.logins() - self.fixture_logins.get()
     }
 
+    /// The account as another client sees it (a library login and full fetch, counted as a
+    /// fixture login): every node's path with names escaped as megash paths, folders ending
+    /// in `/`, the rubbish bin as `//bin`, sorted.
+    pub fn server_paths(&self) -> Vec<String> {
+        self.fixture_logins.set(self.fixture_logins.get() + 1);
+        server_paths(&self.sim)
+    }
+
     /// Logins megasim has recorded for the test account.
     pub fn logins(&self) -> usize {
         let out = self.sim.cli(&["user", "list"]);
@@ -200,6 +221,63 @@ impl World {
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("no login count in: {text}"))
     }
+}
+
+/// See [`World::server_paths`].
+pub fn server_paths(sim: &Sim) -> Vec<String> {
+    use megash::api::NodeType;
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let nodes = rt.block_on(async {
+        let c = megash::api::Client::new(&sim.url).expect("client");
+        c.login(EMAIL, PASSWORD, None).await.expect("login");
+        c.fetch_nodes().await.expect("fetch").nodes
+    });
+    let by_handle: std::collections::HashMap<_, _> = nodes.iter().map(|n| (n.handle, n)).collect();
+    let mut out = Vec::new();
+    for n in &nodes {
+        if n.kind.is_root() {
+            continue;
+        }
+        let mut parts = vec![megash::cache::escape_name(n.name.as_deref().unwrap_or("?"))];
+        let mut cur = n.parent.and_then(|p| by_handle.get(&p));
+        let mut prefix = "";
+        while let Some(p) = cur {
+            match p.kind {
+                NodeType::Root => break,
+                NodeType::Rubbish => {
+                    prefix = "//bin";
+                    break;
+                }
+                NodeType::Inbox => {
+                    prefix = "//in";
+                    break;
+                }
+                _ => parts.push(megash::cache::escape_name(p.name.as_deref().unwrap_or("?"))),
+            }
+            cur = p.parent.and_then(|h| by_handle.get(&h));
+        }
+        parts.reverse();
+        let slash = if n.kind == NodeType::Folder { "/" } else { "" };
+        out.push(format!("{prefix}/{}{slash}", parts.join("/")));
+    }
+    out.sort();
+    out
+}
+
+/// The handle (`H:...`) of the one node at `path`, from `megash ls --json`.
+pub fn handle_of(w: &World, path: &str) -> String {
+    let out = w.run(&["ls", "--json", path]);
+    let line = out.lines().nth(2).unwrap_or_else(|| panic!("{out}"));
+    let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|_| panic!("{out}"));
+    v["results"][0]["handle"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{out}"))
+        .to_string()
+}
+
+/// The snapshot of a failed run with only stderr.
+pub fn err(code: u8, stderr: &str) -> String {
+    format!("exit: {code}\n--- stdout\n--- stderr\n{stderr}")
 }
 
 /// Create folders and files in the test account through the library.

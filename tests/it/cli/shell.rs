@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::Env;
 use crate::support::megash_bin;
 
-struct Pty {
+pub(super) struct Pty {
     child: Child,
     stdin: ChildStdin,
     output: Receiver<Vec<u8>>,
@@ -18,7 +18,7 @@ struct Pty {
 }
 
 impl Pty {
-    fn start(env: &Env) -> Option<Pty> {
+    pub(super) fn start(env: &Env) -> Option<Pty> {
         if std::process::Command::new("script")
             .arg("--version")
             .output()
@@ -55,7 +55,7 @@ impl Pty {
     }
 
     /// Wait until `text` has appeared since the last call; returns what came before it.
-    fn expect(&mut self, text: &str) -> String {
+    pub(super) fn expect(&mut self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(i) = self.seen.find(text) {
@@ -71,7 +71,7 @@ impl Pty {
         }
     }
 
-    fn send(&mut self, bytes: &str) {
+    pub(super) fn send(&mut self, bytes: &str) {
         self.stdin.write_all(bytes.as_bytes()).unwrap();
         self.stdin.flush().unwrap();
     }

@@ -171,3 +171,53 @@ async fn uploaded_file_decrypts_back() {
     let uq = a.call(json!({"a":"uq","strg":1})).await;
     assert_eq!(uq["cstrg"], json!(5 << 20));
 }
+
+#[tokio::test]
+async fn p_with_a_file_handle_copies_the_stored_data() {
+    // The SDK's copyNode (MEGAcmd's cp): `h` is the source node's handle; a folder's `h` is a
+    // temporary handle that children's `p` refer to. The copy shares the source's data.
+    let sim = Sim::start();
+    sim.add_user("c@example.com", "pw", &[]);
+    sim.add_user("o@example.com", "pw", &[]);
+    let a = Raw::login(&sim.url, "c@example.com", "pw").await;
+    let root = a.root(2).await;
+    let plain = data(70_000);
+    let (h, key) = a.upload(&root, "src.bin", &plain).await;
+    let (dir, dir_key) = a.mkdir(&root, "D").await;
+    let fk = megash::crypto::keys::FileKey::from_bytes(&key);
+    let k = b64::encode(&megash::crypto::aes::wrap(&a.mk, &key).unwrap());
+    let dk = b64::encode(&megash::crypto::aes::wrap(&a.mk, &dir_key).unwrap());
+    let at = megash::crypto::attrs::encrypt_name(&fk.aes, "copy.bin", None);
+    let dat = megash::crypto::attrs::encrypt_name(&dir_key, "D2", None);
+    let r = a
+        .call(json!({"a":"p","t":root,"i":"copyreq001","n":[
+            {"h":dir,"t":1,"a":dat,"k":dk},
+            {"h":h,"p":dir,"t":0,"a":at,"k":k},
+        ]}))
+        .await;
+    let f = r["f"].as_array().unwrap_or_else(|| panic!("{r}"));
+    assert_eq!(f.len(), 2, "{r}");
+    let new_dir = f[0]["h"].as_str().unwrap();
+    assert_ne!(new_dir, dir);
+    assert_eq!(f[1]["p"], json!(new_dir));
+    assert_ne!(f[1]["h"], json!(h));
+    assert_eq!(f[1]["s"], json!(plain.len()));
+    assert_eq!(a.node_name(&f[1]).as_deref(), Some("copy.bin"));
+    let g = a.call(json!({"a":"g","g":1,"n":f[1]["h"]})).await;
+    let (_, mut ct) = get(g["g"].as_str().unwrap()).await;
+    megash::crypto::aes::ctr_apply(&fk.aes, &fk.nonce, 0, &mut ct);
+    assert!(ct == plain);
+    // Deleting the source keeps the copy's data.
+    assert_eq!(a.call(json!({"a":"d","n":h})).await, json!(0));
+    let g = a.call(json!({"a":"g","g":1,"n":f[1]["h"]})).await;
+    let (status, ct2) = get(g["g"].as_str().unwrap()).await;
+    assert_eq!((status, ct2.len()), (200, plain.len()));
+    // A folder handle in a file entry, a missing handle, another account's file.
+    let bad = |h: &str| json!({"a":"p","t":root,"n":[{"h":h,"t":0,"a":at,"k":k}]});
+    assert_eq!(a.call(bad(&dir)).await, json!(-2));
+    assert_eq!(a.call(bad(&h)).await, json!(-9));
+    let o = Raw::login(&sim.url, "o@example.com", "pw").await;
+    let oroot = o.root(2).await;
+    let (oh, _) = o.upload(&oroot, "theirs.bin", b"secret").await;
+    assert_eq!(a.call(bad(&oh)).await, json!(-11));
+}

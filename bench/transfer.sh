@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Transfer throughput of megash against megasim on loopback (release build, data on /dev/shm):
+# `put` and `get` of one file (default 1 GiB) with the default connections and with one,
+# client CPU-seconds per GiB and peak RSS (from /usr/bin/time), printed beside the raw loopback
+# speed of the same bytes with curl against megasim's transfer URLs and the speed of the crypto
+# alone (examples/transfer_crypto.rs), all from the same run.
+#   bench/transfer.sh [SIZE_BYTES]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE=${1:-1073741824}
+cargo build --release --bin megash --bin megasim --example transfer_crypto >/dev/null 2>&1 \
+  || cargo build --release --bin megash --bin megasim --example transfer_crypto
+SIM=$PWD/target/release/megasim
+MEGASH=$PWD/target/release/megash
+DIR=$(mktemp -d "${BENCH_TMP:-/dev/shm}/megash-bench.XXXXXX")
+PID=
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$DIR"; }
+trap cleanup EXIT
+
+EMAIL=bench@example.com PASS=bench-password
+$SIM user add $EMAIL $PASS --data "$DIR/data" >/dev/null
+$SIM serve --data "$DIR/data" >"$DIR/serve.out" &
+PID=$!
+for _ in $(seq 1 200); do grep -q listening "$DIR/serve.out" 2>/dev/null && break; sleep 0.05; done
+URL=$(cat "$DIR/data/megasim.url")
+export MEGA_API_URL=$URL MEGASH_HOME=$DIR/state HOME=$DIR
+$MEGASH login $EMAIL $PASS >/dev/null
+head -c "$SIZE" /dev/urandom >"$DIR/file"
+mkdir -p "$DIR/c8" "$DIR/c1"
+
+# time_run LABEL CMD...: prints "LABEL MB/s cpu-s/GiB rss-MB"
+time_run() {
+  local label=$1; shift
+  /usr/bin/time -f '%e %U %S %M' -o "$DIR/time" "$@" >/dev/null
+  read -r el us sy rss <"$DIR/time"
+  awk -v l="$label" -v s="$SIZE" -v e="$el" -v u="$us" -v y="$sy" -v r="$rss" 'BEGIN {
+    printf "%-24s %8.0f MB/s %6.2f CPU-s/GiB %6.0f MB peak RSS  (%.2f s)\n", l, s / e / 1e6, (u + y) * 1073741824 / s, r / 1024, e }'
+}
+
+time_run "put (8 connections)" $MEGASH put -c "$DIR/file" /c8/
+MEGASH_CONNECTIONS=1 time_run "put (1 connection)" $MEGASH put -c "$DIR/file" /c1/
+time_run "get (8 connections)" $MEGASH get /c8/file "$DIR/c8/"
+MEGASH_CONNECTIONS=1 time_run "get (1 connection)" $MEGASH get /c1/file "$DIR/c1/"
+cmp -s "$DIR/file" "$DIR/c8/file" && cmp -s "$DIR/file" "$DIR/c1/file" || { echo "downloaded bytes differ" >&2; exit 1; }
+
+# The same bytes with curl on megasim's transfer URLs (no crypto, one connection).
+SID=$($SIM user session $EMAIL $PASS --data "$DIR/data")
+cs() { curl -sS -X POST "${URL}cs?id=$RANDOM$RANDOM&sid=$SID" --data-binary "$1"; }
+field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+NODE=$($MEGASH ls --json /c8/file | sed -n 's/.*"handle":"H:\([^"]*\)".*/\1/p' | head -1)
+DL=$(cs "[{\"a\":\"g\",\"g\":1,\"n\":\"$NODE\"}]" | field g)
+CURL_DOWN=$(curl -sS -o /dev/null -w '%{speed_download}' "$DL/0-$((SIZE - 1))")
+UL=$(cs "[{\"a\":\"u\",\"s\":$SIZE}]" | field p)
+CURL_UP=$(curl -sS -o /dev/null -w '%{speed_upload}' -X POST -T "$DIR/file" "$UL/0")
+awk -v d="$CURL_DOWN" -v u="$CURL_UP" 'BEGIN {
+  printf "%-24s %8.0f MB/s\n", "curl GET (raw loopback)", d / 1e6
+  printf "%-24s %8.0f MB/s\n", "curl POST -T (raw)", u / 1e6 }'
+target/release/examples/transfer_crypto "$SIZE" | awk '{ printf "%-36s %6.2f GB/s\n", $1, $2 }'

@@ -1,0 +1,214 @@
+//! `get`: download remote files and folders (recursively) to the local disk through the
+//! transfer engine: parallel, MAC-verified, resumable; a file already there with the same
+//! fingerprint is skipped, a different one makes MEGAcmd's ` (N)` name; `-m` merges into an
+//! existing local folder. A file or folder link downloads without an account, with the same
+//! engine (a link to a node inside a folder link gets just that node).
+
+use super::{remote, xfer, Args, Command, Ctx, Flag, Operand};
+use crate::error::CmdError;
+
+/// The table entry.
+pub const COMMAND: Command = Command {
+    name: "get",
+    aliases: &[],
+    summary: "Download remote files and folders",
+    usage: "[-m] [-q] [--ignore-quota-warn] [--use-pcre] remotepath|link [localpath]",
+    flags: &[
+        Flag::short('m', "Merge into an existing local folder of the same name"),
+        Flag::short(
+            'q',
+            "Queue in the background (not yet: runs in the foreground)",
+        ),
+        Flag::long(
+            "ignore-quota-warn",
+            "Start even if the transfer quota may not suffice",
+        ),
+        Flag::long(
+            "use-pcre",
+            "Treat patterns as Perl-compatible regular expressions",
+        ),
+    ],
+    min_args: 1,
+    max_args: Some(2),
+    // Links need no account; remote paths ask for one in `run`.
+    needs_login: false,
+    operands: Operand::Remote,
+    run: Some(run),
+};
+
+fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    if args.has("q") {
+        ctx.ui
+            .warn("-q: background transfers are not supported yet; transferring in the foreground");
+    }
+    let path = &args.operands[0];
+    if looks_like_link(path) {
+        return get_link(ctx, path, args.operands.get(1).map(String::as_str));
+    }
+    ctx.account()?;
+    let nodes = {
+        let acct = ctx.synced()?;
+        remote::resolve_pattern(acct, path)?
+    };
+    xfer::download(
+        ctx,
+        nodes,
+        args.operands.get(1).map(String::as_str),
+        args.has("m"),
+    )
+}
+
+fn looks_like_link(s: &str) -> bool {
+    s.starts_with("https://")
+        || s.starts_with("http://")
+        || s.contains("mega.nz/")
+        || s.contains("mega.co.nz/")
+}
+
+/// Download a file or folder link, no account needed.
+fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), CmdError> {
+    use crate::api::link::{self, Inner, PublicLink};
+    use std::path::PathBuf;
+    let parsed = link::parse(text).map_err(|e| CmdError::Args(format!("Invalid link: {e}")))?;
+    let no_key = || CmdError::Args("Invalid link: the link has no key (the part after #)".into());
+    let api_url = crate::session::api_url(ctx.account().ok().map(|a| &a.saved));
+    let client = crate::api::Client::new(&api_url)?;
+    let engine = xfer::engine()?;
+    let target = local.map(PathBuf::from);
+    let place = |name: &str, single: bool| -> Result<PathBuf, CmdError> {
+        Ok(match &target {
+            None => PathBuf::from(name),
+            Some(t) if t.is_dir() => t.join(name),
+            Some(t) if single && xfer::parent_exists(t) => t.clone(),
+            Some(t) => {
+                return Err(CmdError::InvalidType(format!(
+                    "{} is not a valid Download Folder",
+                    t.display()
+                )))
+            }
+        })
+    };
+    match parsed {
+        PublicLink::File { handle, key } => {
+            let key = key.ok_or_else(no_key)?;
+            let info = ctx
+                .block_on(client.download_url_public(&handle))?
+                .map_err(super::login::link_failure)?;
+            let name = info
+                .at
+                .as_deref()
+                .and_then(|at| crate::crypto::attrs::decrypt(&key.aes, at).ok())
+                .and_then(|m| m.get("n").and_then(|n| n.as_str()).map(str::to_string))
+                .ok_or_else(|| {
+                    CmdError::Args(
+                        "Invalid link: the key does not decrypt this file (wrong key in the link)"
+                            .into(),
+                    )
+                })?;
+            let probe = crate::api::Node {
+                name: Some(name),
+                ..dummy_file()
+            };
+            let dest = place(&xfer::local_name(&probe)?, true)?;
+            let dest = if dest.exists() {
+                xfer::free_name(&dest)
+            } else {
+                dest
+            };
+            let bar = xfer::Bar::new(info.size);
+            let progress = bar.next_file();
+            ctx.block_on(engine.download_link(&client, &handle, &key, &dest, &progress))?
+                .map_err(|e| xfer::transfer_error("download", e))?;
+            drop(bar);
+            ctx.ui
+                .line(format!("Download finished: {}", dest.display()))
+        }
+        PublicLink::Folder { handle, key, inner } => {
+            let key = key.ok_or_else(no_key)?;
+            client.open_folder_link(&handle, key);
+            let nodes = ctx
+                .block_on(client.fetch_nodes())?
+                .map_err(super::login::link_failure)?
+                .nodes;
+            if nodes.iter().any(|n| n.name.is_none()) {
+                return Err(CmdError::Args(
+                    "Invalid link: the key does not decrypt this folder (wrong key in the link)"
+                        .into(),
+                ));
+            }
+            let top = match &inner {
+                None => nodes.first().map(|n| n.handle),
+                Some(Inner::File(h) | Inner::Folder(h) | Inner::Unknown(h)) => {
+                    let h = crate::api::Handle::from_b64(h)
+                        .map_err(|_| CmdError::Args("Invalid link: bad node handle".into()))?;
+                    nodes.iter().find(|n| n.handle == h).map(|n| n.handle)
+                }
+            }
+            .ok_or_else(|| CmdError::NotFound("The link's node was not found".into()))?;
+            // Local paths for the subtree of `top`, parents first (the fetch's order).
+            let mut paths: std::collections::HashMap<crate::api::Handle, PathBuf> =
+                std::collections::HashMap::new();
+            let mut dirs = Vec::new();
+            let mut files = Vec::new();
+            for n in &nodes {
+                let dest = if n.handle == top {
+                    let d = place(&xfer::local_name(n)?, true)?;
+                    if n.is_folder() && d.exists() {
+                        xfer::free_name(&d)
+                    } else {
+                        d
+                    }
+                } else if let Some(parent) = n.parent.and_then(|p| paths.get(&p)) {
+                    match xfer::local_name(n) {
+                        Ok(name) => parent.join(name),
+                        Err(e) => {
+                            ctx.ui.warn(format!("skipped: {e}"));
+                            continue;
+                        }
+                    }
+                } else {
+                    continue;
+                };
+                paths.insert(n.handle, dest.clone());
+                if n.is_folder() {
+                    dirs.push(dest);
+                } else if let Some(d) = xfer::place_file(n, dest)? {
+                    files.push((n.clone(), d));
+                }
+            }
+            for d in &dirs {
+                std::fs::create_dir_all(d)
+                    .map_err(|e| CmdError::io(format!("create folder {}", d.display()), e))?;
+            }
+            let total = files.iter().map(|(n, _)| n.size).sum();
+            let bar = xfer::Bar::new(total);
+            for (n, dest) in &files {
+                let progress = bar.next_file();
+                ctx.block_on(engine.download(&client, n, dest, &progress))?
+                    .map_err(|e| xfer::transfer_error("download", e))?;
+            }
+            drop(bar);
+            let shown = paths.get(&top).cloned().unwrap_or_default();
+            ctx.ui
+                .line(format!("Download finished: {}", shown.display()))
+        }
+    }
+}
+
+fn dummy_file() -> crate::api::Node {
+    crate::api::Node {
+        handle: crate::api::Handle([0; 6]),
+        parent: None,
+        owner: None,
+        kind: crate::api::NodeType::File,
+        size: 0,
+        ts: 0,
+        key: None,
+        name: None,
+        fingerprint: None,
+        other_attrs: None,
+        file_attrs: None,
+        share: None,
+        problem: None,
+    }
+}

@@ -1,0 +1,67 @@
+//! `put`: upload local files and folders (recursively) through the transfer engine:
+//! parallel, with the `c` fingerprint set, resumable; a file whose fingerprint matches a
+//! remote file of the same name there is skipped. `-c` creates a missing destination path.
+
+use std::path::PathBuf;
+
+use super::{xfer, Args, Command, Ctx, Flag, Operand};
+use crate::error::CmdError;
+
+/// The table entry.
+pub const COMMAND: Command = Command {
+    name: "put",
+    aliases: &[],
+    summary: "Upload local files and folders",
+    usage: "[-c] [-q] [--print-tag-at-start] localpath... [remotepath]",
+    flags: &[
+        Flag::short('c', "Create the destination folder path if it is missing"),
+        Flag::short(
+            'q',
+            "Queue in the background (not yet: runs in the foreground)",
+        ),
+        Flag::long(
+            "print-tag-at-start",
+            "Print the transfer tag when it starts",
+        ),
+        Flag::long(
+            "ignore-quota-warn",
+            "Accepted for MEGAcmd compatibility; no effect",
+        ),
+    ],
+    min_args: 1,
+    max_args: None,
+    needs_login: true,
+    operands: Operand::Local,
+    run: Some(run),
+};
+
+fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    if args.has("q") {
+        ctx.ui
+            .warn("-q: background transfers are not supported yet; transferring in the foreground");
+    }
+    let (sources, remote) = match args.operands.split_last() {
+        Some((last, rest)) if !rest.is_empty() => (rest, Some(last.as_str())),
+        _ => (&args.operands[..], None),
+    };
+    let sources: Vec<PathBuf> = sources.iter().map(PathBuf::from).collect();
+    for s in &sources {
+        if std::fs::metadata(s).is_err() {
+            return Err(CmdError::NotFound(format!(
+                "Unable to open local path: {}",
+                s.display()
+            )));
+        }
+    }
+    if args.has("print-tag-at-start") {
+        for (i, s) in sources.iter().enumerate() {
+            ctx.ui.line(format!(
+                "Upload started: Tag = {}. Source = {}",
+                i + 1,
+                s.display()
+            ))?;
+        }
+    }
+    let target = xfer::remote_target(ctx, remote, sources.len(), args.has("c"))?;
+    xfer::upload(ctx, &sources, target)
+}

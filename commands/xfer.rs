@@ -1,0 +1,632 @@
+//! What `get`, `put`, `cat` and `cp` with a local endpoint share: the transfer engine's
+//! settings, the progress bar (indicatif, on stderr, only when it is a terminal), planning a
+//! download or upload of files and folders (MEGAcmd's ` (N)` names, skipping files whose
+//! fingerprint already matches) and running it with `Download finished: PATH` /
+//! `Upload finished: PATH` lines on stdout.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use super::context::block_on;
+use super::remote;
+use super::Ctx;
+use crate::account::Account;
+use crate::api::{Client, Handle, Node, NodeType};
+use crate::error::CmdError;
+use crate::transfer::{self, Config, Engine, Progress};
+
+/// The engine with its settings: 8 connections per file unless `MEGASH_CONNECTIONS` says
+/// otherwise (1 to 32).
+pub fn engine() -> Result<Engine, CmdError> {
+    let mut config = Config::default();
+    if let Some(n) = std::env::var("MEGASH_CONNECTIONS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        config.connections = n.clamp(1, 32);
+    }
+    Engine::new(config).map_err(|e| transfer_error("start transfers", e))
+}
+
+/// A transfer failure as the command's error.
+pub fn transfer_error(action: &str, e: transfer::Error) -> CmdError {
+    match e {
+        transfer::Error::Api(source) => CmdError::api(action, source),
+        transfer::Error::Local { source, .. }
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            CmdError::BrokenPipe
+        }
+        other @ transfer::Error::Local { .. } => CmdError::Unexpected(other.to_string()),
+        other @ transfer::Error::DiskFull { .. } => CmdError::Unexpected(other.to_string()),
+    }
+}
+
+/// A progress bar fed by the engine's counters; nothing is drawn unless stderr is a terminal.
+pub struct Bar {
+    bar: Option<indicatif::ProgressBar>,
+    /// Bytes of files already finished (folders: one bar for the total).
+    base: Arc<AtomicU64>,
+    current: Arc<Mutex<Progress>>,
+    stop: Arc<AtomicBool>,
+    ticker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Bar {
+    pub fn new(total: u64) -> Bar {
+        let base = Arc::new(AtomicU64::new(0));
+        let current = Arc::new(Mutex::new(Progress::default()));
+        let stop = Arc::new(AtomicBool::new(false));
+        if !std::io::stderr().is_terminal() {
+            return Bar {
+                bar: None,
+                base,
+                current,
+                stop,
+                ticker: None,
+            };
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "TRANSFERRING [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("#>-"),
+        );
+        let ticker = {
+            let (bar, base, current, stop) =
+                (bar.clone(), base.clone(), current.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let now = base.load(Ordering::Relaxed) + lock(&current).load(Ordering::Relaxed);
+                    bar.set_position(now);
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            })
+        };
+        Bar {
+            bar: Some(bar),
+            base,
+            current,
+            stop,
+            ticker: Some(ticker),
+        }
+    }
+
+    /// The counter for the next file (the previous file's bytes move into the base).
+    pub fn next_file(&self) -> Progress {
+        let fresh = Progress::default();
+        let old = std::mem::replace(&mut *lock(&self.current), fresh.clone());
+        self.base
+            .fetch_add(old.load(Ordering::Relaxed), Ordering::Relaxed);
+        fresh
+    }
+
+    /// Count bytes that need no transfer (skipped files).
+    pub fn skip(&self, bytes: u64) {
+        self.base.fetch_add(bytes, Ordering::Relaxed);
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.ticker.take() {
+            let _ = t.join();
+        }
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// `name (1).ext`, `name (2).ext`... the first that does not exist (MEGAcmd's rule for a
+/// different file already in the way; folders get `name (1)`).
+pub fn free_name(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (stem, ext) = match name.rfind('.') {
+        Some(i) if i > 0 && !path.is_dir() => (name[..i].to_string(), name[i..].to_string()),
+        _ => (name.clone(), String::new()),
+    };
+    (1u32..)
+        .map(|n| path.with_file_name(format!("{stem} ({n}){ext}")))
+        .find(|p| !p.exists() && p.symlink_metadata().is_err())
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// One file to download and where.
+struct Fetch {
+    node: Node,
+    dest: PathBuf,
+}
+
+/// What a download will do: folders to create, files to fetch, in order.
+#[derive(Default)]
+struct DownloadPlan {
+    dirs: Vec<PathBuf>,
+    files: Vec<Fetch>,
+    /// Files already there with the same fingerprint.
+    skipped: u64,
+    /// `Download finished:` lines, one per top-level item.
+    finished: Vec<PathBuf>,
+}
+
+/// Where a file node lands when `dest` is its intended path: skip when the same file is
+/// there, else the first free ` (N)` name.
+pub fn place_file(node: &Node, dest: PathBuf) -> Result<Option<PathBuf>, CmdError> {
+    if dest.symlink_metadata().is_err() {
+        return Ok(Some(dest));
+    }
+    if dest.is_file() {
+        if let (Some(want), Ok(have)) = (&node.fingerprint, transfer::local_fingerprint(&dest)) {
+            if *want == have {
+                return Ok(None);
+            }
+        }
+    }
+    Ok(Some(free_name(&dest)))
+}
+
+fn plan_node(
+    acct: &Account,
+    node: &Node,
+    dest: PathBuf,
+    merge: bool,
+    plan: &mut DownloadPlan,
+) -> Result<PathBuf, CmdError> {
+    match node.kind {
+        NodeType::File => match place_file(node, dest.clone())? {
+            Some(d) => {
+                plan.files.push(Fetch {
+                    node: node.clone(),
+                    dest: d.clone(),
+                });
+                Ok(d)
+            }
+            None => {
+                plan.skipped += node.size;
+                Ok(dest)
+            }
+        },
+        _ => {
+            let dir = if dest.exists() && !(merge && dest.is_dir()) {
+                free_name(&dest)
+            } else {
+                dest
+            };
+            plan.dirs.push(dir.clone());
+            for child in acct.cache.children(node.handle)? {
+                let Some(name) = child.name.clone() else {
+                    continue;
+                };
+                if name.contains('/') || name == "." || name == ".." || name.contains('\0') {
+                    continue;
+                }
+                // Inside a folder being merged, files follow the same skip/rename rule.
+                plan_node(acct, &child, dir.join(&name), true, plan)?;
+            }
+            Ok(dir)
+        }
+    }
+}
+
+/// The local name for a node (names from the network never escape the target folder).
+pub fn local_name(node: &Node) -> Result<String, CmdError> {
+    match &node.name {
+        Some(n)
+            if !n.is_empty() && !n.contains('/') && n != "." && n != ".." && !n.contains('\0') =>
+        {
+            Ok(n.clone())
+        }
+        Some(n) => Err(CmdError::InvalidType(format!(
+            "{}: not usable as a local file name",
+            crate::ui::terminal_safe(n)
+        ))),
+        None if node.kind == NodeType::Root => Ok("Cloud Drive".into()),
+        None => Err(CmdError::InvalidType(format!(
+            "H:{}: the node's name does not decrypt",
+            node.handle
+        ))),
+    }
+}
+
+/// Download `nodes` to `local` (a folder, or with one node a new path whose parent exists;
+/// `None` = the current folder).
+pub fn download(
+    ctx: &mut Ctx<'_>,
+    nodes: Vec<Node>,
+    local: Option<&str>,
+    merge: bool,
+) -> Result<(), CmdError> {
+    let engine = engine()?;
+    let plan = {
+        let acct = ctx.synced()?;
+        let mut plan = DownloadPlan::default();
+        let target = local.map(PathBuf::from);
+        for node in &nodes {
+            let dest = match &target {
+                None => PathBuf::from(".").join(local_name(node)?),
+                Some(t) if t.is_dir() => t.join(local_name(node)?),
+                Some(t) if nodes.len() == 1 && parent_exists(t) => t.clone(),
+                Some(t) => {
+                    return Err(CmdError::InvalidType(format!(
+                        "{} is not a valid Download Folder",
+                        t.display()
+                    )))
+                }
+            };
+            let dest = strip_dot(dest);
+            let placed = plan_node(acct, node, dest, merge, &mut plan)?;
+            plan.finished.push(placed);
+        }
+        plan
+    };
+    let total: u64 = plan.files.iter().map(|f| f.node.size).sum::<u64>() + plan.skipped;
+    for d in &plan.dirs {
+        std::fs::create_dir_all(d)
+            .map_err(|e| CmdError::io(format!("create folder {}", d.display()), e))?;
+    }
+    let bar = Bar::new(total);
+    bar.skip(plan.skipped);
+    let rt = ctx.state.runtime()?;
+    let acct = ctx.state.account.as_mut().ok_or(CmdError::NotLoggedIn)?;
+    block_on(&rt, async {
+        let client: &Client = acct.client().await?;
+        for f in &plan.files {
+            let progress = bar.next_file();
+            engine
+                .download(client, &f.node, &f.dest, &progress)
+                .await
+                .map_err(|e| transfer_error("download", e))?;
+        }
+        Ok::<(), CmdError>(())
+    })??;
+    drop(bar);
+    for p in &plan.finished {
+        ctx.ui.line(format!("Download finished: {}", p.display()))?;
+    }
+    Ok(())
+}
+
+pub fn parent_exists(p: &Path) -> bool {
+    match p.parent() {
+        None => false,
+        Some(d) if d.as_os_str().is_empty() => true,
+        Some(d) => d.is_dir(),
+    }
+}
+
+/// `./x` → `x` (MEGAcmd prints paths as given, without our own `./`).
+fn strip_dot(p: PathBuf) -> PathBuf {
+    p.strip_prefix(".").map(Path::to_path_buf).unwrap_or(p)
+}
+
+/// One local file to upload and where.
+struct Send {
+    path: PathBuf,
+    /// Remote folder: an existing handle, or the index of a folder created by this plan.
+    parent: Parent,
+    name: String,
+    size: u64,
+}
+
+#[derive(Clone, Copy)]
+enum Parent {
+    Existing(Handle),
+    New(usize),
+}
+
+/// A remote folder this upload creates.
+struct NewFolder {
+    parent: Parent,
+    name: String,
+}
+
+#[derive(Default)]
+struct UploadPlan {
+    folders: Vec<NewFolder>,
+    files: Vec<Send>,
+    skipped: u64,
+    finished: Vec<String>,
+}
+
+/// Where uploads go: an existing folder, or a new name for a single source.
+pub enum RemoteTarget {
+    Folder(Handle),
+    /// Parent folder and the name to give the (single) source.
+    Named(Handle, String),
+}
+
+/// Resolve `remote` (`None` = the current folder) for `put`/`cp`: an existing folder, a new
+/// name in an existing folder (one source), or with `create` a new folder path.
+pub fn remote_target(
+    ctx: &mut Ctx<'_>,
+    remote: Option<&str>,
+    sources: usize,
+    create: bool,
+) -> Result<RemoteTarget, CmdError> {
+    let acct = ctx.synced()?;
+    let Some(path) = remote else {
+        let cwd = acct
+            .cwd_handle()?
+            .ok_or_else(|| CmdError::NoFetch("no current folder".into()))?;
+        return Ok(RemoteTarget::Folder(cwd));
+    };
+    match remote::resolve_one(acct, path) {
+        Ok(n) if n.kind == NodeType::File => {
+            if sources != 1 {
+                return Err(CmdError::InvalidType(format!(
+                    "{path} must be a valid folder"
+                )));
+            }
+            let parent = n.parent.ok_or_else(|| remote::not_found(path))?;
+            Ok(RemoteTarget::Named(
+                parent,
+                n.name.clone().unwrap_or_default(),
+            ))
+        }
+        Ok(n) => Ok(RemoteTarget::Folder(n.handle)),
+        Err(CmdError::NotFound(_)) => {
+            let (parent, name) = remote::split_parent(path);
+            let parent_node = if parent.is_empty() {
+                acct.cwd()?
+            } else {
+                remote::resolve_one(acct, &parent).ok()
+            };
+            match parent_node {
+                Some(p)
+                    if p.kind != NodeType::File
+                        && sources == 1
+                        && !path.ends_with('/')
+                        && !create =>
+                {
+                    Ok(RemoteTarget::Named(p.handle, name))
+                }
+                _ if create => {
+                    let h = ctx.online(async |acct| {
+                        let h = mkdir_p(acct, path).await?;
+                        acct.refresh().await?;
+                        Ok(h)
+                    })?;
+                    Ok(RemoteTarget::Folder(h))
+                }
+                _ => Err(CmdError::NotFound(format!(
+                    "Couldn't find destination folder: {path}. Use -c to create folder structure"
+                ))),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Create every missing folder of `path` (absolute or relative to the current folder).
+async fn mkdir_p(acct: &mut Account, path: &str) -> Result<Handle, CmdError> {
+    let mut at = if path.starts_with('/') {
+        acct.cache
+            .root_of(NodeType::Root)?
+            .ok_or_else(|| CmdError::NoFetch("no Cloud Drive root".into()))?
+            .handle
+    } else {
+        acct.cwd_handle()?
+            .ok_or_else(|| CmdError::NoFetch("no current folder".into()))?
+    };
+    let parts: Vec<String> = crate::cache::split_path(path)
+        .into_iter()
+        .map(|c| c.text)
+        .filter(|t| !t.is_empty() && t != ".")
+        .collect();
+    let mut created = false;
+    for part in parts {
+        if part == ".." {
+            at = acct.cache.node(at)?.and_then(|n| n.parent).unwrap_or(at);
+            continue;
+        }
+        let existing = if created {
+            None
+        } else {
+            acct.cache
+                .children_named(at, &part)?
+                .into_iter()
+                .find(|n| n.kind != NodeType::File)
+        };
+        at = match existing {
+            Some(n) => n.handle,
+            None => {
+                created = true;
+                let client = acct.client().await?;
+                client
+                    .create_folder(at, &part)
+                    .await
+                    .map_err(|e| CmdError::api("create folder", e))?
+                    .handle
+            }
+        };
+    }
+    Ok(at)
+}
+
+fn plan_local(
+    acct: &Account,
+    path: &Path,
+    parent: Parent,
+    name: String,
+    plan: &mut UploadPlan,
+) -> Result<(), CmdError> {
+    let meta = std::fs::metadata(path).map_err(|_| {
+        CmdError::NotFound(format!("Unable to open local path: {}", path.display()))
+    })?;
+    // Existing remote children of an existing folder (created ones have none).
+    let existing = |name: &str| -> Result<Vec<Node>, CmdError> {
+        Ok(match parent {
+            Parent::Existing(h) => acct.cache.children_named(h, name)?,
+            Parent::New(_) => Vec::new(),
+        })
+    };
+    if meta.is_dir() {
+        let folder = existing(&name)?
+            .into_iter()
+            .find(|n| n.kind != NodeType::File);
+        let me = match folder {
+            Some(f) => Parent::Existing(f.handle),
+            None => {
+                plan.folders.push(NewFolder { parent, name });
+                Parent::New(plan.folders.len() - 1)
+            }
+        };
+        let mut entries: Vec<_> = std::fs::read_dir(path)
+            .map_err(|e| CmdError::io(format!("read {}", path.display()), e))?
+            .filter_map(Result::ok)
+            .collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let child = e.path();
+            let cname = e.file_name().to_string_lossy().into_owned();
+            let ft = e
+                .file_type()
+                .map_err(|err| CmdError::io(format!("read {}", child.display()), err))?;
+            if ft.is_dir() || ft.is_file() || (ft.is_symlink() && child.exists()) {
+                plan_local(acct, &child, me, cname, plan)?;
+            }
+        }
+        return Ok(());
+    }
+    if !meta.is_file() {
+        return Err(CmdError::InvalidType(format!(
+            "{}: not a regular file or folder",
+            path.display()
+        )));
+    }
+    let fp = transfer::local_fingerprint(path).map_err(|e| transfer_error("read", e))?;
+    let same = existing(&name)?
+        .iter()
+        .any(|n| n.kind == NodeType::File && n.fingerprint.as_deref() == Some(fp.as_str()));
+    if same {
+        plan.skipped += meta.len();
+    } else {
+        plan.files.push(Send {
+            path: path.to_path_buf(),
+            parent,
+            name,
+            size: meta.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Upload local `sources` into `target`.
+pub fn upload(
+    ctx: &mut Ctx<'_>,
+    sources: &[PathBuf],
+    target: RemoteTarget,
+) -> Result<(), CmdError> {
+    let engine = engine()?;
+    let journals = ctx.state.state_dir.as_ref().map(|d| d.join("transfers"));
+    if let Some(j) = &journals {
+        let _ = std::fs::create_dir_all(j);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(j, std::fs::Permissions::from_mode(0o700));
+        }
+    }
+    let plan = {
+        let acct = ctx.synced()?;
+        let mut plan = UploadPlan::default();
+        for src in sources {
+            let (parent, name) = match &target {
+                RemoteTarget::Folder(h) => (*h, source_name(src)?),
+                RemoteTarget::Named(h, n) => (*h, n.clone()),
+            };
+            plan_local(acct, src, Parent::Existing(parent), name, &mut plan)?;
+            plan.finished.push(src.display().to_string());
+        }
+        plan
+    };
+    let total = plan.files.iter().map(|f| f.size).sum::<u64>() + plan.skipped;
+    let bar = Bar::new(total);
+    bar.skip(plan.skipped);
+    let rt = ctx.state.runtime()?;
+    let acct = ctx.state.account.as_mut().ok_or(CmdError::NotLoggedIn)?;
+    block_on(&rt, async {
+        let mut made: Vec<Handle> = Vec::new();
+        {
+            let client: &Client = acct.client().await?;
+            let resolve = |p: Parent, made: &[Handle]| match p {
+                Parent::Existing(h) => h,
+                Parent::New(i) => made[i],
+            };
+            for f in &plan.folders {
+                let parent = resolve(f.parent, &made);
+                let n = client
+                    .create_folder(parent, &f.name)
+                    .await
+                    .map_err(|e| CmdError::api("create folder", e))?;
+                made.push(n.handle);
+            }
+            for f in &plan.files {
+                let progress = bar.next_file();
+                engine
+                    .upload(
+                        client,
+                        &f.path,
+                        resolve(f.parent, &made),
+                        &f.name,
+                        journals.as_deref(),
+                        &progress,
+                    )
+                    .await
+                    .map_err(|e| transfer_error("upload", e))?;
+            }
+        }
+        acct.refresh().await?;
+        Ok::<(), CmdError>(())
+    })??;
+    drop(bar);
+    for p in &plan.finished {
+        ctx.ui.line(format!("Upload finished: {p}"))?;
+    }
+    Ok(())
+}
+
+/// The remote name of a local source (its last component, `.`/`..` resolved).
+fn source_name(p: &Path) -> Result<String, CmdError> {
+    let abs = std::fs::canonicalize(p)
+        .map_err(|_| CmdError::NotFound(format!("Unable to open local path: {}", p.display())))?;
+    abs.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| CmdError::Args(format!("{}: has no name to upload as", p.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_names_follow_megacmd() {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("a.txt");
+        std::fs::write(&f, "x").unwrap();
+        assert_eq!(free_name(&f), d.path().join("a (1).txt"));
+        std::fs::write(d.path().join("a (1).txt"), "x").unwrap();
+        assert_eq!(free_name(&f), d.path().join("a (2).txt"));
+        let dir = d.path().join("dir.v2");
+        std::fs::create_dir(&dir).unwrap();
+        assert_eq!(free_name(&dir), d.path().join("dir.v2 (1)"));
+        let dot = d.path().join(".hidden");
+        std::fs::write(&dot, "x").unwrap();
+        assert_eq!(free_name(&dot), d.path().join(".hidden (1)"));
+    }
+}

@@ -1,0 +1,201 @@
+//! The data plane: GETs of ciphertext ranges and POSTs of encrypted pieces on transfer URLs,
+//! each retried on its own with backoff. Errors are `api::Error` so one classifier
+//! (`api::is_retryable`) decides for API calls and transfers alike.
+//!
+//! Messages never include the URL: transfer URLs are capabilities.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use super::plan::Piece;
+use crate::api::transfer::{check_upload_answer, upload_token};
+use crate::api::{Backoff, Error, ErrorCode, NetworkKind, RetryConfig};
+use crate::crypto::aes;
+use crate::crypto::keys::FileKey;
+
+/// A reqwest client tuned for bulk transfers (HTTP/1.1, one request per connection at a
+/// time, no overall timeout: a 1 GiB piece on a slow link is fine as long as bytes move).
+pub fn client() -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(20))
+        .read_timeout(Duration::from_secs(120))
+        .tcp_nodelay(true)
+        .http1_only()
+        .pool_max_idle_per_host(32)
+        .user_agent(concat!("megash/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| net(&e))
+}
+
+/// Describe a reqwest error without its URL.
+fn net(e: &reqwest::Error) -> Error {
+    let kind = if e.is_timeout() {
+        NetworkKind::Timeout
+    } else if e.is_connect() {
+        NetworkKind::Connect
+    } else if e.is_body() || e.is_decode() || e.is_request() {
+        NetworkKind::Broken
+    } else {
+        NetworkKind::Other
+    };
+    let message = match kind {
+        NetworkKind::Timeout => "the transfer connection timed out",
+        NetworkKind::Connect => "could not connect to the transfer server",
+        NetworkKind::Broken => "the transfer connection broke",
+        _ => "HTTP failure on the transfer connection",
+    };
+    Error::Network {
+        kind,
+        message: message.into(),
+    }
+}
+
+/// Worth repeating the same request? The API classifier, plus `-14` (the server saw a bad
+/// checksum: resend the piece).
+pub fn retryable(e: &Error) -> bool {
+    matches!(e, Error::Mega(ErrorCode::EKey)) || crate::api::is_retryable(e)
+}
+
+/// The status of a download answer as an error (509 carries the quota wait).
+fn status_error(status: u16, headers: &reqwest::header::HeaderMap) -> Error {
+    if status == 509 {
+        let seconds = headers
+            .get("x-mega-time-left")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        return Error::TransferQuota { seconds };
+    }
+    Error::Http { status }
+}
+
+/// GET one piece and decrypt it into `buf` (cleared first). A connection that drops
+/// mid-piece is resumed at the byte where it stopped. `moved` counts bytes as they arrive
+/// (and takes back what a failed piece had counted).
+pub async fn fetch_piece(
+    http: &reqwest::Client,
+    url: &str,
+    key: &FileKey,
+    piece: Piece,
+    retry: &RetryConfig,
+    buf: &mut Vec<u8>,
+    moved: &AtomicU64,
+) -> Result<(), Error> {
+    buf.clear();
+    let mut backoff = Backoff::new(retry);
+    loop {
+        let before = buf.len();
+        let err = match fetch_into(http, url, key, piece, buf, moved).await {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        };
+        if !retryable(&err) {
+            moved.fetch_sub(buf.len() as u64, Ordering::Relaxed);
+            return Err(err);
+        }
+        if buf.len() > before {
+            // Progress resets the budget: a flaky link that keeps moving finishes.
+            backoff = Backoff::new(retry);
+        }
+        match backoff.next_delay() {
+            Some(d) => tokio::time::sleep(d).await,
+            None => {
+                moved.fetch_sub(buf.len() as u64, Ordering::Relaxed);
+                return Err(err);
+            }
+        }
+    }
+}
+
+/// One GET of what is still missing of `piece`; appends plaintext to `buf`.
+async fn fetch_into(
+    http: &reqwest::Client,
+    url: &str,
+    key: &FileKey,
+    piece: Piece,
+    buf: &mut Vec<u8>,
+    moved: &AtomicU64,
+) -> Result<(), Error> {
+    let start = piece.offset + buf.len() as u64;
+    let end = piece.end();
+    let mut resp = http
+        .get(format!("{url}/{start}-{}", end - 1))
+        .send()
+        .await
+        .map_err(|e| net(&e))?;
+    let status = resp.status().as_u16();
+    if status != 200 {
+        return Err(status_error(status, resp.headers()));
+    }
+    while let Some(chunk) = resp.chunk().await.map_err(|e| net(&e))? {
+        let at = buf.len();
+        if (at + chunk.len()) as u64 > piece.len {
+            return Err(Error::bad("no more bytes than were asked for"));
+        }
+        buf.extend_from_slice(&chunk);
+        // Decrypting right after the copy works on bytes still in cache.
+        aes::ctr_apply(
+            &key.aes,
+            &key.nonce,
+            piece.offset + at as u64,
+            &mut buf[at..],
+        );
+        moved.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+    }
+    if (buf.len() as u64) < piece.len {
+        return Err(Error::Network {
+            kind: NetworkKind::Broken,
+            message: "the download connection ended early".into(),
+        });
+    }
+    Ok(())
+}
+
+/// POST one encrypted piece at `offset`; the answer is `None` or the completion token.
+/// Retried with the same body; `-4`/`-5`/`-8` (start the upload over) are returned.
+pub async fn post_piece(
+    http: &reqwest::Client,
+    url: &str,
+    offset: u64,
+    body: Bytes,
+    retry: &RetryConfig,
+) -> Result<Option<String>, Error> {
+    let mut backoff = Backoff::new(retry);
+    loop {
+        let err = match post_once(http, url, offset, body.clone()).await {
+            Ok(t) => return Ok(t),
+            Err(e) => e,
+        };
+        if !retryable(&err) {
+            return Err(err);
+        }
+        match backoff.next_delay() {
+            Some(d) => tokio::time::sleep(d).await,
+            None => return Err(err),
+        }
+    }
+}
+
+async fn post_once(
+    http: &reqwest::Client,
+    url: &str,
+    offset: u64,
+    body: Bytes,
+) -> Result<Option<String>, Error> {
+    let resp = http
+        .post(format!("{url}/{offset}"))
+        .header("content-type", "application/octet-stream")
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| net(&e))?;
+    let status = resp.status().as_u16();
+    if status != 200 {
+        return Err(Error::Http { status });
+    }
+    let answer = resp.bytes().await.map_err(|e| net(&e))?;
+    check_upload_answer(&answer)?;
+    upload_token(&answer)
+}

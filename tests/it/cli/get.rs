@@ -1,0 +1,158 @@
+//! `get`: files and folders land verified in the local folder; a re-run skips files whose
+//! fingerprint matches; a different file in the way gets MEGAcmd's ` (N)` name; `-m` merges.
+
+use super::{ok, World};
+
+fn read(w: &World, p: &str) -> String {
+    std::fs::read_to_string(w.env.home.path().join(p)).unwrap_or_else(|e| panic!("{p}: {e}"))
+}
+
+#[test]
+fn file_rerun_and_rename() {
+    let w = World::new(&["Docs/", "Docs/a.txt", "Docs/b.md"]);
+    assert_eq!(
+        w.run(&["get", "/Docs/a.txt"]),
+        ok("Download finished: a.txt\n")
+    );
+    assert_eq!(read(&w, "a.txt"), "Docs/a.txt");
+    // Same fingerprint: skipped, nothing new.
+    assert_eq!(
+        w.run(&["get", "/Docs/a.txt"]),
+        ok("Download finished: a.txt\n")
+    );
+    assert!(!w.env.home.path().join("a (1).txt").exists());
+    // A different file in the way.
+    std::fs::write(w.env.home.path().join("a.txt"), "mine").unwrap();
+    assert_eq!(
+        w.run(&["get", "/Docs/a.txt"]),
+        ok("Download finished: a (1).txt\n")
+    );
+    assert_eq!(read(&w, "a (1).txt"), "Docs/a.txt");
+    assert_eq!(read(&w, "a.txt"), "mine");
+    // Into a folder, and to a new name.
+    std::fs::create_dir(w.env.home.path().join("sub")).unwrap();
+    assert_eq!(
+        w.run(&["get", "Docs/b.md", "sub"]),
+        ok("Download finished: sub/b.md\n")
+    );
+    assert_eq!(
+        w.run(&["get", "Docs/b.md", "sub/c.md"]),
+        ok("Download finished: sub/c.md\n")
+    );
+    assert_eq!(read(&w, "sub/c.md"), "Docs/b.md");
+    // Globs.
+    std::fs::create_dir(w.env.home.path().join("g")).unwrap();
+    assert_eq!(
+        w.run(&["get", "/Docs/*", "g"]),
+        ok("Download finished: g/a.txt\nDownload finished: g/b.md\n")
+    );
+}
+
+#[test]
+fn folders_recursive_and_merge() {
+    let w = World::new(&[
+        "Docs/",
+        "Docs/a.txt",
+        "Docs/In/",
+        "Docs/In/deep.txt",
+        "Docs/Empty/",
+    ]);
+    assert_eq!(w.run(&["get", "/Docs"]), ok("Download finished: Docs\n"));
+    assert_eq!(read(&w, "Docs/In/deep.txt"), "Docs/In/deep.txt");
+    assert!(w.env.home.path().join("Docs/Empty").is_dir());
+    // Without -m an existing folder is not touched: a new ` (1)` folder.
+    assert_eq!(
+        w.run(&["get", "/Docs"]),
+        ok("Download finished: Docs (1)\n")
+    );
+    assert_eq!(read(&w, "Docs (1)/a.txt"), "Docs/a.txt");
+    // -m merges; files already there with the same fingerprint are skipped.
+    std::fs::remove_file(w.env.home.path().join("Docs/In/deep.txt")).unwrap();
+    assert_eq!(
+        w.run(&["get", "-m", "/Docs"]),
+        ok("Download finished: Docs\n")
+    );
+    assert_eq!(read(&w, "Docs/In/deep.txt"), "Docs/In/deep.txt");
+    assert!(!w.env.home.path().join("Docs/a (1).txt").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(w.env.home.path().join("Docs"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("megash-part"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn errors() {
+    let w = World::new(&["Docs/", "Docs/a.txt"]);
+    assert_eq!(
+        w.run(&["get", "/nope"]),
+        "exit: 53\n--- stdout\n--- stderr\nCouldn't find /nope\n"
+    );
+    assert_eq!(
+        w.run(&["get", "/Docs/a.txt", "no/such/dir/x"]),
+        "exit: 55\n--- stdout\n--- stderr\nno/such/dir/x is not a valid Download Folder\n"
+    );
+}
+
+#[test]
+fn quota_509_says_how_long_to_wait() {
+    let w = World::new(&["Docs/", "Docs/a.txt"]);
+    let out = w.sim.cli(&["faults", "--quota-509", "77"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = w.run(&["get", "/Docs/a.txt"]);
+    assert!(got.contains("77 s"), "{got}");
+    assert!(!got.starts_with("exit: 0"), "{got}");
+    assert!(!w.env.home.path().join("a.txt").exists());
+}
+
+#[test]
+fn links_download_without_an_account() {
+    let w = super::World::new(&[
+        "Docs/",
+        "Docs/a.txt",
+        "Docs/sub/",
+        "Docs/sub/b.txt",
+        "c.txt",
+    ]);
+    let file = w
+        .run(&["link", "c.txt"])
+        .lines()
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let folder = w.run(&["link", "Docs"]).lines().nth(2).unwrap().to_string();
+    let anon = super::Env::with_sim(&w.sim);
+    let out = anon.run(&["get", &file]);
+    assert_eq!(out, super::ok("Download finished: c.txt\n"));
+    assert_eq!(
+        std::fs::read(anon.home.path().join("c.txt")).unwrap(),
+        b"c.txt"
+    );
+    std::fs::create_dir(anon.home.path().join("dl")).unwrap();
+    let out = anon.run(&["get", &folder, "dl"]);
+    assert_eq!(out, super::ok("Download finished: dl/Docs\n"));
+    let root = anon.home.path().join("dl/Docs");
+    assert_eq!(std::fs::read(root.join("a.txt")).unwrap(), b"Docs/a.txt");
+    assert_eq!(
+        std::fs::read(root.join("sub/b.txt")).unwrap(),
+        b"Docs/sub/b.txt"
+    );
+    // Not logged in, a remote path still needs a session.
+    assert!(anon.run(&["get", "/c.txt"]).starts_with("exit: 57\n"));
+    let (base, _) = file.split_once('#').unwrap();
+    let out = anon.run(&["get", &format!("{base}#{}", "A".repeat(43))]);
+    assert!(
+        out.starts_with("exit: 51\n") && out.contains("wrong key"),
+        "{out}"
+    );
+    let out = anon.run(&["get", "https://mega.nz/file/AAAAAAAA#zz"]);
+    assert!(
+        out.starts_with("exit: 51\n") && out.contains("Invalid link"),
+        "{out}"
+    );
+}
