@@ -1,6 +1,8 @@
 //! `df`: storage per root (Cloud drive, Inbox, Rubbish bin: bytes, files, folders, summed in
-//! the cache) and the account's used storage against its quota (`uq`), in MEGAcmd's layout
-//! (megacmd.md §3.5). `--json` prints one document instead.
+//! the cache) and the account's used storage against its quota (`uq`, one request), in
+//! MEGAcmd's layout (megacmd.md §3.5): label column 22, sizes right-aligned in 12, counts in
+//! 7, 75 dashes, `USED STORAGE:` with `P% of MAX`. `--json` prints one document instead.
+//! Not available in a folder-link session (no account, no quota).
 
 use serde_json::json;
 
@@ -29,6 +31,11 @@ pub const COMMAND: Command = Command {
 };
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    if ctx.account()?.is_link() {
+        return Err(CmdError::NotPermitted(
+            "df: a folder link session has no account storage; use du for the link's size".into(),
+        ));
+    }
     let human = args.has("h");
     let quota = ctx.online(async |a| Ok(a.client().await?.quota().await?))?;
     let acct = ctx.account()?;
@@ -41,7 +48,6 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         }));
     }
     let size = |b: u64| size_to_text(b, human, true);
-    let dashes = "-".repeat(75);
     for r in &roots {
         ctx.ui.line(format!(
             "{:<22}{:>12} in {:>7} file(s) and {:>7} folder(s)",
@@ -51,21 +57,21 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             r.totals.folders
         ))?;
     }
+    let dashes = "-".repeat(75);
     ctx.ui.line(&dashes)?;
-    let ratio = if quota.storage_max == 0 {
-        f64::NAN
-    } else {
-        quota.storage_used as f64 / quota.storage_max as f64
-    };
-    ctx.ui.line(format!(
-        "{:<22}{:>12}{:>26} of{:>12}",
-        "USED STORAGE:",
-        size(quota.storage_used),
+    let ratio = quota.storage_used as f64 / quota.storage_max as f64;
+    let of = format!(
+        "{} of {}",
         percentage_to_text(ratio),
         size(quota.storage_max)
+    );
+    ctx.ui.line(format!(
+        "{:<22}{:>12}  {of:>39}",
+        "USED STORAGE:",
+        size(quota.storage_used)
     ))?;
     ctx.ui.line(&dashes)?;
-    // The cache keeps no version history, so versions take no space here.
+    // megash keeps no version history, so versions take no space here.
     ctx.ui.line(format!(
         "Total size taken up by file versions: {:>12}",
         size(0)

@@ -12,7 +12,6 @@ use super::timefmt::TimeFormat;
 use super::{Args, Command, Ctx, Flag, Operand};
 use crate::account::Account;
 use crate::api::{link, Node, NodeType};
-use crate::cache::is_glob;
 use crate::crypto::keys::NodeKey;
 use crate::error::CmdError;
 use crate::ui::{size_to_text, terminal_safe, Ui};
@@ -96,23 +95,35 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         ctime: args.has("show-creation-time"),
         time: TimeFormat::from_option(args.value("time-format"), TimeFormat::short())?,
     };
+    // MEGAcmd uses only the first operand.
+    let given = args.operands.first().map(String::as_str);
+    list(ctx, given, &o, args.has("use-pcre"), args.has("json"))
+}
+
+/// The listing of `given` (the current folder when `None`); `tree` is this with
+/// [`Opts::tree`].
+pub(super) fn list(
+    ctx: &mut Ctx<'_>,
+    given: Option<&str>,
+    o: &Opts,
+    pcre: bool,
+    json: bool,
+) -> Result<(), CmdError> {
     ctx.synced()?;
     let Some(acct) = ctx.state.account.as_ref() else {
         return Err(CmdError::NotLoggedIn);
     };
-    // MEGAcmd uses only the first operand.
-    let given = args.operands.first().map(String::as_str);
     let targets = match given {
-        Some(p) => super::pattern::resolve(acct, p, args.has("use-pcre"))?,
+        Some(p) => super::pattern::resolve(acct, p, pcre)?,
         None => acct.cwd()?.into_iter().collect(),
     };
     let ui: &mut Ui = ctx.ui;
-    if args.has("json") {
-        return ui.line(json_listing(acct, given, &targets, &o)?);
+    if json {
+        return ui.line(json_listing(acct, given, &targets, o)?);
     }
-    let pattern = given.is_some_and(is_glob);
+    let pattern = given.is_some_and(|p| super::pattern::is_pattern(p, pcre));
     if o.long {
-        ui.line(header(&o))?;
+        ui.line(header(o))?;
     }
     for (i, t) in targets.iter().enumerate() {
         if t.kind.is_container() {
@@ -126,12 +137,15 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
                 ))?;
             }
             if o.tree {
-                ui.line(terminal_safe(given.filter(|_| !pattern).unwrap_or(".")))?;
-                print_tree(acct, ui, t, "", &o)?;
+                // A pattern's matches have their `PATH: ` heading instead (as MEGAcmd).
+                if !pattern {
+                    ui.line(terminal_safe(given.unwrap_or(".")))?;
+                }
+                print_tree(acct, ui, t, "", o)?;
             } else if o.long && o.recursive {
-                print_long_recursive(acct, ui, t, &o)?;
+                print_long_recursive(acct, ui, t, o)?;
             } else {
-                print_children(acct, ui, t, 0, &o)?;
+                print_children(acct, ui, t, 0, o)?;
             }
         } else {
             // A file operand shows the file, by its path when the operand had one.
@@ -139,14 +153,14 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
                 Some(p) if p.contains('/') && !pattern => remote::display_path(acct, t)?,
                 _ => name_of(t),
             };
-            print_entry(acct, ui, t, &shown, 0, &o)?;
+            print_entry(acct, ui, t, &shown, 0, o)?;
         }
     }
     Ok(())
 }
 
 /// Folders first, then by name: MEGAcmd's default order.
-pub(super) fn sorted(mut nodes: Vec<Node>) -> Vec<Node> {
+fn sorted(mut nodes: Vec<Node>) -> Vec<Node> {
     nodes.sort_by(|a, b| {
         b.kind
             .is_container()
@@ -209,7 +223,7 @@ fn print_long_recursive(
     Ok(())
 }
 
-pub(super) fn print_tree(
+fn print_tree(
     acct: &Account,
     ui: &mut Ui,
     folder: &Node,
@@ -358,7 +372,7 @@ fn long_line(acct: &Account, n: &Node, shown: &str, o: &Opts) -> Result<String, 
     ))
 }
 
-fn kind_name(k: NodeType) -> &'static str {
+pub(super) fn kind_name(k: NodeType) -> &'static str {
     match k {
         NodeType::File => "file",
         NodeType::Folder => "folder",

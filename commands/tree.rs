@@ -1,11 +1,11 @@
-//! `tree`: MEGAcmd's `tree [--show-handles] [remotepath]`, which is `ls --tree`: the path
-//! given (or `.`), then the folder's descendants with box-drawing prefixes, read folder by
-//! folder from the cache.
+//! `tree`: MEGAcmd's `tree [--show-handles] [remotepath]`, which is `ls --tree` (and shares
+//! its code): the path given (or `.`), then the folder's descendants with box-drawing
+//! prefixes (`├── `, `└── `, `│   `), read folder by folder from the cache. Wildcards
+//! select several folders, each under a `PATH: ` heading.
 
-use super::ls::{print_tree, Opts};
-use super::{pattern, Args, Command, Ctx, Flag, Operand};
+use super::ls::{list, Opts};
+use super::{Args, Command, Ctx, Flag, Operand};
 use crate::error::CmdError;
-use crate::ui::terminal_safe;
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -22,29 +22,12 @@ pub const COMMAND: Command = Command {
 };
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
-    let o = Opts::tree(args.has("show-handles"));
-    ctx.synced()?;
-    let acct = ctx.state.account.as_ref().ok_or(CmdError::NotLoggedIn)?;
     let given = args.operands.first().map(String::as_str);
-    let targets = match given {
-        Some(p) => pattern::resolve(acct, p, false)?,
-        None => acct.cwd()?.into_iter().collect(),
-    };
-    let ui = &mut *ctx.ui;
-    let several = targets.len() > 1;
-    for (i, t) in targets.iter().enumerate() {
-        if several && i > 0 {
-            ui.line("")?;
-        }
-        let shown = match given {
-            Some(p) if !several => p.to_string(),
-            Some(_) => super::remote::display_path(acct, t)?,
-            None => ".".into(),
-        };
-        ui.line(terminal_safe(&shown))?;
-        if t.kind.is_container() {
-            print_tree(acct, ui, t, "", &o)?;
-        }
-    }
-    Ok(())
+    list(
+        ctx,
+        given,
+        &Opts::tree(args.has("show-handles")),
+        false,
+        false,
+    )
 }

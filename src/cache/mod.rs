@@ -455,45 +455,51 @@ impl Cache {
         )
     }
 
-    /// Every node below `handle` in depth-first order (siblings by name), each with its path
-    /// relative to `handle`, handed to `visit` one at a time as SQLite produces it, so a walk
-    /// over a million nodes never holds them all. `visit` also gets the node's public link
-    /// handle, because it must not call back into the cache (the connection is busy with the
-    /// walk), and returns `false` to stop early. (Relative paths join names with `/`; they
-    /// are for display.)
+    /// Every node below `handle` in depth-first order (parents before their contents,
+    /// siblings by name), each with its path relative to `handle` (names joined with `/`, an
+    /// undecryptable one as `H:handle`; for display) and its public link handle, handed to
+    /// `visit` one at a time as SQLite produces them: a walk over a million nodes never holds
+    /// them all. `visit` must not call back into the cache (the connection is busy with the
+    /// walk); it returns `false` to stop early.
     pub fn walk_descendants<E: From<CacheError>>(
         &self,
         handle: Handle,
         mut visit: impl FnMut(Node, &str, Option<String>) -> std::result::Result<bool, E>,
     ) -> std::result::Result<(), E> {
-        // A priority queue ordered by depth (deepest first), then name, makes SQLite's
-        // recursive walk depth-first with sorted siblings.
+        // SQLite takes rows from the recursive queue in ORDER BY order: deepest first makes
+        // the walk depth-first (the deepest rows queued are always siblings, the children of
+        // the row taken last), and then name orders those siblings. The outer SELECT reads
+        // rows in that order. The depth bound stops a (corrupt) parent cycle.
+        let prefixed = COLUMNS
+            .split(',')
+            .map(|c| format!("n.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
-            "WITH RECURSIVE sub(h, depth, rel) AS (SELECT ?1, 0, '' UNION ALL \
-             SELECT n.handle, sub.depth + 1, \
-             CASE WHEN sub.depth = 0 THEN '' ELSE sub.rel || '/' END \
-             || COALESCE(n.name, 'H:' || n.handle) \
-             FROM nodes n JOIN sub ON n.parent = sub.h ORDER BY 2 DESC, 3) \
-             SELECT {COLUMNS}, sub.rel, nodes.ph FROM sub JOIN nodes ON nodes.handle = sub.h \
-             WHERE sub.depth > 0"
+            "WITH RECURSIVE sub AS (SELECT {COLUMNS}, ph, 0 AS depth FROM nodes WHERE handle=?1 \
+             UNION ALL SELECT {prefixed}, n.ph, sub.depth + 1 FROM nodes n \
+             JOIN sub ON n.parent = sub.handle WHERE sub.depth < 100000 \
+             ORDER BY 16 DESC, 4, 1) \
+             SELECT * FROM sub WHERE depth > 0"
         );
         let conn = self.conn();
         let mut st = conn.prepare_cached(&sql).map_err(|e| self.db_err(e))?;
         let mut rows = st
             .query(params![handle_to_i64(handle)])
             .map_err(|e| self.db_err(e))?;
+        // The names from `handle` down to the current row's parent.
+        let mut stack: Vec<String> = Vec::new();
         while let Some(r) = rows.next().map_err(|e| self.db_err(e))? {
             let node = row_to_node(r).map_err(|e| self.db_err(e))?;
-            let mut rel: String = r.get(14).map_err(|e| self.db_err(e))?;
-            if node.name.is_none() {
-                // The SQL fallback shows the numeric handle; show the base64 one.
-                rel = match rel.rfind('/') {
-                    Some(i) => format!("{}/H:{}", &rel[..i], node.handle),
-                    None => format!("H:{}", node.handle),
-                };
-            }
-            let ph: Option<String> = r.get(15).map_err(|e| self.db_err(e))?;
-            if !visit(node, &rel, ph)? {
+            let ph: Option<String> = r.get(14).map_err(|e| self.db_err(e))?;
+            let depth: i64 = r.get(15).map_err(|e| self.db_err(e))?;
+            stack.truncate(usize::try_from(depth - 1).unwrap_or(0));
+            stack.push(
+                node.name
+                    .clone()
+                    .unwrap_or_else(|| format!("H:{}", node.handle)),
+            );
+            if !visit(node, &stack.join("/"), ph)? {
                 break;
             }
         }
