@@ -94,7 +94,7 @@ enum Step {
 
 /// Every node `path` names. A name must match exactly one node (else `Couldn't find`, 53,
 /// or the ambiguity error naming the handles); a pattern matches one or more (none is
-/// `Couldn't find`). Results are sorted by name.
+/// `Couldn't find`). Matches come in path order: by parent, then by name.
 pub fn resolve(acct: &Account, path: &str, pcre: bool) -> Result<Vec<Node>, CmdError> {
     if !is_pattern(path, pcre) {
         return remote::resolve_one(acct, path).map(|n| vec![n]);
@@ -135,8 +135,9 @@ pub fn resolve(acct: &Account, path: &str, pcre: bool) -> Result<Vec<Node>, CmdE
                 ),
             }
         }
-        next.sort_by_key(|n| n.handle);
-        next.dedup_by_key(|n| n.handle);
+        // `..` can lead several paths to one folder.
+        let mut seen = std::collections::HashSet::new();
+        next.retain(|n| seen.insert(n.handle));
         if i != last {
             next.retain(|n| n.kind.is_container());
         }
@@ -148,7 +149,6 @@ pub fn resolve(acct: &Account, path: &str, pcre: bool) -> Result<Vec<Node>, CmdE
     if current.is_empty() {
         return Err(remote::not_found(path));
     }
-    current.sort_by(|a, b| a.name.cmp(&b.name).then(a.handle.cmp(&b.handle)));
     Ok(current)
 }
 
