@@ -784,3 +784,83 @@ pub(crate) fn upsert(conn: &Connection, n: &Node) -> rusqlite::Result<()> {
     st.execute(node_params!(n))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(h: u64, parent: Option<u64>, kind: NodeType, name: Option<&str>) -> Node {
+        let handle = |v: u64| {
+            let b = v.to_be_bytes();
+            Handle([b[2], b[3], b[4], b[5], b[6], b[7]])
+        };
+        Node {
+            handle: handle(h),
+            parent: parent.map(handle),
+            owner: None,
+            kind,
+            size: 0,
+            ts: 0,
+            key: None,
+            name: name.map(str::to_string),
+            fingerprint: None,
+            other_attrs: None,
+            file_attrs: None,
+            share: None,
+            problem: None,
+        }
+    }
+
+    #[test]
+    fn walk_is_depth_first_by_name_and_stops_on_request() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let cache = Cache::open_file(&dir.path().join("c.db"), "user").expect("open");
+        let nodes = [
+            node(1, None, NodeType::Root, None),
+            node(2, Some(1), NodeType::Folder, Some("b")),
+            node(3, Some(1), NodeType::Folder, Some("a")),
+            node(4, Some(3), NodeType::File, Some("z.txt")),
+            node(5, Some(3), NodeType::Folder, None),
+            node(6, Some(5), NodeType::File, Some("deep")),
+            node(7, Some(2), NodeType::File, Some("c")),
+            node(8, Some(1), NodeType::File, Some("0.txt")),
+        ];
+        {
+            let w = cache.writer().expect("writer");
+            for n in &nodes {
+                upsert(&w, n).expect("upsert");
+            }
+        }
+        let root = nodes[0].handle;
+        let mut seen = Vec::new();
+        cache
+            .walk_descendants(root, |_, rel, _| -> Result<bool> {
+                seen.push(rel.to_string());
+                Ok(true)
+            })
+            .expect("walk");
+        let undecryptable = format!("H:{}", nodes[4].handle);
+        assert_eq!(
+            seen,
+            [
+                "0.txt".to_string(),
+                "a".into(),
+                // An undecryptable name (NULL) sorts first and shows as its handle, also
+                // inside its descendants' paths.
+                format!("a/{undecryptable}"),
+                format!("a/{undecryptable}/deep"),
+                "a/z.txt".into(),
+                "b".into(),
+                "b/c".into(),
+            ]
+        );
+        let mut n = 0;
+        cache
+            .walk_descendants(root, |_, _, _| -> Result<bool> {
+                n += 1;
+                Ok(n < 3)
+            })
+            .expect("walk");
+        assert_eq!(n, 3);
+    }
+}
