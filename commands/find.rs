@@ -229,6 +229,10 @@ enum Out {
     Json { first: bool },
 }
 
+/// The cache's share keys, read before the walk (which holds the connection), so exported
+/// folders show their links.
+type FolderKeys = [(String, crate::crypto::Key128)];
+
 impl Out {
     /// Print one match: `shown` is its display path, `abs` its absolute path.
     fn emit(
@@ -238,6 +242,7 @@ impl Out {
         shown: &str,
         abs: &str,
         ph: Option<String>,
+        keys: &FolderKeys,
     ) -> Result<(), CmdError> {
         let handle = |on: bool| {
             if on {
@@ -255,13 +260,13 @@ impl Out {
                 "{}{} ({})",
                 terminal_safe(shown),
                 handle(*handles),
-                extra_info_with(n, ph, opts)
+                extra_info_with(n, ph, opts, keys)
             )),
             Out::Json { first } => {
                 if !std::mem::replace(first, false) {
                     ui.raw(",")?;
                 }
-                ui.raw(&node_json_with(n, abs, ph).to_string())
+                ui.raw(&node_json_with(n, abs, ph, keys).to_string())
             }
         }
     }
@@ -329,6 +334,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             starts.push((n, base));
         }
     }
+    let keys = acct.cache.share_keys()?;
     let ui = &mut *ctx.ui;
     if matches!(out, Out::Json { .. }) {
         ui.raw("{\"results\":[")?;
@@ -337,7 +343,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         let abs_base = remote::abs_path(acct, start)?;
         if filter.admits(start) {
             let ph = acct.cache.public_handle(start.handle)?;
-            out.emit(ui, start, base, &abs_base, ph)?;
+            out.emit(ui, start, base, &abs_base, ph, &keys)?;
         }
         if !start.kind.is_container() {
             continue;
@@ -345,7 +351,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         acct.cache
             .walk_descendants(start.handle, |n, rel, ph| -> Result<bool, CmdError> {
                 if filter.admits(&n) {
-                    out.emit(ui, &n, &join(base, rel), &join(&abs_base, rel), ph)?;
+                    out.emit(ui, &n, &join(base, rel), &join(&abs_base, rel), ph, &keys)?;
                 }
                 Ok(true)
             })?;

@@ -13,6 +13,7 @@ use super::{Args, Command, Ctx, Flag, Operand};
 use crate::account::Account;
 use crate::api::{link, Node, NodeType};
 use crate::crypto::keys::NodeKey;
+use crate::crypto::Key128;
 use crate::error::CmdError;
 use crate::ui::{size_to_text, terminal_safe, Ui};
 
@@ -276,11 +277,27 @@ fn print_entry(
 }
 
 fn extra_info(acct: &Account, n: &Node, o: &Opts) -> Result<String, CmdError> {
-    Ok(extra_info_with(n, acct.cache.public_handle(n.handle)?, o))
+    let ph = acct.cache.public_handle(n.handle)?;
+    let keys = folder_keys(acct, ph.as_deref())?;
+    Ok(extra_info_with(n, ph, o, &keys))
 }
 
-/// The ` (…)` text of `ls -a` for a node whose public handle is already known.
-pub(super) fn extra_info_with(n: &Node, ph: Option<String>, o: &Opts) -> String {
+/// The share keys a folder link needs, read only when `ph` says the node is exported.
+fn folder_keys(acct: &Account, ph: Option<&str>) -> Result<Vec<(String, Key128)>, CmdError> {
+    Ok(match ph {
+        Some(_) => acct.cache.share_keys()?,
+        None => Vec::new(),
+    })
+}
+
+/// The ` (…)` text of `ls -a` for a node whose public handle is already known; `keys` are
+/// the cache's share keys ([`crate::cache::Cache::share_keys`]) for folder links.
+pub(super) fn extra_info_with(
+    n: &Node,
+    ph: Option<String>,
+    o: &Opts,
+    keys: &[(String, Key128)],
+) -> String {
     let mut s = match n.kind {
         NodeType::File => size_to_text(n.size, o.human, false),
         NodeType::Folder => "folder".into(),
@@ -301,7 +318,7 @@ pub(super) fn extra_info_with(n: &Node, ph: Option<String>, o: &Opts) -> String 
         let kind = if n.is_file() { "file" } else { "folder" };
         s.push_str(&format!(", shared as exported permanent {kind} link"));
         if o.extra > 1 {
-            if let Some(l) = link_of(n, &ph) {
+            if let Some(l) = link_of(n, &ph, keys) {
                 s.push_str(&format!(": {l}"));
             }
         }
@@ -309,12 +326,18 @@ pub(super) fn extra_info_with(n: &Node, ph: Option<String>, o: &Opts) -> String 
     s
 }
 
-/// The public link of an exported file (folder links need the share key, which the cache
-/// does not keep; `export` prints those).
-fn link_of(n: &Node, ph: &str) -> Option<String> {
+/// The public link of an exported node: a file's from its key, a folder's from the share
+/// key the cache keeps for it (`None` when the cache has none).
+fn link_of(n: &Node, ph: &str, keys: &[(String, Key128)]) -> Option<String> {
     match &n.key {
         Some(NodeKey::File(k)) => Some(link::file_link(ph, k)),
-        _ => None,
+        Some(NodeKey::Folder(_)) => {
+            let h = n.handle.to_b64();
+            keys.iter()
+                .find(|(sh, _)| *sh == h)
+                .map(|(_, k)| link::folder_link(ph, k))
+        }
+        None => None,
     }
 }
 
@@ -387,11 +410,18 @@ pub(super) fn kind_name(k: NodeType) -> &'static str {
 /// ctime, exported, link, problem).
 pub fn node_json(acct: &Account, n: &Node) -> Result<Value, CmdError> {
     let ph = acct.cache.public_handle(n.handle)?;
-    Ok(node_json_with(n, &remote::abs_path(acct, n)?, ph))
+    let keys = folder_keys(acct, ph.as_deref())?;
+    Ok(node_json_with(n, &remote::abs_path(acct, n)?, ph, &keys))
 }
 
-/// [`node_json`] for a node whose absolute path and public handle are already known.
-pub fn node_json_with(n: &Node, path: &str, ph: Option<String>) -> Value {
+/// [`node_json`] for a node whose absolute path and public handle are already known
+/// (`keys`: the cache's share keys, for folder links).
+pub fn node_json_with(
+    n: &Node,
+    path: &str,
+    ph: Option<String>,
+    keys: &[(String, Key128)],
+) -> Value {
     json!({
         "name": n.name,
         "path": path,
@@ -401,7 +431,7 @@ pub fn node_json_with(n: &Node, path: &str, ph: Option<String>) -> Value {
         "mtime": n.mtime(),
         "ctime": n.ts,
         "exported": ph.is_some(),
-        "link": ph.as_deref().and_then(|p| link_of(n, p)),
+        "link": ph.as_deref().and_then(|p| link_of(n, p, keys)),
         "undecryptable": n.name.is_none() && !n.kind.is_root(),
     })
 }

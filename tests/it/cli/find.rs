@@ -59,6 +59,12 @@ fn everything_below_the_current_folder_and_paths() {
     let pics = handle_of(&w, "/Pics");
     assert_eq!(w.run(&["find", &pics]), lines(&["/Pics", "/Pics/cat.jpg"]));
     assert_eq!(w.run(&["find", "//bin"]), lines(&["//bin"]));
+    assert_eq!(w.run(&["find", "//in"]), lines(&["//in"]));
+    assert_eq!(w.run(&["rm", "-r", "--trash", "/Pics"]), ok(""));
+    assert_eq!(
+        w.run(&["find", "//bin"]),
+        lines(&["//bin", "//bin/Pics", "//bin/Pics/cat.jpg"])
+    );
 }
 
 #[test]
@@ -198,6 +204,27 @@ fn long_listing_and_handles() {
         w.run(&["find", "Docs/old", "--print-only-handles"]),
         lines(&[&old, &x])
     );
+    // An exported folder shows its folder link (from the share key the cache keeps).
+    let folder_link = w
+        .run(&["link", "Docs/old"])
+        .lines()
+        .nth(2)
+        .unwrap()
+        .to_string();
+    assert!(
+        folder_link.starts_with("https://mega.nz/folder/"),
+        "{folder_link}"
+    );
+    assert_eq!(
+        w.run(&["find", "Docs/old", "-l", "--type=d"]),
+        lines(&[&format!(
+            "Docs/old (folder, shared as exported permanent folder link: {folder_link})"
+        )])
+    );
+    let out = w.run(&["find", "--json", "Docs/old", "--type=d"]);
+    let v: serde_json::Value = serde_json::from_str(out.lines().nth(2).unwrap()).unwrap();
+    assert_eq!(v["results"][0]["exported"], true);
+    assert_eq!(v["results"][0]["link"], folder_link.as_str());
     // The handles work as paths.
     assert_eq!(w.run(&["find", &x]), lines(&["Docs/old/x.txt"]));
 }
