@@ -408,3 +408,32 @@ fn errors() {
     );
     assert_eq!(w.run(&["find", "D*"]), lines(&["Dup", "Dup"]));
 }
+
+#[test]
+fn in_a_batch_from_stdin_like_one_shot_commands() {
+    let w = World::new(TREE);
+    let script = "cd Docs\n\
+                  find --pattern=*.txt\n\
+                  tree old\n\
+                  du -h old ../b.txt\n\
+                  df --json\n";
+    let out = w.env.run_stdin(&[], script);
+    let mut expected = String::from("a.txt\nold/x.txt\nold\n└── x.txt\n");
+    expected.push_str(&format!("{:<67}{:>12}\n", "FILENAME", "SIZE"));
+    expected.push_str(&format!("{:<67}{:>12}\n", "old:", "14.00  B"));
+    expected.push_str(&format!("{:<67}{:>12}\n", "/b.txt:", "5.00  B"));
+    expected.push_str(&format!("{}\n", "-".repeat(79)));
+    expected.push_str(&format!(
+        "{:<67}{:>12}\n",
+        "Total storage used:", "19.00  B"
+    ));
+    expected.push_str("{\"roots\":[{\"bytes\":56,\"files\":5,\"folders\":3,");
+    assert!(
+        out.starts_with(&format!("exit: 0\n--- stdout\n{expected}")),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("\"versions_bytes\":0}\n--- stderr\n"),
+        "{out}"
+    );
+}
