@@ -47,15 +47,17 @@ pub const COMMAND: Command = Command {
     run: Some(run),
 };
 
-/// The path column's width: `--path-display-size=N`, else what MEGAcmd's clients ask for,
+/// The path column's width: `--path-display-size=N` (N > 0), else what MEGAcmd's clients ask for,
 /// the terminal width less 13 (less 11 more with `--versions`).
 fn path_width(args: &Args) -> Result<usize, CmdError> {
     if let Some(v) = args.value("path-display-size") {
-        return v
+        let n = v
             .parse::<usize>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| CmdError::Args(format!("Invalid path display size: {v}")));
+            .map_err(|_| CmdError::Args(format!("Invalid path display size: {v}")))?;
+        // 0 means "the default", as in MEGAcmd.
+        if n > 0 {
+            return Ok(n);
+        }
     }
     let cols = std::env::var("COLUMNS")
         .ok()

@@ -89,6 +89,10 @@ fn human_sizes_versions_column_and_path_width() {
             "39"
         ))
     );
+    assert_eq!(
+        w.run(&["du", "--path-display-size=0", "Docs"]),
+        table(67, &[("Docs", "39")], "39")
+    );
     // A narrow path column cuts long paths in the middle.
     assert_eq!(
         w.run(&["du", "--path-display-size=10", "/Pics/cat.jpg", "b.txt"]),
