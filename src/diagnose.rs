@@ -238,6 +238,7 @@ fn proxy_check() -> Check {
 /// API reachability, round-trip time and clock skew, from one harmless `us0`.
 async fn reachability(url: &str) -> Vec<Check> {
     let http = match reqwest::Client::builder()
+        .use_rustls_tls()
         .timeout(Duration::from_secs(15))
         .build()
     {
@@ -440,6 +441,7 @@ async fn transfer_checks(
 ) -> Vec<Check> {
     let mut out = Vec::new();
     let http = match reqwest::Client::builder()
+        .use_rustls_tls()
         .timeout(Duration::from_secs(15))
         .build()
     {

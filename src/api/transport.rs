@@ -92,6 +92,7 @@ impl ReqwestTransport {
     /// A transport with sensible timeouts (connect 20 s, idle read 120 s).
     pub fn new() -> Result<Self> {
         let client = reqwest::Client::builder()
+            .use_rustls_tls()
             .connect_timeout(Duration::from_secs(20))
             .read_timeout(Duration::from_secs(120))
             .user_agent(concat!("megash/", env!("CARGO_PKG_VERSION")))

@@ -79,6 +79,18 @@ pub fn ctr_apply(key: &Key128, nonce: &[u8; 8], offset: u64, data: &mut [u8]) {
     c.apply_keystream(data);
 }
 
+/// [`ctr_apply`] from `input` into `output` (the shorter length of the two), so data that
+/// must be copied anyway is encrypted or decrypted on the way.
+pub fn ctr_apply_to(key: &Key128, nonce: &[u8; 8], offset: u64, input: &[u8], output: &mut [u8]) {
+    let n = input.len().min(output.len());
+    let mut iv = [0u8; 16];
+    iv[..8].copy_from_slice(nonce);
+    let mut c = Aes128Ctr::new(key.into(), &iv.into());
+    c.seek(offset);
+    // Equal lengths by construction: the only error `apply_keystream_b2b` has.
+    let _ = c.apply_keystream_b2b(&input[..n], &mut output[..n]);
+}
+
 /// AES-CBC encrypt with a zero IV, in place; `data.len()` must be a multiple of 16.
 pub fn cbc_encrypt_zero_iv(key: &Key128, data: &mut [u8]) -> Result<(), CryptoError> {
     check_blocks(data)?;

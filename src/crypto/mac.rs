@@ -78,17 +78,16 @@ pub fn chunk_macs(key: &Key128, nonce: &[u8; 8], offset: u64, plaintext: &[u8]) 
     let init = initial_mac(nonce);
     let mut out = Vec::with_capacity(spans.len());
     for group in spans.chunks(8) {
-        let n = group.len();
         let mut states = [GenericArray::from(init); 8];
-        // Whole 16-byte blocks each chunk has (a short tail is handled after the loop).
-        let whole: Vec<usize> = group.iter().map(|&(_, l)| l / 16).collect();
-        let common = whole.iter().copied().min().unwrap_or(0);
-        for j in 0..common {
-            for (s, &(p, _)) in states.iter_mut().zip(group) {
-                xor_block(s, &plaintext[p + 16 * j..p + 16 * j + 16]);
-            }
-            cipher.encrypt_blocks(&mut states[..n]);
-        }
+        let states = &mut states[..group.len()];
+        // Whole 16-byte blocks every chunk of the group has (a short tail is handled after).
+        let common = group.iter().map(|&(_, l)| l / 16).min().unwrap_or(0);
+        cipher.encrypt_with_backend(Lockstep {
+            states,
+            plaintext,
+            starts: group,
+            blocks: common,
+        });
         // Chunks of unequal length (the growing ones, or a short last one): finish each alone.
         for (i, &(p, l)) in group.iter().enumerate() {
             let mut mac: [u8; 16] = states[i].into();
@@ -99,6 +98,46 @@ pub fn chunk_macs(key: &Key128, nonce: &[u8; 8], offset: u64, plaintext: &[u8]) 
         }
     }
     out
+}
+
+/// Advances up to eight CBC-MACs by `blocks` blocks each, inside one call into the cipher's
+/// backend: going through `encrypt_blocks` per step re-dispatches on CPU features every 128
+/// bytes, which cost about a third of the MAC's time.
+struct Lockstep<'a> {
+    states: &'a mut [::aes::Block],
+    plaintext: &'a [u8],
+    /// (offset in `plaintext`, length) of each chunk; one per state.
+    starts: &'a [(usize, usize)],
+    blocks: usize,
+}
+
+impl ::aes::cipher::BlockSizeUser for Lockstep<'_> {
+    type BlockSize = ::aes::cipher::consts::U16;
+}
+
+impl ::aes::cipher::BlockClosure for Lockstep<'_> {
+    fn call<B: ::aes::cipher::BlockBackend<BlockSize = Self::BlockSize>>(self, backend: &mut B) {
+        use ::aes::cipher::typenum::Unsigned;
+        let n = self.states.len();
+        if n == B::ParBlocksSize::USIZE {
+            let mut par = ::aes::cipher::ParBlocks::<B>::default();
+            par.copy_from_slice(self.states);
+            for j in 0..self.blocks {
+                for (s, &(p, _)) in par.iter_mut().zip(self.starts) {
+                    xor_block(s, &self.plaintext[p + 16 * j..p + 16 * j + 16]);
+                }
+                backend.proc_par_blocks_inplace(&mut par);
+            }
+            self.states.copy_from_slice(&par);
+        } else {
+            for j in 0..self.blocks {
+                for (s, &(p, _)) in self.states.iter_mut().zip(self.starts) {
+                    xor_block(s, &self.plaintext[p + 16 * j..p + 16 * j + 16]);
+                }
+                backend.proc_tail_blocks_inplace(self.states);
+            }
+        }
+    }
 }
 
 fn xor_block(state: &mut ::aes::Block, block: &[u8]) {

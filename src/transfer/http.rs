@@ -19,6 +19,7 @@ use crate::crypto::keys::FileKey;
 /// time, no overall timeout: a 1 GiB piece on a slow link is fine as long as bytes move).
 pub fn client() -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
+        .use_rustls_tls()
         .connect_timeout(Duration::from_secs(20))
         .read_timeout(Duration::from_secs(120))
         .tcp_nodelay(true)
@@ -71,7 +72,7 @@ fn status_error(status: u16, headers: &reqwest::header::HeaderMap) -> Error {
     Error::Http { status }
 }
 
-/// GET one piece and decrypt it into `buf` (cleared first). A connection that drops
+/// GET one piece and decrypt it into `buf` (resized to the piece). A connection that drops
 /// mid-piece is resumed at the byte where it stopped. `moved` counts bytes as they arrive
 /// (and takes back what a failed piece had counted).
 pub async fn fetch_piece(
@@ -83,42 +84,54 @@ pub async fn fetch_piece(
     buf: &mut Vec<u8>,
     moved: &AtomicU64,
 ) -> Result<(), Error> {
-    buf.clear();
+    fit(buf, piece.len as usize);
+    let mut filled = 0usize;
     let mut backoff = Backoff::new(retry);
     loop {
-        let before = buf.len();
-        let err = match fetch_into(http, url, key, piece, buf, moved).await {
+        let before = filled;
+        let err = match fetch_into(http, url, key, piece, buf, &mut filled, moved).await {
             Ok(()) => return Ok(()),
             Err(e) => e,
         };
         if !retryable(&err) {
-            moved.fetch_sub(buf.len() as u64, Ordering::Relaxed);
+            moved.fetch_sub(filled as u64, Ordering::Relaxed);
             return Err(err);
         }
-        if buf.len() > before {
+        if filled > before {
             // Progress resets the budget: a flaky link that keeps moving finishes.
             backoff = Backoff::new(retry);
         }
         match backoff.next_delay() {
             Some(d) => tokio::time::sleep(d).await,
             None => {
-                moved.fetch_sub(buf.len() as u64, Ordering::Relaxed);
+                moved.fetch_sub(filled as u64, Ordering::Relaxed);
                 return Err(err);
             }
         }
     }
 }
 
-/// One GET of what is still missing of `piece`; appends plaintext to `buf`.
+/// Make `buf` exactly `len` bytes long. A reused buffer keeps its old bytes (they are
+/// overwritten): zeroing megabytes per request would cost as much as decrypting them.
+pub fn fit(buf: &mut Vec<u8>, len: usize) {
+    if buf.len() >= len {
+        buf.truncate(len);
+    } else {
+        buf.resize(len, 0);
+    }
+}
+
+/// One GET of what is still missing of `piece` (from `filled` on); decrypts into `buf`.
 async fn fetch_into(
     http: &reqwest::Client,
     url: &str,
     key: &FileKey,
     piece: Piece,
-    buf: &mut Vec<u8>,
+    buf: &mut [u8],
+    filled: &mut usize,
     moved: &AtomicU64,
 ) -> Result<(), Error> {
-    let start = piece.offset + buf.len() as u64;
+    let start = piece.offset + *filled as u64;
     let end = piece.end();
     let mut resp = http
         .get(format!("{url}/{start}-{}", end - 1))
@@ -130,21 +143,16 @@ async fn fetch_into(
         return Err(status_error(status, resp.headers()));
     }
     while let Some(chunk) = resp.chunk().await.map_err(|e| net(&e))? {
-        let at = buf.len();
-        if (at + chunk.len()) as u64 > piece.len {
+        let at = *filled;
+        let Some(dst) = buf.get_mut(at..at + chunk.len()) else {
             return Err(Error::bad("no more bytes than were asked for"));
-        }
-        buf.extend_from_slice(&chunk);
-        // Decrypting right after the copy works on bytes still in cache.
-        aes::ctr_apply(
-            &key.aes,
-            &key.nonce,
-            piece.offset + at as u64,
-            &mut buf[at..],
-        );
+        };
+        // The copy out of the socket's buffer and the decryption are one pass.
+        aes::ctr_apply_to(&key.aes, &key.nonce, piece.offset + at as u64, &chunk, dst);
+        *filled += chunk.len();
         moved.fetch_add(chunk.len() as u64, Ordering::Relaxed);
     }
-    if (buf.len() as u64) < piece.len {
+    if *filled < buf.len() {
         return Err(Error::Network {
             kind: NetworkKind::Broken,
             message: "the download connection ended early".into(),

@@ -18,6 +18,7 @@ mod dispatch;
 mod du;
 mod errorcode;
 mod export;
+mod faces;
 mod find;
 mod get;
 mod guarantees;
