@@ -1,7 +1,14 @@
-//! `df`: Print the account storage usage. Registered with its MEGAcmd flags and usage; the handler comes with the saved
-//! session and node cache (`run: None` answers "not implemented yet", exit 59).
+//! `df`: storage per root (Cloud drive, Inbox, Rubbish bin: bytes, files, folders, summed in
+//! the cache) and the account's used storage against its quota (`uq`, one request), in
+//! MEGAcmd's layout (megacmd.md §3.5): label column 22, sizes right-aligned in 12, counts in
+//! 7, 75 dashes, `USED STORAGE:` with `P% of MAX`. `--json` prints one document instead.
+//! Not available in a folder-link session (no account, no quota).
 
-use super::{Command, Flag, Operand};
+use serde_json::json;
+
+use super::{storage, Args, Command, Ctx, Flag, Operand};
+use crate::error::CmdError;
+use crate::ui::{percentage_to_text, size_to_text};
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -20,5 +27,53 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: true,
     operands: Operand::None,
-    run: None,
+    run: Some(run),
 };
+
+fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    if ctx.account()?.is_link() {
+        return Err(CmdError::NotPermitted(
+            "df: a folder link session has no account storage; use du for the link's size".into(),
+        ));
+    }
+    let human = args.has("h");
+    let quota = ctx.online(async |a| Ok(a.client().await?.quota().await?))?;
+    let acct = ctx.account()?;
+    let roots = storage::roots(acct)?;
+    if args.has("json") {
+        return ctx.ui.line(json!({
+            "roots": roots.iter().map(storage::Usage::to_json).collect::<Vec<_>>(),
+            "storage": storage::quota_json(&quota),
+            "versions_bytes": 0,
+        }));
+    }
+    let size = |b: u64| size_to_text(b, human, true);
+    for r in &roots {
+        ctx.ui.line(format!(
+            "{:<22}{:>12} in {:>7} file(s) and {:>7} folder(s)",
+            format!("{}:", r.label()),
+            size(r.totals.bytes),
+            r.totals.files,
+            r.totals.folders
+        ))?;
+    }
+    let dashes = "-".repeat(75);
+    ctx.ui.line(&dashes)?;
+    let ratio = quota.storage_used as f64 / quota.storage_max as f64;
+    let of = format!(
+        "{} of {}",
+        percentage_to_text(ratio),
+        size(quota.storage_max)
+    );
+    ctx.ui.line(format!(
+        "{:<22}{:>12}  {of:>39}",
+        "USED STORAGE:",
+        size(quota.storage_used)
+    ))?;
+    ctx.ui.line(&dashes)?;
+    // megash keeps no version history, so versions take no space here.
+    ctx.ui.line(format!(
+        "Total size taken up by file versions: {:>12}",
+        size(0)
+    ))
+}

@@ -12,8 +12,8 @@ use super::timefmt::TimeFormat;
 use super::{Args, Command, Ctx, Flag, Operand};
 use crate::account::Account;
 use crate::api::{link, Node, NodeType};
-use crate::cache::is_glob;
 use crate::crypto::keys::NodeKey;
+use crate::crypto::Key128;
 use crate::error::CmdError;
 use crate::ui::{size_to_text, terminal_safe, Ui};
 
@@ -44,7 +44,7 @@ pub const COMMAND: Command = Command {
     run: Some(run),
 };
 
-struct Opts {
+pub(super) struct Opts {
     recursive: bool,
     long: bool,
     human: bool,
@@ -53,6 +53,36 @@ struct Opts {
     handles: bool,
     ctime: bool,
     time: TimeFormat,
+}
+
+impl Opts {
+    /// The options `tree` (= `ls --tree`) uses.
+    pub(super) fn tree(handles: bool) -> Opts {
+        Opts {
+            recursive: true,
+            long: false,
+            human: false,
+            extra: 0,
+            tree: true,
+            handles,
+            ctime: false,
+            time: TimeFormat::short(),
+        }
+    }
+
+    /// The options behind `find -l` lines (`ls -aaa` style `(size, …)` info).
+    pub(super) fn extra_info(human: bool, time: TimeFormat) -> Opts {
+        Opts {
+            recursive: false,
+            long: false,
+            human,
+            extra: 3,
+            tree: false,
+            handles: false,
+            ctime: false,
+            time,
+        }
+    }
 }
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
@@ -66,23 +96,35 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         ctime: args.has("show-creation-time"),
         time: TimeFormat::from_option(args.value("time-format"), TimeFormat::short())?,
     };
+    // MEGAcmd uses only the first operand.
+    let given = args.operands.first().map(String::as_str);
+    list(ctx, given, &o, args.has("use-pcre"), args.has("json"))
+}
+
+/// The listing of `given` (the current folder when `None`); `tree` is this with
+/// [`Opts::tree`].
+pub(super) fn list(
+    ctx: &mut Ctx<'_>,
+    given: Option<&str>,
+    o: &Opts,
+    pcre: bool,
+    json: bool,
+) -> Result<(), CmdError> {
     ctx.synced()?;
     let Some(acct) = ctx.state.account.as_ref() else {
         return Err(CmdError::NotLoggedIn);
     };
-    // MEGAcmd uses only the first operand.
-    let given = args.operands.first().map(String::as_str);
     let targets = match given {
-        Some(p) => remote::resolve_pattern(acct, p)?,
+        Some(p) => super::pattern::resolve(acct, p, pcre)?,
         None => acct.cwd()?.into_iter().collect(),
     };
     let ui: &mut Ui = ctx.ui;
-    if args.has("json") {
-        return ui.line(json_listing(acct, given, &targets, &o)?);
+    if json {
+        return ui.line(json_listing(acct, given, &targets, o)?);
     }
-    let pattern = given.is_some_and(is_glob);
+    let pattern = given.is_some_and(|p| super::pattern::is_pattern(p, pcre));
     if o.long {
-        ui.line(header(&o))?;
+        ui.line(header(o))?;
     }
     for (i, t) in targets.iter().enumerate() {
         if t.kind.is_container() {
@@ -96,12 +138,15 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
                 ))?;
             }
             if o.tree {
-                ui.line(terminal_safe(given.filter(|_| !pattern).unwrap_or(".")))?;
-                print_tree(acct, ui, t, "", &o)?;
+                // A pattern's matches have their `PATH: ` heading instead (as MEGAcmd).
+                if !pattern {
+                    ui.line(terminal_safe(given.unwrap_or(".")))?;
+                }
+                print_tree(acct, ui, t, "", o)?;
             } else if o.long && o.recursive {
-                print_long_recursive(acct, ui, t, &o)?;
+                print_long_recursive(acct, ui, t, o)?;
             } else {
-                print_children(acct, ui, t, 0, &o)?;
+                print_children(acct, ui, t, 0, o)?;
             }
         } else {
             // A file operand shows the file, by its path when the operand had one.
@@ -109,7 +154,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
                 Some(p) if p.contains('/') && !pattern => remote::display_path(acct, t)?,
                 _ => name_of(t),
             };
-            print_entry(acct, ui, t, &shown, 0, &o)?;
+            print_entry(acct, ui, t, &shown, 0, o)?;
         }
     }
     Ok(())
@@ -232,6 +277,27 @@ fn print_entry(
 }
 
 fn extra_info(acct: &Account, n: &Node, o: &Opts) -> Result<String, CmdError> {
+    let ph = acct.cache.public_handle(n.handle)?;
+    let keys = folder_keys(acct, ph.as_deref())?;
+    Ok(extra_info_with(n, ph, o, &keys))
+}
+
+/// The share keys a folder link needs, read only when `ph` says the node is exported.
+fn folder_keys(acct: &Account, ph: Option<&str>) -> Result<Vec<(String, Key128)>, CmdError> {
+    Ok(match ph {
+        Some(_) => acct.cache.share_keys()?,
+        None => Vec::new(),
+    })
+}
+
+/// The ` (…)` text of `ls -a` for a node whose public handle is already known; `keys` are
+/// the cache's share keys ([`crate::cache::Cache::share_keys`]) for folder links.
+pub(super) fn extra_info_with(
+    n: &Node,
+    ph: Option<String>,
+    o: &Opts,
+    keys: &[(String, Key128)],
+) -> String {
     let mut s = match n.kind {
         NodeType::File => size_to_text(n.size, o.human, false),
         NodeType::Folder => "folder".into(),
@@ -248,24 +314,30 @@ fn extra_info(acct: &Account, n: &Node, o: &Opts) -> Result<String, CmdError> {
         };
         s.push_str(&format!(", inbound {level} share"));
     }
-    if let Some(ph) = acct.cache.public_handle(n.handle)? {
+    if let Some(ph) = ph {
         let kind = if n.is_file() { "file" } else { "folder" };
         s.push_str(&format!(", shared as exported permanent {kind} link"));
         if o.extra > 1 {
-            if let Some(l) = link_of(n, &ph) {
+            if let Some(l) = link_of(n, &ph, keys) {
                 s.push_str(&format!(": {l}"));
             }
         }
     }
-    Ok(s)
+    s
 }
 
-/// The public link of an exported file (folder links need the share key, which the cache
-/// does not keep; `export` prints those).
-fn link_of(n: &Node, ph: &str) -> Option<String> {
+/// The public link of an exported node: a file's from its key, a folder's from the share
+/// key the cache keeps for it (`None` when the cache has none).
+fn link_of(n: &Node, ph: &str, keys: &[(String, Key128)]) -> Option<String> {
     match &n.key {
         Some(NodeKey::File(k)) => Some(link::file_link(ph, k)),
-        _ => None,
+        Some(NodeKey::Folder(_)) => {
+            let h = n.handle.to_b64();
+            keys.iter()
+                .find(|(sh, _)| *sh == h)
+                .map(|(_, k)| link::folder_link(ph, k))
+        }
+        None => None,
     }
 }
 
@@ -323,7 +395,7 @@ fn long_line(acct: &Account, n: &Node, shown: &str, o: &Opts) -> Result<String, 
     ))
 }
 
-fn kind_name(k: NodeType) -> &'static str {
+pub(super) fn kind_name(k: NodeType) -> &'static str {
     match k {
         NodeType::File => "file",
         NodeType::Folder => "folder",
@@ -338,18 +410,30 @@ fn kind_name(k: NodeType) -> &'static str {
 /// ctime, exported, link, problem).
 pub fn node_json(acct: &Account, n: &Node) -> Result<Value, CmdError> {
     let ph = acct.cache.public_handle(n.handle)?;
-    Ok(json!({
+    let keys = folder_keys(acct, ph.as_deref())?;
+    Ok(node_json_with(n, &remote::abs_path(acct, n)?, ph, &keys))
+}
+
+/// [`node_json`] for a node whose absolute path and public handle are already known
+/// (`keys`: the cache's share keys, for folder links).
+pub fn node_json_with(
+    n: &Node,
+    path: &str,
+    ph: Option<String>,
+    keys: &[(String, Key128)],
+) -> Value {
+    json!({
         "name": n.name,
-        "path": remote::abs_path(acct, n)?,
+        "path": path,
         "handle": format!("H:{}", n.handle),
         "type": kind_name(n.kind),
         "size": if n.is_file() { Some(n.size) } else { None },
         "mtime": n.mtime(),
         "ctime": n.ts,
         "exported": ph.is_some(),
-        "link": ph.as_deref().and_then(|p| link_of(n, p)),
+        "link": ph.as_deref().and_then(|p| link_of(n, p, keys)),
         "undecryptable": n.name.is_none() && !n.kind.is_root(),
-    }))
+    })
 }
 
 fn json_listing(

@@ -9,6 +9,7 @@
 
 pub mod args;
 pub mod context;
+pub mod pattern;
 pub mod remote;
 pub mod storage;
 pub mod timefmt;

@@ -1,7 +1,11 @@
-//! `tree`: Print a tree view of a remote folder. Registered with its MEGAcmd flags and usage; the handler comes with the saved
-//! session and node cache (`run: None` answers "not implemented yet", exit 59).
+//! `tree`: MEGAcmd's `tree [--show-handles] [remotepath]`, which is `ls --tree` (and shares
+//! its code): the path given (or `.`), then the folder's descendants with box-drawing
+//! prefixes (`├── `, `└── `, `│   `), read folder by folder from the cache. Wildcards
+//! select several folders, each under a `PATH: ` heading.
 
-use super::{Command, Flag, Operand};
+use super::ls::{list, Opts};
+use super::{Args, Command, Ctx, Flag, Operand};
+use crate::error::CmdError;
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -14,5 +18,16 @@ pub const COMMAND: Command = Command {
     max_args: Some(1),
     needs_login: true,
     operands: Operand::Remote,
-    run: None,
+    run: Some(run),
 };
+
+fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    let given = args.operands.first().map(String::as_str);
+    list(
+        ctx,
+        given,
+        &Opts::tree(args.has("show-handles")),
+        false,
+        false,
+    )
+}

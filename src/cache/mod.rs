@@ -455,6 +455,57 @@ impl Cache {
         )
     }
 
+    /// Every node below `handle` in depth-first order (parents before their contents,
+    /// siblings by name), each with its path relative to `handle` (names joined with `/`, an
+    /// undecryptable one as `H:handle`; for display) and its public link handle, handed to
+    /// `visit` one at a time as SQLite produces them: a walk over a million nodes never holds
+    /// them all. `visit` must not call back into the cache (the connection is busy with the
+    /// walk); it returns `false` to stop early.
+    pub fn walk_descendants<E: From<CacheError>>(
+        &self,
+        handle: Handle,
+        mut visit: impl FnMut(Node, &str, Option<String>) -> std::result::Result<bool, E>,
+    ) -> std::result::Result<(), E> {
+        // SQLite takes rows from the recursive queue in ORDER BY order: deepest first makes
+        // the walk depth-first (the deepest rows queued are always siblings, the children of
+        // the row taken last), and then name orders those siblings. The outer SELECT reads
+        // rows in that order. The depth bound stops a (corrupt) parent cycle.
+        let prefixed = COLUMNS
+            .split(',')
+            .map(|c| format!("n.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "WITH RECURSIVE sub AS (SELECT {COLUMNS}, ph, 0 AS depth FROM nodes WHERE handle=?1 \
+             UNION ALL SELECT {prefixed}, n.ph, sub.depth + 1 FROM nodes n \
+             JOIN sub ON n.parent = sub.handle WHERE sub.depth < 100000 \
+             ORDER BY 16 DESC, 4, 1) \
+             SELECT * FROM sub WHERE depth > 0"
+        );
+        let conn = self.conn();
+        let mut st = conn.prepare_cached(&sql).map_err(|e| self.db_err(e))?;
+        let mut rows = st
+            .query(params![handle_to_i64(handle)])
+            .map_err(|e| self.db_err(e))?;
+        // The names from `handle` down to the current row's parent.
+        let mut stack: Vec<String> = Vec::new();
+        while let Some(r) = rows.next().map_err(|e| self.db_err(e))? {
+            let node = row_to_node(r).map_err(|e| self.db_err(e))?;
+            let ph: Option<String> = r.get(14).map_err(|e| self.db_err(e))?;
+            let depth: i64 = r.get(15).map_err(|e| self.db_err(e))?;
+            stack.truncate(usize::try_from(depth - 1).unwrap_or(0));
+            stack.push(
+                node.name
+                    .clone()
+                    .unwrap_or_else(|| format!("H:{}", node.handle)),
+            );
+            if !visit(node, &stack.join("/"), ph)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Whether the account has any public link.
     pub fn any_exported(&self) -> Result<bool> {
         self.conn()
@@ -732,4 +783,84 @@ pub(crate) fn upsert(conn: &Connection, n: &Node) -> rusqlite::Result<()> {
     )?;
     st.execute(node_params!(n))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(h: u64, parent: Option<u64>, kind: NodeType, name: Option<&str>) -> Node {
+        let handle = |v: u64| {
+            let b = v.to_be_bytes();
+            Handle([b[2], b[3], b[4], b[5], b[6], b[7]])
+        };
+        Node {
+            handle: handle(h),
+            parent: parent.map(handle),
+            owner: None,
+            kind,
+            size: 0,
+            ts: 0,
+            key: None,
+            name: name.map(str::to_string),
+            fingerprint: None,
+            other_attrs: None,
+            file_attrs: None,
+            share: None,
+            problem: None,
+        }
+    }
+
+    #[test]
+    fn walk_is_depth_first_by_name_and_stops_on_request() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let cache = Cache::open_file(&dir.path().join("c.db"), "user").expect("open");
+        let nodes = [
+            node(1, None, NodeType::Root, None),
+            node(2, Some(1), NodeType::Folder, Some("b")),
+            node(3, Some(1), NodeType::Folder, Some("a")),
+            node(4, Some(3), NodeType::File, Some("z.txt")),
+            node(5, Some(3), NodeType::Folder, None),
+            node(6, Some(5), NodeType::File, Some("deep")),
+            node(7, Some(2), NodeType::File, Some("c")),
+            node(8, Some(1), NodeType::File, Some("0.txt")),
+        ];
+        {
+            let w = cache.writer().expect("writer");
+            for n in &nodes {
+                upsert(&w, n).expect("upsert");
+            }
+        }
+        let root = nodes[0].handle;
+        let mut seen = Vec::new();
+        cache
+            .walk_descendants(root, |_, rel, _| -> Result<bool> {
+                seen.push(rel.to_string());
+                Ok(true)
+            })
+            .expect("walk");
+        let undecryptable = format!("H:{}", nodes[4].handle);
+        assert_eq!(
+            seen,
+            [
+                "0.txt".to_string(),
+                "a".into(),
+                // An undecryptable name (NULL) sorts first and shows as its handle, also
+                // inside its descendants' paths.
+                format!("a/{undecryptable}"),
+                format!("a/{undecryptable}/deep"),
+                "a/z.txt".into(),
+                "b".into(),
+                "b/c".into(),
+            ]
+        );
+        let mut n = 0;
+        cache
+            .walk_descendants(root, |_, _, _| -> Result<bool> {
+                n += 1;
+                Ok(n < 3)
+            })
+            .expect("walk");
+        assert_eq!(n, 3);
+    }
 }

@@ -36,6 +36,8 @@ pub struct Component {
     pub text: String,
     /// The pattern form (escapes kept as `\x`) when the component is a glob.
     pub glob: Option<String>,
+    /// The text as typed, escapes kept (what `--use-pcre` compiles as a regex).
+    pub raw: String,
 }
 
 /// Split a path on unescaped `/`. Empty components (from `a//b` or a trailing `/`) are
@@ -48,14 +50,11 @@ pub fn split_path(path: &str) -> Vec<Component> {
     let mut chars = path.chars();
     let mut flush = |text: &mut String, raw: &mut String, is_glob: &mut bool| {
         if !text.is_empty() || !raw.is_empty() {
+            let raw = std::mem::take(raw);
             out.push(Component {
                 text: std::mem::take(text),
-                glob: if *is_glob {
-                    Some(std::mem::take(raw))
-                } else {
-                    raw.clear();
-                    None
-                },
+                glob: is_glob.then(|| raw.clone()),
+                raw,
             });
         }
         *is_glob = false;
@@ -207,10 +206,14 @@ impl Cache {
         Ok(out)
     }
 
-    /// Every node `path` names, starting from `cwd` for relative paths (the Cloud Drive
-    /// root when `None`). Several results mean duplicate names or a glob; none means not
-    /// found. Intermediate components are literal and follow every folder of that name.
-    pub fn resolve(&self, path: &str, cwd: Option<Handle>) -> Result<Vec<Node>> {
+    /// Where `path` starts (the rubbish bin for `//bin/...`, the inbox for `//in/...`, a node
+    /// for `H:handle/...`, the Cloud Drive root for `/...`, else `cwd` or the root) and the
+    /// rest of the path to walk from there. `None`: the start does not exist.
+    pub fn path_start<'p>(
+        &self,
+        path: &'p str,
+        cwd: Option<Handle>,
+    ) -> Result<Option<(Node, &'p str)>> {
         let (start, rest) = if let Some(r) = path.strip_prefix("//bin") {
             match r.chars().next() {
                 None | Some('/') => (self.root_of(NodeType::Rubbish)?, r),
@@ -224,7 +227,7 @@ impl Cache {
         } else if let Some(r) = path.strip_prefix("H:") {
             let (h, tail) = r.split_at(r.find('/').unwrap_or(r.len()));
             let Ok(h) = Handle::from_b64(h) else {
-                return Ok(Vec::new());
+                return Ok(None);
             };
             (self.node(h)?, tail)
         } else if path.starts_with('/') {
@@ -239,7 +242,14 @@ impl Cache {
                 None => (self.root_of(NodeType::Root)?, path),
             }
         };
-        let Some(start) = start else {
+        Ok(start.map(|s| (s, rest)))
+    }
+
+    /// Every node `path` names, starting from `cwd` for relative paths (the Cloud Drive
+    /// root when `None`). Several results mean duplicate names or a glob; none means not
+    /// found. Intermediate components are literal and follow every folder of that name.
+    pub fn resolve(&self, path: &str, cwd: Option<Handle>) -> Result<Vec<Node>> {
+        let Some((start, rest)) = self.path_start(path, cwd)? else {
             return Ok(Vec::new());
         };
         let comps = split_path(rest);

@@ -65,6 +65,16 @@ async fn populate_and_lookup_at_scale() {
     let root_kids = cache.children(root).unwrap().len();
     let ls_root = t.elapsed();
     eprintln!("open {open_only:?}; ls / ({root_kids} entries) {ls_root:?}");
+    // `find`'s walk: every node streamed from SQLite, none kept.
+    let t = Instant::now();
+    let mut walked = 0u64;
+    cache
+        .walk_descendants(root, |_, _, _| -> megash::cache::Result<bool> {
+            walked += 1;
+            Ok(true)
+        })
+        .unwrap();
+    eprintln!("walk of {walked} nodes (find's): {:?}", t.elapsed());
     let base = Instant::now();
     let _ = std::hint::black_box(std::fs::metadata(home.path()));
     let baseline = base.elapsed();
