@@ -142,6 +142,29 @@ fn links_download_without_an_account() {
         std::fs::read(root.join("sub/b.txt")).unwrap(),
         b"Docs/sub/b.txt"
     );
+    // The legacy forms and a link to a node inside a folder link work alike.
+    let legacy = |link: &str, bang: &str| {
+        let (base, key) = link.split_once('#').unwrap();
+        let handle = base.rsplit('/').next().unwrap();
+        format!("https://mega.nz/#{bang}!{handle}!{key}")
+    };
+    std::fs::create_dir(anon.home.path().join("old")).unwrap();
+    let out = anon.run(&["get", &legacy(&file, ""), "old"]);
+    assert_eq!(out, super::ok("Download finished: old/c.txt\n"));
+    let out = anon.run(&["get", &legacy(&folder, "F"), "old"]);
+    assert_eq!(out, super::ok("Download finished: old/Docs\n"));
+    assert_eq!(
+        std::fs::read(anon.home.path().join("old/Docs/sub/b.txt")).unwrap(),
+        b"Docs/sub/b.txt"
+    );
+    let sub = super::handle_of(&w, "/Docs/sub").replace("H:", "");
+    let b = super::handle_of(&w, "/Docs/sub/b.txt").replace("H:", "");
+    std::fs::create_dir(anon.home.path().join("inner")).unwrap();
+    let out = anon.run(&["get", &format!("{folder}/file/{b}"), "inner"]);
+    assert_eq!(out, super::ok("Download finished: inner/b.txt\n"));
+    let out = anon.run(&["get", &format!("{folder}/folder/{sub}"), "inner"]);
+    assert_eq!(out, super::ok("Download finished: inner/sub\n"));
+    assert!(anon.home.path().join("inner/sub/b.txt").exists());
     // Not logged in, a remote path still needs a session.
     assert!(anon.run(&["get", "/c.txt"]).starts_with("exit: 57\n"));
     let (base, _) = file.split_once('#').unwrap();
