@@ -446,9 +446,7 @@ impl Cache {
     pub fn descendants(&self, handle: Handle) -> Result<Vec<Node>> {
         self.query_nodes(
             &format!(
-                "WITH RECURSIVE sub(h, depth) AS (SELECT ?1, 0 UNION ALL \
-                 SELECT n.handle, sub.depth + 1 FROM nodes n JOIN sub ON n.parent = sub.h) \
-                 SELECT {COLUMNS} FROM nodes JOIN sub ON nodes.handle = sub.h \
+                "{SUBTREE} SELECT {COLUMNS} FROM nodes JOIN sub ON nodes.handle = sub.h \
                  WHERE sub.depth > 0 ORDER BY sub.depth, name"
             ),
             params![handle_to_i64(handle)],
@@ -521,9 +519,7 @@ impl Cache {
     pub fn exported_below(&self, handle: Handle) -> Result<Vec<Node>> {
         self.query_nodes(
             &format!(
-                "WITH RECURSIVE sub(h, depth) AS (SELECT ?1, 0 UNION ALL \
-                 SELECT n.handle, sub.depth + 1 FROM nodes n JOIN sub ON n.parent = sub.h) \
-                 SELECT {COLUMNS} FROM nodes JOIN sub ON nodes.handle = sub.h \
+                "{SUBTREE} SELECT {COLUMNS} FROM nodes JOIN sub ON nodes.handle = sub.h \
                  WHERE sub.depth > 0 AND nodes.ph IS NOT NULL ORDER BY sub.depth, name"
             ),
             params![handle_to_i64(handle)],
@@ -534,11 +530,11 @@ impl Cache {
     pub fn subtree_totals(&self, handle: Handle) -> Result<Totals> {
         self.conn()
             .query_row(
-                "WITH RECURSIVE sub(h) AS (SELECT ?1 UNION ALL \
-                 SELECT n.handle FROM nodes n JOIN sub ON n.parent = sub.h) \
-                 SELECT COALESCE(SUM(type = 0), 0), COALESCE(SUM(type = 1), 0), \
-                 COALESCE(SUM(CASE WHEN type = 0 THEN size ELSE 0 END), 0) \
-                 FROM nodes WHERE handle IN (SELECT h FROM sub) AND handle != ?1",
+                &format!(
+                    "{SUBTREE} SELECT COALESCE(SUM(type = 0), 0), COALESCE(SUM(type = 1), 0), \
+                     COALESCE(SUM(CASE WHEN type = 0 THEN size ELSE 0 END), 0) \
+                     FROM nodes WHERE handle IN (SELECT h FROM sub) AND handle != ?1"
+                ),
                 params![handle_to_i64(handle)],
                 |r| {
                     Ok(Totals {
@@ -696,6 +692,11 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// The handles of `?1`'s subtree with their depth (0 for `?1` itself), as table `sub(h, depth)`:
+/// one recursive walk of the parent index for every subtree query.
+pub(crate) const SUBTREE: &str = "WITH RECURSIVE sub(h, depth) AS (SELECT ?1, 0 UNION ALL \
+     SELECT n.handle, sub.depth + 1 FROM nodes n JOIN sub ON n.parent = sub.h)";
 
 pub(crate) const COLUMNS: &str = "handle, parent, type, name, size, ts, key, fingerprint, attrs, \
                                   fa, owner, share_user, share_access, flags";

@@ -227,11 +227,10 @@ fn insert_fresh(conn: &Connection, nodes: &[api::Node]) -> rusqlite::Result<()> 
 }
 
 fn delete_subtree(conn: &Connection, h: Handle) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "WITH RECURSIVE sub(h) AS (SELECT ?1 UNION ALL \
-         SELECT n.handle FROM nodes n JOIN sub ON n.parent = sub.h) \
-         DELETE FROM nodes WHERE handle IN (SELECT h FROM sub)",
-    )?
+    conn.prepare_cached(&format!(
+        "{} DELETE FROM nodes WHERE handle IN (SELECT h FROM sub)",
+        super::SUBTREE
+    ))?
     .execute(params![handle_to_i64(h)])
     .map(|_| ())
 }
