@@ -222,6 +222,9 @@ fn prompt_follows_login_cd_and_logout() {
     pty.expect("Not logged in");
     pty.prompt("MEGA CMD> ");
     assert!(pty.ctrl_d().success());
+    // The login line, which holds the password, is not written to the saved history.
+    let history = std::fs::read_to_string(env.state_dir().join("history")).unwrap();
+    assert_eq!(history, "#V2\ncd Docs/Deep\ncd ..\nlogout\npwd\n");
 
     // A new shell starts with the saved session's prompt and folder.
     assert_eq!(env.run(&["login", "--force", EMAIL, PASSWORD]), ok(""));
