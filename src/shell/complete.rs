@@ -105,10 +105,7 @@ fn remote(word: &str, kind: Operand, state: Option<&State>) -> Vec<String> {
     let Some(account) = state.and_then(|s| s.account.as_ref()) else {
         return Vec::new();
     };
-    let unescaped = commands::split_words(word)
-        .ok()
-        .and_then(|w| w.into_iter().next())
-        .unwrap_or_default();
+    let unescaped = unquote_partial(word);
     account
         .complete_remote(&unescaped, kind == Operand::RemoteDir)
         .into_iter()
@@ -121,6 +118,16 @@ fn remote(word: &str, kind: Operand, state: Option<&State>) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// The word being typed as the command will see it. It may still be inside a quote the user
+/// has not closed (`"My F`): close it to read the word, so the candidates replace it whole.
+fn unquote_partial(word: &str) -> String {
+    ["", "\"", "'"]
+        .iter()
+        .find_map(|close| commands::split_words(&format!("{word}{close}")).ok())
+        .and_then(|w| w.into_iter().next())
+        .unwrap_or_default()
 }
 
 /// The operand kind of the word at the end of `line`, when it is an operand.
@@ -226,6 +233,14 @@ mod tests {
         assert!(c.is_empty());
         assert_eq!(word_start("cd My\\ Fi"), 3);
         assert_eq!(word_start("cd \"My Fi"), 3);
+    }
+
+    #[test]
+    fn open_quotes_are_read_as_closed() {
+        assert_eq!(unquote_partial("\"My F"), "My F");
+        assert_eq!(unquote_partial("'My F"), "My F");
+        assert_eq!(unquote_partial("My\\ F"), "My F");
+        assert_eq!(unquote_partial(""), "");
     }
 
     #[test]
