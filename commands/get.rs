@@ -32,7 +32,7 @@ pub const COMMAND: Command = Command {
     max_args: Some(2),
     // Links need no account; remote paths ask for one in `run`.
     needs_login: false,
-    operands: Operand::Remote,
+    operands: Operand::RemoteThenLocal,
     run: Some(run),
 };
 

@@ -138,6 +138,8 @@ pub enum Operand {
     Local,
     /// Local folders.
     LocalDir,
+    /// A remote path, then a local destination (`get REMOTE LOCAL`).
+    RemoteThenLocal,
     /// Command names (`help CMD`).
     Command,
 }

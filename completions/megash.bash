@@ -51,7 +51,7 @@ _megash_operands() {
         du) echo remote ;;
         export) echo remote ;;
         find) echo remote ;;
-        get) echo remote ;;
+        get) echo remote-local ;;
         help) echo command ;;
         import) echo remotedir ;;
         lcd) echo localdir ;;
@@ -84,7 +84,17 @@ _megash() {
         [[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace
         return
     fi
-    case "$(_megash_operands "$cmd")" in
+    local kind i n=0 first=2
+    kind="$(_megash_operands "$cmd")"
+    if [[ $kind == remote-local ]]; then
+        # The first operand is remote, the next one a local destination.
+        [[ $prog == mega-* ]] && first=1
+        for (( i = first; i < COMP_CWORD; i++ )); do
+            [[ ${COMP_WORDS[i]} == -* ]] || (( n++ ))
+        done
+        if (( n == 0 )); then kind=remote; else kind=local; fi
+    fi
+    case "$kind" in
         remote|remotedir)
             local IFS=$'\n'
             COMPREPLY=( $(megash __complete "$cmd" "$cur" 2>/dev/null) )

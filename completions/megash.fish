@@ -2,6 +2,14 @@
 # Put it in ~/.config/fish/completions/ (and link it as mega-*.fish for the entry points).
 
 complete -c megash -f
+function __megash_operands_before
+    set -l n 0
+    for w in (commandline -opc)[2..-1]
+        string match -q -- '-*' $w; or set n (math $n + 1)
+    end
+    echo $n
+end
+
 complete -c megash -n __fish_use_subcommand -a attr -d 'List, set or delete node attributes'
 complete -c megash -n __fish_use_subcommand -a cat -d 'Print remote files'
 complete -c megash -n __fish_use_subcommand -a cd -d 'Change the current remote folder'
@@ -148,12 +156,14 @@ complete -c megash -n '__fish_seen_subcommand_from get' -s m -d 'Merge into an e
 complete -c megash -n '__fish_seen_subcommand_from get' -s q -d 'Queue in the background (not yet: runs in the foreground)'
 complete -c megash -n '__fish_seen_subcommand_from get' -l ignore-quota-warn -d 'Start even if the transfer quota may not suffice'
 complete -c megash -n '__fish_seen_subcommand_from get' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
-complete -c megash -n '__fish_seen_subcommand_from get' -f -a '(megash __complete get (commandline -ct))'
 complete -c mega-get -s m -d 'Merge into an existing local folder of the same name'
 complete -c mega-get -s q -d 'Queue in the background (not yet: runs in the foreground)'
 complete -c mega-get -l ignore-quota-warn -d 'Start even if the transfer quota may not suffice'
 complete -c mega-get -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
-complete -c mega-get -f -a '(megash __complete get (commandline -ct))'
+complete -c megash -n '__fish_seen_subcommand_from get; and test (__megash_operands_before) -le 1' -f -a '(megash __complete get (commandline -ct))'
+complete -c megash -n '__fish_seen_subcommand_from get; and test (__megash_operands_before) -gt 1' -F
+complete -c mega-get -n 'test (__megash_operands_before) -le 0' -f -a '(megash __complete get (commandline -ct))'
+complete -c mega-get -n 'test (__megash_operands_before) -gt 0' -F
 
 complete -c megash -n '__fish_seen_subcommand_from help' -s f -d 'Also print each command\'s usage; -ff adds its options'
 complete -c megash -n '__fish_seen_subcommand_from help' -l non-interactive -d 'How to use megash from scripts'

@@ -92,12 +92,29 @@ pub fn candidates(line: &str, state: Option<&State>) -> (usize, Vec<String>) {
         }
         return (start, flags);
     }
-    let list = match cmd.operands {
+    let list = match operand_at(cmd.operands, &before[1..], word) {
         Operand::Command => command_names(word).into_iter().map(|n| n + " ").collect(),
-        Operand::Remote | Operand::RemoteDir => remote(word, cmd.operands, state),
-        Operand::None | Operand::Local | Operand::LocalDir => Vec::new(),
+        kind @ (Operand::Remote | Operand::RemoteDir) => remote(word, kind, state),
+        Operand::None | Operand::Local | Operand::LocalDir | Operand::RemoteThenLocal => Vec::new(),
     };
     (start, list)
+}
+
+/// What the operand `word` is, after the words `before` it (flags and earlier operands):
+/// `get`'s second operand is local, and a remote operand written `./x`, `../x` or `~/x` is
+/// local (the marks `cp` reads as local too).
+fn operand_at(kind: Operand, before: &[String], word: &str) -> Operand {
+    let kind = match kind {
+        Operand::RemoteThenLocal if before.iter().any(|w| !w.starts_with('-')) => Operand::Local,
+        Operand::RemoteThenLocal => Operand::Remote,
+        other => other,
+    };
+    let local_mark = ["./", "../", "~/"].iter().any(|m| word.starts_with(m)) || word == "~";
+    match kind {
+        Operand::Remote if local_mark => Operand::Local,
+        Operand::RemoteDir if local_mark => Operand::LocalDir,
+        other => other,
+    }
 }
 
 /// Remote candidates from the account's cache hook (none while logged out).
@@ -137,7 +154,8 @@ fn operand_kind(line: &str) -> Option<Operand> {
         return None;
     }
     let before = commands::split_words(&line[..start]).ok()?;
-    commands::find(before.first()?).map(|c| c.operands)
+    let cmd = commands::find(before.first()?)?;
+    Some(operand_at(cmd.operands, &before[1..], &line[start..]))
 }
 
 /// The rustyline helper of the shell.
@@ -246,5 +264,28 @@ mod tests {
     #[test]
     fn escaping() {
         assert_eq!(escape_word("My Files/x"), "My\\ Files/x");
+    }
+
+    #[test]
+    fn operand_kinds_by_position_and_local_marks() {
+        let w = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let get = Operand::RemoteThenLocal;
+        assert_eq!(operand_at(get, &w(&[]), "Do"), Operand::Remote);
+        assert_eq!(operand_at(get, &w(&["-m"]), "Do"), Operand::Remote);
+        assert_eq!(operand_at(get, &w(&["-m", "/Docs"]), "do"), Operand::Local);
+        assert_eq!(operand_at(Operand::Remote, &w(&[]), "./x"), Operand::Local);
+        assert_eq!(operand_at(Operand::Remote, &w(&[]), "~/x"), Operand::Local);
+        assert_eq!(
+            operand_at(Operand::Remote, &w(&[]), "x/./"),
+            Operand::Remote
+        );
+        assert_eq!(
+            operand_at(Operand::RemoteDir, &w(&[]), "../"),
+            Operand::LocalDir
+        );
+        assert_eq!(operand_at(Operand::Local, &w(&[]), "/x"), Operand::Local);
+        assert_eq!(operand_kind("get /Docs/a.txt ./lo"), Some(Operand::Local));
+        assert_eq!(operand_kind("get /Docs/a"), Some(Operand::Remote));
+        assert_eq!(operand_kind("cp ./re"), Some(Operand::Local));
     }
 }

@@ -65,6 +65,7 @@ fn operand_word(kind: Operand) -> &'static str {
         Operand::Local => "local",
         Operand::LocalDir => "localdir",
         Operand::Command => "command",
+        Operand::RemoteThenLocal => "remote-local",
     }
 }
 
@@ -128,7 +129,17 @@ _megash() {
         [[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace
         return
     fi
-    case "$(_megash_operands "$cmd")" in
+    local kind i n=0 first=2
+    kind="$(_megash_operands "$cmd")"
+    if [[ $kind == remote-local ]]; then
+        # The first operand is remote, the next one a local destination.
+        [[ $prog == mega-* ]] && first=1
+        for (( i = first; i < COMP_CWORD; i++ )); do
+            [[ ${COMP_WORDS[i]} == -* ]] || (( n++ ))
+        done
+        if (( n == 0 )); then kind=remote; else kind=local; fi
+    fi
+    case "$kind" in
         remote|remotedir)
             local IFS=$'\n'
             COMPREPLY=( $(megash __complete "$cmd" "$cur" 2>/dev/null) )
@@ -183,6 +194,10 @@ fn zsh() -> String {
                 Some(format!("'*:remote path:_megash_remote {}'", c.name))
             }
             Operand::Local => Some("'*:local path:_files'".to_string()),
+            Operand::RemoteThenLocal => Some(format!(
+                "'1:remote path:_megash_remote {}' '2:local path:_files'",
+                c.name
+            )),
             Operand::LocalDir => Some("'*:local folder:_files -/'".to_string()),
             Operand::Command => Some("'*:command:_megash_command_list'".to_string()),
         };
@@ -230,6 +245,9 @@ fn fish() -> String {
     );
     s.push_str("# Put it in ~/.config/fish/completions/ (and link it as mega-*.fish for the entry points).\n\n");
     s.push_str("complete -c megash -f\n");
+    s.push_str(
+        "function __megash_operands_before\n    set -l n 0\n    for w in (commandline -opc)[2..-1]\n        string match -q -- '-*' $w; or set n (math $n + 1)\n    end\n    echo $n\nend\n\n",
+    );
     for c in TABLE {
         let _ = writeln!(
             s,
@@ -266,9 +284,27 @@ fn fish() -> String {
                 )),
                 Operand::Local | Operand::LocalDir => Some("-F".to_string()),
                 Operand::Command => Some(format!("-f -a '{}'", command_list())),
+                Operand::RemoteThenLocal => None,
             };
             if let Some(op) = operand {
                 let _ = writeln!(s, "complete {target} {op}");
+            }
+        }
+        if c.operands == Operand::RemoteThenLocal {
+            // The first operand is remote, later ones local. `megash get` counts `get` among
+            // the words before the cursor; `mega-get` does not.
+            let remote = format!("-f -a '(megash __complete {} (commandline -ct))'", c.name);
+            for (target, seen, first) in [
+                (
+                    "megash",
+                    format!("__fish_seen_subcommand_from {}; and ", c.name),
+                    1,
+                ),
+                (&*format!("mega-{}", c.name), String::new(), 0),
+            ] {
+                let cond = |op: &str| format!("{seen}test (__megash_operands_before) {op} {first}");
+                let _ = writeln!(s, "complete -c {target} -n '{}' {remote}", cond("-le"));
+                let _ = writeln!(s, "complete -c {target} -n '{}' -F", cond("-gt"));
             }
         }
     }
