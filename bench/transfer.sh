@@ -3,11 +3,13 @@
 # `put` and `get` of one file (default 1 GiB) with the default connections and with one,
 # client CPU-seconds per GiB and peak RSS (from /usr/bin/time), printed beside the raw loopback
 # speed of the same bytes with curl against megasim's transfer URLs and the speed of the crypto
-# alone (examples/transfer_crypto.rs), all from the same run.
-#   bench/transfer.sh [SIZE_BYTES]
+# alone (examples/transfer_crypto.rs), all from the same run. With RUNS=N every measurement is
+# taken N times, interleaved (so load on a shared machine hits all alike), and medians printed.
+#   RUNS=3 bench/transfer.sh [SIZE_BYTES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${1:-1073741824}
+RUNS=${RUNS:-1}
 # Two builds: an example pulls in dev-dependencies, whose features would change the binaries.
 for what in "--bin megash --bin megasim" "--example transfer_crypto"; do
   cargo build --release $what >/dev/null 2>&1 || cargo build --release $what
@@ -30,21 +32,13 @@ $MEGASH login $EMAIL $PASS >/dev/null
 head -c "$SIZE" /dev/urandom >"$DIR/file"
 mkdir -p "$DIR/c8" "$DIR/c1"
 
-# time_run LABEL CMD...: prints "LABEL MB/s CPU-s/GiB (user + kernel) peak-RSS"
+# time_run LABEL CMD...: appends "LABEL|seconds|user|sys|rss-KB" to $DIR/figures
 time_run() {
   local label=$1; shift
   /usr/bin/time -f '%e %U %S %M' -o "$DIR/time" "$@" >/dev/null
   read -r el us sy rss <"$DIR/time"
-  awk -v l="$label" -v s="$SIZE" -v e="$el" -v u="$us" -v y="$sy" -v r="$rss" 'BEGIN {
-    g = 1073741824 / s
-    printf "%-34s %6.0f MB/s %5.2f CPU-s/GiB (user %4.2f + kernel %4.2f) %4.0f MB RSS\n", l, s / e / 1e6, (u + y) * g, u * g, y * g, r / 1024 }'
+  echo "$label|$el|$us|$sy|$rss" >>"$DIR/figures"
 }
-
-time_run "put (8 connections)" $MEGASH put -c "$DIR/file" /c8/
-MEGASH_CONNECTIONS=1 time_run "put (1 connection)" $MEGASH put -c "$DIR/file" /c1/
-time_run "get (8 connections)" $MEGASH get /c8/file "$DIR/c8/"
-MEGASH_CONNECTIONS=1 time_run "get (1 connection)" $MEGASH get /c1/file "$DIR/c1/"
-cmp -s "$DIR/file" "$DIR/c8/file" && cmp -s "$DIR/file" "$DIR/c1/file" || { echo "downloaded bytes differ" >&2; exit 1; }
 
 # The same bytes with curl on megasim's transfer URLs (no crypto, one connection): to
 # /dev/null (the loopback's speed) and a POST of the file (the kernel work of `put` without
@@ -53,11 +47,41 @@ cmp -s "$DIR/file" "$DIR/c8/file" && cmp -s "$DIR/file" "$DIR/c1/file" || { echo
 SID=$($SIM user session $EMAIL $PASS --data "$DIR/data")
 cs() { curl -sS -X POST "${URL}cs?id=$RANDOM$RANDOM&sid=$SID" --data-binary "$1"; }
 field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
-NODE=$($MEGASH ls --json /c8/file | sed -n 's/.*"handle":"H:\([^"]*\)".*/\1/p' | head -1)
-DL=$(cs "[{\"a\":\"g\",\"g\":1,\"n\":\"$NODE\"}]" | field g)
-time_run "curl GET to /dev/null (no crypto)" curl -sS -o /dev/null "$DL/0-$((SIZE - 1))"
-time_run "dd into a new file, 8 MiB writes" dd if="$DIR/file" of="$DIR/dd.out" bs=8M status=none
-rm -f "$DIR/dd.out"
-UL=$(cs "[{\"a\":\"u\",\"s\":$SIZE}]" | field p)
-time_run "curl POST -T (no crypto)" curl -sS -o /dev/null -X POST -T "$DIR/file" "$UL/0"
+
+for run in $(seq 1 "$RUNS"); do
+  time_run "put (8 connections)" $MEGASH put -c "$DIR/file" /c8-$run/
+  MEGASH_CONNECTIONS=1 time_run "put (1 connection)" $MEGASH put -c "$DIR/file" /c1-$run/
+  rm -f "$DIR/c8/file" "$DIR/c1/file"
+  time_run "get (8 connections)" $MEGASH get /c8-$run/file "$DIR/c8/"
+  MEGASH_CONNECTIONS=1 time_run "get (1 connection)" $MEGASH get /c1-$run/file "$DIR/c1/"
+  cmp -s "$DIR/file" "$DIR/c8/file" && cmp -s "$DIR/file" "$DIR/c1/file" \
+    || { echo "downloaded bytes differ" >&2; exit 1; }
+  NODE=$($MEGASH ls --json /c8-$run/file | sed -n 's/.*"handle":"H:\([^"]*\)".*/\1/p' | head -1)
+  DL=$(cs "[{\"a\":\"g\",\"g\":1,\"n\":\"$NODE\"}]" | field g)
+  time_run "curl GET to /dev/null (no crypto)" curl -sS -o /dev/null "$DL/0-$((SIZE - 1))"
+  time_run "dd into a new file, 8 MiB writes" dd if="$DIR/file" of="$DIR/dd.out" bs=8M status=none
+  rm -f "$DIR/dd.out"
+  UL=$(cs "[{\"a\":\"u\",\"s\":$SIZE}]" | field p)
+  time_run "curl POST -T (no crypto)" curl -sS -o /dev/null -X POST -T "$DIR/file" "$UL/0"
+  # Keep megasim's storage from growing run after run.
+  $MEGASH rm -r /c8-$run /c1-$run >/dev/null
+done
+
+# Medians per label, in first-seen order: MB/s, CPU-s/GiB (user + kernel), peak RSS.
+python3 - "$DIR/figures" "$SIZE" "$RUNS" <<'PY'
+import statistics, sys
+rows, size, runs = {}, int(sys.argv[2]), sys.argv[3]
+for line in open(sys.argv[1]):
+    label, el, us, sy, rss = line.rstrip("\n").split("|")
+    rows.setdefault(label, []).append((float(el), float(us), float(sy), int(rss)))
+g = 1073741824 / size
+print(f"median of {runs} run(s), {size} bytes")
+for label, v in rows.items():
+    el, us, sy = (statistics.median(x[i] for x in v) for i in range(3))
+    rss = max(x[3] for x in v)
+    mbs = sorted(size / x[0] / 1e6 for x in v)
+    spread = f" ({mbs[0]:.0f}-{mbs[-1]:.0f})" if len(v) > 1 else ""
+    print(f"{label:<34} {size / el / 1e6:6.0f} MB/s{spread:<12} {(us + sy) * g:5.2f} CPU-s/GiB"
+          f" (user {us * g:4.2f} + kernel {sy * g:4.2f}) {rss / 1024:4.0f} MB RSS")
+PY
 target/release/examples/transfer_crypto "$SIZE" | awk '{ printf "%-36s %6.2f GB/s\n", $1, $2 }'
