@@ -73,7 +73,8 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
     let no_key = || CmdError::Args("Invalid link: the link has no key (the part after #)".into());
     let api_url = crate::session::api_url(ctx.account().ok().map(|a| &a.saved));
     let client = crate::api::Client::new(&api_url)?;
-    let engine = xfer::engine()?;
+    client.set_transfer_https(xfer::settings(ctx.state).https);
+    let engine = xfer::engine(ctx.state, false)?;
     let target = local.map(PathBuf::from);
     let place = |name: &str, single: bool| -> Result<PathBuf, CmdError> {
         Ok(match &target {

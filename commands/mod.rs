@@ -28,6 +28,7 @@ mod find;
 mod get;
 pub mod help;
 mod history;
+mod https;
 mod import;
 mod lcd;
 mod link;
@@ -43,12 +44,14 @@ mod quit;
 mod reload;
 mod rm;
 mod session;
+mod speedlimit;
 pub mod transfer_cp;
 mod tree;
 mod version;
 mod whoami;
 mod write;
 pub mod xfer;
+pub mod xfer_settings;
 
 pub use crate::account::Account;
 pub use args::{split_words, Args};
@@ -194,6 +197,7 @@ pub static TABLE: &[&Command] = &[
     &get::COMMAND,
     &help::COMMAND,
     &history::COMMAND,
+    &https::COMMAND,
     &import::COMMAND,
     &lcd::COMMAND,
     &link::COMMAND,
@@ -209,6 +213,7 @@ pub static TABLE: &[&Command] = &[
     &reload::COMMAND,
     &rm::COMMAND,
     &session::COMMAND,
+    &speedlimit::COMMAND,
     &tree::COMMAND,
     &version::COMMAND,
     &whoami::COMMAND,

@@ -17,16 +17,37 @@ use crate::api::{Client, Handle, Node, NodeType};
 use crate::error::CmdError;
 use crate::transfer::{self, Config, Engine, Progress};
 
-/// The engine with its settings: 8 connections per file unless `MEGASH_CONNECTIONS` says
-/// otherwise (1 to 32).
-pub fn engine() -> Result<Engine, CmdError> {
-    let mut config = Config::default();
-    if let Some(n) = std::env::var("MEGASH_CONNECTIONS")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-    {
-        config.connections = n.clamp(1, 32);
+pub use super::xfer_settings::Settings;
+
+/// The saved transfer settings of this process's state directory.
+pub fn settings(state: &super::State) -> Settings {
+    Settings::load(state.state_dir.as_deref())
+}
+
+/// An engine for one direction with the saved settings: connections per file (8 unless
+/// `speedlimit --upload-connections/--download-connections` or `MEGASH_CONNECTIONS` say
+/// otherwise) and the process-wide rate limit of that direction.
+pub fn engine(state: &super::State, upload: bool) -> Result<Engine, CmdError> {
+    engine_with(&settings(state), upload, None)
+}
+
+/// [`engine`] with given settings and an optional pause switch (background transfers).
+pub fn engine_with(
+    settings: &Settings,
+    upload: bool,
+    pause: Option<Arc<transfer::limit::Pause>>,
+) -> Result<Engine, CmdError> {
+    let mut config = Config {
+        connections: settings.connections(upload),
+        pause,
+        ..Config::default()
+    };
+    let limiter = settings.limiter(upload);
+    if limiter.rate() > 0 {
+        // Pieces no larger than a quarter second's worth keep the pace even.
+        config.request_size = config.request_size.min((limiter.rate() / 4).max(1 << 17));
     }
+    config.limit = Some(limiter);
     Engine::new(config).map_err(|e| transfer_error("start transfers", e))
 }
 
@@ -251,7 +272,8 @@ pub fn download(
     local: Option<&str>,
     merge: bool,
 ) -> Result<(), CmdError> {
-    let engine = engine()?;
+    let engine = engine(ctx.state, false)?;
+    let https = settings(ctx.state).https;
     let plan = {
         let acct = ctx.synced()?;
         let mut plan = DownloadPlan::default();
@@ -285,6 +307,7 @@ pub fn download(
     let acct = ctx.state.account.as_mut().ok_or(CmdError::NotLoggedIn)?;
     block_on(&rt, async {
         let client: &Client = acct.client().await?;
+        client.set_transfer_https(https);
         for f in &plan.files {
             let progress = bar.next_file();
             engine
@@ -532,7 +555,8 @@ pub fn upload(
     sources: &[PathBuf],
     target: RemoteTarget,
 ) -> Result<(), CmdError> {
-    let engine = engine()?;
+    let engine = engine(ctx.state, true)?;
+    let https = settings(ctx.state).https;
     let journals = ctx.state.state_dir.as_ref().map(|d| d.join("transfers"));
     if let Some(j) = &journals {
         let _ = std::fs::create_dir_all(j);
@@ -564,6 +588,7 @@ pub fn upload(
         let mut made: Vec<Handle> = Vec::new();
         {
             let client: &Client = acct.client().await?;
+            client.set_transfer_https(https);
             let resolve = |p: Parent, made: &[Handle]| match p {
                 Parent::Existing(h) => h,
                 Parent::New(i) => made[i],

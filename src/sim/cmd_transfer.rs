@@ -30,8 +30,19 @@ pub fn u(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         "INSERT INTO uploads(token, owner, size, v, blob, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![token, uh, size, v, blob, ctx.now],
     )?;
+    note_ssl(ctx, "u", obj);
     let url = format!("{}ul/{token}", ctx.state.base);
     Ok(Obj::new().s("p", &url).end())
+}
+
+/// Remember the `ssl` a transfer URL was asked with (megasim serves plain HTTP only; real
+/// MEGA answers `ssl:2` with an https URL).
+fn note_ssl(ctx: &Ctx, verb: &str, obj: &Req) {
+    let ssl = int_of(obj, "ssl").unwrap_or(0);
+    let mut log = lock(&ctx.state.transfer_ssl);
+    if log.len() < 10_000 {
+        log.push((verb.to_string(), ssl));
+    }
 }
 
 /// Is node `h` inside (or equal to) `root`?
@@ -95,6 +106,7 @@ pub fn g(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         .i("msd", 1)
         .i("tl", 0);
     if int_of(obj, "g") == Some(1) {
+        note_ssl(ctx, "g", obj);
         let token = random_b64(24);
         let mut downloads = lock(&ctx.state.downloads);
         if downloads.len() > 100_000 {

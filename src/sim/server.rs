@@ -65,6 +65,9 @@ pub struct State {
     pub waits: Mutex<HashMap<String, (String, i64, Instant)>>,
     /// Download tokens handed out by `g`.
     pub downloads: Mutex<HashMap<String, Download>>,
+    /// The `ssl` member of every transfer-URL request (`g` with `g:1`, `u`), oldest first, as
+    /// `(verb, ssl)`: megasim serves no TLS, so tests check the request instead of the scheme.
+    pub transfer_ssl: Mutex<Vec<(String, i64)>>,
     /// Announces the account handle of every new action packet.
     pub packets: broadcast::Sender<String>,
 }
@@ -212,6 +215,7 @@ pub fn serve(data: PathBuf, listen: SocketAddr, faults: Faults) -> Result<(), St
             hashcash: Mutex::new(HashMap::new()),
             waits: Mutex::new(HashMap::new()),
             downloads: Mutex::new(HashMap::new()),
+            transfer_ssl: Mutex::new(Vec::new()),
             packets: tx,
         });
         {
@@ -250,6 +254,13 @@ async fn route(
     let path = req.uri().path().to_string();
     if path == "/_admin/faults" {
         return Ok(admin(state, peer, req).await);
+    }
+    if path == "/_admin/transfer-ssl" && peer.ip().is_loopback() {
+        let log: Vec<Value> = lock(&state.transfer_ssl)
+            .iter()
+            .map(|(a, ssl)| serde_json::json!({"a": a, "ssl": ssl}))
+            .collect();
+        return Ok(json_response(StatusCode::OK, Value::from(log).to_string()));
     }
     let latency = state.faults().latency_ms;
     if latency > 0 {

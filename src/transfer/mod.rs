@@ -17,6 +17,7 @@
 
 pub mod http;
 pub mod journal;
+pub mod limit;
 pub mod plan;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +50,10 @@ pub struct Config {
     pub max_in_flight_total: u64,
     /// Per-request retries.
     pub retry: RetryConfig,
+    /// Byte-rate limit shared with every engine holding the same limiter (`speedlimit`).
+    pub limit: Option<Arc<limit::Limiter>>,
+    /// Pause switch for the transfers of this engine (`transfers -p`).
+    pub pause: Option<Arc<limit::Pause>>,
 }
 
 impl Default for Config {
@@ -59,6 +64,20 @@ impl Default for Config {
             max_in_flight: 64 * MIB,
             max_in_flight_total: 96 * MIB,
             retry: RetryConfig::default(),
+            limit: None,
+            pause: None,
+        }
+    }
+}
+
+impl Config {
+    /// Wait while paused, then for the rate limit to allow `bytes`.
+    async fn pace(&self, bytes: u64) {
+        if let Some(p) = &self.pause {
+            p.wait().await;
+        }
+        if let Some(l) = &self.limit {
+            l.take(bytes).await;
         }
     }
 }
@@ -447,6 +466,7 @@ impl Engine {
                     let url = url.clone();
                     let moved = &moved;
                     async move {
+                        inner.config.pace(p.len).await;
                         let mut buf = Vec::with_capacity(p.len as usize);
                         http::fetch_piece(
                             &inner.http,
@@ -766,6 +786,7 @@ impl DownloadJob {
                     let Some(&p) = todo.get(i) else {
                         return Ok(());
                     };
+                    this.inner.config.pace(p.len).await;
                     let n = kib(p.len).min(kib(this.inner.config.max_in_flight));
                     let a = own.clone().acquire_many_owned(n).await;
                     let b = this
@@ -956,6 +977,7 @@ impl UploadJob {
                     let (p, macs, body, permits) = h.await.map_err(|e| {
                         Error::Api(api::Error::Io(std::io::Error::other(e.to_string())))
                     })??;
+                    this.inner.config.pace(p.len).await;
                     let t = http::post_piece(
                         &this.inner.http,
                         &this.url,

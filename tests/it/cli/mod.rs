@@ -20,6 +20,7 @@ mod get;
 mod guarantees;
 mod help;
 mod history;
+mod https;
 mod import;
 mod install_commands;
 mod lcd;
@@ -37,6 +38,7 @@ mod reload;
 mod rm;
 mod session;
 mod shell;
+mod speedlimit;
 mod version;
 mod whoami;
 
