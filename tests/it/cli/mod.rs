@@ -5,6 +5,7 @@
 
 mod attr;
 mod batch;
+mod big_file;
 mod cat;
 mod cd;
 mod clear;
