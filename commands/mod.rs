@@ -46,11 +46,13 @@ mod rm;
 mod session;
 mod speedlimit;
 pub mod transfer_cp;
+mod transfers;
 mod tree;
 mod version;
 mod whoami;
 mod write;
 pub mod xfer;
+pub mod xfer_queue;
 pub mod xfer_settings;
 
 pub use crate::account::Account;
@@ -214,6 +216,7 @@ pub static TABLE: &[&Command] = &[
     &rm::COMMAND,
     &session::COMMAND,
     &speedlimit::COMMAND,
+    &transfers::COMMAND,
     &tree::COMMAND,
     &version::COMMAND,
     &whoami::COMMAND,

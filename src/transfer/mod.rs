@@ -207,6 +207,14 @@ pub fn part_path(dest: &Path) -> PathBuf {
     dest.with_file_name(format!(".{name}.megash-part"))
 }
 
+/// Remove what an unfinished download to `dest` left behind (its temporary file and journal),
+/// for a cancelled transfer.
+pub fn discard_partial(dest: &Path) {
+    let part = part_path(dest);
+    let _ = std::fs::remove_file(journal_path(&part));
+    let _ = std::fs::remove_file(&part);
+}
+
 fn journal_path(part: &Path) -> PathBuf {
     let mut s = part.as_os_str().to_owned();
     s.push(".state");

@@ -40,6 +40,7 @@ mod rm;
 mod session;
 mod shell;
 mod speedlimit;
+mod transfers;
 mod version;
 mod whoami;
 
