@@ -50,7 +50,8 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             )));
         }
     }
-    if args.has("print-tag-at-start") {
+    // Queued uploads print their tags as they start anyway.
+    if args.has("print-tag-at-start") && !queue {
         for (i, s) in sources.iter().enumerate() {
             ctx.ui.line(format!(
                 "Upload started: Tag = {}. Source = {}",
