@@ -127,6 +127,8 @@ fn detached_client(ctx: &mut Ctx<'_>, https: bool) -> Result<Client, CmdError> {
         client.adopt(&s);
         client.add_share_keys(acct.cache.share_keys()?);
     }
+    // Files put into shared folders need their `cr` keys, as in the foreground.
+    acct.install_share_resolver(&client);
     client.set_transfer_https(https);
     Ok(client)
 }
