@@ -83,3 +83,59 @@ fn on_asks_for_ssl_2_and_off_for_0() {
     assert!(bad.starts_with("exit: 51\n"), "{bad}");
     assert!(bad.contains("use on or off"), "{bad}");
 }
+
+/// megasim with a certificate answers `ssl:2` with https URLs on its TLS port, as MEGA does;
+/// transfers over them verify (the test trusts the certificate through `MEGASH_CA_FILE`).
+#[test]
+fn transfers_over_tls_with_megasim_certificate() {
+    use super::{fixture, snapshot, Env, EMAIL, PASSWORD};
+    use crate::support::{megash_bin, Sim};
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let cert = fixtures.join("megasim-tls-cert.pem");
+    let key = fixtures.join("megasim-tls-key.pem");
+    let sim = Sim::start_with(&[
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ]);
+    sim.add_user(EMAIL, PASSWORD, &[]);
+    fixture(&sim, &["Docs/", "Docs/a.txt"]);
+    let env = Env::with_sim(&sim);
+    let run = |ca: bool, args: &[&str]| {
+        let mut cmd = env.command(&megash_bin());
+        if ca {
+            cmd.env("MEGASH_CA_FILE", &cert);
+        }
+        snapshot(cmd.args(args).output().expect("run megash"))
+    };
+    assert_eq!(run(true, &["login", EMAIL, PASSWORD]), ok(""));
+    assert_eq!(
+        run(true, &["https", "on"]),
+        ok("File transfer now uses HTTPS\n")
+    );
+    let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(env.home.path().join("tls.bin"), &data).unwrap();
+    assert_eq!(
+        run(true, &["put", "tls.bin", "/Docs"]),
+        ok("Upload finished: tls.bin\n")
+    );
+    assert_eq!(
+        run(true, &["get", "/Docs/tls.bin", "back.bin"]),
+        ok("Download finished: back.bin\n")
+    );
+    assert!(std::fs::read(env.home.path().join("back.bin")).unwrap() == data);
+    assert_eq!(run(true, &["cat", "/Docs/a.txt"]), ok("Docs/a.txt"));
+    // Without trusting the certificate the TLS connection is refused: proof it was TLS.
+    let untrusted = run(false, &["cat", "/Docs/a.txt"]);
+    assert!(
+        untrusted.contains("its certificate is not trusted"),
+        "{untrusted}"
+    );
+    // Over HTTP again, no certificate needed.
+    assert_eq!(
+        run(false, &["https", "off"]),
+        ok("File transfer now uses HTTP\n")
+    );
+    assert_eq!(run(false, &["cat", "/Docs/a.txt"]), ok("Docs/a.txt"));
+}
