@@ -60,12 +60,14 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             }
         }
     }
-    let engine = xfer::engine()?;
+    let engine = xfer::engine(ctx.state, false)?;
+    let https = xfer::settings(ctx.state).https;
     let rt = ctx.state.runtime()?;
     let acct = ctx.state.account.as_mut().ok_or(CmdError::NotLoggedIn)?;
     let ui = &mut *ctx.ui;
     block_on(&rt, async {
         let client: &Client = acct.client().await?;
+        client.set_transfer_https(https);
         for n in &nodes {
             let mut sink = |b: &[u8]| ui.bytes(b);
             engine

@@ -17,7 +17,7 @@ pub const COMMAND: Command = Command {
         Flag::short('m', "Merge into an existing local folder of the same name"),
         Flag::short(
             'q',
-            "Queue in the background (not yet: runs in the foreground)",
+            "Queue in the background of the shell and return at once (one-shot: foreground)",
         ),
         Flag::long(
             "ignore-quota-warn",
@@ -37,11 +37,8 @@ pub const COMMAND: Command = Command {
 };
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
-    if args.has("q") {
-        ctx.ui
-            .warn("-q: background transfers are not supported yet; transferring in the foreground");
-    }
     let path = &args.operands[0];
+    let queue = args.has("q") && xfer::can_queue(ctx, looks_like_link(path));
     if looks_like_link(path) {
         return get_link(ctx, path, args.operands.get(1).map(String::as_str));
     }
@@ -50,6 +47,18 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         let acct = ctx.synced()?;
         remote::resolve_pattern(acct, path)?
     };
+    if queue {
+        let plan = xfer::plan_download(
+            ctx,
+            &nodes,
+            args.operands.get(1).map(String::as_str),
+            args.has("m"),
+        )?;
+        let tag = super::xfer_queue::queue_download(ctx, plan, path.clone())?;
+        return ctx
+            .ui
+            .line(format!("Download started: Tag = {tag}. Source = {path}"));
+    }
     xfer::download(
         ctx,
         nodes,
@@ -73,7 +82,8 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
     let no_key = || CmdError::Args("Invalid link: the link has no key (the part after #)".into());
     let api_url = crate::session::api_url(ctx.account().ok().map(|a| &a.saved));
     let client = crate::api::Client::new(&api_url)?;
-    let engine = xfer::engine()?;
+    client.set_transfer_https(xfer::settings(ctx.state).https);
+    let engine = xfer::engine(ctx.state, false)?;
     let target = local.map(PathBuf::from);
     let place = |name: &str, single: bool| -> Result<PathBuf, CmdError> {
         Ok(match &target {

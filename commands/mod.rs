@@ -29,6 +29,7 @@ mod find;
 mod get;
 pub mod help;
 mod history;
+mod https;
 mod import;
 mod lcd;
 mod link;
@@ -44,12 +45,16 @@ mod quit;
 mod reload;
 mod rm;
 mod session;
+mod speedlimit;
 pub mod transfer_cp;
+mod transfers;
 mod tree;
 mod version;
 mod whoami;
 mod write;
 pub mod xfer;
+pub mod xfer_queue;
+pub mod xfer_settings;
 
 pub use crate::account::Account;
 pub use args::{split_words, Args};
@@ -197,6 +202,7 @@ pub static TABLE: &[&Command] = &[
     &get::COMMAND,
     &help::COMMAND,
     &history::COMMAND,
+    &https::COMMAND,
     &import::COMMAND,
     &lcd::COMMAND,
     &link::COMMAND,
@@ -212,6 +218,8 @@ pub static TABLE: &[&Command] = &[
     &reload::COMMAND,
     &rm::COMMAND,
     &session::COMMAND,
+    &speedlimit::COMMAND,
+    &transfers::COMMAND,
     &tree::COMMAND,
     &version::COMMAND,
     &whoami::COMMAND,

@@ -17,7 +17,7 @@ pub const COMMAND: Command = Command {
         Flag::short('c', "Create the destination folder path if it is missing"),
         Flag::short(
             'q',
-            "Queue in the background (not yet: runs in the foreground)",
+            "Queue in the background of the shell and return at once (one-shot: foreground)",
         ),
         Flag::long(
             "print-tag-at-start",
@@ -36,10 +36,7 @@ pub const COMMAND: Command = Command {
 };
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
-    if args.has("q") {
-        ctx.ui
-            .warn("-q: background transfers are not supported yet; transferring in the foreground");
-    }
+    let queue = args.has("q") && xfer::can_queue(ctx, false);
     let (sources, remote) = match args.operands.split_last() {
         Some((last, rest)) if !rest.is_empty() => (rest, Some(last.as_str())),
         _ => (&args.operands[..], None),
@@ -53,7 +50,8 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             )));
         }
     }
-    if args.has("print-tag-at-start") {
+    // Queued uploads print their tags as they start anyway.
+    if args.has("print-tag-at-start") && !queue {
         for (i, s) in sources.iter().enumerate() {
             ctx.ui.line(format!(
                 "Upload started: Tag = {}. Source = {}",
@@ -63,5 +61,17 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         }
     }
     let target = xfer::remote_target(ctx, remote, sources.len(), args.has("c"))?;
+    if queue {
+        // One background transfer per source, as MEGAcmd tags each.
+        let dest = remote.unwrap_or(".").to_string();
+        for s in &sources {
+            let plan = xfer::plan_upload(ctx, std::slice::from_ref(s), &target)?;
+            let shown = s.display().to_string();
+            let tag = super::xfer_queue::queue_upload(ctx, plan, shown.clone(), dest.clone())?;
+            ctx.ui
+                .line(format!("Upload started: Tag = {tag}. Source = {shown}"))?;
+        }
+        return Ok(());
+    }
     xfer::upload(ctx, &sources, target)
 }

@@ -17,17 +17,56 @@ use crate::api::{Client, Handle, Node, NodeType};
 use crate::error::CmdError;
 use crate::transfer::{self, Config, Engine, Progress};
 
-/// The engine with its settings: 8 connections per file unless `MEGASH_CONNECTIONS` says
-/// otherwise (1 to 32).
-pub fn engine() -> Result<Engine, CmdError> {
-    let mut config = Config::default();
-    if let Some(n) = std::env::var("MEGASH_CONNECTIONS")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-    {
-        config.connections = n.clamp(1, 32);
+pub use super::xfer_settings::Settings;
+
+/// The saved transfer settings of this process's state directory.
+pub fn settings(state: &super::State) -> Settings {
+    Settings::load(state.state_dir.as_deref())
+}
+
+/// An engine for one direction with the saved settings: connections per file (8 unless
+/// `speedlimit --upload-connections/--download-connections` or `MEGASH_CONNECTIONS` say
+/// otherwise) and the process-wide rate limit of that direction.
+pub fn engine(state: &super::State, upload: bool) -> Result<Engine, CmdError> {
+    engine_with(&settings(state), upload, None)
+}
+
+/// [`engine`] with given settings and an optional pause switch (background transfers).
+pub fn engine_with(
+    settings: &Settings,
+    upload: bool,
+    pause: Option<Arc<transfer::limit::Pause>>,
+) -> Result<Engine, CmdError> {
+    let mut config = Config {
+        connections: settings.connections(upload),
+        pause,
+        ..Config::default()
+    };
+    let limiter = settings.limiter(upload);
+    if limiter.rate() > 0 {
+        // Pieces no larger than a quarter second's worth keep the pace even.
+        config.request_size = config.request_size.min((limiter.rate() / 4).max(1 << 17));
     }
+    config.limit = Some(limiter);
     Engine::new(config).map_err(|e| transfer_error("start transfers", e))
+}
+
+/// Whether `-q` can queue in the background: only inside the interactive shell (one-shot
+/// commands and batch mode have no process that outlives them: MEGAcmd's server). Otherwise
+/// says so on stderr; the transfer then runs in the foreground.
+pub fn can_queue(ctx: &mut Ctx<'_>, link: bool) -> bool {
+    if !ctx.state.interactive {
+        ctx.ui.warn(
+            "-q: background transfers need the megash shell (there is no server); transferring in the foreground",
+        );
+        false
+    } else if link {
+        ctx.ui
+            .warn("-q: links download in the foreground; transferring now");
+        false
+    } else {
+        true
+    }
 }
 
 /// A transfer failure as the command's error.
@@ -148,20 +187,27 @@ pub fn free_name(path: &Path) -> PathBuf {
 }
 
 /// One file to download and where.
-struct Fetch {
+pub(super) struct Fetch {
     node: Node,
-    dest: PathBuf,
+    pub(super) dest: PathBuf,
 }
 
 /// What a download will do: folders to create, files to fetch, in order.
 #[derive(Default)]
-struct DownloadPlan {
+pub(super) struct DownloadPlan {
     dirs: Vec<PathBuf>,
-    files: Vec<Fetch>,
+    pub(super) files: Vec<Fetch>,
     /// Files already there with the same fingerprint.
-    skipped: u64,
+    pub(super) skipped: u64,
     /// `Download finished:` lines, one per top-level item.
-    finished: Vec<PathBuf>,
+    pub(super) finished: Vec<PathBuf>,
+}
+
+impl DownloadPlan {
+    /// Bytes of the whole download, skipped files included.
+    pub(super) fn total(&self) -> u64 {
+        self.files.iter().map(|f| f.node.size).sum::<u64>() + self.skipped
+    }
 }
 
 /// Where a file node lands when `dest` is its intended path: skip when the same file is
@@ -243,20 +289,19 @@ pub fn local_name(node: &Node) -> Result<String, CmdError> {
     }
 }
 
-/// Download `nodes` to `local` (a folder, or with one node a new path whose parent exists;
-/// `None` = the current folder).
-pub fn download(
+/// Plan a download of `nodes` to `local` (a folder, or with one node a new path whose parent
+/// exists; `None` = the current folder) and create its local folders.
+pub(super) fn plan_download(
     ctx: &mut Ctx<'_>,
-    nodes: Vec<Node>,
+    nodes: &[Node],
     local: Option<&str>,
     merge: bool,
-) -> Result<(), CmdError> {
-    let engine = engine()?;
+) -> Result<DownloadPlan, CmdError> {
     let plan = {
         let acct = ctx.synced()?;
         let mut plan = DownloadPlan::default();
         let target = local.map(PathBuf::from);
-        for node in &nodes {
+        for node in nodes {
             let dest = match &target {
                 None => PathBuf::from(".").join(local_name(node)?),
                 Some(t) if t.is_dir() => t.join(local_name(node)?),
@@ -274,25 +319,50 @@ pub fn download(
         }
         plan
     };
-    let total: u64 = plan.files.iter().map(|f| f.node.size).sum::<u64>() + plan.skipped;
     for d in &plan.dirs {
         std::fs::create_dir_all(d)
             .map_err(|e| CmdError::io(format!("create folder {}", d.display()), e))?;
     }
-    let bar = Bar::new(total);
+    Ok(plan)
+}
+
+/// Fetch the files of a download plan, one after the other; `next_file` hands out each
+/// file's progress counter.
+pub(super) async fn run_download(
+    engine: &Engine,
+    client: &Client,
+    plan: &DownloadPlan,
+    next_file: &dyn Fn() -> Progress,
+) -> Result<(), CmdError> {
+    for f in &plan.files {
+        let progress = next_file();
+        engine
+            .download(client, &f.node, &f.dest, &progress)
+            .await
+            .map_err(|e| transfer_error("download", e))?;
+    }
+    Ok(())
+}
+
+/// Download `nodes` to `local` (a folder, or with one node a new path whose parent exists;
+/// `None` = the current folder).
+pub fn download(
+    ctx: &mut Ctx<'_>,
+    nodes: Vec<Node>,
+    local: Option<&str>,
+    merge: bool,
+) -> Result<(), CmdError> {
+    let engine = engine(ctx.state, false)?;
+    let https = settings(ctx.state).https;
+    let plan = plan_download(ctx, &nodes, local, merge)?;
+    let bar = Bar::new(plan.total());
     bar.skip(plan.skipped);
     let rt = ctx.state.runtime()?;
     let acct = ctx.state.account.as_mut().ok_or(CmdError::NotLoggedIn)?;
     block_on(&rt, async {
         let client: &Client = acct.client().await?;
-        for f in &plan.files {
-            let progress = bar.next_file();
-            engine
-                .download(client, &f.node, &f.dest, &progress)
-                .await
-                .map_err(|e| transfer_error("download", e))?;
-        }
-        Ok::<(), CmdError>(())
+        client.set_transfer_https(https);
+        run_download(&engine, client, &plan, &|| bar.next_file()).await
     })??;
     drop(bar);
     for p in &plan.finished {
@@ -336,11 +406,18 @@ struct NewFolder {
 }
 
 #[derive(Default)]
-struct UploadPlan {
+pub(super) struct UploadPlan {
     folders: Vec<NewFolder>,
     files: Vec<Send>,
-    skipped: u64,
-    finished: Vec<String>,
+    pub(super) skipped: u64,
+    pub(super) finished: Vec<String>,
+}
+
+impl UploadPlan {
+    /// Bytes of the whole upload, skipped files included.
+    pub(super) fn total(&self) -> u64 {
+        self.files.iter().map(|f| f.size).sum::<u64>() + self.skipped
+    }
 }
 
 /// Where uploads go: an existing folder, or a new name for a single source.
@@ -526,14 +603,9 @@ fn plan_local(
     Ok(())
 }
 
-/// Upload local `sources` into `target`.
-pub fn upload(
-    ctx: &mut Ctx<'_>,
-    sources: &[PathBuf],
-    target: RemoteTarget,
-) -> Result<(), CmdError> {
-    let engine = engine()?;
-    let journals = ctx.state.state_dir.as_ref().map(|d| d.join("transfers"));
+/// The folder for upload journals (resumable uploads), created 0700.
+pub(super) fn upload_journals(state: &super::State) -> Option<PathBuf> {
+    let journals = state.state_dir.as_ref().map(|d| d.join("transfers"));
     if let Some(j) = &journals {
         let _ = std::fs::create_dir_all(j);
         #[cfg(unix)]
@@ -542,54 +614,88 @@ pub fn upload(
             let _ = std::fs::set_permissions(j, std::fs::Permissions::from_mode(0o700));
         }
     }
-    let plan = {
-        let acct = ctx.synced()?;
-        let mut plan = UploadPlan::default();
-        for src in sources {
-            let (parent, name) = match &target {
-                RemoteTarget::Folder(h) => (*h, source_name(src)?),
-                RemoteTarget::Named(h, n) => (*h, n.clone()),
-            };
-            plan_local(acct, src, Parent::Existing(parent), name, &mut plan)?;
-            plan.finished.push(src.display().to_string());
-        }
-        plan
+    journals
+}
+
+/// Plan an upload of local `sources` into `target`.
+pub(super) fn plan_upload(
+    ctx: &mut Ctx<'_>,
+    sources: &[PathBuf],
+    target: &RemoteTarget,
+) -> Result<UploadPlan, CmdError> {
+    let acct = ctx.synced()?;
+    let mut plan = UploadPlan::default();
+    for src in sources {
+        let (parent, name) = match target {
+            RemoteTarget::Folder(h) => (*h, source_name(src)?),
+            RemoteTarget::Named(h, n) => (*h, n.clone()),
+        };
+        plan_local(acct, src, Parent::Existing(parent), name, &mut plan)?;
+        plan.finished.push(src.display().to_string());
+    }
+    Ok(plan)
+}
+
+/// Create the plan's folders and upload its files, one after the other.
+pub(super) async fn run_upload(
+    engine: &Engine,
+    client: &Client,
+    plan: &UploadPlan,
+    journals: Option<&Path>,
+    next_file: &dyn Fn() -> Progress,
+) -> Result<(), CmdError> {
+    let mut made: Vec<Handle> = Vec::new();
+    let resolve = |p: Parent, made: &[Handle]| match p {
+        Parent::Existing(h) => h,
+        Parent::New(i) => made[i],
     };
-    let total = plan.files.iter().map(|f| f.size).sum::<u64>() + plan.skipped;
-    let bar = Bar::new(total);
+    for f in &plan.folders {
+        let parent = resolve(f.parent, &made);
+        let n = client
+            .create_folder(parent, &f.name)
+            .await
+            .map_err(|e| CmdError::api("create folder", e))?;
+        made.push(n.handle);
+    }
+    for f in &plan.files {
+        let progress = next_file();
+        engine
+            .upload(
+                client,
+                &f.path,
+                resolve(f.parent, &made),
+                &f.name,
+                journals,
+                &progress,
+            )
+            .await
+            .map_err(|e| transfer_error("upload", e))?;
+    }
+    Ok(())
+}
+
+/// Upload local `sources` into `target`.
+pub fn upload(
+    ctx: &mut Ctx<'_>,
+    sources: &[PathBuf],
+    target: RemoteTarget,
+) -> Result<(), CmdError> {
+    let engine = engine(ctx.state, true)?;
+    let https = settings(ctx.state).https;
+    let journals = upload_journals(ctx.state);
+    let plan = plan_upload(ctx, sources, &target)?;
+    let bar = Bar::new(plan.total());
     bar.skip(plan.skipped);
     let rt = ctx.state.runtime()?;
     let acct = ctx.state.account.as_mut().ok_or(CmdError::NotLoggedIn)?;
     block_on(&rt, async {
-        let mut made: Vec<Handle> = Vec::new();
         {
             let client: &Client = acct.client().await?;
-            let resolve = |p: Parent, made: &[Handle]| match p {
-                Parent::Existing(h) => h,
-                Parent::New(i) => made[i],
-            };
-            for f in &plan.folders {
-                let parent = resolve(f.parent, &made);
-                let n = client
-                    .create_folder(parent, &f.name)
-                    .await
-                    .map_err(|e| CmdError::api("create folder", e))?;
-                made.push(n.handle);
-            }
-            for f in &plan.files {
-                let progress = bar.next_file();
-                engine
-                    .upload(
-                        client,
-                        &f.path,
-                        resolve(f.parent, &made),
-                        &f.name,
-                        journals.as_deref(),
-                        &progress,
-                    )
-                    .await
-                    .map_err(|e| transfer_error("upload", e))?;
-            }
+            client.set_transfer_https(https);
+            run_upload(&engine, client, &plan, journals.as_deref(), &|| {
+                bar.next_file()
+            })
+            .await?;
         }
         acct.refresh().await?;
         Ok::<(), CmdError>(())

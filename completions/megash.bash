@@ -1,7 +1,7 @@
 # bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
 # Source it, or install it as ~/.local/share/bash-completion/completions/megash.
 
-_megash_commands="attr cat cd clear cp dedupe df diagnose du errorcode export find get help history import lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session tree version whoami"
+_megash_commands="attr cat cd clear cp dedupe df diagnose du errorcode export find get help history https import lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session speedlimit transfers tree version whoami"
 
 _megash_flags() {
     case "$1" in
@@ -20,6 +20,7 @@ _megash_flags() {
         get) echo "-m -q --ignore-quota-warn --use-pcre --help" ;;
         help) echo "-f --non-interactive --upgrade --paths --show-all-options --markdown --help" ;;
         history) echo "--help" ;;
+        https) echo "--help" ;;
         import) echo "--help" ;;
         lcd) echo "--help" ;;
         link) echo "--help" ;;
@@ -35,6 +36,8 @@ _megash_flags() {
         reload) echo "--help" ;;
         rm) echo "-r -f --trash --use-pcre --help" ;;
         session) echo "--json --help" ;;
+        speedlimit) echo "-u -d --upload-connections --download-connections -h --help" ;;
+        transfers) echo "-c -p -r -a --only-downloads --only-uploads --summary --show-completed --help" ;;
         tree) echo "--show-handles --help" ;;
         version) echo "-l -c --help" ;;
         whoami) echo "-l --json --help" ;;
@@ -105,4 +108,4 @@ _megash() {
     esac
 }
 
-complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-cp mega-dedupe mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-help mega-history mega-import mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-put mega-pwd mega-quit mega-reload mega-rm mega-session mega-tree mega-version mega-whoami
+complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-cp mega-dedupe mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-help mega-history mega-https mega-import mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-put mega-pwd mega-quit mega-reload mega-rm mega-session mega-speedlimit mega-transfers mega-tree mega-version mega-whoami

@@ -128,7 +128,7 @@ impl Account {
     /// Let the client find the shares containing a folder (for the `cr` keys of nodes it
     /// creates or moves there) through a second connection to this cache, opened on first need so
     /// commands that create nothing never pay for it (WAL: it never blocks this one).
-    fn install_share_resolver(&self, client: &Client) {
+    pub fn install_share_resolver(&self, client: &Client) {
         if self.is_link() {
             return;
         }

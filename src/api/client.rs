@@ -61,6 +61,8 @@ pub struct Client {
     stats: Mutex<Stats>,
     share_resolver: Mutex<Option<ShareResolver>>,
     subtree_keys: Mutex<Option<SubtreeKeys>>,
+    /// Ask for HTTPS transfer URLs (`ssl:2` on `g` and `u`) instead of MEGA's default HTTP.
+    transfer_https: std::sync::atomic::AtomicBool,
 }
 
 /// The plain keys of a node and everything below it, as `(handle, key)`: what a move into
@@ -142,11 +144,31 @@ impl ClientBuilder {
             stats: Mutex::new(Stats::default()),
             share_resolver: Mutex::new(None),
             subtree_keys: Mutex::new(None),
+            transfer_https: std::sync::atomic::AtomicBool::new(false),
         })
     }
 }
 
 impl Client {
+    /// Request transfer URLs over HTTPS (`ssl:2`) from now on, or over HTTP (`ssl:0`, MEGA's
+    /// default: the data is encrypted end to end either way).
+    pub fn set_transfer_https(&self, on: bool) {
+        self.transfer_https
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The `ssl` member for `g` and `u` requests.
+    pub fn transfer_ssl(&self) -> u8 {
+        if self
+            .transfer_https
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            2
+        } else {
+            0
+        }
+    }
+
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             api_url: DEFAULT_API_URL.to_string(),

@@ -102,7 +102,7 @@ impl Client {
     /// `u`: an upload URL for `size` bytes (asks for the binary completion token, `v:2`).
     pub async fn upload_url(&self, size: u64) -> Result<String> {
         let r = self
-            .command(json!({"a":"u","s":size,"ssl":0,"v":2,"ms":0,"r":0,"e":0}))
+            .command(json!({"a":"u","s":size,"ssl":self.transfer_ssl(),"v":2,"ms":0,"r":0,"e":0}))
             .await?;
         r.get("p")
             .and_then(Value::as_str)
@@ -219,7 +219,7 @@ impl Client {
     /// session, of a file inside the link).
     pub async fn download_url(&self, node: Handle) -> Result<DownloadInfo> {
         let r = self
-            .command(json!({"a":"g","g":1,"n":node.to_b64(),"ssl":0}))
+            .command(json!({"a":"g","g":1,"n":node.to_b64(),"ssl":self.transfer_ssl()}))
             .await?;
         download_info(&r)
     }
@@ -227,7 +227,7 @@ impl Client {
     /// `g` for a file link: size, attributes and a download URL, no session needed.
     pub async fn download_url_public(&self, public_handle: &str) -> Result<DownloadInfo> {
         let r = self
-            .command(json!({"a":"g","g":1,"p":public_handle,"ssl":0}))
+            .command(json!({"a":"g","g":1,"p":public_handle,"ssl":self.transfer_ssl()}))
             .await?;
         download_info(&r)
     }
@@ -256,7 +256,7 @@ impl Client {
         dest: &Path,
     ) -> Result<PublicFile> {
         let r = self
-            .command(json!({"a":"g","g":1,"p":public_handle,"ssl":0}))
+            .command(json!({"a":"g","g":1,"p":public_handle,"ssl":self.transfer_ssl()}))
             .await?;
         let info = download_info(&r)?;
         let name = info

@@ -43,6 +43,13 @@ struct ServeArgs {
     /// Allow a non-loopback listen address.
     #[arg(long)]
     allow_remote: bool,
+    /// Certificate (PEM) for transfer URLs over TLS: with it and --tls-key, `g`/`u` asked
+    /// with `ssl:2` answer https URLs on a second port, as MEGA does.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// Private key (PEM) of --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     #[command(flatten)]
     faults: FaultFlags,
 }
@@ -213,7 +220,8 @@ fn run(cli: Cli) -> CliResult {
             faults
                 .merge(&a.faults.to_json().map_err(|e| (2, e))?)
                 .map_err(|e| (2, e))?;
-            super::server::serve(a.data, listen, faults).map_err(fail)
+            let tls = a.tls_cert.zip(a.tls_key);
+            super::server::serve_with_tls(a.data, listen, faults, tls).map_err(fail)
         }
         Cmd::User { cmd } => match cmd {
             UserCmd::Add {

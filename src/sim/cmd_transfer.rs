@@ -30,8 +30,24 @@ pub fn u(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         "INSERT INTO uploads(token, owner, size, v, blob, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![token, uh, size, v, blob, ctx.now],
     )?;
-    let url = format!("{}ul/{token}", ctx.state.base);
+    let url = format!("{}ul/{token}", transfer_base(ctx, "u", obj));
     Ok(Obj::new().s("p", &url).end())
+}
+
+/// The base of a transfer URL: https for `ssl:2` when serving TLS (as MEGA answers), else
+/// http. The `ssl` asked for is logged for tests (`/_admin/transfer-ssl`).
+fn transfer_base<'a>(ctx: &'a Ctx, verb: &str, obj: &Req) -> &'a str {
+    let ssl = int_of(obj, "ssl").unwrap_or(0);
+    {
+        let mut log = lock(&ctx.state.transfer_ssl);
+        if log.len() < 10_000 {
+            log.push((verb.to_string(), ssl));
+        }
+    }
+    match (&ctx.state.tls_base, ssl) {
+        (Some(tls), 2) => tls,
+        _ => &ctx.state.base,
+    }
 }
 
 /// Is node `h` inside (or equal to) `root`?
@@ -95,6 +111,7 @@ pub fn g(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         .i("msd", 1)
         .i("tl", 0);
     if int_of(obj, "g") == Some(1) {
+        let base = transfer_base(ctx, "g", obj).to_string();
         let token = random_b64(24);
         let mut downloads = lock(&ctx.state.downloads);
         if downloads.len() > 100_000 {
@@ -109,7 +126,7 @@ pub fn g(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
             },
         );
         drop(downloads);
-        out = out.s("g", &format!("{}dl/{token}", ctx.state.base));
+        out = out.s("g", &format!("{base}dl/{token}"));
     }
     Ok(out.os("fa", node.fa.as_deref()).end())
 }

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
@@ -56,6 +56,8 @@ pub struct State {
     pub data: PathBuf,
     /// Base URL with trailing slash, e.g. `http://127.0.0.1:4000/`.
     pub base: String,
+    /// Base URL of the TLS listener for transfer URLs asked with `ssl:2`, when serving TLS.
+    pub tls_base: Option<String>,
     pub faults: Mutex<Faults>,
     pub logins: Mutex<LoginTracker>,
     replay: Mutex<HashMap<ReplayWho, ReplayEntry>>,
@@ -65,6 +67,9 @@ pub struct State {
     pub waits: Mutex<HashMap<String, (String, i64, Instant)>>,
     /// Download tokens handed out by `g`.
     pub downloads: Mutex<HashMap<String, Download>>,
+    /// The `ssl` member of every transfer-URL request (`g` with `g:1`, `u`), oldest first, as
+    /// `(verb, ssl)`: megasim serves no TLS, so tests check the request instead of the scheme.
+    pub transfer_ssl: Mutex<Vec<(String, i64)>>,
     /// Announces the account handle of every new action packet.
     pub packets: broadcast::Sender<String>,
 }
@@ -180,6 +185,42 @@ pub fn query_map(req: &Request<Incoming>) -> HashMap<String, String> {
 
 /// Bind, print the listening line, and serve until killed.
 pub fn serve(data: PathBuf, listen: SocketAddr, faults: Faults) -> Result<(), String> {
+    serve_with_tls(data, listen, faults, None)
+}
+
+/// A TLS acceptor from PEM files (certificate chain, private key).
+fn tls_acceptor(cert: &Path, key: &Path) -> Result<tokio_rustls::TlsAcceptor, String> {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("cannot read certificate {}: {e}", cert.display()))?;
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| format!("cannot read private key {}: {e}", key.display()))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| e.to_string())?
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .map_err(|e| format!("bad certificate or key: {e}"))?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
+/// [`serve`], plus with `tls` (certificate, key) a second listener on the same address for
+/// transfer URLs over HTTPS.
+pub fn serve_with_tls(
+    data: PathBuf,
+    listen: SocketAddr,
+    faults: Faults,
+    tls: Option<(PathBuf, PathBuf)>,
+) -> Result<(), String> {
+    let acceptor = match &tls {
+        Some((cert, key)) => Some(tls_acceptor(cert, key)?),
+        None => None,
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -201,23 +242,70 @@ pub fn serve(data: PathBuf, listen: SocketAddr, faults: Faults) -> Result<(), St
         };
         std::fs::write(data.join("megasim.url"), format!("{base}\n"))
             .map_err(|e| format!("cannot write megasim.url: {e}"))?;
+        let tls_listener = match &acceptor {
+            Some(_) => Some(
+                tokio::net::TcpListener::bind(SocketAddr::new(local.ip(), 0))
+                    .await
+                    .map_err(|e| format!("cannot listen for TLS: {e}"))?,
+            ),
+            None => None,
+        };
+        let tls_base = match &tls_listener {
+            Some(l) => {
+                let port = l.local_addr().map_err(|e| e.to_string())?.port();
+                Some(match host {
+                    std::net::IpAddr::V6(ip) => format!("https://[{ip}]:{port}/"),
+                    std::net::IpAddr::V4(ip) => format!("https://{ip}:{port}/"),
+                })
+            }
+            None => None,
+        };
         let (tx, _) = broadcast::channel(4096);
         let state = Arc::new(State {
             db: Mutex::new(conn),
             data,
             base: base.clone(),
+            tls_base: tls_base.clone(),
             faults: Mutex::new(faults),
             logins: Mutex::new(LoginTracker::default()),
             replay: Mutex::new(HashMap::new()),
             hashcash: Mutex::new(HashMap::new()),
             waits: Mutex::new(HashMap::new()),
             downloads: Mutex::new(HashMap::new()),
+            transfer_ssl: Mutex::new(Vec::new()),
             packets: tx,
         });
         {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "megasim listening on {base}");
+            if let Some(t) = &tls_base {
+                let _ = writeln!(out, "megasim transfer URLs over TLS on {t}");
+            }
             let _ = out.flush();
+        }
+        if let (Some(listener), Some(acceptor)) = (tls_listener, acceptor) {
+            let state = state.clone();
+            tokio::spawn(async move {
+                loop {
+                    let Ok((stream, peer)) = listener.accept().await else {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    };
+                    let _ = stream.set_nodelay(true);
+                    let (state, acceptor) = (state.clone(), acceptor.clone());
+                    tokio::spawn(async move {
+                        let Ok(stream) = acceptor.accept(stream).await else {
+                            return;
+                        };
+                        let svc =
+                            hyper::service::service_fn(move |req| route(state.clone(), peer, req));
+                        let _ = hyper::server::conn::http1::Builder::new()
+                            .max_buf_size(4 << 20)
+                            .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
+                            .await;
+                    });
+                }
+            });
         }
         loop {
             let (stream, peer) = match listener.accept().await {
@@ -250,6 +338,13 @@ async fn route(
     let path = req.uri().path().to_string();
     if path == "/_admin/faults" {
         return Ok(admin(state, peer, req).await);
+    }
+    if path == "/_admin/transfer-ssl" && peer.ip().is_loopback() {
+        let log: Vec<Value> = lock(&state.transfer_ssl)
+            .iter()
+            .map(|(a, ssl)| serde_json::json!({"a": a, "ssl": ssl}))
+            .collect();
+        return Ok(json_response(StatusCode::OK, Value::from(log).to_string()));
     }
     let latency = state.faults().latency_ms;
     if latency > 0 {

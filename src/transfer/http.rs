@@ -18,8 +18,17 @@ use crate::crypto::keys::FileKey;
 /// A reqwest client tuned for bulk transfers (HTTP/1.1, one request per connection at a
 /// time, no overall timeout: a 1 GiB piece on a slow link is fine as long as bytes move).
 pub fn client() -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
-        .use_rustls_tls()
+    let mut builder = reqwest::Client::builder().use_rustls_tls();
+    // Extra trusted roots for HTTPS transfer URLs (a private MEGA-compatible server, megasim
+    // with --tls-cert), on top of the built-in ones.
+    if let Some(path) = std::env::var_os("MEGASH_CA_FILE").filter(|v| !v.is_empty()) {
+        let pem = std::fs::read(&path).map_err(Error::Io)?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| net(&e))?;
+        for c in certs {
+            builder = builder.add_root_certificate(c);
+        }
+    }
+    builder
         .connect_timeout(Duration::from_secs(20))
         .read_timeout(Duration::from_secs(120))
         .tcp_nodelay(true)
@@ -30,8 +39,42 @@ pub fn client() -> Result<reqwest::Client, Error> {
         .map_err(|e| net(&e))
 }
 
+/// Did TLS refuse the server (untrusted or wrong certificate)? Retrying cannot help. The
+/// TLS backend may be rustls or (when another crate's features pull it in) OpenSSL, so
+/// besides rustls' typed error the messages are checked.
+fn tls_refused(e: &reqwest::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(tls) = err.downcast_ref::<tokio_rustls::rustls::Error>() {
+            return matches!(
+                tls,
+                tokio_rustls::rustls::Error::InvalidCertificate(_)
+                    | tokio_rustls::rustls::Error::AlertReceived(_)
+            );
+        }
+        if err.to_string().to_ascii_lowercase().contains("certificate") {
+            return true;
+        }
+        // An io::Error's `source` skips the error it wraps.
+        cur = match err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner),
+            None => err.source(),
+        };
+    }
+    false
+}
+
 /// Describe a reqwest error without its URL.
 fn net(e: &reqwest::Error) -> Error {
+    if tls_refused(e) {
+        return Error::Network {
+            kind: NetworkKind::Other,
+            message: "TLS refused the transfer server (its certificate is not trusted)".into(),
+        };
+    }
     let kind = if e.is_timeout() {
         NetworkKind::Timeout
     } else if e.is_connect() {

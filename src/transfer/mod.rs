@@ -17,6 +17,7 @@
 
 pub mod http;
 pub mod journal;
+pub mod limit;
 pub mod plan;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +50,10 @@ pub struct Config {
     pub max_in_flight_total: u64,
     /// Per-request retries.
     pub retry: RetryConfig,
+    /// Byte-rate limit shared with every engine holding the same limiter (`speedlimit`).
+    pub limit: Option<Arc<limit::Limiter>>,
+    /// Pause switch for the transfers of this engine (`transfers -p`).
+    pub pause: Option<Arc<limit::Pause>>,
 }
 
 impl Default for Config {
@@ -61,6 +66,20 @@ impl Default for Config {
             max_in_flight: 64 * MIB,
             max_in_flight_total: 96 * MIB,
             retry: RetryConfig::default(),
+            limit: None,
+            pause: None,
+        }
+    }
+}
+
+impl Config {
+    /// Wait while paused, then for the rate limit to allow `bytes`.
+    async fn pace(&self, bytes: u64) {
+        if let Some(p) = &self.pause {
+            p.wait().await;
+        }
+        if let Some(l) = &self.limit {
+            l.take(bytes).await;
         }
     }
 }
@@ -188,6 +207,14 @@ pub fn part_path(dest: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "download".into());
     dest.with_file_name(format!(".{name}.megash-part"))
+}
+
+/// Remove what an unfinished download to `dest` left behind (its temporary file and journal),
+/// for a cancelled transfer.
+pub fn discard_partial(dest: &Path) {
+    let part = part_path(dest);
+    let _ = std::fs::remove_file(journal_path(&part));
+    let _ = std::fs::remove_file(&part);
 }
 
 fn journal_path(part: &Path) -> PathBuf {
@@ -449,6 +476,7 @@ impl Engine {
                     let url = url.clone();
                     let moved = &moved;
                     async move {
+                        inner.config.pace(p.len).await;
                         let mut buf = inner.buffer(p.len);
                         http::fetch_piece(
                             &inner.http,
@@ -769,6 +797,7 @@ impl DownloadJob {
                     let Some(&p) = todo.get(i) else {
                         return Ok(());
                     };
+                    this.inner.config.pace(p.len).await;
                     let n = kib(p.len).min(kib(this.inner.config.max_in_flight));
                     let a = own.clone().acquire_many_owned(n).await;
                     let b = this
@@ -959,6 +988,7 @@ impl UploadJob {
                     let (p, macs, body, permits) = h.await.map_err(|e| {
                         Error::Api(api::Error::Io(std::io::Error::other(e.to_string())))
                     })??;
+                    this.inner.config.pace(p.len).await;
                     let t = http::post_piece(
                         &this.inner.http,
                         &this.url,

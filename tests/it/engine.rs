@@ -19,6 +19,7 @@ fn engine(connections: usize, attempts: u32) -> Engine {
         max_in_flight: 3 * MIB as u64,
         max_in_flight_total: 4 * MIB as u64,
         retry: RetryConfig::fast(attempts),
+        ..Config::default()
     })
     .expect("engine")
 }

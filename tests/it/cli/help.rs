@@ -14,8 +14,17 @@ fn lists_every_command() {
             cmd.name
         );
     }
+    // Names are padded to the longest one, then two spaces.
+    let width = megash::commands::TABLE
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0);
     for cmd in megash::commands::TABLE {
-        let planned = format!("  {:10} {} (not implemented yet)\n", cmd.name, cmd.summary);
+        let planned = format!(
+            "  {:width$}  {} (not implemented yet)\n",
+            cmd.name, cmd.summary
+        );
         assert_eq!(out.contains(&planned), cmd.run.is_none(), "{}", cmd.name);
     }
     assert!(out.ends_with("--- stderr\n"), "{out}");

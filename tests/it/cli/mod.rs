@@ -5,6 +5,7 @@
 
 mod attr;
 mod batch;
+mod big_file;
 mod cat;
 mod cd;
 mod clear;
@@ -24,6 +25,7 @@ mod get;
 mod guarantees;
 mod help;
 mod history;
+mod https;
 mod import;
 mod install_commands;
 mod lcd;
@@ -41,6 +43,8 @@ mod reload;
 mod rm;
 mod session;
 mod shell;
+mod speedlimit;
+mod transfers;
 mod tree;
 mod version;
 mod whoami;

@@ -1,0 +1,129 @@
+//! `get -q`/`put -q` and `transfers` in the interactive shell (under a pseudo-terminal):
+//! queued transfers return to the prompt at once, are listed in MEGAcmd's layout, pause,
+//! resume and cancel (no partial file left), and complete verified. One-shot `-q` runs in
+//! the foreground and says so.
+
+use std::time::{Duration, Instant};
+
+use super::shell::Pty;
+use super::{ok, World};
+
+const PROMPT: &str = "user@example.com:/$ ";
+
+/// Run `line` in the shell until `transfers --show-completed` shows `state` for `tag`.
+fn wait_for(pty: &mut Pty, tag: u32, state: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        pty.send("transfers --show-completed\r");
+        let out = pty.expect(PROMPT);
+        let row = out
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(&tag.to_string()))
+            .unwrap_or_default()
+            .to_string();
+        if row.ends_with(state) {
+            return row;
+        }
+        assert!(
+            !row.ends_with("FAILED") && Instant::now() < deadline,
+            "transfer {tag} never reached {state}: {out:?}"
+        );
+        // The next poll is itself a shell round trip: no fixed sleep is needed, this only
+        // keeps the loop from flooding the terminal.
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn queued_transfers_list_pause_resume_cancel_and_finish() {
+    let w = World::new(&["Docs/"]);
+    let home = w.env.home.path();
+    let data: Vec<u8> = (0..1u32 << 20).map(|i| (i * 31 + i / 777) as u8).collect();
+    std::fs::write(home.join("big.bin"), &data).unwrap();
+    assert_eq!(
+        w.run(&["put", "big.bin", "/Docs"]),
+        ok("Upload finished: big.bin\n")
+    );
+    std::fs::remove_file(home.join("big.bin")).unwrap();
+    // Slow enough (8 s for the file) to pause and cancel it while it runs.
+    assert!(w
+        .run(&["speedlimit", "-d", "128K"])
+        .starts_with("exit: 0\n"));
+    let Some(mut pty) = Pty::start(&w.env) else {
+        return;
+    };
+    pty.expect(PROMPT);
+    pty.send("get -q /Docs/big.bin\r");
+    pty.expect("Download started: Tag = 1. Source = /Docs/big.bin");
+    pty.expect(PROMPT);
+    pty.send("transfers\r");
+    let list = pty.expect(PROMPT);
+    assert!(
+        list.contains("TYPE TAG SOURCEPATH    DESTINYPATH PROGRESS"),
+        "{list:?}"
+    );
+    assert!(list.contains("⇓    1   /Docs/big.bin big.bin"), "{list:?}");
+    assert!(list.contains(" of 1024.00 KB"), "{list:?}");
+
+    pty.send("transfers -p 1\r");
+    pty.expect("Transfer 1 paused successfully.");
+    pty.expect(PROMPT);
+    pty.send("transfers\r");
+    assert!(pty.expect(PROMPT).contains("PAUSED"));
+    pty.send("transfers -r 1\r");
+    pty.expect("Transfer 1 resumed successfully.");
+    pty.expect(PROMPT);
+    pty.send("transfers -c 1\r");
+    pty.expect("Transfer 1 cancelled successfully.");
+    pty.expect(PROMPT);
+    let left: Vec<_> = std::fs::read_dir(home)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("big.bin"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    pty.send("transfers\r");
+    assert!(!pty.expect(PROMPT).contains("big.bin"));
+    pty.send("transfers --show-completed\r");
+    assert!(pty.expect(PROMPT).contains("CANCELLED"));
+    pty.send("transfers -c 1\r");
+    pty.expect("Could not find transfer with tag: 1");
+    pty.expect(PROMPT);
+
+    // Unlimited again: a queued download and upload finish and verify.
+    pty.send("speedlimit 0\r");
+    pty.expect(PROMPT);
+    pty.send("get -q /Docs/big.bin back.bin\r");
+    pty.expect("Download started: Tag = 2. Source = /Docs/big.bin");
+    pty.expect(PROMPT);
+    std::fs::write(home.join("up.txt"), "queued upload").unwrap();
+    pty.send("put -q up.txt /Docs\r");
+    pty.expect("Upload started: Tag = 3. Source = up.txt");
+    pty.expect(PROMPT);
+    let row = wait_for(&mut pty, 2, "COMPLETED");
+    assert!(row.contains("100.00% of 1024.00 KB"), "{row:?}");
+    assert!(std::fs::read(home.join("back.bin")).unwrap() == data);
+    let row = wait_for(&mut pty, 3, "COMPLETED");
+    assert!(row.starts_with("⇑"), "{row:?}");
+    pty.send("transfers --summary --only-uploads\r");
+    let summary = pty.expect(PROMPT);
+    assert!(
+        summary.contains("NUM DOWNLOADS DOWNLOADED TOTAL"),
+        "{summary:?}"
+    );
+    pty.send("cat /Docs/up.txt\r");
+    pty.expect("queued upload");
+    pty.expect(PROMPT);
+}
+
+#[test]
+fn one_shot_queue_runs_in_the_foreground() {
+    let w = World::new(&["Docs/", "Docs/a.txt"]);
+    assert_eq!(
+        w.run(&["get", "-q", "/Docs/a.txt"]),
+        "exit: 0\n--- stdout\nDownload finished: a.txt\n--- stderr\n\
+         -q: background transfers need the megash shell (there is no server); \
+         transferring in the foreground\n"
+    );
+    assert_eq!(w.run(&["transfers"]), ok(""));
+}
