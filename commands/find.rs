@@ -273,14 +273,6 @@ impl Out {
 }
 
 /// `base/rel`, where `base` is a display or absolute path (`.` for the current folder).
-fn join(base: &str, rel: &str) -> String {
-    match base {
-        "." => rel.to_string(),
-        b if b.ends_with('/') => format!("{b}{rel}"),
-        b => format!("{b}/{rel}"),
-    }
-}
-
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     let pcre = args.has("use-pcre");
     let filter = Filter {
@@ -351,7 +343,14 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         acct.cache
             .walk_descendants(start.handle, |n, rel, ph| -> Result<bool, CmdError> {
                 if filter.admits(&n) {
-                    out.emit(ui, &n, &join(base, rel), &join(&abs_base, rel), ph, &keys)?;
+                    out.emit(
+                        ui,
+                        &n,
+                        &remote::join(base, rel),
+                        &remote::join(&abs_base, rel),
+                        ph,
+                        &keys,
+                    )?;
                 }
                 Ok(true)
             })?;

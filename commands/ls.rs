@@ -120,7 +120,7 @@ pub(super) fn list(
     };
     let ui: &mut Ui = ctx.ui;
     if json {
-        return ui.line(json_listing(acct, given, &targets, o)?);
+        return print_json(acct, ui, given, &targets, o);
     }
     let pattern = given.is_some_and(|p| super::pattern::is_pattern(p, pcre));
     if o.long {
@@ -436,30 +436,49 @@ pub fn node_json_with(
     })
 }
 
-fn json_listing(
+/// The `--json` document, written as it is made: with `-R` the descendants stream from the
+/// cache one by one (depth first), so a listing of a million nodes never holds them all.
+fn print_json(
     acct: &Account,
+    ui: &mut Ui,
     given: Option<&str>,
     targets: &[Node],
     o: &Opts,
-) -> Result<Value, CmdError> {
-    let mut out = Vec::new();
-    for t in targets {
-        let mut entries = Vec::new();
+) -> Result<(), CmdError> {
+    let keys = acct.cache.share_keys()?;
+    ui.raw(&format!(
+        "{{\"query\":{},\"results\":[",
+        Value::from(given.unwrap_or("."))
+    ))?;
+    for (i, t) in targets.iter().enumerate() {
+        let doc = node_json(acct, t)?.to_string();
+        // The target's object stays open for its "children".
+        let open = doc.strip_suffix('}').unwrap_or(&doc);
+        ui.raw(&format!(
+            "{}{open},\"children\":[",
+            if i > 0 { "," } else { "" }
+        ))?;
         if t.kind.is_container() {
-            let list = if o.recursive {
-                acct.cache.descendants(t.handle)?
-            } else {
-                children(acct, t)?
+            let mut first = true;
+            let mut emit = |ui: &mut Ui, v: Value| -> Result<(), CmdError> {
+                ui.raw(&format!("{}{v}", if first { "" } else { "," }))?;
+                first = false;
+                Ok(())
             };
-            for c in &list {
-                entries.push(node_json(acct, c)?);
+            if o.recursive {
+                let base = remote::abs_path(acct, t)?;
+                acct.cache
+                    .walk_descendants(t.handle, |n, rel, ph| -> Result<bool, CmdError> {
+                        emit(ui, node_json_with(&n, &remote::join(&base, rel), ph, &keys))?;
+                        Ok(true)
+                    })?;
+            } else {
+                for c in &children(acct, t)? {
+                    emit(ui, node_json(acct, c)?)?;
+                }
             }
         }
-        let mut doc = node_json(acct, t)?;
-        if let Value::Object(m) = &mut doc {
-            m.insert("children".into(), Value::Array(entries));
-        }
-        out.push(doc);
+        ui.raw("]}")?;
     }
-    Ok(json!({ "query": given.unwrap_or("."), "results": out }))
+    ui.raw("]}\n")
 }

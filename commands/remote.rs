@@ -59,6 +59,16 @@ pub fn abs_path(acct: &Account, node: &Node) -> Result<String, CmdError> {
         .unwrap_or_else(|| format!("H:{}", node.handle)))
 }
 
+/// `rel` (a path below `base`, as [`crate::cache::Cache::walk_descendants`] gives it) joined
+/// to `base` (`.`, `/`, or a path without a trailing `/`).
+pub fn join(base: &str, rel: &str) -> String {
+    match base {
+        "." => rel.to_string(),
+        b if b.ends_with('/') => format!("{b}{rel}"),
+        b => format!("{b}/{rel}"),
+    }
+}
+
 /// A node's path as MEGAcmd shows it: relative to the current folder when below it, else
 /// absolute.
 pub fn display_path(acct: &Account, node: &Node) -> Result<String, CmdError> {

@@ -84,6 +84,30 @@ fn json_document() {
 }
 
 #[test]
+fn json_recursive_streams_every_descendant_depth_first() {
+    let w = World::new(TREE);
+    let out = w.run(&["ls", "-R", "--json", "/*"]);
+    let v: serde_json::Value = serde_json::from_str(out.lines().nth(2).unwrap()).unwrap();
+    assert_eq!(v["query"], "/*");
+    let results = v["results"].as_array().unwrap();
+    let docs = results.iter().find(|r| r["path"] == "/Docs").unwrap();
+    let paths: Vec<&str> = docs["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["/Docs/old", "/Docs/old/x.txt", "/Docs/report.pdf"]);
+    let file = results.iter().find(|r| r["type"] == "file").unwrap();
+    assert_eq!(file["children"], serde_json::json!([]));
+    // The same nodes as the plain recursive listing, and valid JSON for an empty folder.
+    assert_eq!(w.run(&["mkdir", "/Empty"]), ok(""));
+    let out = w.run(&["ls", "-R", "--json", "/Empty"]);
+    let v: serde_json::Value = serde_json::from_str(out.lines().nth(2).unwrap()).unwrap();
+    assert_eq!(v["results"][0]["children"], serde_json::json!([]));
+}
+
+#[test]
 fn duplicates_are_an_error_naming_both() {
     let w = World::new(&["Dup/", "Dup/"]);
     let out = w.run(&["ls", "Dup"]);
