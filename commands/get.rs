@@ -117,7 +117,7 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
                 })?;
             let probe = crate::api::Node {
                 name: Some(name),
-                ..dummy_file()
+                ..crate::api::Node::file(crate::api::Handle([0; 6]), info.size)
             };
             let dest = place(&xfer::local_name(&probe)?, true)?;
             let dest = if dest.exists() {
@@ -202,23 +202,5 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
             ctx.ui
                 .line(format!("Download finished: {}", shown.display()))
         }
-    }
-}
-
-fn dummy_file() -> crate::api::Node {
-    crate::api::Node {
-        handle: crate::api::Handle([0; 6]),
-        parent: None,
-        owner: None,
-        kind: crate::api::NodeType::File,
-        size: 0,
-        ts: 0,
-        key: None,
-        name: None,
-        fingerprint: None,
-        other_attrs: None,
-        file_attrs: None,
-        share: None,
-        problem: None,
     }
 }

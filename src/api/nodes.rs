@@ -200,6 +200,26 @@ impl fmt::Debug for Node {
 }
 
 impl Node {
+    /// A file node known only by handle and size (a public link's file, a name probe): no
+    /// parent, key or attributes yet; fill in what is known with struct update syntax.
+    pub fn file(handle: Handle, size: u64) -> Node {
+        Node {
+            handle,
+            parent: None,
+            owner: None,
+            kind: NodeType::File,
+            size,
+            ts: 0,
+            key: None,
+            name: None,
+            fingerprint: None,
+            other_attrs: None,
+            file_attrs: None,
+            share: None,
+            problem: None,
+        }
+    }
+
     pub fn is_file(&self) -> bool {
         self.kind == NodeType::File
     }

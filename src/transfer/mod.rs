@@ -325,23 +325,13 @@ impl Engine {
             .map_err(|_| Error::Api(api::Error::InvalidArgument("bad public handle".into())))?;
         let info = client.download_url_public(public_handle).await?;
         let node = Node {
-            handle,
-            parent: None,
-            owner: None,
-            kind: api::NodeType::File,
-            size: info.size,
-            ts: 0,
             key: Some(crate::crypto::keys::NodeKey::File(*key)),
-            name: None,
             fingerprint: info
                 .at
                 .as_deref()
                 .and_then(|at| crate::crypto::attrs::decrypt(&key.aes, at).ok())
                 .and_then(|m| m.get("c").and_then(|c| c.as_str()).map(str::to_string)),
-            other_attrs: None,
-            file_attrs: None,
-            share: None,
-            problem: None,
+            ..Node::file(handle, info.size)
         };
         self.download_from(client, &node, Some(public_handle), dest, progress)
             .await
