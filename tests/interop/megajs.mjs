@@ -32,6 +32,23 @@ async function upload (parent, name, data) {
   return parent.upload({ name, size: data.length }, Buffer.from(data)).complete
 }
 
+// megajs changes its tree for a move (and a deletion) only when the server's action packets
+// for it arrive on its `sc` poll (MEGA works the same way), which may be after the reload that
+// follows: wait for megajs to announce it, with a deadline, rather than race the poll.
+function announced (event, name) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(Error(`no "${event}" event for ${name} in 20 s`)), 20000)
+    timer.unref()
+    const on = (file) => {
+      if (file?.name !== name) return
+      clearTimeout(timer)
+      storage.off(event, on)
+      resolve()
+    }
+    storage.on(event, on)
+  })
+}
+
 async function fresh () {
   // Re-fetch the tree from the server so every check reads server state, not megajs' cache.
   await storage.reload(true)
@@ -117,7 +134,9 @@ assert.ok(renamed, 'rename not visible after reload')
 
 step('move')
 const dirNode = storage.root.children.find((f) => f.name === 'interop-dir')
+const moved = announced('move', 'megajs-renamed.bin')
 await renamed.moveTo(dirNode)
+await moved
 await fresh()
 renamed = storage.root.children.find((f) => f.name === 'interop-dir').children?.find((f) => f.name === 'megajs-renamed.bin')
 assert.ok(renamed, 'move not visible after reload')
@@ -154,9 +173,12 @@ const forMegash = randomBytes(5 * 1024 * 1024 + 12345)
 await upload(storage.root, 'from-megajs.bin', forMegash)
 
 step('delete')
+const gone = announced('delete', 'empty.bin')
 await storage.root.children.find((f) => f.name === 'empty.bin').delete(true)
 const toTrash = storage.root.children.find((f) => f.name === 'interop-dir')
+const binned = announced('move', 'interop-dir')
 await toTrash.delete(false)
+await Promise.all([gone, binned])
 await fresh()
 const after = storage.root.children.map((f) => f.name)
 assert.ok(!after.includes('empty.bin'), 'permanent delete not visible')
@@ -165,3 +187,5 @@ assert.ok(storage.trash.children.some((f) => f.name === 'interop-dir'), 'folder 
 
 await storage.close()
 process.stdout.write(JSON.stringify({ ok: true, fromMegajs: { name: 'from-megajs.bin', sha256: sha256(forMegash) } }) + '\n')
+// The sc long poll megajs started last is still open (close() does not abort it): done anyway.
+process.exit(0)
