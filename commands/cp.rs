@@ -7,7 +7,7 @@
 //! (`get`/`put`) move data between this machine and MEGA.
 
 use super::remote;
-use super::write::{destination, finish, is_local_endpoint, refuse_root, shown, Dest};
+use super::write::{destination, finish, refuse_local_operands, shown, source_nodes, Dest};
 use super::{Args, Command, Ctx, Flag, Operand};
 use crate::api::{Handle, Node};
 use crate::error::CmdError;
@@ -51,14 +51,9 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     };
     ctx.synced()?;
     let acct = ctx.state.account.as_ref().ok_or(CmdError::NotLoggedIn)?;
-    for op in &args.operands {
-        if is_local_endpoint(acct, op)? {
-            return Err(CmdError::Args(format!(
-                "cp copies between remote paths only: {} is a local path; transfers arrive with get (download) and put (upload)",
-                shown(op)
-            )));
-        }
-    }
+    refuse_local_operands(acct, &args.operands, |p| {
+        format!("cp copies between remote paths only: {p} is a local path; transfers arrive with get (download) and put (upload)")
+    })?;
     if dst.ends_with(':') && dst.contains('@') {
         return Err(CmdError::NotPermitted(format!(
             "Sending to another user's inbox ({}) is not supported",
@@ -66,25 +61,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         )));
     }
     let mut errors = Vec::new();
-    let mut sources = Vec::new();
-    for s in srcs {
-        match remote::resolve_pattern(acct, s) {
-            Ok(nodes) => {
-                for n in nodes {
-                    let p = if crate::cache::is_glob(s) {
-                        remote::display_path(acct, &n)?
-                    } else {
-                        s.clone()
-                    };
-                    match refuse_root(&n, "copy", &p) {
-                        Ok(()) => sources.push(n),
-                        Err(e) => errors.push(e),
-                    }
-                }
-            }
-            Err(e) => errors.push(e),
-        }
-    }
+    let mut sources = source_nodes(acct, srcs, "copy", &mut errors)?;
     if sources.is_empty() {
         return finish(ctx.ui, errors);
     }

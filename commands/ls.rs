@@ -465,16 +465,22 @@ fn print_json(
                 first = false;
                 Ok(())
             };
+            let base = remote::abs_path(acct, t)?;
             if o.recursive {
-                let base = remote::abs_path(acct, t)?;
                 acct.cache
                     .walk_descendants(t.handle, |n, rel, ph| -> Result<bool, CmdError> {
                         emit(ui, node_json_with(&n, &remote::join(&base, rel), ph, &keys))?;
                         Ok(true)
                     })?;
             } else {
+                // The children's paths extend the folder's, and the share keys are read once.
                 for c in &children(acct, t)? {
-                    emit(ui, node_json(acct, c)?)?;
+                    let name = c.name.clone().unwrap_or_else(|| format!("H:{}", c.handle));
+                    let ph = acct.cache.public_handle(c.handle)?;
+                    emit(
+                        ui,
+                        node_json_with(c, &remote::join(&base, &name), ph, &keys),
+                    )?;
                 }
             }
         }

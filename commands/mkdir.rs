@@ -2,7 +2,7 @@
 //! success as MEGAcmd. Without `-p` a missing intermediate folder is an error (51); an
 //! existing leaf is an error even with `-p` (54). `a\/b` creates one folder named `a/b`.
 
-use super::remote::{self, split_parent};
+use super::remote;
 use super::write::{finish, shown};
 use super::{Args, Command, Ctx, Flag, Operand};
 use crate::account::Account;
@@ -65,14 +65,7 @@ async fn make(
         Err(ResolveError::Ambiguous(hs)) => return Err(remote::ambiguous(path, &hs)),
         Err(ResolveError::NotFound) => {}
     }
-    let (parent_path, name) = split_parent(path);
-    if name.is_empty()
-        || name == "."
-        || name == ".."
-        || path.starts_with("H:") && !path.contains('/')
-    {
-        return Err(remote::not_found(path));
-    }
+    let (parent_path, name) = super::write::new_name(path)?;
     let parent = if parent_path.is_empty() {
         acct.cwd_handle()?.ok_or_else(|| remote::not_found(path))?
     } else {

@@ -4,8 +4,7 @@
 //! replaced by a file source (moved, renamed, then the old file deleted), as MEGAcmd does.
 //! Several sources need a folder. Remote only: local paths are for get/put.
 
-use super::remote;
-use super::write::{destination, finish, is_local_endpoint, refuse_root, shown, Dest};
+use super::write::{destination, finish, refuse_local_operands, shown, source_nodes, Dest};
 use super::{Args, Command, Ctx, Flag, Operand};
 use crate::api::{self, Handle, Node};
 use crate::error::CmdError;
@@ -45,34 +44,13 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     };
     ctx.synced()?;
     let acct = ctx.state.account.as_ref().ok_or(CmdError::NotLoggedIn)?;
-    for op in &args.operands {
-        if is_local_endpoint(acct, op)? {
-            return Err(CmdError::Args(format!(
-                "mv moves remote nodes only: {} is a local path; use get to download or put to upload",
-                shown(op)
-            )));
-        }
-    }
+    refuse_local_operands(acct, &args.operands, |p| {
+        format!(
+            "mv moves remote nodes only: {p} is a local path; use get to download or put to upload"
+        )
+    })?;
     let mut errors = Vec::new();
-    let mut sources = Vec::new();
-    for s in srcs {
-        match remote::resolve_pattern(acct, s) {
-            Ok(nodes) => {
-                for n in nodes {
-                    let p = if crate::cache::is_glob(s) {
-                        remote::display_path(acct, &n)?
-                    } else {
-                        s.clone()
-                    };
-                    match refuse_root(&n, "move", &p) {
-                        Ok(()) => sources.push(n),
-                        Err(e) => errors.push(e),
-                    }
-                }
-            }
-            Err(e) => errors.push(e),
-        }
-    }
+    let mut sources = source_nodes(acct, srcs, "move", &mut errors)?;
     if sources.is_empty() {
         return finish(ctx.ui, errors);
     }

@@ -151,21 +151,18 @@ fn outermost(acct: &Account, chosen: Vec<Node>) -> Result<Vec<Node>, CmdError> {
     let set: HashSet<Handle> = chosen.iter().map(|n| n.handle).collect();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    'nodes: for n in chosen {
+    for n in chosen {
         if !seen.insert(n.handle) {
             continue;
         }
-        let mut parent = n.parent;
-        let mut guard = 0;
-        while let Some(p) = parent {
-            guard += 1;
-            if set.contains(&p) {
-                continue 'nodes;
-            }
-            if guard > 10_000 {
-                break;
-            }
-            parent = acct.cache.node(p)?.and_then(|x| x.parent);
+        if acct
+            .cache
+            .ancestors(n.handle)?
+            .iter()
+            .skip(1)
+            .any(|a| set.contains(&a.handle))
+        {
+            continue;
         }
         out.push(n);
     }

@@ -105,17 +105,25 @@ fn neither(arg: &str) -> CmdError {
     ))
 }
 
-/// Classify an existing source operand.
-fn source(acct: &Account, arg: &str) -> Result<Side, CmdError> {
+/// The side an operand's spelling marks, else whether it exists (in the cloud, locally).
+fn spot(acct: &Account, arg: &str) -> Result<Result<Side, (bool, bool)>, CmdError> {
     if let Some(p) = marked_local(arg) {
-        return Ok(Side::Local(p));
+        return Ok(Ok(Side::Local(p)));
     }
     if marked_remote(arg) {
-        return Ok(Side::Remote);
+        return Ok(Ok(Side::Remote));
     }
-    let remote = in_cloud(acct, arg)?;
     let local = std::path::Path::new(arg).symlink_metadata().is_ok();
-    match (remote, local) {
+    Ok(Err((in_cloud(acct, arg)?, local)))
+}
+
+/// Classify an existing source operand.
+fn source(acct: &Account, arg: &str) -> Result<Side, CmdError> {
+    let found = match spot(acct, arg)? {
+        Ok(side) => return Ok(side),
+        Err(found) => found,
+    };
+    match found {
         (true, true) => Err(both(arg)),
         (true, false) => Ok(Side::Remote),
         (false, true) => Ok(Side::Local(PathBuf::from(arg))),
@@ -125,15 +133,11 @@ fn source(acct: &Account, arg: &str) -> Result<Side, CmdError> {
 
 /// Classify the destination, knowing which side the sources are on.
 fn destination(acct: &Account, arg: &str, sources_local: bool) -> Result<Side, CmdError> {
-    if let Some(p) = marked_local(arg) {
-        return Ok(Side::Local(p));
-    }
-    if marked_remote(arg) {
-        return Ok(Side::Remote);
-    }
-    let remote = in_cloud(acct, arg)?;
-    let local = std::path::Path::new(arg).symlink_metadata().is_ok();
-    match (remote, local) {
+    let found = match spot(acct, arg)? {
+        Ok(side) => return Ok(side),
+        Err(found) => found,
+    };
+    match found {
         (true, true) => Err(both(arg)),
         (true, false) => Ok(Side::Remote),
         (false, true) if sources_local => Ok(Side::Remote),

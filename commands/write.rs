@@ -32,14 +32,7 @@ pub fn destination(acct: &Account, path: &str) -> Result<Dest, CmdError> {
         Err(ResolveError::Ambiguous(hs)) => return Err(remote::ambiguous(path, &hs)),
         Err(ResolveError::NotFound) => {}
     }
-    let (parent_path, name) = split_parent(path);
-    if name.is_empty()
-        || name == "."
-        || name == ".."
-        || path.starts_with("H:") && !path.contains('/')
-    {
-        return Err(remote::not_found(path));
-    }
+    let (parent_path, name) = new_name(path)?;
     let parent = if parent_path.is_empty() {
         acct.cwd()?.ok_or_else(|| remote::not_found(path))?
     } else {
@@ -58,24 +51,28 @@ pub fn destination(acct: &Account, path: &str) -> Result<Dest, CmdError> {
     Ok(Dest::New { parent, name })
 }
 
+/// `path` split into its parent path and the name a node created there would get; a path
+/// that cannot name a new node (`.`, `..`, a bare `H:handle`) is not found.
+pub fn new_name(path: &str) -> Result<(String, String), CmdError> {
+    let (parent_path, name) = split_parent(path);
+    if name.is_empty()
+        || name == "."
+        || name == ".."
+        || path.starts_with("H:") && !path.contains('/')
+    {
+        return Err(remote::not_found(path));
+    }
+    Ok((parent_path, name))
+}
+
 /// The root a node lives under (Cloud Drive, inbox or rubbish bin).
 pub fn root_kind(acct: &Account, node: &Node) -> Result<Option<NodeType>, CmdError> {
-    let mut cur = Some(node.clone());
-    let mut guard = 0;
-    while let Some(n) = cur {
-        if n.kind.is_root() {
-            return Ok(Some(n.kind));
-        }
-        guard += 1;
-        if guard > 10_000 {
-            break;
-        }
-        cur = match n.parent {
-            Some(p) => acct.cache.node(p)?,
-            None => None,
-        };
-    }
-    Ok(None)
+    Ok(acct
+        .cache
+        .ancestors(node.handle)?
+        .into_iter()
+        .find(|n| n.kind.is_root())
+        .map(|n| n.kind))
 }
 
 /// Roots can be neither moved, copied as a whole, nor deleted.
@@ -126,4 +123,52 @@ pub fn finish(ui: &mut Ui, mut errors: Vec<CmdError>) -> Result<(), CmdError> {
 /// A node's name as text for messages (terminal-safe).
 pub fn shown(path: &str) -> String {
     terminal_safe(path).into_owned()
+}
+
+/// Refuse the first operand of `cp`/`mv` that is a local path, with `message(path)`.
+pub fn refuse_local_operands(
+    acct: &Account,
+    operands: &[String],
+    message: impl Fn(&str) -> String,
+) -> Result<(), CmdError> {
+    match operands
+        .iter()
+        .find_map(|op| match is_local_endpoint(acct, op) {
+            Ok(true) => Some(Ok(op)),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
+        }) {
+        Some(op) => Err(CmdError::Args(message(&shown(op?)))),
+        None => Ok(()),
+    }
+}
+
+/// The nodes the source operands of `cp`/`mv` name (globs expanded), roots refused with
+/// `verb` in the message; failures go to `errors` so the other sources still proceed.
+pub fn source_nodes(
+    acct: &Account,
+    operands: &[String],
+    verb: &str,
+    errors: &mut Vec<CmdError>,
+) -> Result<Vec<Node>, CmdError> {
+    let mut sources = Vec::new();
+    for s in operands {
+        match remote::resolve_pattern(acct, s) {
+            Ok(nodes) => {
+                for n in nodes {
+                    let p = if crate::cache::is_glob(s) {
+                        remote::display_path(acct, &n)?
+                    } else {
+                        s.clone()
+                    };
+                    match refuse_root(&n, verb, &p) {
+                        Ok(()) => sources.push(n),
+                        Err(e) => errors.push(e),
+                    }
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok(sources)
 }

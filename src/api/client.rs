@@ -200,27 +200,30 @@ impl Client {
         *self.subtree_keys.lock().unwrap_or_else(|p| p.into_inner()) = Some(k);
     }
 
-    /// The `cr` member for moving `node` (with its subtree) under `new_parent`, when
+    /// The `cr` member for moving each of `nodes` (with its subtree) under `new_parent`, when
     /// `new_parent` lies inside shares: without it the share's users and its public link
     /// could not decrypt what was moved in (MEGA's clients send it too).
-    pub(crate) fn cr_for_move(
+    pub(crate) fn cr_for_moves(
         &self,
-        node: super::nodes::Handle,
+        nodes: &[super::nodes::Handle],
         new_parent: super::nodes::Handle,
-    ) -> Result<Option<Value>> {
+    ) -> Result<Vec<Option<Value>>> {
         let keys = self
             .subtree_keys
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
-        let Some(keys) = keys else {
-            return Ok(None);
+        let shares = match keys {
+            Some(_) => self.shares_above(new_parent),
+            None => Vec::new(),
         };
-        let shares = self.shares_above(new_parent);
-        if shares.is_empty() {
-            return Ok(None);
-        }
-        cr_value(&shares, &keys(node))
+        nodes
+            .iter()
+            .map(|&n| match &keys {
+                Some(keys) if !shares.is_empty() => cr_value(&shares, &keys(n)),
+                _ => Ok(None),
+            })
+            .collect()
     }
 
     fn shares_above(

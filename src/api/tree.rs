@@ -225,17 +225,27 @@ impl Client {
 
     /// Move a node under a new parent (the rubbish bin to "delete" recoverably).
     pub async fn move_node(&self, node: Handle, new_parent: Handle) -> Result<()> {
-        self.command(self.move_command(node, new_parent)?).await?;
+        for req in self.move_commands(&[node], new_parent)? {
+            self.command(req).await?;
+        }
         Ok(())
     }
 
-    /// `m`, with `cr` when the target lies inside shares.
-    fn move_command(&self, node: Handle, new_parent: Handle) -> Result<Value> {
-        let mut req = json!({"a":"m","n":node.to_b64(),"t":new_parent.to_b64(),"i":request_tag()});
-        if let Some(cr) = self.cr_for_move(node, new_parent)? {
-            req["cr"] = cr;
-        }
-        Ok(req)
+    /// One `m` per node, with `cr` when the target lies inside shares.
+    fn move_commands(&self, nodes: &[Handle], new_parent: Handle) -> Result<Vec<Value>> {
+        let crs = self.cr_for_moves(nodes, new_parent)?;
+        Ok(nodes
+            .iter()
+            .zip(crs)
+            .map(|(node, cr)| {
+                let mut req =
+                    json!({"a":"m","n":node.to_b64(),"t":new_parent.to_b64(),"i":request_tag()});
+                if let Some(cr) = cr {
+                    req["cr"] = cr;
+                }
+                req
+            })
+            .collect())
     }
 
     /// Delete a node and its subtree permanently.
@@ -263,10 +273,7 @@ impl Client {
         nodes: &[Handle],
         new_parent: Handle,
     ) -> Result<Vec<CommandResult>> {
-        let commands: Vec<Value> = nodes
-            .iter()
-            .map(|&h| self.move_command(h, new_parent))
-            .collect::<Result<_>>()?;
+        let commands = self.move_commands(nodes, new_parent)?;
         self.request_chunked(&commands).await
     }
 

@@ -339,24 +339,30 @@ impl Cache {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let mut out = Vec::new();
-        let mut cur = self.node(handle)?;
-        let mut guard = 0;
-        while let Some(n) = cur {
-            guard += 1;
-            if guard > 10_000 {
-                break;
-            }
-            let b = n.handle.to_b64();
-            if let Some((_, k)) = keys.iter().find(|(h, _)| *h == b) {
-                out.push((n.handle, *k));
-            }
-            cur = match n.parent {
-                Some(p) => self.node(p)?,
-                None => None,
-            };
-        }
-        Ok(out)
+        Ok(self
+            .ancestors(handle)?
+            .into_iter()
+            .filter_map(|n| {
+                let b = n.handle.to_b64();
+                keys.iter()
+                    .find(|(h, _)| *h == b)
+                    .map(|(_, k)| (n.handle, *k))
+            })
+            .collect())
+    }
+
+    /// `handle` and its ancestors, nearest first, up to its root, in one query (a corrupt
+    /// parent cycle stops after 10 000 steps). Empty when `handle` is not cached.
+    pub fn ancestors(&self, handle: Handle) -> Result<Vec<Node>> {
+        self.query_nodes(
+            &format!(
+                "WITH RECURSIVE up(h, depth) AS (SELECT ?1, 0 UNION ALL \
+                 SELECT n.parent, up.depth + 1 FROM nodes n JOIN up ON n.handle = up.h \
+                 WHERE n.parent IS NOT NULL AND up.depth < 10000) \
+                 SELECT {COLUMNS} FROM nodes JOIN up ON nodes.handle = up.h ORDER BY up.depth"
+            ),
+            params![handle_to_i64(handle)],
+        )
     }
 
     /// Remember share keys (see [`Cache::share_keys`]).
@@ -560,13 +566,7 @@ impl Cache {
     pub fn path_of(&self, handle: Handle) -> Result<Option<String>> {
         let link_root = self.link_root()?;
         let mut parts = Vec::new();
-        let mut cur = self.node(handle)?;
-        let mut guard = 0;
-        while let Some(n) = cur {
-            guard += 1;
-            if guard > 10_000 {
-                break;
-            }
+        for n in self.ancestors(handle)? {
             if Some(n.handle) == link_root {
                 return Ok(Some(format!("/{}", parts_join(&parts))));
             }
@@ -577,10 +577,6 @@ impl Cache {
                 _ => {}
             }
             parts.push(n.name.clone().unwrap_or_else(|| format!("H:{}", n.handle)));
-            cur = match n.parent {
-                Some(p) => self.node(p)?,
-                None => None,
-            };
         }
         Ok(None)
     }

@@ -142,6 +142,20 @@ impl Inner {
         b
     }
 
+    /// Room for `len` bytes in flight, in the transfer's budget (`own`) and the engine's;
+    /// `None` once the budget is closed (the transfer is over).
+    async fn reserve(&self, own: &Arc<Semaphore>, len: u64) -> Option<Permits> {
+        let n = kib(len).min(kib(self.config.max_in_flight));
+        let a = own.clone().acquire_many_owned(n).await.ok()?;
+        let b = self
+            .total
+            .clone()
+            .acquire_many_owned(n.min(kib(self.config.max_in_flight_total)))
+            .await
+            .ok()?;
+        Some((a, b))
+    }
+
     fn give_back(&self, b: Vec<u8>) {
         let mut pool = lock(&self.buffers);
         // Enough for every request in flight; the in-flight cap bounds the rest.
@@ -788,15 +802,7 @@ impl DownloadJob {
                         return Ok(());
                     };
                     this.inner.config.pace(p.len).await;
-                    let n = kib(p.len).min(kib(this.inner.config.max_in_flight));
-                    let a = own.clone().acquire_many_owned(n).await;
-                    let b = this
-                        .inner
-                        .total
-                        .clone()
-                        .acquire_many_owned(n.min(kib(this.inner.config.max_in_flight_total)))
-                        .await;
-                    let (Ok(a), Ok(b)) = (a, b) else {
+                    let Some(permits) = this.inner.reserve(&own, p.len).await else {
                         return Ok(());
                     };
                     let mut buf = this.inner.buffer(p.len);
@@ -812,7 +818,7 @@ impl DownloadJob {
                     .await?;
                     let job = this.clone();
                     let h = tokio::task::spawn_blocking(move || {
-                        let _permits = (a, b);
+                        let _permits = permits;
                         let r = job.finish_piece(p, &buf);
                         job.inner.give_back(buf);
                         r
@@ -944,20 +950,12 @@ impl UploadJob {
             let this = this.clone();
             async move {
                 for p in todo {
-                    let n = kib(p.len).min(kib(this.inner.config.max_in_flight));
-                    let a = own.clone().acquire_many_owned(n).await;
-                    let b = this
-                        .inner
-                        .total
-                        .clone()
-                        .acquire_many_owned(n.min(kib(this.inner.config.max_in_flight_total)))
-                        .await;
-                    let (Ok(a), Ok(b)) = (a, b) else {
+                    let Some(permits) = this.inner.reserve(&own, p.len).await else {
                         return;
                     };
                     let job = this.clone();
                     let h = tokio::task::spawn_blocking(move || {
-                        job.prepare(p).map(|(m, body)| (p, m, body, (a, b)))
+                        job.prepare(p).map(|(m, body)| (p, m, body, permits))
                     });
                     if tx.send(h).await.is_err() {
                         return;
