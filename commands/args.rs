@@ -190,6 +190,14 @@ mod tests {
     }
 
     #[test]
+    fn double_dash_ends_options() {
+        // Session strings are base64url and may start with `-`.
+        let a = parse_str("login", "-- -Bxyz_session").unwrap();
+        assert_eq!(a.operands, ["-Bxyz_session"]);
+        assert!(parse_str("login", "-Bxyz_session").is_err());
+    }
+
+    #[test]
     fn combined_short_flags_and_h_is_human() {
         let a = parse_str("ls", "-lh /a").unwrap();
         assert!(a.has("l") && a.has("h") && !a.help);

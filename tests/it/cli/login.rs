@@ -114,7 +114,7 @@ fn session_string_logs_in_elsewhere_without_a_password() {
         .unwrap()
         .to_string();
     let other = Env::with_sim(&w.sim);
-    assert_eq!(other.run(&["login", &s]), ok(""));
+    assert_eq!(other.run(&["login", "--", &s]), ok(""));
     assert_eq!(
         other.run(&["whoami"]),
         ok(&format!("Account e-mail: {EMAIL}\n"))

@@ -37,7 +37,7 @@ fn keep_session_prints_it_and_keeps_it_valid() {
         .find_map(|l| l.strip_prefix("You can also login with the session id: "))
         .unwrap();
     let other = Env::with_sim(&w.sim);
-    assert_eq!(other.run(&["login", s]), ok(""));
+    assert_eq!(other.run(&["login", "--", s]), ok(""));
     assert_eq!(other.run(&["ls"]), ok("A\n"));
 }
 

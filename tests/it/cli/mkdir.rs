@@ -129,7 +129,7 @@ fn session_closed_elsewhere() {
     let out = w.run(&["session"]);
     let s = out.lines().nth(2).unwrap().rsplit(' ').next().unwrap();
     let other = Env::with_sim(&w.sim);
-    assert_eq!(other.run(&["login", s]), ok(""));
+    assert_eq!(other.run(&["login", "--", s]), ok(""));
     assert_eq!(other.run(&["mkdir", "from-other"]), ok(""));
     assert_eq!(other.run(&["logout"]).lines().next(), Some("exit: 0"));
     let out = w.run(&["mkdir", "x"]);
