@@ -173,9 +173,15 @@ const forMegash = randomBytes(5 * 1024 * 1024 + 12345)
 await upload(storage.root, 'from-megajs.bin', forMegash)
 
 step('delete')
-const gone = announced('delete', 'empty.bin')
-await storage.root.children.find((f) => f.name === 'empty.bin').delete(true)
+// Take both nodes before deleting anything. megajs 1.3 adds another `sc` listener on every
+// reload, and each extra listener handles a deletion with splice(indexOf(file) = -1, 1). That
+// drops the last child of the parent instead, so after the first deletion a lookup in
+// root.children can miss a node the server still has (it failed once in CI that way).
+const toDelete = storage.root.children.find((f) => f.name === 'empty.bin')
 const toTrash = storage.root.children.find((f) => f.name === 'interop-dir')
+assert.ok(toDelete && toTrash, 'nodes to delete not found')
+const gone = announced('delete', 'empty.bin')
+await toDelete.delete(true)
 const binned = announced('move', 'interop-dir')
 await toTrash.delete(false)
 await Promise.all([gone, binned])
