@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
+use futures_util::StreamExt;
 use rand::Rng;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -18,7 +19,7 @@ use super::error::{Error, ErrorCode, Result};
 use super::nodes::KeyRing;
 use super::retry::{is_retryable, Backoff, RetryConfig};
 use super::session::Session;
-use super::transport::{header, ReqwestTransport, Transport};
+use super::transport::{header, BodyStream, ReqwestTransport, StreamResponse, Transport};
 use crate::crypto::hashcash;
 
 /// MEGA's production API.
@@ -305,9 +306,9 @@ impl Client {
         }
     }
 
-    /// POST `body` to `url` with retries and hashcash; returns the body of an HTTP 200
-    /// answer. `check` turns a 200 body into a request-level error where the protocol has
-    /// one (so that `-3` is retried with the identical request).
+    /// POST with MEGA's retry rules (hashcash challenges answered, `EAGAIN`, 5xx and broken
+    /// connections retried with backoff) and read the whole answer, which `check` may turn
+    /// into an error (a retryable one is retried too).
     pub(crate) async fn post_retrying(
         &self,
         url: &str,
@@ -315,12 +316,64 @@ impl Client {
         content_type: &str,
         check: fn(&[u8]) -> Result<()>,
     ) -> Result<Bytes> {
+        self.post_loop(url, body, content_type, |resp| async move {
+            let body = collect(resp.body).await?;
+            check(&body)?;
+            Ok(body)
+        })
+        .await
+    }
+
+    /// [`post_retrying`](Self::post_retrying) for an API request whose answer may be large:
+    /// returns once the answer is known not to be a request-level error, with its body still
+    /// streaming.
+    pub(crate) async fn post_streaming(&self, url: &str, body: Bytes) -> Result<BodyStream> {
+        self.post_loop(url, body, JSON, |mut resp| async move {
+            // A request-level error is a bare number; anything else starts with `[`.
+            let mut head = Vec::new();
+            while let Some(piece) = resp.body.next().await {
+                let piece = piece?;
+                head.extend_from_slice(&piece);
+                if head.iter().any(|b| !b.is_ascii_whitespace()) {
+                    break;
+                }
+            }
+            let first = head.iter().find(|b| !b.is_ascii_whitespace());
+            if first.is_none_or(|&b| b == b'-' || b.is_ascii_digit()) {
+                head.extend_from_slice(&collect(resp.body).await?);
+                check_request_level(&head)?;
+                let whole: BodyStream = Box::pin(futures_util::stream::iter([Ok(head.into())]));
+                return Ok(whole);
+            }
+            let rest = futures_util::stream::iter([Ok(Bytes::from(head))]).chain(resp.body);
+            let stream: BodyStream = Box::pin(rest);
+            Ok(stream)
+        })
+        .await
+    }
+
+    /// The retry loop itself; `read` turns a 200 answer into the result (or an error, which
+    /// is retried if it is retryable).
+    async fn post_loop<T, R, Fut>(
+        &self,
+        url: &str,
+        body: Bytes,
+        content_type: &str,
+        read: R,
+    ) -> Result<T>
+    where
+        R: Fn(StreamResponse) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
         let mut backoff = Backoff::new(&self.retry);
         let mut headers: Vec<(String, String)> =
             vec![("content-type".to_string(), content_type.to_string())];
         let mut hashcash_rounds = 0;
         loop {
-            let outcome = self.transport.post(url, &headers, body.clone()).await;
+            let outcome = self
+                .transport
+                .post_stream(url, &headers, body.clone())
+                .await;
             let err = match outcome {
                 Ok(resp) if resp.status == 402 => {
                     let challenge = header(&resp.headers, "x-hashcash").map(str::to_string);
@@ -343,8 +396,8 @@ impl Client {
                         }
                     }
                 }
-                Ok(resp) if resp.status == 200 => match check(&resp.body) {
-                    Ok(()) => return Ok(resp.body),
+                Ok(resp) if resp.status == 200 => match read(resp).await {
+                    Ok(t) => return Ok(t),
                     Err(e) => e,
                 },
                 Ok(resp) => Error::Http {
@@ -368,16 +421,21 @@ impl Client {
         }
     }
 
-    /// Send a serialised command array as one request and return the raw body of the
-    /// answer, after request-level errors (a bare negative number) have been handled.
-    /// Retries re-send the identical body with the identical `id`.
-    pub async fn request_raw(&self, body: Vec<u8>) -> Result<Bytes> {
-        let url = format!(
+    /// The URL of the next API request (`cs`), with its sequence number and session.
+    pub(crate) fn cs_url(&self) -> String {
+        format!(
             "{}cs?id={}{}",
             self.api_url,
             self.next_id(),
             self.auth_query()
-        );
+        )
+    }
+
+    /// Send a serialised command array as one request and return the raw body of the
+    /// answer, after request-level errors (a bare negative number) have been handled.
+    /// Retries re-send the identical body with the identical `id`.
+    pub async fn request_raw(&self, body: Vec<u8>) -> Result<Bytes> {
+        let url = self.cs_url();
         self.post_retrying(&url, Bytes::from(body), JSON, check_request_level)
             .await
     }
@@ -412,6 +470,23 @@ impl Client {
             None => Err(Error::bad("one command result")),
         }
     }
+}
+
+async fn collect(mut body: BodyStream) -> Result<Bytes> {
+    let Some(first) = body.next().await.transpose()? else {
+        return Ok(Bytes::new());
+    };
+    // Most answers come in one piece: no copy then.
+    let Some(second) = body.next().await.transpose()? else {
+        return Ok(first);
+    };
+    let mut all = Vec::with_capacity(first.len() + second.len());
+    all.extend_from_slice(&first);
+    all.extend_from_slice(&second);
+    while let Some(piece) = body.next().await {
+        all.extend_from_slice(&piece?);
+    }
+    Ok(all.into())
 }
 
 /// A bare integer body is a request-level result: negative = error for the whole batch.
@@ -524,6 +599,9 @@ pub(crate) mod tests {
     pub struct FakeTransport {
         pub answers: Mutex<VecDeque<Result<Response>>>,
         pub sent: Mutex<Vec<Sent>>,
+        /// Answers (counted from 1 in `answers` as pushed) cut short: at how many bytes.
+        cuts: Mutex<std::collections::HashMap<usize, usize>>,
+        served: Mutex<usize>,
     }
 
     impl FakeTransport {
@@ -540,6 +618,14 @@ pub(crate) mod tests {
         pub fn push_err(&self, e: Error) {
             self.answers.lock().unwrap().push_back(Err(e));
         }
+        /// An HTTP 200 whose connection breaks after `cut` bytes of `body`.
+        pub fn push_cut(&self, body: &str, cut: usize) {
+            self.push(200, &[], body);
+            self.cuts
+                .lock()
+                .unwrap()
+                .insert(self.answers.lock().unwrap().len(), cut);
+        }
     }
 
     impl Transport for FakeTransport {
@@ -555,6 +641,38 @@ pub(crate) mod tests {
                 .push((url.to_string(), headers.to_vec(), body));
             let next = self.answers.lock().unwrap().pop_front();
             Box::pin(async move { next.unwrap_or(Err(Error::bad("no scripted answer"))) })
+        }
+        fn post_stream<'a>(
+            &'a self,
+            url: &'a str,
+            headers: &'a [(String, String)],
+            body: Bytes,
+        ) -> BoxFuture<'a, Result<StreamResponse>> {
+            let cut = {
+                let mut served = self.served.lock().unwrap();
+                *served += 1;
+                self.cuts.lock().unwrap().remove(&*served)
+            };
+            Box::pin(async move {
+                let r = self.post(url, headers, body).await?;
+                let pieces: Vec<Result<Bytes>> = match cut {
+                    // Two pieces before the break, so a parser sees a piece boundary too.
+                    Some(cut) => vec![
+                        Ok(r.body.slice(..cut / 2)),
+                        Ok(r.body.slice(cut / 2..cut)),
+                        Err(Error::Network {
+                            kind: crate::api::NetworkKind::Broken,
+                            message: "cut by the test".into(),
+                        }),
+                    ],
+                    None => vec![Ok(r.body)],
+                };
+                Ok(StreamResponse {
+                    status: r.status,
+                    headers: r.headers,
+                    body: Box::pin(futures_util::stream::iter(pieces)),
+                })
+            })
         }
         fn get_stream<'a>(&'a self, _url: &'a str) -> BoxFuture<'a, Result<StreamResponse>> {
             Box::pin(async { Err(Error::bad("no GET in fake")) })

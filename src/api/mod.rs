@@ -22,6 +22,7 @@
 //! ```
 pub mod client;
 pub mod error;
+pub mod fetch;
 pub mod link;
 pub mod nodes;
 pub mod retry;

@@ -1,22 +1,22 @@
 //! Nodes: compact handles, the typed [`Node`], the [`KeyRing`] that unwraps node keys (own
-//! master key, share keys from `ok`/`sk`, folder-link key), and the streaming parser of the
-//! `f` (fetch nodes) answer.
+//! master key, share keys from `ok`/`sk`, folder-link key). The streaming parser of the
+//! `f` (fetch nodes) answer is in [`super::fetch`].
 //!
 //! The `f` answer can hold millions of nodes, so it is never turned into a
-//! `serde_json::Value`: a `DeserializeSeed` walks the bytes and converts each node (borrowing
-//! its strings from the body) the moment it is parsed, handing it to a callback. Nodes whose
-//! key or attributes do not decrypt are kept and flagged ([`Node::problem`]), never fatal.
+//! `serde_json::Value`: [`super::fetch`] parses it as it arrives and converts each node
+//! (borrowing its strings from the body) the moment it is complete. Nodes whose key or
+//! attributes do not decrypt are kept and flagged ([`Node::problem`]), never fatal.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::client::Client;
-use super::error::{Error, ErrorCode, Result};
+use super::error::{Error, Result};
+pub use super::fetch::parse_fetch;
 use crate::crypto::keys::{handle_auth, NodeKey};
 use crate::crypto::rsa::PrivateKey;
 use crate::crypto::{aes, attrs, b64, CryptoError, Key128};
@@ -445,26 +445,66 @@ impl KeyRing {
 /// Decrypt `a` with the node's key into name, fingerprint and other attributes.
 pub(crate) fn apply_attrs(node: &mut Node, a: &str) {
     let Some(key) = node.key else { return };
-    match attrs::decrypt(&key.aes_key(), a) {
-        Ok(mut m) => {
-            // Only strings become `name`/`fingerprint`; anything else stays among the other
-            // attributes so that writing `attributes()` back (a rename) keeps it.
-            node.name = take_string(&mut m, "n");
-            node.fingerprint = take_string(&mut m, "c");
-            node.other_attrs = (!m.is_empty()).then(|| Box::new(m));
+    match attrs::decrypt_into::<SplitAttrs>(&key.aes_key(), a) {
+        Ok(split) => {
+            node.name = split.name;
+            node.fingerprint = split.fingerprint;
+            node.other_attrs = (!split.other.is_empty()).then(|| Box::new(split.other));
             node.problem = None;
         }
         Err(_) => node.problem = Some(NodeProblem::AttributesUndecryptable),
     }
 }
 
-fn take_string(m: &mut Map<String, Value>, name: &str) -> Option<String> {
-    match m.get(name) {
-        Some(Value::String(_)) => match m.remove(name) {
-            Some(Value::String(v)) => Some(v),
-            _ => None,
-        },
-        _ => None,
+/// An attribute object split as it is parsed: the name `n` and fingerprint `c` when they are
+/// strings, everything else (a non-string `n` or `c` too, so that writing `attributes()` back
+/// on a rename keeps it) in `other`. A repeated key keeps its last value, as a JSON object
+/// read into a map does.
+#[derive(Default)]
+struct SplitAttrs {
+    name: Option<String>,
+    fingerprint: Option<String>,
+    other: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for SplitAttrs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = SplitAttrs;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an attribute object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<SplitAttrs, A::Error> {
+                let mut out = SplitAttrs::default();
+                while let Some(Str(key)) = map.next_key::<Str<'de>>()? {
+                    let value: Value = map.next_value()?;
+                    let slot = match key.as_ref() {
+                        "n" => &mut out.name,
+                        "c" => &mut out.fingerprint,
+                        _ => {
+                            out.other.insert(key.into_owned(), value);
+                            continue;
+                        }
+                    };
+                    match value {
+                        Value::String(s) => {
+                            out.other.remove(key.as_ref());
+                            *slot = Some(s);
+                        }
+                        other => {
+                            *slot = None;
+                            out.other.insert(key.into_owned(), other);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 
@@ -524,7 +564,7 @@ pub(crate) struct RawNode<'a> {
     #[serde(borrow, default)]
     a: Option<Str<'a>>,
     #[serde(borrow, default)]
-    k: Option<Str<'a>>,
+    pub(crate) k: Option<Str<'a>>,
     #[serde(borrow, default)]
     fa: Option<Str<'a>>,
     #[serde(borrow, default)]
@@ -546,12 +586,13 @@ pub struct OutgoingShare {
     pub access: Option<i64>,
 }
 
+/// An owner key from `ok`: a share's key wrapped with the master key, and its proof `ha`.
 #[derive(Deserialize)]
-struct OwnerKey {
-    h: String,
+pub(crate) struct OwnerKey {
+    pub h: String,
     #[serde(default)]
-    ha: String,
-    k: String,
+    pub ha: String,
+    pub k: String,
 }
 
 /// What `f` says besides the nodes.
@@ -572,221 +613,11 @@ pub struct FetchedNodes {
     pub outgoing_shares: Vec<OutgoingShare>,
 }
 
-/// Parse the body of an `f` request (`[{"f":[…],"ok":[…],"s":[…],"sn":…}]`), calling
-/// `on_node` for every node as it is parsed. `ring` gains the share keys found on the way.
-///
-/// Two passes over the bytes: the first (which skips nodes without building them) collects
-/// the owner keys `ok`, because the server may send them after `f`.
-pub fn parse_fetch<F>(body: &[u8], ring: &mut KeyRing, mut on_node: F) -> Result<FetchSummary>
-where
-    F: FnMut(Node) -> Result<()>,
-{
-    let mut summary = FetchSummary::default();
-    let mut owner_keys = Vec::new();
-    let mut ctx = Ctx {
-        nodes_pass: false,
-        ring,
-        on_node: &mut on_node,
-        summary: &mut summary,
-        owner_keys: &mut owner_keys,
-        stopped: None,
-        code: None,
-    };
-    run_pass(body, &mut ctx)?;
-    for ok in std::mem::take(ctx.owner_keys) {
-        ctx.ring.add_owner_key(&ok.h, &ok.ha, &ok.k);
-    }
-    ctx.nodes_pass = true;
-    run_pass(body, &mut ctx)?;
-    Ok(summary)
-}
-
-fn run_pass<F: FnMut(Node) -> Result<()>>(body: &[u8], ctx: &mut Ctx<'_, F>) -> Result<()> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let parsed = OuterSeed(ctx).deserialize(&mut de).and_then(|()| de.end());
-    if let Some(e) = ctx.stopped.take() {
-        return Err(e);
-    }
-    if let Some(code) = ctx.code {
-        return Err(Error::Mega(ErrorCode::from_code(code)));
-    }
-    parsed.map_err(|e| {
-        let msg = e.to_string();
-        if msg.contains("node handles") || msg.contains("parent handles") {
-            Error::bad(msg)
-        } else {
-            Error::bad("a fetch-nodes answer `[{\"f\":[…],\"sn\":…}]`")
-        }
-    })
-}
-
-struct Ctx<'r, F> {
-    nodes_pass: bool,
-    ring: &'r mut KeyRing,
-    on_node: &'r mut F,
-    summary: &'r mut FetchSummary,
-    owner_keys: &'r mut Vec<OwnerKey>,
-    /// The error that made the callback stop the parse.
-    stopped: Option<Error>,
-    /// A per-command error code in place of the answer object.
-    code: Option<i64>,
-}
-
-struct OuterSeed<'c, 'r, F>(&'c mut Ctx<'r, F>);
-
-impl<'de, F: FnMut(Node) -> Result<()>> DeserializeSeed<'de> for OuterSeed<'_, '_, F> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de, F: FnMut(Node) -> Result<()>> Visitor<'de> for OuterSeed<'_, '_, F> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array with one fetch-nodes result")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        if seq.next_element_seed(ResultSeed(&mut *self.0))?.is_none() {
-            return Err(de::Error::custom("empty result array"));
-        }
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(())
-    }
-}
-
-struct ResultSeed<'c, 'r, F>(&'c mut Ctx<'r, F>);
-
-impl<'de, F: FnMut(Node) -> Result<()>> DeserializeSeed<'de> for ResultSeed<'_, '_, F> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de, F: FnMut(Node) -> Result<()>> Visitor<'de> for ResultSeed<'_, '_, F> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a fetch-nodes object or an error code")
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<(), E> {
-        self.0.code = Some(v);
-        Err(E::custom("error code"))
-    }
-    fn visit_u64<E: de::Error>(self, _v: u64) -> std::result::Result<(), E> {
-        Err(E::custom("unexpected number"))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        let ctx = self.0;
-        let mut saw_f = false;
-        while let Some(key) = map.next_key::<String>()? {
-            match (key.as_str(), ctx.nodes_pass) {
-                ("f", true) => {
-                    saw_f = true;
-                    map.next_value_seed(NodesSeed(&mut *ctx))?;
-                }
-                ("f", false) => {
-                    saw_f = true;
-                    map.next_value::<IgnoredAny>()?;
-                }
-                ("sn", false) => ctx.summary.sn = map.next_value()?,
-                ("ok", false) => {
-                    *ctx.owner_keys = map
-                        .next_value::<Option<Vec<OwnerKey>>>()?
-                        .unwrap_or_default()
-                }
-                ("s", false) => {
-                    ctx.summary.outgoing_shares = map
-                        .next_value::<Option<Vec<OutgoingShare>>>()?
-                        .unwrap_or_default()
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        if !saw_f {
-            return Err(de::Error::custom("missing f"));
-        }
-        Ok(())
-    }
-}
-
-struct NodesSeed<'c, 'r, F>(&'c mut Ctx<'r, F>);
-
-impl<'de, F: FnMut(Node) -> Result<()>> DeserializeSeed<'de> for NodesSeed<'_, '_, F> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de, F: FnMut(Node) -> Result<()>> Visitor<'de> for NodesSeed<'_, '_, F> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of nodes")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        let ctx = self.0;
-        while let Some(raw) = seq.next_element::<RawNode<'de>>()? {
-            let node = ctx
-                .ring
-                .convert(&raw)
-                .map_err(|e| de::Error::custom(e.to_string()))?;
-            ctx.summary.node_count += 1;
-            if let Err(e) = (ctx.on_node)(node) {
-                ctx.stopped = Some(e);
-                return Err(de::Error::custom("stopped by the node callback"));
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Client {
-    /// Fetch every node (`f`), handing each to `on_node` as it is parsed — for callers that
-    /// store nodes elsewhere (a database) instead of holding them all in memory. An error
-    /// returned by `on_node` stops the parse and is returned.
-    pub async fn fetch_nodes_with<F>(&self, on_node: F) -> Result<FetchSummary>
-    where
-        F: FnMut(Node) -> Result<()>,
-    {
-        let mut ring = self.state().keys.clone();
-        if ring.master_key.is_none() && ring.link_key.is_none() {
-            return Err(Error::NotLoggedIn);
-        }
-        let body = br#"[{"a":"f","c":1,"r":1}]"#.to_vec();
-        let resp = self.request_raw(body).await?;
-        let summary = parse_fetch(&resp, &mut ring, on_node)?;
-        self.state().keys.share_keys = ring.share_keys;
-        Ok(summary)
-    }
-
-    /// Fetch every node (`f`) into memory.
-    pub async fn fetch_nodes(&self) -> Result<FetchedNodes> {
-        let mut nodes = Vec::new();
-        let summary = self
-            .fetch_nodes_with(|n| {
-                nodes.push(n);
-                Ok(())
-            })
-            .await?;
-        Ok(FetchedNodes {
-            nodes,
-            sn: summary.sn,
-            outgoing_shares: summary.outgoing_shares,
-        })
-    }
-
-    /// A copy of the current key ring (to decrypt nodes from `sc` packets elsewhere).
-    pub fn key_ring(&self) -> KeyRing {
-        self.state().keys.clone()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::fetch::{FetchParser, Fetched};
+    use crate::api::ErrorCode;
     use crate::crypto::keys::FileKey;
 
     const ME: &str = "AbCdEfGhIjK";
@@ -885,6 +716,127 @@ mod tests {
         // Decrypted through the share key from `ok`, which came after `f`.
         assert_eq!(nodes[8].name.as_deref(), Some("shared"));
         assert!(ring.share_keys.contains_key("XyZ12345"));
+    }
+
+    /// What a parse delivered, comparable: (handle, name, problem) per node, and the summary.
+    type Outcome = (
+        Vec<(String, Option<String>, Option<NodeProblem>)>,
+        FetchSummary,
+    );
+
+    fn pieces(body: &[u8], cuts: &[usize]) -> Result<Outcome> {
+        let mut ring = KeyRing::for_user(ME, mk());
+        let mut nodes = Vec::new();
+        let mut parser = FetchParser::new(&mut ring, |n: Node| {
+            nodes.push((n.handle.to_b64(), n.name, n.problem));
+            Ok(())
+        });
+        let mut from = 0;
+        for &cut in cuts {
+            parser.feed(&body[from..cut])?;
+            from = cut;
+        }
+        parser.feed(&body[from..])?;
+        let summary = parser.finish()?;
+        Ok((nodes, summary))
+    }
+
+    #[test]
+    fn any_split_of_the_answer_parses_the_same() {
+        let (body, _) = canned();
+        let body = body.as_bytes();
+        let whole = pieces(body, &[]).unwrap();
+        assert_eq!(whole.0.len(), 9);
+        for cut in 0..=body.len() {
+            assert_eq!(pieces(body, &[cut]).unwrap(), whole, "split at {cut}");
+        }
+        let bytewise: Vec<usize> = (1..body.len()).collect();
+        assert_eq!(pieces(body, &bytewise).unwrap(), whole);
+        // Numbers and literals cut at a piece boundary are not taken early.
+        let coded = b"[-15]";
+        for cut in 0..=coded.len() {
+            assert!(matches!(
+                pieces(coded, &[cut]),
+                Err(Error::Mega(ErrorCode::ESid))
+            ));
+        }
+        let trailing = br#"[{"f":[],"sn":"x","n":12345,"z":null},7]"#;
+        for cut in 0..=trailing.len() {
+            assert_eq!(
+                pieces(trailing, &[cut]).unwrap().1.sn,
+                "x",
+                "split at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn nodes_waiting_for_owner_keys_are_held_only_until_the_answer_ends() {
+        // `ok` after `f`: the shared folder comes last, decrypted; with `ok` first nothing is
+        // held back, and the order is the server's.
+        let (body, _) = canned();
+        let (nodes, _) = pieces(body.as_bytes(), &[]).unwrap();
+        assert_eq!(nodes[8].0, "XyZ12345");
+        assert_eq!(nodes[8].1.as_deref(), Some("shared"));
+        // Another user's key cannot come from `ok`: not held, flagged in place.
+        assert_eq!(nodes[6].0, "HHHHHHHH");
+        assert_eq!(nodes[6].2, Some(NodeProblem::KeyUnavailable));
+        let ok_start = body.find(r#""ok":"#).unwrap();
+        let ok_end = body.rfind("}]").unwrap();
+        let ok_member = &body[ok_start..ok_end];
+        let moved = body.replacen(r#"[{"f":"#, &format!(r#"[{{{ok_member},"f":"#), 1);
+        let moved = moved.replacen(&format!(",\n              {ok_member}"), "", 1);
+        assert_eq!(moved.matches(r#""ok":"#).count(), 1);
+        assert!(moved.starts_with(r#"[{"ok":"#));
+        let (first, summary) = pieces(moved.as_bytes(), &[]).unwrap();
+        assert_eq!(first, nodes);
+        assert_eq!(summary.sn, "SnSnSnSnSnS");
+    }
+
+    #[tokio::test]
+    async fn a_broken_answer_restarts_the_fetch() {
+        let link = [8u8; 16];
+        let fk = [1u8; 16];
+        let body = format!(
+            r#"[{{"f":[{},{}],"sn":"x"}}]"#,
+            folder(
+                "RRRRRRRR",
+                "PPPPPPPP",
+                &fk,
+                "root",
+                format!("RRRRRRRR:{}", wrap(&link, &fk))
+            ),
+            folder(
+                "CCCCCCCC",
+                "RRRRRRRR",
+                &fk,
+                "child",
+                format!("RRRRRRRR:{}", wrap(&link, &fk))
+            ),
+        );
+        let (t, c) = crate::api::client::tests::fake_client(3);
+        c.open_folder_link("PuBlIcHa", link);
+        // Broken after the first node, then whole.
+        let second = body.find(r#"{"h":"CCCCCCCC""#).unwrap();
+        t.push_cut(&body, second + 10);
+        t.push(200, &[], &body);
+        let mut events = Vec::new();
+        let summary = c
+            .fetch_nodes_with(|e| {
+                events.push(match e {
+                    Fetched::Node(n) => n.name.unwrap_or_default(),
+                    Fetched::Restart => "restart".into(),
+                });
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(events, ["root", "restart", "root", "child"]);
+        assert_eq!(summary.node_count, 2);
+        // Both tries sent the same request (MEGA matches retries by their `id`).
+        let sent = t.sent.lock().unwrap();
+        assert_eq!(sent.len(), 2);
+        assert_eq!(sent[0], sent[1]);
     }
 
     #[test]
@@ -999,6 +951,27 @@ mod tests {
             let node = ring.node_from_value(&v).unwrap();
             assert_eq!(node.problem, None, "{json}");
             assert_eq!(node.attributes(), m, "{json}");
+        }
+    }
+
+    #[test]
+    fn repeated_attribute_keys_keep_the_last_value_like_a_map() {
+        let mut ring = KeyRing::for_user(ME, mk());
+        let key = [1u8; 16];
+        for (json, name) in [
+            (r#"{"n":"a","n":"b"}"#, Some("b")),
+            (r#"{"n":"a","x":2,"n":1}"#, None),
+            (r#"{"n":1,"c":"f","n":"a"}"#, Some("a")),
+        ] {
+            let mut plain = format!("MEGA{json}").into_bytes();
+            plain.resize(plain.len().next_multiple_of(16), 0);
+            aes::cbc_encrypt_zero_iv(&key, &mut plain).unwrap();
+            let v = serde_json::json!({"h":"AAAAAAAE","p":"AAAAAAAA","u":ME,"t":1,"ts":1,
+                "a":b64::encode(&plain),"k":format!("{ME}:{}", wrap(&mk(), &key))});
+            let node = ring.node_from_value(&v).unwrap();
+            assert_eq!(node.name.as_deref(), name, "{json}");
+            let as_map: Map<String, Value> = serde_json::from_str(json).unwrap();
+            assert_eq!(node.attributes(), as_map, "{json}");
         }
     }
 }

@@ -253,6 +253,11 @@ impl Client {
         };
     }
 
+    /// A copy of the current key ring (to decrypt nodes from `sc` packets elsewhere).
+    pub fn key_ring(&self) -> super::nodes::KeyRing {
+        self.state().keys.clone()
+    }
+
     /// Share keys this client knows (from `ok` in the full fetch, or made by `export`).
     pub fn share_keys(&self) -> std::collections::HashMap<String, Key128> {
         self.state().keys.share_keys.clone()

@@ -62,6 +62,25 @@ pub trait Transport: Send + Sync {
         body: Bytes,
     ) -> BoxFuture<'a, Result<Response>>;
 
+    /// POST like [`post`](Self::post), returning as soon as the headers are in; the body
+    /// streams. The default reads the whole answer first.
+    fn post_stream<'a>(
+        &'a self,
+        url: &'a str,
+        headers: &'a [(String, String)],
+        body: Bytes,
+    ) -> BoxFuture<'a, Result<StreamResponse>> {
+        Box::pin(async move {
+            let r = self.post(url, headers, body).await?;
+            let body: BodyStream = Box::pin(futures_util::stream::iter([Ok(r.body)]));
+            Ok(StreamResponse {
+                status: r.status,
+                headers: r.headers,
+                body,
+            })
+        })
+    }
+
     /// GET `url` and read the whole answer.
     fn get<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
@@ -174,24 +193,34 @@ impl Transport for ReqwestTransport {
         })
     }
 
-    fn get_stream<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<StreamResponse>> {
-        Box::pin(async move {
-            let resp = self
-                .client
-                .get(url)
-                .send()
-                .await
-                .map_err(|e| network_error(&e))?;
-            let status = resp.status().as_u16();
-            let headers = headers_of(resp.headers());
-            let body = resp
-                .bytes_stream()
-                .map(|r| r.map_err(|e| network_error(&e)));
-            Ok(StreamResponse {
-                status,
-                headers,
-                body: Box::pin(body),
-            })
-        })
+    fn post_stream<'a>(
+        &'a self,
+        url: &'a str,
+        headers: &'a [(String, String)],
+        body: Bytes,
+    ) -> BoxFuture<'a, Result<StreamResponse>> {
+        let mut req = self.client.post(url).body(body);
+        for (k, v) in headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        Box::pin(streamed(req))
     }
+
+    fn get_stream<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<StreamResponse>> {
+        Box::pin(streamed(self.client.get(url)))
+    }
+}
+
+async fn streamed(req: reqwest::RequestBuilder) -> Result<StreamResponse> {
+    let resp = req.send().await.map_err(|e| network_error(&e))?;
+    let status = resp.status().as_u16();
+    let headers = headers_of(resp.headers());
+    let body = resp
+        .bytes_stream()
+        .map(|r| r.map_err(|e| network_error(&e)));
+    Ok(StreamResponse {
+        status,
+        headers,
+        body: Box::pin(body),
+    })
 }

@@ -8,7 +8,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::{
     handle_to_i64, node_params, row_to_node, upsert, Cache, CacheError, Result, COLUMNS, INDEXES,
 };
-use crate::api::{self, tree::decrypt_update, ActionPacket, Client, ErrorCode, Handle, ScResult};
+use crate::api::{
+    self, fetch::Fetched, tree::decrypt_update, ActionPacket, Client, ErrorCode, Handle, ScResult,
+};
 
 /// What [`Cache::catch_up`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,33 +44,45 @@ impl Cache {
         // Nodes go to SQLite a batch at a time: one lock and one statement lookup per batch
         // instead of per node.
         let mut batch: Vec<api::Node> = Vec::with_capacity(INSERT_BATCH);
-        let mut insert = |batch: &mut Vec<api::Node>| -> rusqlite::Result<()> {
+        // `restart`: the connection broke and the fetch starts again, so the rows so far go.
+        let mut insert = |batch: &mut Vec<api::Node>, restart: bool| -> rusqlite::Result<()> {
             let conn = self.conn();
             if !begun {
-                // The write lock is taken only after the download, so other processes keep
-                // writing while the body arrives.
+                // Taken with the first nodes: until the commit, other processes still read
+                // the old tree (WAL) and their writes wait (busy timeout).
                 conn.execute_batch(BEGIN_FULL_FETCH)?;
                 begun = true;
             }
-            insert_fresh(&conn, batch)?;
-            count += batch.len() as u64;
+            if restart {
+                conn.execute_batch("DELETE FROM nodes")?;
+                count = 0;
+            } else {
+                insert_fresh(&conn, batch)?;
+                count += batch.len() as u64;
+            }
             batch.clear();
             Ok(())
         };
         let fetched = client
-            .fetch_nodes_with(|node| {
-                batch.push(node);
-                if batch.len() < INSERT_BATCH {
-                    return Ok(());
-                }
-                insert(&mut batch).map_err(|e| {
+            .fetch_nodes_with(|event| {
+                let result = match event {
+                    Fetched::Node(node) => {
+                        batch.push(node);
+                        if batch.len() < INSERT_BATCH {
+                            return Ok(());
+                        }
+                        insert(&mut batch, false)
+                    }
+                    Fetched::Restart => insert(&mut batch, true),
+                };
+                result.map_err(|e| {
                     db_error = Some(e);
                     api::Error::bad("a writable node cache")
                 })
             })
             .await;
         if fetched.is_ok() && db_error.is_none() && !batch.is_empty() {
-            if let Err(e) = insert(&mut batch) {
+            if let Err(e) = insert(&mut batch, false) {
                 db_error = Some(e);
             }
         }

@@ -1,5 +1,6 @@
 //! Node attributes: `"MEGA" ++ JSON`, zero-padded, AES-CBC with zero IV, base64.
 use super::{aes, b64, CryptoError, Key128};
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 /// Encrypt an attribute object (compact JSON) and return the b64 `a`/`at` value.
@@ -15,6 +16,11 @@ pub fn encrypt(key: &Key128, attrs: &Map<String, Value>) -> String {
 
 /// Decrypt an `a`/`at` value; fails if the plaintext does not start with `MEGA{` or is not JSON.
 pub fn decrypt(key: &Key128, at: &str) -> Result<Map<String, Value>, CryptoError> {
+    decrypt_into(key, at)
+}
+
+/// [`decrypt`] into any type an attribute object deserializes to.
+pub fn decrypt_into<T: DeserializeOwned>(key: &Key128, at: &str) -> Result<T, CryptoError> {
     let mut data = b64::decode(at).map_err(|_| CryptoError::Attributes)?;
     if data.is_empty() || data.len() % 16 != 0 {
         return Err(CryptoError::Attributes);
@@ -29,7 +35,7 @@ pub fn decrypt(key: &Key128, at: &str) -> Result<Map<String, Value>, CryptoError
     // Take the first JSON object and ignore anything after it: some clients leave junk
     // behind the closing brace, and go-mega-style readers tolerate it.
     serde_json::Deserializer::from_slice(json)
-        .into_iter::<Map<String, Value>>()
+        .into_iter::<T>()
         .next()
         .and_then(Result::ok)
         .ok_or(CryptoError::Attributes)

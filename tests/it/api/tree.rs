@@ -2,6 +2,7 @@
 //! catch-up, and undecryptable nodes that must be flagged, not fatal.
 
 use super::{client, logged_in, named, pattern, root_of};
+use megash::api::fetch::Fetched;
 use megash::api::{ActionPacket, Error, ErrorCode, Node, NodeProblem, NodeType, ScResult};
 use megash::crypto::{aes, b64};
 use serde_json::json;
@@ -62,8 +63,11 @@ async fn streaming_callback_sees_every_node() {
     }
     let mut names = Vec::new();
     let summary = c
-        .fetch_nodes_with(|n| {
-            if let Some(name) = n.name {
+        .fetch_nodes_with(|e| {
+            if let Fetched::Node(Node {
+                name: Some(name), ..
+            }) = e
+            {
                 names.push(name);
             }
             Ok(())
