@@ -20,30 +20,45 @@ pub fn encode(bytes: &[u8]) -> String {
 
 /// Decode leniently: `-_` or `+/`, trailing `=` and stray `,` ignored.
 pub fn decode(s: &str) -> Result<Vec<u8>, CryptoError> {
-    // What MEGA sends is already unpadded base64url: no cleaned copy for it (node keys and
-    // attributes of a million-node fetch go through here).
-    if !s.bytes().any(|b| matches!(b, b'=' | b',' | b'+' | b'/')) {
-        return ENGINE.decode(s).map_err(|_| CryptoError::Base64);
-    }
-    let cleaned: Vec<u8> = s
-        .bytes()
-        .filter(|&b| b != b'=' && b != b',')
-        .map(|b| match b {
-            b'+' => b'-',
-            b'/' => b'_',
-            other => other,
-        })
-        .collect();
-    ENGINE.decode(cleaned).map_err(|_| CryptoError::Base64)
+    // What MEGA sends is already unpadded base64url, so that is tried first: no cleaned copy
+    // (node keys, handles and attributes of a million-node fetch all come through here).
+    ENGINE.decode(s).or_else(|_| {
+        let cleaned: Vec<u8> = s
+            .bytes()
+            .filter(|&b| b != b'=' && b != b',')
+            .map(|b| match b {
+                b'+' => b'-',
+                b'/' => b'_',
+                other => other,
+            })
+            .collect();
+        ENGINE.decode(cleaned).map_err(|_| CryptoError::Base64)
+    })
 }
 
 /// Decode into exactly `N` bytes.
 pub fn decode_array<const N: usize>(s: &str) -> Result<[u8; N], CryptoError> {
+    let mut out = [0u8; N];
+    // Short inputs in canonical form decode on the stack (handles: three per node).
+    let mut scratch = [0u8; 64];
+    if N <= 48 {
+        if let Ok(len) = ENGINE.decode_slice(s, &mut scratch) {
+            if len != N {
+                return Err(CryptoError::Length {
+                    expected: N,
+                    got: len,
+                });
+            }
+            out.copy_from_slice(&scratch[..N]);
+            return Ok(out);
+        }
+    }
     let v = decode(s)?;
-    v.as_slice().try_into().map_err(|_| CryptoError::Length {
+    out = v.as_slice().try_into().map_err(|_| CryptoError::Length {
         expected: N,
         got: v.len(),
-    })
+    })?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -83,5 +98,16 @@ mod tests {
             })
         );
         assert_eq!(decode_array::<2>("-_8").unwrap(), [0xfb, 0xff]);
+        // The lenient forms and inputs too long for the stack buffer take the other path.
+        assert_eq!(decode_array::<2>("+/8=").unwrap(), [0xfb, 0xff]);
+        let long = "A".repeat(200);
+        assert_eq!(
+            decode_array::<2>(&long),
+            Err(CryptoError::Length {
+                expected: 2,
+                got: 150
+            })
+        );
+        assert_eq!(decode_array::<2>("ab!d"), Err(CryptoError::Base64));
     }
 }
