@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;
+use megash::api::fetch::FetchParser;
 use megash::api::nodes::parse_fetch;
 use megash::api::transport::{BoxFuture, Response, StreamResponse, Transport};
 use megash::api::tree::{decrypt_update, parse_sc};
@@ -127,8 +128,33 @@ fn fetch(body: &[u8], ring: &mut KeyRing) {
         seen += 1;
         Ok(())
     });
-    if let Ok(summary) = r {
+    if let Ok(summary) = &r {
         assert_eq!(summary.node_count, seen);
+    }
+    // Fed in two pieces, split anywhere, the streaming parser must agree with the whole.
+    let at = body.len() * (1 + body.first().map_or(0, |b| *b as usize % 7)) / 8;
+    let mut again = ring_like(ring);
+    let mut parser = FetchParser::new(&mut again, |n| {
+        check_node(&n);
+        Ok(())
+    });
+    let split = parser
+        .feed(&body[..at])
+        .and_then(|()| parser.feed(&body[at..]))
+        .and_then(|()| parser.finish());
+    match (&r, &split) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b),
+        (Err(_), Err(_)) => {}
+        _ => panic!("whole and split parses disagree: {r:?} / {split:?}"),
+    }
+}
+
+/// A fresh ring of the same kind as `ring` (user or folder link).
+fn ring_like(ring: &KeyRing) -> KeyRing {
+    if ring.master_key.is_some() {
+        user_ring()
+    } else {
+        KeyRing::for_folder_link(LINK_KEY)
     }
 }
 
