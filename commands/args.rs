@@ -46,6 +46,20 @@ fn is_negative_number(word: &str) -> bool {
     word.len() > 1 && word[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A session string (base64url, so one in 64 starts with `-`) given to a command without
+/// short flags, such as `login $(mega-session)`: it cannot be a cluster of flags there, and
+/// scripts copied from MEGAcmd do not write `--` before it.
+fn is_hyphenated_token(cmd: &Command, word: &str) -> bool {
+    let rest = &word[1..];
+    cmd.flags.iter().all(|f| f.short.is_none())
+        && rest.len() >= 32
+        && !rest.starts_with('-')
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !rest.bytes().all(|b| b == b'v')
+}
+
 /// Parse `words` (the words after the command name) against `cmd`'s table entry.
 pub fn parse(cmd: &'static Command, words: &[String]) -> Result<Args, CmdError> {
     let invalid = |arg: &str| CmdError::InvalidArgument {
@@ -61,7 +75,12 @@ pub fn parse(cmd: &'static Command, words: &[String]) -> Result<Args, CmdError> 
     };
     let mut options_done = false;
     for word in words {
-        if options_done || word == "-" || !word.starts_with('-') || is_negative_number(word) {
+        if options_done
+            || word == "-"
+            || !word.starts_with('-')
+            || is_negative_number(word)
+            || is_hyphenated_token(cmd, word)
+        {
             args.operands.push(word.clone());
         } else if word == "--" {
             options_done = true;
@@ -195,6 +214,16 @@ mod tests {
         let a = parse_str("login", "-- -Bxyz_session").unwrap();
         assert_eq!(a.operands, ["-Bxyz_session"]);
         assert!(parse_str("login", "-Bxyz_session").is_err());
+        // A whole session string needs no `--`: `login` has no short flags to confuse it with.
+        let sid = format!("-{}", "AbC_d-9".repeat(12));
+        let a = parse_str("login", &sid).unwrap();
+        assert_eq!(a.operands, [sid.as_str()]);
+        let a = parse_str("login", &format!("{sid} --force")).unwrap();
+        assert!(a.has("force"));
+        // Not where short flags exist, and never for a run of `-v`.
+        assert!(parse_str("ls", &sid).is_err());
+        let a = parse_str("login", &format!("-{} x", "v".repeat(40))).unwrap();
+        assert_eq!(a.verbose, 40);
     }
 
     #[test]
