@@ -808,6 +808,33 @@ mod tests {
         }
     }
 
+    /// A folder-link `f` answer of `n` folders under one root (keys left out: stored flagged).
+    fn answer(n: u64, sn: &str) -> String {
+        let h = |v: u64| crate::crypto::b64::encode(&v.to_be_bytes()[2..]);
+        let nodes: Vec<String> = (1..=n)
+            .map(|i| {
+                let parent = if i == 1 { String::new() } else { h(1) };
+                format!(r#"{{"h":"{}","p":"{parent}","t":1,"ts":1}}"#, h(i))
+            })
+            .collect();
+        format!(r#"[{{"f":[{}],"sn":"{sn}"}}]"#, nodes.join(","))
+    }
+
+    #[tokio::test]
+    async fn a_full_fetch_broken_midway_keeps_only_the_retried_answer() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let cache = Cache::open_file(&dir.path().join("c.db"), "user").expect("open");
+        let (t, client) = crate::api::client::tests::fake_client(3);
+        client.open_folder_link("PuBlIcHa", [8u8; 16]);
+        // Broken after more than one insert batch; the retry gets a smaller tree.
+        let first = answer(1500, "one");
+        t.push_cut(&first, first.len() * 2 / 3);
+        t.push(200, &[], &answer(3, "two"));
+        assert_eq!(cache.populate(&client).await.expect("populate"), 3);
+        assert_eq!(cache.node_count().expect("count"), 3);
+        assert_eq!(cache.sn().expect("sn").as_deref(), Some("two"));
+    }
+
     #[test]
     fn walk_is_depth_first_by_name_and_stops_on_request() {
         let dir = tempfile::tempdir().expect("tmp");
