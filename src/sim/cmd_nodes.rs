@@ -426,7 +426,8 @@ pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         .raw("t", &Obj::new().raw("f", &list).end())
         .s("ou", &uh)
         .end();
-    ctx.packet(&uh, packet)?;
+    let scope = ctx.scope_of(&target.h)?;
+    ctx.packet(&uh, &scope, packet)?;
     Ok(Obj::new().raw("f", &list).end())
 }
 
@@ -452,7 +453,8 @@ pub fn a(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         .i("ts", ctx.now)
         .s("ou", &uh)
         .end();
-    ctx.packet(&uh, packet)?;
+    let scope = ctx.scope_of(&n.h)?;
+    ctx.packet(&uh, &scope, packet)?;
     Ok("0".into())
 }
 
@@ -468,6 +470,7 @@ pub fn m(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     if super::cmd_transfer::is_under(ctx, &t.h, &n.h)? {
         return Err(ECIRCULAR);
     }
+    let before = ctx.scope_of(&n.h)?;
     ctx.db.execute(
         "UPDATE nodes SET parent = ?1 WHERE h = ?2",
         params![t.h, n.h],
@@ -482,13 +485,14 @@ pub fn m(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         .i("m", 1)
         .s("ou", &uh)
         .end();
-    ctx.packet(&uh, del)?;
+    ctx.packet(&uh, &before, del)?;
     let list = format!("[{}]", nodes.join(","));
     let add = packet_head("t", obj)
         .raw("t", &Obj::new().raw("f", &list).end())
         .s("ou", &uh)
         .end();
-    ctx.packet(&uh, add)?;
+    let after = ctx.scope_of(&t.h)?;
+    ctx.packet(&uh, &after, add)?;
     Ok("0".into())
 }
 
@@ -499,6 +503,7 @@ pub fn d(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     if n.t >= 2 {
         return Err(EACCESS);
     }
+    let scope = ctx.scope_of(&n.h)?;
     let mut handles = Vec::new();
     walk(ctx, "h = ?1", &n.h, |r| handles.push(r.h))?;
     let mut blobs = Vec::new();
@@ -535,7 +540,7 @@ pub fn d(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         }
     }
     let packet = packet_head("d", obj).s("n", &n.h).s("ou", &uh).end();
-    ctx.packet(&uh, packet)?;
+    ctx.packet(&uh, &scope, packet)?;
     Ok("0".into())
 }
 
@@ -571,7 +576,8 @@ pub fn l(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
             .i("d", 1)
             .s("ou", &uh)
             .end();
-        ctx.packet(&uh, packet)?;
+        let scope = ctx.scope_of(&n.h)?;
+        ctx.packet(&uh, &scope, packet)?;
         return Ok("0".into());
     }
     if let Some(ph) = existing {
@@ -597,7 +603,8 @@ pub fn l(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         .i("ts", ctx.now)
         .s("ou", &uh)
         .end();
-    ctx.packet(&uh, packet)?;
+    let scope = ctx.scope_of(&n.h)?;
+    ctx.packet(&uh, &scope, packet)?;
     Ok(quote(&ph))
 }
 

@@ -87,7 +87,10 @@ CREATE INDEX IF NOT EXISTS uploads_done ON uploads(done);
 CREATE TABLE IF NOT EXISTS packets(
     sn INTEGER PRIMARY KEY AUTOINCREMENT,
     uh TEXT NOT NULL,
-    json TEXT NOT NULL
+    json TEXT NOT NULL,
+    -- ",h,parent,…,root," of the node the packet is about, at the time: folder-link sessions
+    -- get the packets whose scope holds their link's folder.
+    scope TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS packets_uh ON packets(uh, sn);
 "#;
@@ -115,6 +118,18 @@ pub fn open(data: &Path) -> Result<Connection, String> {
         .map_err(|e| e.to_string())?;
     conn.execute_batch(SCHEMA)
         .map_err(|e| format!("cannot create schema: {e}"))?;
+    // Data directories made before packets had a scope.
+    let scoped: bool = conn
+        .query_row(
+            "SELECT EXISTS(SELECT 1 FROM pragma_table_info('packets') WHERE name = 'scope')",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| e.to_string())?;
+    if !scoped {
+        conn.execute_batch("ALTER TABLE packets ADD COLUMN scope TEXT NOT NULL DEFAULT ''")
+            .map_err(|e| format!("cannot update schema: {e}"))?;
+    }
     Ok(conn)
 }
 
@@ -222,4 +237,35 @@ pub fn session(conn: &Connection, sid: &str) -> ApiResult<Option<(String, Option
 /// Current highest packet sequence number (0 when none yet).
 pub fn current_sn(conn: &Connection) -> ApiResult<i64> {
     Ok(conn.query_row("SELECT COALESCE(MAX(sn), 0) FROM packets", [], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_data_dir_from_before_packet_scopes_is_upgraded() {
+        let dir = tempfile::tempdir().expect("tmp");
+        {
+            let old = Connection::open(db_path(dir.path())).expect("create");
+            old.execute_batch(
+                "CREATE TABLE packets(sn INTEGER PRIMARY KEY AUTOINCREMENT, uh TEXT NOT NULL, \
+                 json TEXT NOT NULL); INSERT INTO packets(uh, json) VALUES('u', '{}');",
+            )
+            .expect("old schema");
+        }
+        let conn = open(dir.path()).expect("open upgrades");
+        conn.execute(
+            "INSERT INTO packets(uh, json, scope) VALUES('u', '{}', ',h,')",
+            [],
+        )
+        .expect("scoped insert");
+        let scopes: Vec<String> = conn
+            .prepare("SELECT scope FROM packets ORDER BY sn")
+            .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+            .expect("read");
+        assert_eq!(scopes, ["", ",h,"]);
+        drop(conn);
+        open(dir.path()).expect("open again");
+    }
 }

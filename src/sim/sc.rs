@@ -1,8 +1,9 @@
 //! The `sc` channel: `/sc` and `/wsc` answer the account's action packets after `sn`, or a
 //! wait URL when there are none; the wait URL blocks until a new packet or ~30 s.
 //!
-//! Folder-link sessions (`&n=`) are answered with wait URLs only: megasim does not filter the
-//! owner's packets down to the link's subtree.
+//! Folder-link sessions (`&n=`) get the owner's packets about nodes inside the link's folder:
+//! each packet is stored with the path of the node it is about at that moment (its scope), so
+//! a node moved or deleted out of the folder still reaches the link as a deletion.
 
 use super::db;
 use super::json::Obj;
@@ -35,34 +36,38 @@ pub async fn poll(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
     }
     let result = state
         .with_db(move |conn, _| {
-            let uh = if let Some(sid) = &sid {
+            // The account whose packets to read, and for a folder link the scope to match
+            // (`instr`, not LIKE: handles are case-sensitive and may hold `_`).
+            let (uh, scope) = if let Some(sid) = &sid {
                 let (uh, _) = db::session(conn, sid)?.ok_or(ApiError(-15))?;
                 let u = db::user_by_handle(conn, &uh)?.ok_or(ApiError(-15))?;
                 if u.blocked != 0 {
                     return Err(ApiError(-16));
                 }
-                Some(uh)
+                (uh, String::new())
             } else if let Some(ph) = &link {
-                let owner: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
-                    "SELECT owner FROM nodes WHERE ph = ?1 AND t = 1",
-                    params![ph],
-                    |r| r.get(0),
-                ))?;
-                let owner = owner.ok_or(ApiError(-9))?;
-                return Ok(Poll::Wait(owner, db::current_sn(conn)?));
+                let row: Option<(String, String)> =
+                    rusqlite::OptionalExtension::optional(conn.query_row(
+                        "SELECT owner, h FROM nodes WHERE ph = ?1 AND t = 1",
+                        params![ph],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    ))?;
+                let (owner, root) = row.ok_or(ApiError(-9))?;
+                (owner, format!(",{root},"))
             } else {
-                None
+                return Err(ApiError(-15));
             };
-            let uh = uh.ok_or(ApiError(-15))?;
             let current = db::current_sn(conn)?;
             let since = match &sn {
                 Some(s) => decode_sn(s).ok_or(ApiError(-2))?,
                 None => current,
             };
-            let mut st = conn
-                .prepare_cached("SELECT json FROM packets WHERE uh = ?1 AND sn > ?2 ORDER BY sn")?;
+            let mut st = conn.prepare_cached(
+                "SELECT json FROM packets WHERE uh = ?1 AND sn > ?2 \
+                 AND (?3 = '' OR instr(scope, ?3) > 0) ORDER BY sn",
+            )?;
             let packets = st
-                .query_map(params![uh, since], |r| r.get::<_, String>(0))?
+                .query_map(params![uh, since, scope], |r| r.get::<_, String>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             if packets.is_empty() {
                 Ok(Poll::Wait(uh, since.min(current)))

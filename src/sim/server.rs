@@ -127,11 +127,34 @@ impl Ctx<'_> {
         self.user.as_ref().ok_or(super::EACCESS)
     }
 
-    /// Record an action packet for `uh`.
-    pub fn packet(&mut self, uh: &str, json: String) -> ApiResult<()> {
+    /// Where node `h` is now: `,h,parent,…,root,` (see [`Ctx::packet`]).
+    pub fn scope_of(&self, h: &str) -> ApiResult<String> {
+        let mut scope = String::from(",");
+        let mut st = self
+            .db
+            .prepare_cached("SELECT parent FROM nodes WHERE h = ?1")?;
+        let mut cur = Some(h.to_string());
+        // Bounded: a damaged tree with a cycle must not hang the server.
+        for _ in 0..10_000 {
+            let Some(h) = cur.take().filter(|h| !h.is_empty()) else {
+                break;
+            };
+            scope.push_str(&h);
+            scope.push(',');
+            cur = rusqlite::OptionalExtension::optional(
+                st.query_row(rusqlite::params![h], |r| r.get::<_, Option<String>>(0)),
+            )?
+            .flatten();
+        }
+        Ok(scope)
+    }
+
+    /// Record an action packet for `uh` about the nodes at `scope` (from [`Ctx::scope_of`],
+    /// taken before the change for a deletion or the old side of a move).
+    pub fn packet(&mut self, uh: &str, scope: &str, json: String) -> ApiResult<()> {
         self.db.execute(
-            "INSERT INTO packets(uh, json) VALUES (?1, ?2)",
-            rusqlite::params![uh, json],
+            "INSERT INTO packets(uh, json, scope) VALUES (?1, ?2, ?3)",
+            rusqlite::params![uh, json, scope],
         )?;
         if !self.notify.iter().any(|u| u == uh) {
             self.notify.push(uh.to_string());

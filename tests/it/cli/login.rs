@@ -155,11 +155,18 @@ fn folder_link_is_a_read_only_session() {
     let out = other.run(&["export", "-a", "-f", "/sub"]);
     assert!(out.starts_with("exit: 56\n"), "{out}");
     assert!(out.contains("read-only"), "{out}");
-    // Changes by the owner reach the link session with `reload` (megasim answers folder-link
-    // `sc` polls with wait URLs only: see the README's megasim limits).
+    // The owner's changes inside the folder reach the link session through `sc`, as on MEGA:
+    // a rename, a new folder, a file moved out (a deletion for the link) and one moved in.
     rename_from_outside(&w, "a.txt", "renamed.txt");
+    assert_eq!(w.run(&["mkdir", "Docs/new", "Elsewhere"]), ok(""));
+    assert_eq!(w.run(&["mv", "Docs/sub/b.txt", "/"]), ok(""));
+    assert_eq!(other.run(&["ls", "/"]), ok("new\nsub\nrenamed.txt\n"));
+    assert_eq!(other.run(&["ls", "/sub"]), ok(""));
+    assert_eq!(w.run(&["mv", "/b.txt", "Docs/new"]), ok(""));
+    assert_eq!(other.run(&["ls", "/new"]), ok("b.txt\n"));
+    assert_eq!(other.run(&["cat", "/new/b.txt"]), ok("Docs/sub/b.txt"));
     assert_eq!(other.run(&["reload"]), ok("Reloading account...\n"));
-    assert_eq!(other.run(&["ls", "/"]), ok("sub\nrenamed.txt\n"));
+    assert_eq!(other.run(&["ls", "/"]), ok("new\nsub\nrenamed.txt\n"));
     assert_eq!(other.run(&["logout"]), ok("Logging out...\n"));
     assert!(other.run(&["ls"]).starts_with("exit: 57\n"));
     assert_eq!(

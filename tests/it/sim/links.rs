@@ -4,7 +4,7 @@
 use super::client::Raw;
 use crate::support::Sim;
 use megash::crypto::{aes, attrs, b64, keys};
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn file_link_is_stable_and_downloadable_without_a_session() {
@@ -149,6 +149,26 @@ async fn exported_folder_lists_through_a_folder_link_session() {
     .await
     .unwrap();
     assert!(poll.text().await.unwrap().starts_with("{\"w\":"));
+    // Changes inside the folder reach the link session; the account's others do not.
+    let (inside, _) = a.mkdir(&sub, "inside").await;
+    let (outside, _) = a.mkdir(&root, "outside").await;
+    assert_eq!(
+        a.call(json!({"a":"m","n":outside,"t":_other})).await,
+        json!(0)
+    );
+    let poll = reqwest::get(format!(
+        "{}sc?sn={}&n={ph}",
+        sim.url,
+        lf["sn"].as_str().unwrap()
+    ))
+    .await
+    .unwrap();
+    let poll: Value = serde_json::from_str(&poll.text().await.unwrap()).unwrap();
+    let packets = poll["a"].as_array().expect("packets for the link");
+    assert_eq!(packets.len(), 1, "{poll}");
+    assert_eq!(packets[0]["a"], json!("t"));
+    assert_eq!(packets[0]["t"]["f"][0]["h"], json!(inside));
+    assert!(!poll.to_string().contains(&outside), "{poll}");
 
     // Removing the share takes the folder out of ok/s.
     let r = a
