@@ -796,24 +796,7 @@ mod tests {
     #[tokio::test]
     async fn a_broken_answer_restarts_the_fetch() {
         let link = [8u8; 16];
-        let fk = [1u8; 16];
-        let body = format!(
-            r#"[{{"f":[{},{}],"sn":"x"}}]"#,
-            folder(
-                "RRRRRRRR",
-                "PPPPPPPP",
-                &fk,
-                "root",
-                format!("RRRRRRRR:{}", wrap(&link, &fk))
-            ),
-            folder(
-                "CCCCCCCC",
-                "RRRRRRRR",
-                &fk,
-                "child",
-                format!("RRRRRRRR:{}", wrap(&link, &fk))
-            ),
-        );
+        let body = link_answer(&link, &[1u8; 16]);
         let (t, c) = crate::api::client::tests::fake_client(3);
         c.open_folder_link("PuBlIcHa", link);
         // Broken after the first node, then whole.
@@ -848,28 +831,32 @@ mod tests {
         assert!(ring.add_owner_key("XyZ12345", &ha, &k));
     }
 
-    #[test]
-    fn folder_link_mode_uses_root_handle() {
-        let link = [8u8; 16];
+    /// A folder-link answer: the link's folder `root` and its subfolder `child`.
+    fn link_answer(link: &Key128, child: &Key128) -> String {
         let fk = [1u8; 16];
-        let child = [2u8; 16];
-        let body = format!(
+        format!(
             r#"[{{"f":[{},{}],"sn":"x"}}]"#,
             folder(
                 "RRRRRRRR",
                 "PPPPPPPP",
                 &fk,
                 "root",
-                format!("RRRRRRRR:{}", wrap(&link, &fk))
+                format!("RRRRRRRR:{}", wrap(link, &fk))
             ),
             folder(
                 "CCCCCCCC",
                 "RRRRRRRR",
-                &child,
+                child,
                 "child",
-                format!("RRRRRRRR:{}", wrap(&link, &child))
+                format!("RRRRRRRR:{}", wrap(link, child))
             ),
-        );
+        )
+    }
+
+    #[test]
+    fn folder_link_mode_uses_root_handle() {
+        let link = [8u8; 16];
+        let body = link_answer(&link, &[2u8; 16]);
         let mut ring = KeyRing::for_folder_link(link);
         let mut names = Vec::new();
         parse_fetch(body.as_bytes(), &mut ring, |n| {

@@ -120,6 +120,19 @@ impl ReqwestTransport {
         Ok(ReqwestTransport { client })
     }
 
+    fn post_request(
+        &self,
+        url: &str,
+        headers: &[(String, String)],
+        body: Bytes,
+    ) -> reqwest::RequestBuilder {
+        let mut req = self.client.post(url).body(body);
+        for (k, v) in headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        req
+    }
+
     /// Wrap an existing reqwest client (custom timeouts, proxies).
     pub fn with_client(client: reqwest::Client) -> Self {
         ReqwestTransport { client }
@@ -177,11 +190,11 @@ impl Transport for ReqwestTransport {
         body: Bytes,
     ) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
-            let mut req = self.client.post(url).body(body);
-            for (k, v) in headers {
-                req = req.header(k.as_str(), v.as_str());
-            }
-            let resp = req.send().await.map_err(|e| network_error(&e))?;
+            let resp = self
+                .post_request(url, headers, body)
+                .send()
+                .await
+                .map_err(|e| network_error(&e))?;
             let status = resp.status().as_u16();
             let headers = headers_of(resp.headers());
             let body = resp.bytes().await.map_err(|e| network_error(&e))?;
@@ -199,11 +212,7 @@ impl Transport for ReqwestTransport {
         headers: &'a [(String, String)],
         body: Bytes,
     ) -> BoxFuture<'a, Result<StreamResponse>> {
-        let mut req = self.client.post(url).body(body);
-        for (k, v) in headers {
-            req = req.header(k.as_str(), v.as_str());
-        }
-        Box::pin(streamed(req))
+        Box::pin(streamed(self.post_request(url, headers, body)))
     }
 
     fn get_stream<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<StreamResponse>> {

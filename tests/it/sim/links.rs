@@ -141,14 +141,13 @@ async fn exported_folder_lists_through_a_folder_link_session() {
     assert_eq!(g["s"], json!(16));
     let not_in_link = link.call(json!({"a":"g","g":1,"n":_other})).await;
     assert_eq!(not_in_link, json!(-9));
-    let poll = reqwest::get(format!(
-        "{}sc?sn={}&n={ph}",
-        sim.url,
-        lf["sn"].as_str().unwrap()
-    ))
-    .await
-    .unwrap();
-    assert!(poll.text().await.unwrap().starts_with("{\"w\":"));
+    // The link's `sc` poll from the `f` answer's sn.
+    let poll = || async {
+        let url = format!("{}sc?sn={}&n={ph}", sim.url, lf["sn"].as_str().unwrap());
+        let text = reqwest::get(url).await.unwrap().text().await.unwrap();
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
+    assert!(poll().await["w"].is_string());
     // Changes inside the folder reach the link session; the account's others do not.
     let (inside, _) = a.mkdir(&sub, "inside").await;
     let (outside, _) = a.mkdir(&root, "outside").await;
@@ -156,14 +155,7 @@ async fn exported_folder_lists_through_a_folder_link_session() {
         a.call(json!({"a":"m","n":outside,"t":_other})).await,
         json!(0)
     );
-    let poll = reqwest::get(format!(
-        "{}sc?sn={}&n={ph}",
-        sim.url,
-        lf["sn"].as_str().unwrap()
-    ))
-    .await
-    .unwrap();
-    let poll: Value = serde_json::from_str(&poll.text().await.unwrap()).unwrap();
+    let poll = poll().await;
     let packets = poll["a"].as_array().expect("packets for the link");
     assert_eq!(packets.len(), 1, "{poll}");
     assert_eq!(packets[0]["a"], json!("t"));
