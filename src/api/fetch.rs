@@ -90,7 +90,14 @@ pub struct FetchParser<'r, F> {
     saw_ok: bool,
     /// Nodes waiting for the owner keys `ok` (raw JSON of each).
     held: Vec<Vec<u8>>,
+    /// Do not parse `buf` again before it is this long.
+    parse_again_at: usize,
+    /// Scans of the bytes so far (tests check that a large member is not rescanned per piece).
+    runs: usize,
 }
+
+/// An unfinished tail longer than this is a large member, not a node being cut.
+const BIG_TAIL: usize = 64 << 10;
 
 impl<'r, F: FnMut(Node) -> Result<()>> FetchParser<'r, F> {
     pub fn new(ring: &'r mut KeyRing, on_node: F) -> Self {
@@ -103,6 +110,8 @@ impl<'r, F: FnMut(Node) -> Result<()>> FetchParser<'r, F> {
             saw_f: false,
             saw_ok: false,
             held: Vec::new(),
+            parse_again_at: 0,
+            runs: 0,
         }
     }
 
@@ -115,11 +124,21 @@ impl<'r, F: FnMut(Node) -> Result<()>> FetchParser<'r, F> {
             self.buf.extend_from_slice(&piece[used..]);
         } else {
             self.buf.extend_from_slice(piece);
+            if self.buf.len() < self.parse_again_at {
+                return Ok(());
+            }
             let buf = std::mem::take(&mut self.buf);
             let used = self.run(&buf, false);
             self.buf = buf;
             self.buf.drain(..used?);
         }
+        // A value spanning many pieces (a large member, never a node) is parsed again from its
+        // start each time: only once its bytes have doubled, so it costs O(n log n), not O(n²).
+        self.parse_again_at = if self.buf.len() > BIG_TAIL {
+            2 * self.buf.len()
+        } else {
+            0
+        };
         Ok(())
     }
 
@@ -136,6 +155,7 @@ impl<'r, F: FnMut(Node) -> Result<()>> FetchParser<'r, F> {
     /// Scan `buf` from its start; returns how many bytes were consumed (the rest is an
     /// unfinished value, kept for the next piece).
     fn run(&mut self, buf: &[u8], eof: bool) -> Result<usize> {
+        self.runs += 1;
         let mut at = 0;
         loop {
             at = skip_ws(buf, at);
@@ -439,5 +459,34 @@ impl RawNode<'_> {
                 .filter_map(|pair| pair.split_once(':'))
                 .any(|(owner, _)| owner.len() == 8)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_member_in_small_pieces_is_not_rescanned_per_piece() {
+        let users: Vec<String> = (0..40_000)
+            .map(|i| format!(r#"{{"u":"user{i:07}AAAA","c":0,"m":"u{i}@example.com"}}"#))
+            .collect();
+        let body = format!(r#"[{{"u":[{}],"f":[],"sn":"big"}}]"#, users.join(","));
+        assert!(body.len() > 2 * BIG_TAIL);
+        let mut ring = KeyRing::default();
+        let mut parser = FetchParser::new(&mut ring, |_| Ok(()));
+        let pieces = body.as_bytes().chunks(1024);
+        let count = pieces.len();
+        for piece in pieces {
+            parser.feed(piece).unwrap();
+        }
+        // One scan per piece until the tail passes BIG_TAIL, then one per doubling.
+        let limit = BIG_TAIL / 1024 + 10;
+        assert!(
+            parser.runs < limit,
+            "{} scans for {count} pieces",
+            parser.runs
+        );
+        assert_eq!(parser.finish().unwrap().sn, "big");
     }
 }
