@@ -63,8 +63,9 @@ impl Entry {
     /// MEGAcmd's state word.
     pub fn state(&self) -> &'static str {
         match self.phase() {
+            // Paused before its thread got going, it is paused all the same.
+            Phase::Queued | Phase::Active if self.pause.is_paused() => "PAUSED",
             Phase::Queued => "QUEUED",
-            Phase::Active if self.pause.is_paused() => "PAUSED",
             Phase::Active => "ACTIVE",
             Phase::Completed => "COMPLETED",
             Phase::Cancelled => "CANCELLED",

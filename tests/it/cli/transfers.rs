@@ -68,8 +68,9 @@ fn queued_transfers_list_pause_resume_cancel_and_finish() {
     pty.send("transfers -p 1\r");
     pty.expect("Transfer 1 paused successfully.");
     pty.expect(PROMPT);
-    pty.send("transfers\r");
-    assert!(pty.expect(PROMPT).contains("PAUSED"));
+    // Polled like the other states: one listing can race the line editor's redraw.
+    let row = wait_for(&mut pty, 1, "PAUSED");
+    assert!(row.starts_with("⇓"), "{row:?}");
     pty.send("transfers -r 1\r");
     pty.expect("Transfer 1 resumed successfully.");
     pty.expect(PROMPT);
@@ -84,8 +85,7 @@ fn queued_transfers_list_pause_resume_cancel_and_finish() {
     assert!(left.is_empty(), "left behind: {left:?}");
     pty.send("transfers\r");
     assert!(!pty.expect(PROMPT).contains("big.bin"));
-    pty.send("transfers --show-completed\r");
-    assert!(pty.expect(PROMPT).contains("CANCELLED"));
+    wait_for(&mut pty, 1, "CANCELLED");
     pty.send("transfers -c 1\r");
     pty.expect("Could not find transfer with tag: 1");
     pty.expect(PROMPT);
