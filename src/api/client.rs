@@ -19,7 +19,7 @@ use super::error::{Error, ErrorCode, Result};
 use super::nodes::KeyRing;
 use super::retry::{is_retryable, Backoff, RetryConfig};
 use super::session::Session;
-use super::transport::{header, BodyStream, ReqwestTransport, StreamResponse, Transport};
+use super::transport::{collect, header, BodyStream, ReqwestTransport, StreamResponse, Transport};
 use crate::crypto::hashcash;
 
 /// MEGA's production API.
@@ -470,23 +470,6 @@ impl Client {
             None => Err(Error::bad("one command result")),
         }
     }
-}
-
-async fn collect(mut body: BodyStream) -> Result<Bytes> {
-    let Some(first) = body.next().await.transpose()? else {
-        return Ok(Bytes::new());
-    };
-    // Most answers come in one piece: no copy then.
-    let Some(second) = body.next().await.transpose()? else {
-        return Ok(first);
-    };
-    let mut all = Vec::with_capacity(first.len() + second.len());
-    all.extend_from_slice(&first);
-    all.extend_from_slice(&second);
-    while let Some(piece) = body.next().await {
-        all.extend_from_slice(&piece?);
-    }
-    Ok(all.into())
 }
 
 /// A bare integer body is a request-level result: negative = error for the whole batch.

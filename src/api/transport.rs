@@ -36,6 +36,34 @@ pub struct StreamResponse {
     pub body: BodyStream,
 }
 
+impl StreamResponse {
+    /// Read the rest of the body: the whole answer.
+    pub async fn read_whole(self) -> Result<Response> {
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body: collect(self.body).await?,
+        })
+    }
+}
+
+/// Read a body to its end. Most answers come in one piece, which is returned without a copy.
+pub async fn collect(mut body: BodyStream) -> Result<Bytes> {
+    let Some(first) = body.next().await.transpose()? else {
+        return Ok(Bytes::new());
+    };
+    let Some(second) = body.next().await.transpose()? else {
+        return Ok(first);
+    };
+    let mut all = Vec::with_capacity(first.len() + second.len());
+    all.extend_from_slice(&first);
+    all.extend_from_slice(&second);
+    while let Some(piece) = body.next().await {
+        all.extend_from_slice(&piece?);
+    }
+    Ok(all.into())
+}
+
 impl std::fmt::Debug for StreamResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StreamResponse")
@@ -83,18 +111,7 @@ pub trait Transport: Send + Sync {
 
     /// GET `url` and read the whole answer.
     fn get<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Response>> {
-        Box::pin(async move {
-            let mut r = self.get_stream(url).await?;
-            let mut body = Vec::new();
-            while let Some(piece) = r.body.next().await {
-                body.extend_from_slice(&piece?);
-            }
-            Ok(Response {
-                status: r.status,
-                headers: r.headers,
-                body: body.into(),
-            })
-        })
+        Box::pin(async move { self.get_stream(url).await?.read_whole().await })
     }
 
     /// GET `url`, returning as soon as the headers are in; the body streams.
@@ -190,19 +207,10 @@ impl Transport for ReqwestTransport {
         body: Bytes,
     ) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
-            let resp = self
-                .post_request(url, headers, body)
-                .send()
+            streamed(self.post_request(url, headers, body))
+                .await?
+                .read_whole()
                 .await
-                .map_err(|e| network_error(&e))?;
-            let status = resp.status().as_u16();
-            let headers = headers_of(resp.headers());
-            let body = resp.bytes().await.map_err(|e| network_error(&e))?;
-            Ok(Response {
-                status,
-                headers,
-                body,
-            })
         })
     }
 

@@ -426,8 +426,7 @@ pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         .raw("t", &Obj::new().raw("f", &list).end())
         .s("ou", &uh)
         .end();
-    let scope = ctx.scope_of(&target.h)?;
-    ctx.packet(&uh, &scope, packet)?;
+    ctx.packet_about(&uh, &target.h, packet)?;
     Ok(Obj::new().raw("f", &list).end())
 }
 
@@ -453,8 +452,7 @@ pub fn a(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         .i("ts", ctx.now)
         .s("ou", &uh)
         .end();
-    let scope = ctx.scope_of(&n.h)?;
-    ctx.packet(&uh, &scope, packet)?;
+    ctx.packet_about(&uh, &n.h, packet)?;
     Ok("0".into())
 }
 
@@ -491,8 +489,7 @@ pub fn m(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         .raw("t", &Obj::new().raw("f", &list).end())
         .s("ou", &uh)
         .end();
-    let after = ctx.scope_of(&t.h)?;
-    ctx.packet(&uh, &after, add)?;
+    ctx.packet_about(&uh, &t.h, add)?;
     Ok("0".into())
 }
 
@@ -576,8 +573,7 @@ pub fn l(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
             .i("d", 1)
             .s("ou", &uh)
             .end();
-        let scope = ctx.scope_of(&n.h)?;
-        ctx.packet(&uh, &scope, packet)?;
+        ctx.packet_about(&uh, &n.h, packet)?;
         return Ok("0".into());
     }
     if let Some(ph) = existing {
@@ -603,8 +599,7 @@ pub fn l(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         .i("ts", ctx.now)
         .s("ou", &uh)
         .end();
-    let scope = ctx.scope_of(&n.h)?;
-    ctx.packet(&uh, &scope, packet)?;
+    ctx.packet_about(&uh, &n.h, packet)?;
     Ok(quote(&ph))
 }
 

@@ -52,23 +52,7 @@ fn transfer_base<'a>(ctx: &'a Ctx, verb: &str, obj: &Req) -> &'a str {
 
 /// Is node `h` inside (or equal to) `root`?
 pub(super) fn is_under(ctx: &Ctx, h: &str, root: &str) -> ApiResult<bool> {
-    let mut cur = h.to_string();
-    for _ in 0..10_000 {
-        if cur == root {
-            return Ok(true);
-        }
-        let parent: Option<String> = ctx
-            .db
-            .query_row("SELECT parent FROM nodes WHERE h = ?1", params![cur], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        match parent {
-            Some(p) if !p.is_empty() => cur = p,
-            _ => return Ok(false),
-        }
-    }
-    Ok(false)
+    Ok(ctx.ancestors(h)?.iter().any(|a| a == root))
 }
 
 /// `g`: size and attributes of a file (own, inside the folder link of this session, or by

@@ -127,26 +127,37 @@ impl Ctx<'_> {
         self.user.as_ref().ok_or(super::EACCESS)
     }
 
-    /// Where node `h` is now: `,h,parent,…,root,` (see [`Ctx::packet`]).
-    pub fn scope_of(&self, h: &str) -> ApiResult<String> {
-        let mut scope = String::from(",");
+    /// `h` and its ancestors, nearest first, up to its root (none when `h` does not exist).
+    pub fn ancestors(&self, h: &str) -> ApiResult<Vec<String>> {
+        let mut out = Vec::new();
         let mut st = self
             .db
             .prepare_cached("SELECT parent FROM nodes WHERE h = ?1")?;
-        let mut cur = Some(h.to_string());
+        let mut cur = h.to_string();
         // Bounded: a damaged tree with a cycle must not hang the server.
-        for _ in 0..10_000 {
-            let Some(h) = cur.take().filter(|h| !h.is_empty()) else {
-                break;
-            };
-            scope.push_str(&h);
-            scope.push(',');
-            cur = rusqlite::OptionalExtension::optional(
-                st.query_row(rusqlite::params![h], |r| r.get::<_, Option<String>>(0)),
-            )?
-            .flatten();
+        while out.len() < 10_000 {
+            let parent: Option<Option<String>> = rusqlite::OptionalExtension::optional(
+                st.query_row(rusqlite::params![cur], |r| r.get(0)),
+            )?;
+            let Some(parent) = parent else { break };
+            out.push(cur);
+            match parent {
+                Some(p) if !p.is_empty() => cur = p,
+                _ => break,
+            }
         }
-        Ok(scope)
+        Ok(out)
+    }
+
+    /// Where node `h` is now: `,h,parent,…,root,` (see [`Ctx::packet`]).
+    pub fn scope_of(&self, h: &str) -> ApiResult<String> {
+        Ok(format!(",{},", self.ancestors(h)?.join(",")))
+    }
+
+    /// [`Ctx::packet`] about node `h` where it is now.
+    pub fn packet_about(&mut self, uh: &str, h: &str, json: String) -> ApiResult<()> {
+        let scope = self.scope_of(h)?;
+        self.packet(uh, &scope, json)
     }
 
     /// Record an action packet for `uh` about the nodes at `scope` (from [`Ctx::scope_of`],
