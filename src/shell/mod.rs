@@ -146,6 +146,9 @@ pub fn repl(ui: &mut Ui) -> u8 {
     state.borrow_mut().history = editor.history().iter().cloned().collect();
     ui.info("Welcome to megash, a MEGAcmd-compatible shell. Type \"help\" for the list of commands, Ctrl-D to leave.");
 
+    // Set when leaving was put off because queued transfers still run: leaving right
+    // again (the very next line, as bash does with stopped jobs) goes through.
+    let mut warned = false;
     loop {
         let prompt = state
             .borrow()
@@ -174,19 +177,47 @@ pub fn repl(ui: &mut Ui) -> u8 {
                     Err(e) => ui.report(&e),
                     Ok(()) => {}
                 }
-                if state.borrow().quit_requested {
+                let quit = std::mem::take(&mut state.borrow_mut().quit_requested);
+                if quit && may_leave(ui, &mut warned) {
                     return code::OK;
                 }
+                warned &= quit;
             }
             // Ctrl-C while typing drops the line, as in bash.
             Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => return code::OK,
+            Err(ReadlineError::Eof) => {
+                if may_leave(ui, &mut warned) {
+                    return code::OK;
+                }
+            }
             Err(e) => {
                 ui.report(&CmdError::Unexpected(format!("Cannot read the line: {e}")));
                 return code::EUNEXPECTED;
             }
         }
     }
+}
+
+/// Whether the shell may exit now. Queued transfers (`get -q`, `put -q`) live in this
+/// process, so leaving stops them: the first attempt says so and stays; the next one leaves.
+fn may_leave(ui: &mut Ui, warned: &mut bool) -> bool {
+    let running = commands::xfer_queue::entries()
+        .iter()
+        .filter(|e| e.running())
+        .count();
+    if running == 0 || *warned {
+        return true;
+    }
+    *warned = true;
+    let (n, verb) = match running {
+        1 => ("1 queued transfer is".to_string(), "it"),
+        n => (format!("{n} queued transfers are"), "them"),
+    };
+    ui.warn(format_args!(
+        "{n} still running (see `transfers`). Leaving stops {verb}; run the same get or put \
+         again later to resume. Quit again to leave anyway."
+    ));
+    false
 }
 
 /// Batch mode: one command per line from `input`; blank lines and lines starting with `#` are

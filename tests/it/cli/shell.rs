@@ -124,6 +124,20 @@ impl Pty {
     }
 }
 
+impl Pty {
+    /// Wait for the shell to exit by itself (after a line that makes it leave).
+    pub(super) fn wait_exit(mut self) -> ExitStatus {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the shell did not exit");
+            let _ = self.output.recv_timeout(Duration::from_millis(20));
+        }
+    }
+}
+
 impl Drop for Pty {
     fn drop(&mut self) {
         // A failed test must not leave the shell behind.

@@ -1,7 +1,7 @@
 //! `get -q`/`put -q` and `transfers` in the interactive shell (under a pseudo-terminal):
 //! queued transfers return to the prompt at once, are listed in MEGAcmd's layout, pause,
 //! resume and cancel (no partial file left), and complete verified. One-shot `-q` runs in
-//! the foreground and says so.
+//! the foreground and says so. Leaving the shell while they run asks to be confirmed.
 
 use std::time::{Duration, Instant};
 
@@ -126,4 +126,55 @@ fn one_shot_queue_runs_in_the_foreground() {
          transferring in the foreground\n"
     );
     assert_eq!(w.run(&["transfers"]), ok(""));
+}
+
+#[test]
+fn leaving_with_queued_transfers_running_is_confirmed_first() {
+    let w = World::new(&["Docs/"]);
+    let home = w.env.home.path();
+    let data: Vec<u8> = (0..1u32 << 20).map(|i| (i * 7 + i / 999) as u8).collect();
+    std::fs::write(home.join("big.bin"), &data).unwrap();
+    assert_eq!(
+        w.run(&["put", "big.bin", "/Docs"]),
+        ok("Upload finished: big.bin\n")
+    );
+    std::fs::remove_file(home.join("big.bin")).unwrap();
+    assert!(w
+        .run(&["speedlimit", "-d", "128K"])
+        .starts_with("exit: 0\n"));
+    let Some(mut pty) = Pty::start(&w.env) else {
+        return;
+    };
+    pty.expect(PROMPT);
+    pty.send("get -q /Docs/big.bin\r");
+    pty.expect("Download started: Tag = 1. Source = /Docs/big.bin");
+    pty.expect(PROMPT);
+    const WARNING: &str = "1 queued transfer is still running (see `transfers`). Leaving stops it; \
+                           run the same get or put again later to resume. Quit again to leave anyway.";
+    pty.send("quit\r");
+    pty.expect(WARNING);
+    pty.expect(PROMPT);
+    // Another command in between: the next leave is asked about again, Ctrl-D included.
+    pty.send("pwd\r");
+    pty.expect(PROMPT);
+    pty.send("\x04");
+    pty.expect(WARNING);
+    pty.expect(PROMPT);
+    pty.send("exit\r");
+    assert!(pty.wait_exit().success());
+    // The stopped download resumes from what it had.
+    assert!(w.run(&["speedlimit", "-d", "0"]).starts_with("exit: 0\n"));
+    assert_eq!(
+        w.run(&["get", "/Docs/big.bin"]),
+        ok("Download finished: big.bin\n")
+    );
+    assert!(std::fs::read(home.join("big.bin")).unwrap() == data);
+
+    // With nothing running, one quit leaves.
+    let Some(mut pty) = Pty::start(&w.env) else {
+        return;
+    };
+    pty.expect(PROMPT);
+    pty.send("quit\r");
+    assert!(pty.wait_exit().success());
 }
