@@ -414,7 +414,7 @@ impl Client {
                 _ => "network".to_string(),
             };
             self.note(|s| s.retried.push(cause));
-            match backoff.next_delay() {
+            match backoff.next_delay_after(&err) {
                 Some(d) => tokio::time::sleep(d).await,
                 None => return Err(err),
             }

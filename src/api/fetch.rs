@@ -407,10 +407,12 @@ impl Client {
                     self.state().keys.share_keys = ring.share_keys;
                     return Ok(summary);
                 }
-                Err(e @ Error::Network { .. }) if is_retryable(&e) => match backoff.next_delay() {
-                    Some(d) => tokio::time::sleep(d).await,
-                    None => return Err(e),
-                },
+                Err(e @ Error::Network { .. }) if is_retryable(&e) => {
+                    match backoff.next_delay_after(&e) {
+                        Some(d) => tokio::time::sleep(d).await,
+                        None => return Err(e),
+                    }
+                }
                 Err(e) => return Err(e),
             }
         }

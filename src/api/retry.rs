@@ -66,6 +66,9 @@ pub fn is_retryable(e: &Error) -> bool {
     }
 }
 
+/// Waits from this long on are announced (see [`Backoff::next_delay_after`]).
+pub const NOTICE_DELAY: Duration = Duration::from_secs(1);
+
 /// Capped exponential backoff with jitter: `initial · 2ⁿ`, plus 0–50 % random extra,
 /// never more than `max_delay`; `None` once the attempt or time budget is spent.
 #[derive(Debug)]
@@ -106,6 +109,23 @@ impl Backoff {
         Some(delay)
     }
 
+    /// [`Backoff::next_delay`] after `err`, said through the `log` facade (warning level)
+    /// when the wait is long enough for a person to wonder what is going on: from
+    /// [`NOTICE_DELAY`] on, so quick retries stay silent and a server that is down does not
+    /// look like a hang. The error's text never holds a URL or secret.
+    pub fn next_delay_after(&mut self, err: &Error) -> Option<Duration> {
+        let delay = self.next_delay()?;
+        if delay >= NOTICE_DELAY {
+            log::warn!(
+                "{err}; trying again in {} s (attempt {} of {})",
+                delay.as_secs_f64().round(),
+                self.attempts,
+                self.config.max_attempts
+            );
+        }
+        Some(delay)
+    }
+
     /// Attempts made so far (including the first).
     pub fn attempts(&self) -> u32 {
         self.attempts
@@ -123,7 +143,7 @@ where
     loop {
         match op().await {
             Ok(v) => return Ok(v),
-            Err(e) if is_retryable(&e) => match backoff.next_delay() {
+            Err(e) if is_retryable(&e) => match backoff.next_delay_after(&e) {
                 Some(d) => tokio::time::sleep(d).await,
                 None => return Err(e),
             },

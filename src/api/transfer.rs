@@ -354,7 +354,7 @@ impl Client {
                 // finishes instead of failing after N drops.
                 backoff = Backoff::new(self.retry_config());
             }
-            match backoff.next_delay() {
+            match backoff.next_delay_after(&err) {
                 Some(d) => tokio::time::sleep(d).await,
                 None => return Err(err),
             }

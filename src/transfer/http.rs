@@ -144,7 +144,7 @@ pub async fn fetch_piece(
             // Progress resets the budget: a flaky link that keeps moving finishes.
             backoff = Backoff::new(retry);
         }
-        match backoff.next_delay() {
+        match backoff.next_delay_after(&err) {
             Some(d) => tokio::time::sleep(d).await,
             None => {
                 moved.fetch_sub(filled as u64, Ordering::Relaxed);
@@ -222,7 +222,7 @@ pub async fn post_piece(
         if !retryable(&err) {
             return Err(err);
         }
-        match backoff.next_delay() {
+        match backoff.next_delay_after(&err) {
             Some(d) => tokio::time::sleep(d).await,
             None => return Err(err),
         }

@@ -142,15 +142,17 @@ impl Write for Captured {
     }
 }
 
-/// `--debug` (or `-vvv`): trace lines on stderr from the `log` facade. Library code logs only
-/// what is safe to show (command names, sizes, timings), never sids, keys or bodies.
+/// The `log` facade's lines on stderr: warnings always (the library warns only about long
+/// waits, such as retrying a server that does not answer), and with `--debug` (or `-vvv`)
+/// trace lines too. Library code logs only what is safe to show (command names, sizes,
+/// timings, error texts), never sids, keys or bodies.
 pub fn set_debug(on: bool) {
     static LOGGER: StderrLogger = StderrLogger;
     let _ = log::set_logger(&LOGGER);
     log::set_max_level(if on {
         log::LevelFilter::Debug
     } else {
-        log::LevelFilter::Off
+        log::LevelFilter::Warn
     });
 }
 
@@ -162,8 +164,17 @@ impl log::Log for StderrLogger {
     }
 
     fn log(&self, r: &log::Record<'_>) {
-        if self.enabled(r.metadata()) {
-            eprintln!("[debug] {}", terminal_safe(&r.args().to_string()));
+        if !self.enabled(r.metadata()) {
+            return;
+        }
+        let text = r.args().to_string();
+        let text = terminal_safe(&text);
+        if r.level() <= log::Level::Warn {
+            let mut chars = text.chars();
+            let first = chars.next().map(|c| c.to_uppercase().to_string());
+            eprintln!("{}{}", first.unwrap_or_default(), chars.as_str());
+        } else {
+            eprintln!("[debug] {text}");
         }
     }
 

@@ -329,6 +329,44 @@ fn server_down_is_a_clear_error() {
 }
 
 #[test]
+fn long_waits_for_a_server_that_is_down_are_announced() {
+    let w = World::new(&["A/"]);
+    let World { sim, env, .. } = w;
+    drop(sim.stop());
+    // Six attempts: the waits before the fifth and sixth grow past a second, and each of
+    // those says so; the quick ones before stay silent.
+    let mut cmd = env.command(&megash_bin());
+    cmd.env("MEGASH_RETRIES", "5").arg("ls");
+    let out = super::snapshot(cmd.output().unwrap());
+    let stderr = out.split("--- stderr\n").nth(1).unwrap_or_default();
+    let notices: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("trying again"))
+        .collect();
+    assert!((1..=2).contains(&notices.len()), "{out}");
+    for n in &notices {
+        assert!(
+            n.starts_with("Network error: could not connect to the server (127.0.0.1:"),
+            "{out}"
+        );
+        assert!(!n.contains("sid") && !n.contains("/cs"), "{out}");
+    }
+    assert!(
+        notices.last().unwrap().ends_with(" s (attempt 6 of 6)"),
+        "{out}"
+    );
+    let after: Vec<&str> = stderr
+        .lines()
+        .skip_while(|l| l.contains("trying again"))
+        .collect();
+    assert!(
+        after[0].contains("could not connect to the server"),
+        "{out}"
+    );
+    assert!(!out.starts_with("exit: 0\n"), "{out}");
+}
+
+#[test]
 fn damaged_cache_file_is_rebuilt_by_a_full_fetch() {
     let w = World::new(&["A/", "A/a.txt", "B/"]);
     assert_eq!(w.run(&["ls"]), ok("A\nB\n"));
