@@ -116,8 +116,20 @@ pub fn handle_auth(master_key: &Key128, handle: &str) -> [u8; 16] {
 
 /// The upload chunk checksum sent as `?c=`/`?d=`: 12 bytes, `cs[j % 12] ^= byte`.
 pub fn chunk_checksum(ciphertext: &[u8]) -> [u8; 12] {
+    // A byte at a time ran at 1.0–1.6 GB/s, slower than megasim stores an upload. Three words
+    // at a time instead: 24 bytes is two whole rounds of 12, so every byte of a word always
+    // folds into the same position.
+    let mut words = [0u64; 3];
+    let mut blocks = ciphertext.chunks_exact(24);
+    for block in &mut blocks {
+        for (i, w) in words.iter_mut().enumerate() {
+            *w ^= u64::from_le_bytes(std::array::from_fn(|k| block[i * 8 + k]));
+        }
+    }
     let mut cs = [0u8; 12];
-    for (j, b) in ciphertext.iter().enumerate() {
+    let folded = words.iter().flat_map(|w| w.to_le_bytes());
+    // The tail starts at a multiple of 24, so at position 0 too.
+    for (j, b) in folded.chain(blocks.remainder().iter().copied()).enumerate() {
         cs[j % 12] ^= b;
     }
     cs
@@ -285,6 +297,15 @@ mod tests {
         assert_eq!(chunk_checksum(&data), want);
         assert_eq!(chunk_checksum(&[1, 2, 3])[..3], [1, 2, 3]);
         assert_eq!(chunk_checksum(&[5; 13])[0], 0);
+        // Every length around the 24-byte blocks, against the definition.
+        let data: Vec<u8> = (0..200u32).map(|i| (i * 37 + i / 5) as u8).collect();
+        for len in 0..data.len() {
+            let mut want = [0u8; 12];
+            for (j, b) in data[..len].iter().enumerate() {
+                want[j % 12] ^= b;
+            }
+            assert_eq!(chunk_checksum(&data[..len]), want, "length {len}");
+        }
     }
 
     #[test]
