@@ -104,21 +104,13 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
             let info = ctx
                 .block_on(client.download_url_public(&handle))?
                 .map_err(super::login::link_failure)?;
-            let name = info
-                .at
-                .as_deref()
-                .and_then(|at| crate::crypto::attrs::decrypt(&key.aes, at).ok())
-                .and_then(|m| m.get("n").and_then(|n| n.as_str()).map(str::to_string))
-                .ok_or_else(|| {
-                    CmdError::Args(
-                        "Invalid link: the key does not decrypt this file (wrong key in the link)"
-                            .into(),
-                    )
-                })?;
-            let probe = crate::api::Node {
-                name: Some(name),
-                ..crate::api::Node::file(crate::api::Handle([0; 6]), info.size)
-            };
+            let probe = info.node(crate::api::Handle([0; 6]), &key);
+            if probe.name.is_none() {
+                return Err(CmdError::Args(
+                    "Invalid link: the key does not decrypt this file (wrong key in the link)"
+                        .into(),
+                ));
+            }
             let dest = place(&xfer::local_name(&probe)?, true)?;
             let dest = if dest.exists() {
                 xfer::free_name(&dest)

@@ -41,6 +41,22 @@ impl std::fmt::Debug for DownloadInfo {
     }
 }
 
+impl DownloadInfo {
+    /// The file these describe, as a node keyed with `key`: size, and the name and
+    /// fingerprint from `at` (none, and the problem flagged, when they do not decrypt:
+    /// a wrong key).
+    pub fn node(&self, handle: Handle, key: &FileKey) -> Node {
+        let mut node = Node {
+            key: Some(NodeKey::File(*key)),
+            ..Node::file(handle, self.size)
+        };
+        if let Some(at) = &self.at {
+            super::nodes::apply_attrs(&mut node, at);
+        }
+        node
+    }
+}
+
 /// A public file as described by `g` with `p`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublicFile {
@@ -259,11 +275,7 @@ impl Client {
             .command(json!({"a":"g","g":1,"p":public_handle,"ssl":self.transfer_ssl()}))
             .await?;
         let info = download_info(&r)?;
-        let name = info
-            .at
-            .as_deref()
-            .and_then(|at| attrs::decrypt(&key.aes, at).ok())
-            .and_then(|m| m.get("n").and_then(Value::as_str).map(str::to_string));
+        let name = info.node(Handle([0; 6]), key).name;
         self.fetch_to_file(&info, key, dest).await?;
         Ok(PublicFile {
             name,

@@ -338,15 +338,7 @@ impl Engine {
         let handle = api::Handle::from_b64(public_handle)
             .map_err(|_| Error::Api(api::Error::InvalidArgument("bad public handle".into())))?;
         let info = client.download_url_public(public_handle).await?;
-        let node = Node {
-            key: Some(crate::crypto::keys::NodeKey::File(*key)),
-            fingerprint: info
-                .at
-                .as_deref()
-                .and_then(|at| crate::crypto::attrs::decrypt(&key.aes, at).ok())
-                .and_then(|m| m.get("c").and_then(|c| c.as_str()).map(str::to_string)),
-            ..Node::file(handle, info.size)
-        };
+        let node = info.node(handle, key);
         self.download_from(client, &node, Some(public_handle), dest, progress)
             .await
     }
