@@ -197,7 +197,8 @@ pub fn open_session(data: &Path, email: &str, password: &str) -> Result<String, 
     let (user, _) = unlock(&conn, email, password)?;
     let sid = b64::encode(&crate::crypto::session::new_sid(&user.uh));
     conn.execute(
-        "INSERT INTO sessions(sid, uh, sek, created) VALUES (?1, ?2, NULL, ?3)",
+        "INSERT INTO sessions(sid, uh, sek, created, mru, ua) \
+         VALUES (?1, ?2, NULL, ?3, ?3, 'megasim user session')",
         params![sid, user.uh, now()],
     )
     .map_err(|e| e.to_string())?;

@@ -98,8 +98,16 @@ pub fn us(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         .filter(|s| b64::decode(s).is_ok_and(|b| b.len() == 16))
         .map(str::to_string);
     ctx.db.execute(
-        "INSERT INTO sessions(sid, uh, sek, created) VALUES (?1, ?2, ?3, ?4)",
-        rusqlite::params![sid_b64, user.uh, sek, ctx.now],
+        "INSERT INTO sessions(sid, uh, sek, created, mru, ua, ip) \
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
+        rusqlite::params![
+            sid_b64,
+            user.uh,
+            sek,
+            ctx.now,
+            ctx.caller.user_agent,
+            ctx.caller.ip
+        ],
     )?;
     // Counted for `megasim user list`: clients that reuse sessions show one login.
     ctx.db.execute(
@@ -210,9 +218,94 @@ pub fn sml(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
     ctx.user()?;
     let sid = ctx.sid.clone().ok_or(EARGS)?;
     ctx.db.execute(
-        "DELETE FROM sessions WHERE sid = ?1",
+        "UPDATE sessions SET alive = 0 WHERE sid = ?1",
         rusqlite::params![sid],
     )?;
+    Ok("0".to_string())
+}
+
+/// `usl`: the account's sessions, oldest first, each as MEGA sends it (SDK
+/// `CommandGetUserSessions`): `[created, most recent use, user agent, ip, country, current,
+/// id, alive]`, the last two asked for with `x:1`. megasim knows no countries: `XX`.
+pub fn usl(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let uh = ctx.user()?.uh.clone();
+    let with_ids = obj.get("x").and_then(Value::as_i64) == Some(1);
+    let mut st = ctx.db.prepare_cached(
+        "SELECT sid, created, mru, ua, ip, alive FROM sessions WHERE uh = ?1 \
+         ORDER BY created, rowid",
+    )?;
+    let rows = st
+        .query_map(rusqlite::params![uh], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let list: Vec<Value> = rows
+        .into_iter()
+        .map(|(sid, created, mru, ua, ip, alive)| {
+            let current = i64::from(ctx.sid.as_deref() == Some(sid.as_str()));
+            let mut row = vec![
+                Value::from(created),
+                Value::from(mru.max(created)),
+                Value::from(ua),
+                Value::from(ip),
+                Value::from("XX"),
+                Value::from(current),
+            ];
+            if with_ids {
+                row.push(Value::from(db::session_id(&sid)));
+                row.push(Value::from(alive));
+            }
+            Value::from(row)
+        })
+        .collect();
+    Ok(Value::from(list).to_string())
+}
+
+/// `usr`: end sessions of the account: `ko:1` all but the current one, or `s:[ids]` the ones
+/// named (an id that is not one of the account's sessions: `-9`, and none is ended).
+pub fn usr(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let uh = ctx.user()?.uh.clone();
+    let current = ctx.sid.clone().unwrap_or_default();
+    if obj.get("ko").and_then(Value::as_i64) == Some(1) {
+        ctx.db.execute(
+            "UPDATE sessions SET alive = 0 WHERE uh = ?1 AND sid != ?2",
+            rusqlite::params![uh, current],
+        )?;
+        return Ok("0".to_string());
+    }
+    let ids: Vec<&str> = match obj.get("s").and_then(Value::as_array) {
+        Some(list) if !list.is_empty() => list
+            .iter()
+            .map(|v| v.as_str().ok_or(EARGS))
+            .collect::<ApiResult<_>>()?,
+        _ => return Err(EARGS),
+    };
+    let sids: Vec<String> = ctx
+        .db
+        .prepare_cached("SELECT sid FROM sessions WHERE uh = ?1")?
+        .query_map(rusqlite::params![uh], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut chosen = Vec::with_capacity(ids.len());
+    for id in ids {
+        let sid = sids
+            .iter()
+            .find(|s| db::session_id(s) == id)
+            .ok_or(ENOENT)?;
+        chosen.push(sid.clone());
+    }
+    for sid in chosen {
+        ctx.db.execute(
+            "UPDATE sessions SET alive = 0 WHERE sid = ?1",
+            rusqlite::params![sid],
+        )?;
+    }
     Ok("0".to_string())
 }
 

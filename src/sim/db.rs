@@ -37,7 +37,14 @@ CREATE TABLE IF NOT EXISTS sessions(
     sid TEXT PRIMARY KEY,
     uh TEXT NOT NULL,
     sek TEXT,
-    created INTEGER NOT NULL
+    created INTEGER NOT NULL,
+    -- For `usl`: last use (to the second), the client's User-Agent and address, and whether
+    -- the session still works (`sml` and `usr` end it; the row stays, as MEGA lists ended
+    -- sessions too).
+    mru INTEGER NOT NULL DEFAULT 0,
+    ua TEXT NOT NULL DEFAULT '',
+    ip TEXT NOT NULL DEFAULT '',
+    alive INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS nodes(
     h TEXT PRIMARY KEY,
@@ -118,19 +125,35 @@ pub fn open(data: &Path) -> Result<Connection, String> {
         .map_err(|e| e.to_string())?;
     conn.execute_batch(SCHEMA)
         .map_err(|e| format!("cannot create schema: {e}"))?;
-    // Data directories made before packets had a scope.
-    let scoped: bool = conn
-        .query_row(
-            "SELECT EXISTS(SELECT 1 FROM pragma_table_info('packets') WHERE name = 'scope')",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(|e| e.to_string())?;
-    if !scoped {
-        conn.execute_batch("ALTER TABLE packets ADD COLUMN scope TEXT NOT NULL DEFAULT ''")
+    // Data directories made before these columns existed.
+    for (table, column, decl) in [
+        ("packets", "scope", "TEXT NOT NULL DEFAULT ''"),
+        ("sessions", "mru", "INTEGER NOT NULL DEFAULT 0"),
+        ("sessions", "ua", "TEXT NOT NULL DEFAULT ''"),
+        ("sessions", "ip", "TEXT NOT NULL DEFAULT ''"),
+        ("sessions", "alive", "INTEGER NOT NULL DEFAULT 1"),
+    ] {
+        add_missing_column(&conn, table, column, decl)
             .map_err(|e| format!("cannot update schema: {e}"))?;
     }
     Ok(conn)
+}
+
+fn add_missing_column(
+    conn: &Connection,
+    table: &str,
+    column: &str,
+    decl: &str,
+) -> rusqlite::Result<()> {
+    let present: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+        params![table, column],
+        |r| r.get(0),
+    )?;
+    if !present {
+        conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+    }
+    Ok(())
 }
 
 /// One account row.
@@ -223,15 +246,23 @@ pub fn login_count(conn: &Connection, uh: &str) -> ApiResult<i64> {
     )?)
 }
 
-/// A session row: (user handle, original `sek`).
+/// A working session: (user handle, original `sek`).
 pub fn session(conn: &Connection, sid: &str) -> ApiResult<Option<(String, Option<String>)>> {
     Ok(conn
         .query_row(
-            "SELECT uh, sek FROM sessions WHERE sid = ?1",
+            "SELECT uh, sek FROM sessions WHERE sid = ?1 AND alive = 1",
             params![sid],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?)
+}
+
+/// The public id of a session (`usl`, `usr`): an 8-byte handle derived from the sid, so
+/// that listing sessions never shows a sid.
+pub fn session_id(sid: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("megasim session id {sid}"));
+    crate::crypto::b64::encode(&digest[..8])
 }
 
 /// Current highest packet sequence number (0 when none yet).
@@ -267,5 +298,30 @@ mod tests {
         assert_eq!(scopes, ["", ",h,"]);
         drop(conn);
         open(dir.path()).expect("open again");
+    }
+
+    #[test]
+    fn sessions_from_before_usl_keep_working() {
+        let dir = tempfile::tempdir().expect("tmp");
+        {
+            let old = Connection::open(db_path(dir.path())).expect("create");
+            old.execute_batch(
+                "CREATE TABLE sessions(sid TEXT PRIMARY KEY, uh TEXT NOT NULL, sek TEXT, \
+                 created INTEGER NOT NULL); \
+                 INSERT INTO sessions VALUES('sid1', 'uh1', NULL, 5);",
+            )
+            .expect("old schema");
+        }
+        let conn = open(dir.path()).expect("open upgrades");
+        assert_eq!(
+            session(&conn, "sid1").expect("read"),
+            Some(("uh1".to_string(), None))
+        );
+        let row: (i64, String, String, i64) = conn
+            .query_row("SELECT mru, ua, ip, alive FROM sessions", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .expect("new columns");
+        assert_eq!(row, (0, String::new(), String::new(), 1));
     }
 }

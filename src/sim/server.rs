@@ -114,11 +114,20 @@ pub struct Ctx<'a> {
     pub sid: Option<String>,
     /// Folder-link session (`&n=`): (public handle, root node handle, owner).
     pub link: Option<(String, String, String)>,
+    /// Who sent the request (kept with a new session, for `usl`).
+    pub caller: Caller,
     pub now: i64,
     /// Accounts that got new action packets (announced after commit).
     pub notify: Vec<String>,
     /// Blob files no node references any more (removed after commit).
     pub dead_blobs: Vec<String>,
+}
+
+/// The sender of an API request, as `usl` reports it.
+#[derive(Clone, Debug, Default)]
+pub struct Caller {
+    pub ip: String,
+    pub user_agent: String,
 }
 
 impl Ctx<'_> {
@@ -399,7 +408,7 @@ async fn route(
     // slash (go-mega appends "/cs" to a base that may already end in one).
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match segs.as_slice() {
-        ["cs"] if req.method() == Method::POST => Ok(cs(state, req).await),
+        ["cs"] if req.method() == Method::POST => Ok(cs(state, peer, req).await),
         ["sc"] | ["wsc"] | ["sc", "wsc"] => Ok(sc::poll(state, req).await),
         ["wait", token] => {
             let token = token.to_string();
@@ -479,8 +488,19 @@ fn take(counter: &mut u64) -> bool {
     }
 }
 
-async fn cs(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
+async fn cs(state: Arc<State>, peer: SocketAddr, req: Request<Incoming>) -> Response<Body> {
     let q = query_map(&req);
+    let caller = Caller {
+        ip: peer.ip().to_string(),
+        user_agent: req
+            .headers()
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .chars()
+            .take(256)
+            .collect(),
+    };
     let hashcash_answer = req
         .headers()
         .get("x-hashcash")
@@ -578,7 +598,7 @@ async fn cs(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
     let st = state.clone();
     let outcome = tokio::task::spawn_blocking(move || {
         let conn = lock(&st.db);
-        run_batch(&conn, &st, sid, link, &batch)
+        run_batch(&conn, &st, sid, link, caller, &batch)
     })
     .await
     .unwrap_or(Err(super::EINTERNAL));
@@ -643,6 +663,7 @@ fn run_batch(
     state: &State,
     sid: Option<String>,
     link: Option<String>,
+    caller: Caller,
     batch: &[Value],
 ) -> ApiResult<BatchOutcome> {
     let mut user = None;
@@ -674,13 +695,20 @@ fn run_batch(
         }
     }
     conn.execute_batch("BEGIN IMMEDIATE")?;
+    let now = super::now();
+    if let Some(sid) = &sid {
+        // Written at most once a second per session: `usl` shows minutes, not requests.
+        conn.prepare_cached("UPDATE sessions SET mru = ?2 WHERE sid = ?1 AND mru < ?2")?
+            .execute(rusqlite::params![sid, now])?;
+    }
     let mut ctx = Ctx {
         db: conn,
         state,
         user,
         sid,
         link: link_auth,
-        now: super::now(),
+        caller,
+        now,
         notify: Vec::new(),
         dead_blobs: Vec::new(),
     };
@@ -728,6 +756,8 @@ fn dispatch(ctx: &mut Ctx, cmd: &Value) -> ApiResult<String> {
         "uq" => cmd_account::uq(ctx, obj),
         "uga" => cmd_account::uga(ctx, obj),
         "sml" => cmd_account::sml(ctx, obj),
+        "usl" => cmd_account::usl(ctx, obj),
+        "usr" => cmd_account::usr(ctx, obj),
         "whyamiblocked" => cmd_account::whyamiblocked(ctx, obj),
         "log" => Ok("0".to_string()),
         "f" => cmd_nodes::f(ctx, obj),

@@ -893,12 +893,12 @@ fn megars_public_file_link_download() {
     });
 }
 
-/// `usl` lists the account's sessions, `usr` kills one of them. mega-rs parses `usl` into
-/// objects with `timestamp`, `mru`, `user_agent`, `ip`, `country`, `current`, `id`, `alive`
-/// (mega-0.8.0 src/protocol/commands.rs, `SessionInfo`) and expects `usr` to answer `0`.
-/// megasim has no `usl`/`usr` handler (src/sim/server.rs dispatch) and answers `-2`.
+/// `usl` lists the account's sessions, `usr` kills one of them. mega-rs reads each `usl`
+/// entry into a struct of `timestamp`, `mru`, `user_agent`, `ip`, `country`, `current`, `id`,
+/// `alive` (mega-0.8.0 src/protocol/commands.rs, `SessionInfo`), which serde also fills from
+/// an array in that order, the form MEGA sends (SDK `CommandGetUserSessions`); `usr` must
+/// answer `0`.
 #[test]
-#[ignore = "megasim: usl/usr (list/kill sessions) not implemented, answers -2"]
 fn megars_list_and_kill_sessions() {
     let sim = Sim::start();
     sim.add_user(EMAIL, PASSWORD, &[]);

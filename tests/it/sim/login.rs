@@ -127,6 +127,102 @@ async fn session_check_returns_the_original_sek_and_sml_ends_the_session() {
 }
 
 #[tokio::test]
+async fn usl_lists_sessions_and_usr_ends_them() {
+    let sim = Sim::start();
+    sim.add_user("u@example.com", "pw", &[]);
+    let a = Raw::login(&sim.url, "u@example.com", "pw").await;
+    let b = Raw::login(&sim.url, "u@example.com", "pw").await;
+    let c = Raw::login(&sim.url, "u@example.com", "pw").await;
+    sim.add_user("other@example.com", "pw", &[]);
+    let other = Raw::login(&sim.url, "other@example.com", "pw").await;
+
+    // As MEGA sends it (SDK CommandGetUserSessions): one array per session, oldest first,
+    // `[created, mru, user agent, ip, country, current]`, plus `id` and `alive` with `x:1`.
+    let plain = a.call(json!({"a":"usl"})).await;
+    let plain = plain.as_array().expect("usl answers a list");
+    assert_eq!(plain.len(), 3, "{plain:?}");
+    for row in plain {
+        let row = row.as_array().expect("a session is an array");
+        assert_eq!(row.len(), 6, "{row:?}");
+        assert!(row[0].as_i64().unwrap() > 1_600_000_000, "{row:?}");
+        assert!(row[1].as_i64().unwrap() >= row[0].as_i64().unwrap());
+        assert!(row[2].is_string());
+        assert_eq!(row[3], json!("127.0.0.1"));
+        assert_eq!(row[4], json!("XX"));
+    }
+    let current: Vec<i64> = plain.iter().map(|r| r[5].as_i64().unwrap()).collect();
+    assert_eq!(current, [1, 0, 0]);
+
+    // The id of each caller's own session, from its own listing.
+    let own_id = |list: &serde_json::Value| -> String {
+        let row = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r[5] == json!(1))
+            .expect("a current session");
+        row[6].as_str().unwrap().to_string()
+    };
+    let full = a.call(json!({"a":"usl","x":1})).await;
+    let text = full.to_string();
+    for raw in [&a, &b, &c] {
+        let sid = raw.sid.as_deref().unwrap();
+        assert!(!text.contains(sid), "usl shows no sid: {text}");
+    }
+    let ids: Vec<String> = full
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert_eq!(r.as_array().unwrap().len(), 8, "{r}");
+            assert_eq!(r[7], json!(1), "{r}");
+            r[6].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert!(ids.iter().all(|id| b64::decode(id).unwrap().len() == 8));
+    assert_eq!(own_id(&full), ids[0]);
+    let b_id = own_id(&b.call(json!({"a":"usl","x":1})).await);
+    assert_eq!(b_id, ids[1]);
+
+    // An id that is not one of the account's sessions ends nothing: another account's
+    // session cannot be ended from here.
+    let other_id = own_id(&other.call(json!({"a":"usl","x":1})).await);
+    for bad in [other_id.as_str(), "AAAAAAAAAAA"] {
+        assert_eq!(
+            a.call(json!({"a":"usr","s":[b_id, bad]})).await,
+            json!(-9),
+            "{bad}"
+        );
+    }
+    assert!(b.call(json!({"a":"ug"})).await.is_object());
+    assert!(other.call(json!({"a":"ug"})).await.is_object());
+    assert_eq!(a.call(json!({"a":"usr"})).await, json!(-2));
+
+    assert_eq!(a.call(json!({"a":"usr","s":[b_id]})).await, json!(0));
+    assert_eq!(b.batch(json!([{"a":"ug"}])).await, json!(-15));
+    assert!(c.call(json!({"a":"ug"})).await.is_object());
+    // `ko:1`: every session but the caller's.
+    assert_eq!(a.call(json!({"a":"usr","ko":1})).await, json!(0));
+    assert_eq!(c.batch(json!([{"a":"ug"}])).await, json!(-15));
+    assert!(a.call(json!({"a":"ug"})).await.is_object());
+    // Ended sessions are still listed, as no longer alive.
+    let after = a.call(json!({"a":"usl","x":1})).await;
+    let alive: Vec<i64> = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[7].as_i64().unwrap())
+        .collect();
+    assert_eq!(alive, [1, 0, 0]);
+    assert!(other.call(json!({"a":"ug"})).await.is_object());
+    // Without an account there is nothing to list.
+    assert_eq!(
+        Raw::anon(&sim.url).call(json!({"a":"usl"})).await,
+        json!(-11)
+    );
+}
+
+#[tokio::test]
 async fn blocked_account_gets_16_and_whyamiblocked_tells_why() {
     let sim = Sim::start();
     sim.add_user("x@example.com", "pw", &[]);
