@@ -31,6 +31,7 @@ pub mod help;
 mod history;
 mod https;
 mod import;
+mod killsession;
 mod lcd;
 mod link;
 pub mod login;
@@ -204,6 +205,7 @@ pub static TABLE: &[&Command] = &[
     &history::COMMAND,
     &https::COMMAND,
     &import::COMMAND,
+    &killsession::COMMAND,
     &lcd::COMMAND,
     &link::COMMAND,
     &login::COMMAND,
@@ -306,7 +308,7 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
 /// Whether this invocation changes the cloud (refused in a read-only folder-link session).
 fn writes(name: &str, args: &Args) -> bool {
     match name {
-        "mkdir" | "rm" | "mv" | "put" | "export" | "import" | "link" => true,
+        "mkdir" | "rm" | "mv" | "put" | "export" | "import" | "link" | "killsession" => true,
         // A download (`cp REMOTE ./here`) only reads; its upload and copy halves are refused
         // by the folder link's server session anyway, so only a clearly remote target counts.
         "cp" => args

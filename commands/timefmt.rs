@@ -17,6 +17,11 @@ impl TimeFormat {
         TimeFormat("%d%b%Y %T".into())
     }
 
+    /// `%c`, as MEGAcmd prints session times (`whoami -l`; C locale: `Mon Nov 23 09:40:00 2026`).
+    pub fn c_locale() -> TimeFormat {
+        TimeFormat("%c".into())
+    }
+
     /// `RFC2822`, the default elsewhere.
     pub fn rfc2822() -> TimeFormat {
         TimeFormat("%a, %d %b %Y %T %z".into())

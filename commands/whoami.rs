@@ -1,7 +1,10 @@
 //! `whoami`: the account's e-mail (from the saved session, no network); `-l` adds storage
-//! per root (from the cache) and the quota (`uq`); `--json` prints the same as one document.
+//! per root (from the cache), the quota (`uq`) and the live sessions (`usl`, with the ids
+//! `killsession` takes); `--json` prints the same as one document.
 
+use super::timefmt::TimeFormat;
 use super::{storage, Args, Command, Ctx, Flag, Operand};
+use crate::api::AccountSession;
 use crate::error::CmdError;
 use crate::ui::{percentage_to_text, size_to_text, terminal_safe};
 
@@ -52,7 +55,18 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             .ui
             .line(format!("Account e-mail: {}", terminal_safe(&email)));
     }
-    let quota = ctx.online(async |a| Ok(a.client().await?.quota().await?))?;
+    let (quota, sessions) = ctx.online(async |a| {
+        let client = a.client().await?;
+        let quota = client.quota().await?;
+        // A MEGA-compatible server without `usl` still gets the rest of the report.
+        let sessions = client.sessions().await.ok();
+        Ok((quota, sessions))
+    })?;
+    let sessions: Vec<AccountSession> = sessions
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s.alive)
+        .collect();
     let acct = ctx.account()?;
     let roots = storage::roots(acct)?;
     let email = acct.email().to_string();
@@ -62,6 +76,15 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             "user_handle": acct.saved.session.user_handle,
             "storage": storage::quota_json(&quota),
             "roots": roots.iter().map(storage::Usage::to_json).collect::<Vec<_>>(),
+            "sessions": sessions.iter().map(|s| serde_json::json!({
+                "id": s.id,
+                "current": s.current,
+                "created": s.created,
+                "last_used": s.last_used,
+                "ip": s.ip,
+                "country": s.country,
+                "user_agent": s.user_agent,
+            })).collect::<Vec<_>>(),
         });
         return ctx.ui.line(doc);
     }
@@ -99,6 +122,32 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             ytes(used),
             ytes(max)
         ))?;
+    }
+    print_sessions(ctx, &sessions)
+}
+
+/// MEGAcmd's session block: each live session, then how many there are.
+fn print_sessions(ctx: &mut Ctx<'_>, sessions: &[AccountSession]) -> Result<(), CmdError> {
+    let time = TimeFormat::c_locale();
+    ctx.ui.line("Current Active Sessions:")?;
+    for s in sessions {
+        if s.current {
+            ctx.ui.line("    * Current Session")?;
+        }
+        ctx.ui.line(format!(
+            "    Session ID: {}\n    Session start: {}\n    Most recent activity: {}\n    \
+             IP: {}\n    Country: {:.2}\n    User-Agent: {}\n    -----",
+            terminal_safe(&s.id),
+            time.render(s.created),
+            time.render(s.last_used),
+            terminal_safe(&s.ip),
+            terminal_safe(&s.country),
+            terminal_safe(&s.user_agent),
+        ))?;
+    }
+    if !sessions.is_empty() {
+        ctx.ui
+            .line(format!("{} active sessions opened", sessions.len()))?;
     }
     Ok(())
 }

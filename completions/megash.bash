@@ -1,7 +1,7 @@
 # bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
 # Source it, or install it as ~/.local/share/bash-completion/completions/megash.
 
-_megash_commands="attr cat cd clear cp dedupe df diagnose du errorcode export find get help history https import lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session speedlimit transfers tree version whoami"
+_megash_commands="attr cat cd clear cp dedupe df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session speedlimit transfers tree version whoami"
 
 _megash_flags() {
     case "$1" in
@@ -22,6 +22,7 @@ _megash_flags() {
         history) echo "--help" ;;
         https) echo "--help" ;;
         import) echo "--help" ;;
+        killsession) echo "-a --help" ;;
         lcd) echo "--help" ;;
         link) echo "--help" ;;
         login) echo "--auth-code= --auth-key= --resume --password= --password-file= --force --help" ;;
@@ -108,4 +109,4 @@ _megash() {
     esac
 }
 
-complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-cp mega-dedupe mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-help mega-history mega-https mega-import mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-put mega-pwd mega-quit mega-reload mega-rm mega-session mega-speedlimit mega-transfers mega-tree mega-version mega-whoami
+complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-cp mega-dedupe mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-put mega-pwd mega-quit mega-reload mega-rm mega-session mega-speedlimit mega-transfers mega-tree mega-version mega-whoami

@@ -27,6 +27,7 @@ complete -c megash -n __fish_use_subcommand -a help -d 'Print the list of comman
 complete -c megash -n __fish_use_subcommand -a history -d 'Print the shell\'s command history'
 complete -c megash -n __fish_use_subcommand -a https -d 'Use HTTPS for transfers'
 complete -c megash -n __fish_use_subcommand -a import -d 'Import the contents of a file or folder link into the account'
+complete -c megash -n __fish_use_subcommand -a killsession -d 'Kill a session of the current user (see "whoami -l" for the sessions)'
 complete -c megash -n __fish_use_subcommand -a lcd -d 'Change the current local folder'
 complete -c megash -n __fish_use_subcommand -a link -d 'Print the public link of a remote path, creating it if needed (megash extension)'
 complete -c megash -n __fish_use_subcommand -a login -d 'Log into a MEGA account, a folder link or a saved session'
@@ -174,19 +175,22 @@ complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About ac
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear cp dedupe df diagnose du errorcode export find get help history https import lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session speedlimit transfers tree version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear cp dedupe df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session speedlimit transfers tree version whoami'
 complete -c mega-help -s f -d 'Also print each command\'s usage; -ff adds its options'
 complete -c mega-help -l non-interactive -d 'How to use megash from scripts'
 complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cat cd clear cp dedupe df diagnose du errorcode export find get help history https import lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session speedlimit transfers tree version whoami'
+complete -c mega-help -f -a 'attr cat cd clear cp dedupe df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session speedlimit transfers tree version whoami'
 
 
 
 complete -c megash -n '__fish_seen_subcommand_from import' -f -a '(megash __complete import (commandline -ct))'
 complete -c mega-import -f -a '(megash __complete import (commandline -ct))'
+
+complete -c megash -n '__fish_seen_subcommand_from killsession' -s a -d 'Kill all sessions except the current one'
+complete -c mega-killsession -s a -d 'Kill all sessions except the current one'
 
 complete -c megash -n '__fish_seen_subcommand_from lcd' -F
 complete -c mega-lcd -F

@@ -38,7 +38,7 @@ pub use nodes::{
     OutgoingShare, UserHandle,
 };
 pub use retry::{is_retryable, Backoff, RetryConfig};
-pub use session::{AccountVersion, Quota, Session, UserInfo};
+pub use session::{AccountSession, AccountVersion, Quota, Session, UserInfo};
 pub use transfer::{DownloadInfo, PublicFile};
 pub use transport::{ReqwestTransport, Transport};
 pub use tree::{ActionPacket, Export, ScResult};

@@ -64,6 +64,51 @@ pub struct Quota {
     pub transfer_used: Option<u64>,
 }
 
+/// One of the account's sessions, from `usl`.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct AccountSession {
+    /// The public id (8 bytes, base64url) that `usr` takes; never the sid.
+    pub id: String,
+    /// Unix seconds: when the session was made, and when it was last used.
+    pub created: i64,
+    pub last_used: i64,
+    pub user_agent: String,
+    pub ip: String,
+    /// Two-letter country code, as MEGA guesses it from the address.
+    pub country: String,
+    /// The session making this request.
+    pub current: bool,
+    /// Still usable (ended sessions are listed too).
+    pub alive: bool,
+}
+
+impl AccountSession {
+    /// One entry of the `usl` answer: `[created, last used, user agent, ip, country,
+    /// current, id, alive]` (SDK `CommandGetUserSessions`).
+    fn from_usl(v: &Value) -> Result<AccountSession> {
+        let row = v
+            .as_array()
+            .ok_or_else(|| Error::bad("an array per session in the usl answer"))?;
+        let int = |i: usize| row.get(i).and_then(Value::as_i64);
+        let text = |i: usize| {
+            row.get(i)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        Ok(AccountSession {
+            created: int(0).ok_or_else(|| Error::bad("a creation time in the usl answer"))?,
+            last_used: int(1).unwrap_or_default(),
+            user_agent: text(2),
+            ip: text(3),
+            country: text(4),
+            current: int(5) == Some(1),
+            id: text(6),
+            alive: int(7).is_none_or(|a| a == 1),
+        })
+    }
+}
+
 /// The account version announced by `us0`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AccountVersion {
@@ -241,6 +286,28 @@ impl Client {
             transfer_max: num("mxfer"),
             transfer_used: num("caxfer"),
         })
+    }
+
+    /// `usl`: the account's sessions, oldest first, ended ones included.
+    pub async fn sessions(&self) -> Result<Vec<AccountSession>> {
+        let r = self.command(json!({"a":"usl","x":1})).await?;
+        r.as_array()
+            .ok_or_else(|| Error::bad("a list in the usl answer"))?
+            .iter()
+            .map(AccountSession::from_usl)
+            .collect()
+    }
+
+    /// `usr`: end the sessions with these ids (from [`Client::sessions`]).
+    pub async fn kill_sessions(&self, ids: &[String]) -> Result<()> {
+        self.command(json!({"a":"usr","s":ids})).await?;
+        Ok(())
+    }
+
+    /// `usr` with `ko`: end every session of the account but this one.
+    pub async fn kill_other_sessions(&self) -> Result<()> {
+        self.command(json!({"a":"usr","ko":1})).await?;
+        Ok(())
     }
 
     /// Enter folder-link mode: requests carry `n=<public handle>` and node keys unwrap with

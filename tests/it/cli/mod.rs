@@ -28,6 +28,7 @@ mod history;
 mod https;
 mod import;
 mod install_commands;
+mod killsession;
 mod lcd;
 mod link;
 mod login;
