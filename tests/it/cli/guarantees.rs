@@ -307,17 +307,27 @@ fn session_ended_elsewhere_says_log_in_again() {
     assert_eq!(w.run(&["ls"]), ok("A\n"));
 }
 
-#[test]
-fn server_down_is_a_clear_error() {
-    let w = World::new(&["A/"]);
-    let World { sim, env, .. } = w;
+/// `ls` of a logged-in environment whose server has stopped, with `retries`: the
+/// environment (its state is checked after) and the run's snapshot and stderr.
+fn ls_with_the_server_down(retries: &str) -> (Env, String, String) {
+    let World { sim, env, .. } = World::new(&["A/"]);
     drop(sim.stop());
     let mut cmd = env.command(&megash_bin());
-    cmd.env("MEGASH_RETRIES", "1").arg("ls");
-    let started = Instant::now();
+    cmd.env("MEGASH_RETRIES", retries).arg("ls");
     let out = super::snapshot(cmd.output().unwrap());
+    let stderr = out
+        .split("--- stderr\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    (env, out, stderr)
+}
+
+#[test]
+fn server_down_is_a_clear_error() {
+    let started = Instant::now();
+    let (env, out, stderr) = ls_with_the_server_down("1");
     assert!(started.elapsed() < Duration::from_secs(30), "{out}");
-    let stderr = out.split("--- stderr\n").nth(1).unwrap_or_default();
     assert!(!out.starts_with("exit: 0\n"), "{out}");
     assert!(!out.contains("panicked"), "{out}");
     let first = stderr.lines().next().unwrap_or_default();
@@ -330,15 +340,9 @@ fn server_down_is_a_clear_error() {
 
 #[test]
 fn long_waits_for_a_server_that_is_down_are_announced() {
-    let w = World::new(&["A/"]);
-    let World { sim, env, .. } = w;
-    drop(sim.stop());
     // Six attempts: the waits before the fifth and sixth grow past a second, and each of
     // those says so; the quick ones before stay silent.
-    let mut cmd = env.command(&megash_bin());
-    cmd.env("MEGASH_RETRIES", "5").arg("ls");
-    let out = super::snapshot(cmd.output().unwrap());
-    let stderr = out.split("--- stderr\n").nth(1).unwrap_or_default();
+    let (_, out, stderr) = ls_with_the_server_down("5");
     let notices: Vec<&str> = stderr
         .lines()
         .filter(|l| l.contains("trying again"))

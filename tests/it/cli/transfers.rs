@@ -34,8 +34,9 @@ fn wait_for(pty: &mut Pty, tag: u32, state: &str) -> String {
     }
 }
 
-#[test]
-fn queued_transfers_list_pause_resume_cancel_and_finish() {
+/// An account with `/Docs/big.bin` (1 MiB, not kept locally) and downloads limited to
+/// 128 KB/s, slow enough (8 s for the file) to act on a queued download while it runs.
+fn slow_download_world() -> (World, Vec<u8>) {
     let w = World::new(&["Docs/"]);
     let home = w.env.home.path();
     let data: Vec<u8> = (0..1u32 << 20).map(|i| (i * 31 + i / 777) as u8).collect();
@@ -45,10 +46,16 @@ fn queued_transfers_list_pause_resume_cancel_and_finish() {
         ok("Upload finished: big.bin\n")
     );
     std::fs::remove_file(home.join("big.bin")).unwrap();
-    // Slow enough (8 s for the file) to pause and cancel it while it runs.
     assert!(w
         .run(&["speedlimit", "-d", "128K"])
         .starts_with("exit: 0\n"));
+    (w, data)
+}
+
+#[test]
+fn queued_transfers_list_pause_resume_cancel_and_finish() {
+    let (w, data) = slow_download_world();
+    let home = w.env.home.path();
     let Some(mut pty) = Pty::start(&w.env) else {
         return;
     };
@@ -130,18 +137,8 @@ fn one_shot_queue_runs_in_the_foreground() {
 
 #[test]
 fn leaving_with_queued_transfers_running_is_confirmed_first() {
-    let w = World::new(&["Docs/"]);
+    let (w, data) = slow_download_world();
     let home = w.env.home.path();
-    let data: Vec<u8> = (0..1u32 << 20).map(|i| (i * 7 + i / 999) as u8).collect();
-    std::fs::write(home.join("big.bin"), &data).unwrap();
-    assert_eq!(
-        w.run(&["put", "big.bin", "/Docs"]),
-        ok("Upload finished: big.bin\n")
-    );
-    std::fs::remove_file(home.join("big.bin")).unwrap();
-    assert!(w
-        .run(&["speedlimit", "-d", "128K"])
-        .starts_with("exit: 0\n"));
     let Some(mut pty) = Pty::start(&w.env) else {
         return;
     };
