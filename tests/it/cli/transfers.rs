@@ -52,17 +52,24 @@ fn slow_download_world() -> (World, Vec<u8>) {
     (w, data)
 }
 
-#[test]
-fn queued_transfers_list_pause_resume_cancel_and_finish() {
+/// [`slow_download_world`] with a shell that has queued the download as tag 1 and is back
+/// at its prompt (`None` without a pseudo-terminal).
+fn slow_download_queued() -> Option<(World, Vec<u8>, Pty)> {
     let (w, data) = slow_download_world();
-    let home = w.env.home.path();
-    let Some(mut pty) = Pty::start(&w.env) else {
-        return;
-    };
+    let mut pty = Pty::start(&w.env)?;
     pty.expect(PROMPT);
     pty.send("get -q /Docs/big.bin\r");
     pty.expect("Download started: Tag = 1. Source = /Docs/big.bin");
     pty.expect(PROMPT);
+    Some((w, data, pty))
+}
+
+#[test]
+fn queued_transfers_list_pause_resume_cancel_and_finish() {
+    let Some((w, data, mut pty)) = slow_download_queued() else {
+        return;
+    };
+    let home = w.env.home.path();
     pty.send("transfers\r");
     let list = pty.expect(PROMPT);
     assert!(
@@ -137,15 +144,10 @@ fn one_shot_queue_runs_in_the_foreground() {
 
 #[test]
 fn leaving_with_queued_transfers_running_is_confirmed_first() {
-    let (w, data) = slow_download_world();
-    let home = w.env.home.path();
-    let Some(mut pty) = Pty::start(&w.env) else {
+    let Some((w, data, mut pty)) = slow_download_queued() else {
         return;
     };
-    pty.expect(PROMPT);
-    pty.send("get -q /Docs/big.bin\r");
-    pty.expect("Download started: Tag = 1. Source = /Docs/big.bin");
-    pty.expect(PROMPT);
+    let home = w.env.home.path();
     const WARNING: &str = "1 queued transfer is still running (see `transfers`). Leaving stops it; \
                            run the same get or put again later to resume. Quit again to leave anyway.";
     pty.send("quit\r");
