@@ -28,6 +28,7 @@ const CASES: &[(&str, &str)] = &[
     ("history", "history --bogus"),
     ("https", "https"),
     ("import", "import https://mega.nz/file/broken /Docs"),
+    ("killsession", "killsession -a"),
     ("lcd", "lcd /nonexistent-local-folder"),
     ("link", "link /missing"),
     ("login", "login --bogus"),
