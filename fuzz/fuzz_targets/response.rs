@@ -192,6 +192,7 @@ async fn user_calls(body: &[u8], batch: usize) {
         assert_eq!(results.len(), batch);
     }
     let _ = c.command(json!({"a": "uq"})).await;
+    let _ = c.sessions().await;
     // Last: logout forgets the session whatever the answer.
     let _ = c.logout().await;
     assert!(!c.is_authenticated());
