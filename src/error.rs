@@ -210,6 +210,11 @@ impl CmdError {
                 api::Error::Mega(ErrorCode::ESid) => {
                     Some("the session expired or was closed elsewhere: log in again".to_string())
                 }
+                api::Error::Mega(ErrorCode::EOverQuota) => Some(
+                    "the account's storage is full: `df` shows what is used; empty the rubbish \
+                     bin or remove files to make room"
+                        .to_string(),
+                ),
                 api::Error::Network { .. } => Some(
                     "check the network, or MEGA_API_URL if you point megash at another server"
                         .to_string(),

@@ -119,7 +119,7 @@ pub fn add_user(data: &Path, u: &NewUser) -> Result<String, String> {
     Ok(uh)
 }
 
-/// One line per account: e-mail, handle, version, flags, blocked.
+/// One line per account: e-mail, handle, version, flags, blocked, logins, storage used/quota.
 pub fn list_users(data: &Path) -> Result<Vec<String>, String> {
     let conn = db::open(data)?;
     let users = db::all_users(&conn).map_err(|_| "database error")?;
@@ -144,9 +144,10 @@ pub fn list_users(data: &Path) -> Result<Vec<String>, String> {
                 "-".into()
             };
             let logins = db::login_count(&conn, &u.uh).unwrap_or(0);
+            let used = db::storage_used(&conn, &u.uh).unwrap_or(0);
             format!(
-                "{}\t{}\tv{}\t{}\t{}\tlogins={logins}",
-                u.email, u.uh, u.version, flags, blocked
+                "{}\t{}\tv{}\t{}\t{}\tlogins={logins}\tstorage={used}/{}",
+                u.email, u.uh, u.version, flags, blocked, u.storage_max
             )
         })
         .collect())
@@ -159,6 +160,21 @@ pub fn set_blocked(data: &Path, email: &str, reason: i64) -> Result<(), String> 
         .execute(
             "UPDATE users SET blocked = ?1 WHERE email = ?2",
             params![reason, email.trim().to_lowercase()],
+        )
+        .map_err(|e| e.to_string())?;
+    if n == 0 {
+        return Err(format!("no account for {email}"));
+    }
+    Ok(())
+}
+
+/// Set an account's storage quota in bytes.
+pub fn set_storage(data: &Path, email: &str, bytes: i64) -> Result<(), String> {
+    let conn = db::open(data)?;
+    let n = conn
+        .execute(
+            "UPDATE users SET storage_max = ?1 WHERE email = ?2",
+            params![bytes, email.trim().to_lowercase()],
         )
         .map_err(|e| e.to_string())?;
     if n == 0 {

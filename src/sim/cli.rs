@@ -1,4 +1,5 @@
-//! The `megasim` command line: `serve`, `user add/list/block/unblock`, `seed`, `faults`.
+//! The `megasim` command line: `serve`, `user add/list/block/unblock/storage/session`, `seed`,
+//! `faults`.
 
 use super::faults::{parse_hashcash, parse_login_limit, Faults};
 use clap::{Args, Parser, Subcommand};
@@ -126,6 +127,19 @@ enum UserCmd {
         /// Display name (default: the e-mail's local part).
         #[arg(long)]
         name: Option<String>,
+        /// Storage quota (bytes, or with K, M, G or T: powers of 1024); default 20G, MEGA's
+        /// free plan. Uploads and copies beyond it answer -17 (EOVERQUOTA).
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        storage: Option<i64>,
+    },
+    /// Set an account's storage quota (also while the server runs).
+    Storage {
+        email: String,
+        /// Bytes, or with K, M, G or T (powers of 1024).
+        #[arg(value_parser = parse_size)]
+        size: i64,
+        #[arg(long)]
+        data: PathBuf,
     },
     /// Open a session for an account (password checked) and print its sid, for curl scripts.
     Session {
@@ -134,7 +148,7 @@ enum UserCmd {
         #[arg(long)]
         data: PathBuf,
     },
-    /// List accounts: e-mail, handle, version, flags, blocked.
+    /// List accounts: e-mail, handle, version, flags, blocked, logins, storage used/quota.
     List {
         #[arg(long)]
         data: PathBuf,
@@ -232,6 +246,7 @@ fn run(cli: Cli) -> CliResult {
                 no_keys,
                 mfa,
                 name,
+                storage,
             } => {
                 let uh = super::accounts::add_user(
                     &data,
@@ -245,8 +260,14 @@ fn run(cli: Cli) -> CliResult {
                     },
                 )
                 .map_err(fail)?;
+                if let Some(bytes) = storage {
+                    super::accounts::set_storage(&data, &email, bytes).map_err(fail)?;
+                }
                 println!("{uh}");
                 Ok(())
+            }
+            UserCmd::Storage { email, size, data } => {
+                super::accounts::set_storage(&data, &email, size).map_err(fail)
             }
             UserCmd::Session {
                 email,
@@ -286,6 +307,30 @@ fn run(cli: Cli) -> CliResult {
         }
         Cmd::Faults(a) => faults_cmd(a),
     }
+}
+
+/// A size in bytes: digits, optionally followed by K, M, G or T (powers of 1024).
+fn parse_size(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let shift = match c.to_ascii_uppercase() {
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                'T' => 40,
+                _ => return Err(format!("unknown size unit in {text:?} (K, M, G or T)")),
+            };
+            (&t[..i], shift)
+        }
+        _ => (t, 0),
+    };
+    let n: i64 = digits
+        .parse()
+        .map_err(|_| format!("not a size: {text:?}"))?;
+    n.checked_mul(1 << shift)
+        .filter(|b| *b >= 0)
+        .ok_or_else(|| format!("size out of range: {text:?}"))
 }
 
 fn faults_cmd(a: FaultsArgs) -> CliResult {

@@ -143,7 +143,6 @@ pub fn ug(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
 }
 
 /// Storage quota of every account (a free account's 20 GB).
-const STORAGE_QUOTA: i64 = 20 << 30;
 /// Transfer quota reported by `uq`.
 const TRANSFER_QUOTA: i64 = 10 << 30;
 
@@ -185,7 +184,7 @@ pub fn uq(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
         per_root = per_root.raw(h, &format!("[{bytes},{files},{folders},0,0]"));
     }
     Ok(Obj::new()
-        .i("mstrg", STORAGE_QUOTA)
+        .i("mstrg", u.storage_max)
         .i("cstrg", total)
         .raw("cstrgn", &per_root.end())
         .i("mxfer", TRANSFER_QUOTA)

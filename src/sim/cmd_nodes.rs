@@ -5,7 +5,7 @@
 use super::db;
 use super::json::{esc, quote, NodeRow, Obj, NODE_COLS};
 use super::server::Ctx;
-use super::{new_node_handle, ApiError, ApiResult, EACCESS, EARGS, ECIRCULAR, ENOENT};
+use super::{new_node_handle, ApiError, ApiResult, EACCESS, EARGS, ECIRCULAR, ENOENT, EOVERQUOTA};
 use crate::crypto::b64;
 use rusqlite::{params, OptionalExtension};
 use serde_json::{Map, Value};
@@ -326,12 +326,15 @@ fn apply_cr(ctx: &Ctx, cr: Option<&Value>, map: &HashMap<String, String>) -> Api
 /// `p`: create folders (temporary handles, nested via `p`), complete uploads (36- or 48-char
 /// token), copy an own file (its 8-char node handle in `h`), or import a file link (`ph`).
 pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
-    let uh = ctx.user()?.uh.clone();
+    let user = ctx.user()?;
+    let (uh, storage_max) = (user.uh.clone(), user.storage_max);
     let target = own(ctx, str_of(obj, "t").ok_or(EARGS)?, EACCESS)?;
     if target.t == 0 {
         return Err(EACCESS);
     }
     let new = obj.get("n").and_then(Value::as_array).ok_or(EARGS)?;
+    // Copies (of own files or from links) add stored bytes; uploads were counted at `u`.
+    let mut copied = false;
     if new.is_empty() {
         return Err(EARGS);
     }
@@ -369,6 +372,7 @@ pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
                 )
                 .optional()?;
             let (s, blob) = src.ok_or(ENOENT)?;
+            copied = true;
             (Some(s.unwrap_or(0)), blob)
         } else if let Some(src) = str_of(n, "h").filter(|h| h.len() == 8) {
             // A node handle instead of an upload token: a server-side copy (the SDK's
@@ -390,6 +394,7 @@ pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
             if st != 0 {
                 return Err(EARGS);
             }
+            copied = true;
             (Some(s.unwrap_or(0)), blob)
         } else {
             let token = str_of(n, "h").ok_or(EARGS)?;
@@ -415,6 +420,10 @@ pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
             params![h, uh, parent, t, a, k, size, ctx.now, str_of(n, "fa"), blob],
         )?;
         created.push(h);
+    }
+    // Checked with the new nodes in place; an error rolls the whole command back.
+    if copied && db::storage_used(ctx.db, &uh)? > storage_max {
+        return Err(EOVERQUOTA);
     }
     apply_cr(ctx, obj.get("cr"), &map)?;
     let mut nodes = Vec::with_capacity(created.len());

@@ -3,7 +3,7 @@
 use super::cmd_nodes::load;
 use super::json::Obj;
 use super::server::{lock, Ctx, Download};
-use super::{random_b64, ApiResult, EARGS, ENOENT};
+use super::{db, random_b64, ApiResult, EARGS, ENOENT, EOVERQUOTA};
 use rusqlite::{params, OptionalExtension};
 use serde_json::{Map, Value};
 
@@ -21,8 +21,13 @@ fn int_of(obj: &Req, k: &str) -> Option<i64> {
 
 /// `u`: an upload URL for `s` bytes. `v >= 2` selects the binary completion token.
 pub fn u(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
-    let uh = ctx.user()?.uh.clone();
+    let user = ctx.user()?;
+    let (uh, storage_max) = (user.uh.clone(), user.storage_max);
     let size = int_of(obj, "s").filter(|s| *s >= 0).ok_or(EARGS)?;
+    // MEGA refuses the upload URL when the file would not fit (the SDK's storage overquota).
+    if db::storage_used(ctx.db, &uh)?.saturating_add(size) > storage_max {
+        return Err(EOVERQUOTA);
+    }
     let v = int_of(obj, "v").unwrap_or(0);
     let token = random_b64(24);
     let blob = random_b64(16);

@@ -27,7 +27,10 @@ CREATE TABLE IF NOT EXISTS users(
     since INTEGER NOT NULL,
     root TEXT NOT NULL,
     inbox TEXT NOT NULL,
-    rubbish TEXT NOT NULL
+    rubbish TEXT NOT NULL,
+    -- Storage quota in bytes (`uq` mstrg; `u` and copies beyond it answer -17); NULL: the
+    -- free plan's 20 GiB.
+    storage_max INTEGER
 );
 CREATE TABLE IF NOT EXISTS logins(
     uh TEXT NOT NULL,
@@ -128,6 +131,7 @@ pub fn open(data: &Path) -> Result<Connection, String> {
     // Data directories made before these columns existed.
     for (table, column, decl) in [
         ("packets", "scope", "TEXT NOT NULL DEFAULT ''"),
+        ("users", "storage_max", "INTEGER"),
         ("sessions", "mru", "INTEGER NOT NULL DEFAULT 0"),
         ("sessions", "ua", "TEXT NOT NULL DEFAULT ''"),
         ("sessions", "ip", "TEXT NOT NULL DEFAULT ''"),
@@ -179,7 +183,12 @@ pub struct User {
     pub root: String,
     pub inbox: String,
     pub rubbish: String,
+    /// Storage quota in bytes.
+    pub storage_max: i64,
 }
+
+/// The storage quota of an account made without one: MEGA's free plan.
+pub const DEFAULT_STORAGE_MAX: i64 = 20 << 30;
 
 impl std::fmt::Debug for User {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -188,7 +197,7 @@ impl std::fmt::Debug for User {
 }
 
 const USER_COLS: &str = "uh, email, version, salt, k, auth, privk, pubk, ts, keys_av, keys_v, \
-                         mfa, name, blocked, since, root, inbox, rubbish";
+                         mfa, name, blocked, since, root, inbox, rubbish, storage_max";
 
 fn user_from_row(r: &Row) -> rusqlite::Result<User> {
     Ok(User {
@@ -210,6 +219,7 @@ fn user_from_row(r: &Row) -> rusqlite::Result<User> {
         root: r.get(15)?,
         inbox: r.get(16)?,
         rubbish: r.get(17)?,
+        storage_max: r.get::<_, Option<i64>>(18)?.unwrap_or(DEFAULT_STORAGE_MAX),
     })
 }
 
@@ -263,6 +273,16 @@ pub fn session_id(sid: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(format!("megasim session id {sid}"));
     crate::crypto::b64::encode(&digest[..8])
+}
+
+/// Bytes an account's files take (every file node it owns, rubbish bin included, as MEGA
+/// counts).
+pub fn storage_used(conn: &Connection, uh: &str) -> ApiResult<i64> {
+    Ok(conn.query_row(
+        "SELECT COALESCE(SUM(s), 0) FROM nodes WHERE owner = ?1 AND t = 0",
+        params![uh],
+        |r| r.get(0),
+    )?)
 }
 
 /// Current highest packet sequence number (0 when none yet).

@@ -42,6 +42,7 @@ pub(crate) const EARGS: ApiError = ApiError(-2);
 pub(crate) const ENOENT: ApiError = ApiError(-9);
 pub(crate) const ECIRCULAR: ApiError = ApiError(-10);
 pub(crate) const EACCESS: ApiError = ApiError(-11);
+pub(crate) const EOVERQUOTA: ApiError = ApiError(-17);
 
 /// Current Unix time in seconds.
 pub(crate) fn now() -> i64 {

@@ -76,3 +76,25 @@ fn destination_folders() {
     assert_eq!(w.run(&["put", "f.txt"]), ok("Upload finished: f.txt\n"));
     assert_eq!(w.run(&["cat", "/f.txt"]), ok("f"));
 }
+
+#[test]
+fn a_full_account_is_a_clear_error_and_leaves_nothing_behind() {
+    let w = World::new(&[]);
+    assert!(w
+        .sim
+        .cli(&["user", "storage", super::EMAIL, "100K"])
+        .status
+        .success());
+    std::fs::write(w.env.home.path().join("a.bin"), random(70_000)).unwrap();
+    assert_eq!(
+        w.run(&["put", "a.bin", "/"]),
+        ok("Upload finished: a.bin\n")
+    );
+    let full = "exit: 17\n--- stdout\n--- stderr\nFailed to upload: Over quota\nHint: the \
+                account's storage is full: `df` shows what is used; empty the rubbish bin or \
+                remove files to make room\n";
+    assert_eq!(w.run(&["put", "a.bin", "/b.bin"]), full);
+    let out = w.run(&["cp", "/a.bin", "/c.bin"]);
+    assert!(out.starts_with("exit: 17\n"), "{out}");
+    assert_eq!(w.run(&["ls"]), ok("a.bin\n"));
+}

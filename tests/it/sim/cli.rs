@@ -39,21 +39,33 @@ fn user_add_prints_handle_and_list_shows_flags() {
         "pw",
         &["--no-keys", "--mfa", "JBSWY3DPEHPK3PXP"],
     );
+    sim.add_user("erin@example.com", "pw", &["--storage", "100K"]);
     let dup = sim.cli(&["user", "add", "carol@example.com", "x"]);
     assert!(!dup.status.success(), "duplicate e-mail must fail");
     sim.cli(&["user", "block", "dave@example.com", "--reason", "7"]);
     let list = String::from_utf8(sim.cli(&["user", "list"]).stdout).unwrap();
     let lines: Vec<&str> = list.lines().collect();
-    assert_eq!(lines.len(), 2, "{list}");
+    assert_eq!(lines.len(), 3, "{list}");
     assert_eq!(
         lines[0],
-        format!("carol@example.com\t{handle}\tv1\t-\t-\tlogins=0")
+        format!("carol@example.com\t{handle}\tv1\t-\t-\tlogins=0\tstorage=0/21474836480")
     );
     assert!(lines[1].starts_with("dave@example.com\t"), "{list}");
     assert!(
-        lines[1].ends_with("\tv2\tmfa,no-keys\tblocked:7\tlogins=0"),
+        lines[1].ends_with("\tv2\tmfa,no-keys\tblocked:7\tlogins=0\tstorage=0/21474836480"),
         "{list}"
     );
+    assert!(lines[2].ends_with("\tstorage=0/102400"), "{list}");
+    for bad in ["12Q", "x", "-5"] {
+        let out = sim.cli(&["user", "storage", "erin@example.com", bad]);
+        assert!(!out.status.success(), "{bad}");
+    }
+    assert!(sim
+        .cli(&["user", "storage", "erin@example.com", "1M"])
+        .status
+        .success());
+    let list = String::from_utf8(sim.cli(&["user", "list"]).stdout).unwrap();
+    assert!(list.contains("\tstorage=0/1048576\n"), "{list}");
 }
 
 #[tokio::test]

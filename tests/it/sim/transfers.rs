@@ -221,3 +221,39 @@ async fn p_with_a_file_handle_copies_the_stored_data() {
     let (oh, _) = o.upload(&oroot, "theirs.bin", b"secret").await;
     assert_eq!(a.call(bad(&oh)).await, json!(-11));
 }
+
+#[tokio::test]
+async fn storage_quota_refuses_uploads_and_copies_that_do_not_fit() {
+    let sim = Sim::start();
+    sim.add_user("q@example.com", "pw", &["--storage", "100K"]);
+    let a = Raw::login(&sim.url, "q@example.com", "pw").await;
+    let uq = a.call(json!({"a":"uq","strg":1})).await;
+    assert_eq!(uq["mstrg"], json!(102_400));
+    let root = a.root(2).await;
+    let (file, _) = a.upload(&root, "60k.bin", &data(60 << 10)).await;
+    // 60 KiB stored: 40 KiB fit, 41 do not (MEGA's storage overquota, -17).
+    assert!(a.call(json!({"a":"u","s":40 << 10})).await["p"].is_string());
+    assert_eq!(a.call(json!({"a":"u","s":41 << 10})).await, json!(-17));
+    // A server-side copy counts too, and a refused one leaves nothing behind.
+    let copy =
+        json!({"a":"p","t":root,"n":[{"h":file,"t":0,"a":"AAAA","k":b64::encode(&[1u8; 32])}]});
+    assert_eq!(a.call(copy.clone()).await, json!(-17));
+    let f = a.fetch().await;
+    let files = f["f"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["t"] == json!(0))
+        .count();
+    assert_eq!(files, 1, "{f}");
+    // Raised while the server runs, the quota lets the copy through.
+    assert!(sim
+        .cli(&["user", "storage", "q@example.com", "1M"])
+        .status
+        .success());
+    assert!(a.call(copy).await["f"].is_array());
+    assert_eq!(
+        a.call(json!({"a":"uq","strg":1})).await["cstrg"],
+        json!(120 << 10)
+    );
+}
