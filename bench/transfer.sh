@@ -22,7 +22,8 @@ cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$DIR"; }
 trap cleanup EXIT
 
 EMAIL=bench@example.com PASS=bench-password
-$SIM user add $EMAIL $PASS --data "$DIR/data" >/dev/null
+# A terabyte of quota: RUNS rounds of 1 GiB uploads would fill the free plan's 20 GiB.
+$SIM user add $EMAIL $PASS --data "$DIR/data" --storage 1T >/dev/null
 $SIM serve --data "$DIR/data" >"$DIR/serve.out" &
 PID=$!
 for _ in $(seq 1 200); do grep -q listening "$DIR/serve.out" 2>/dev/null && break; sleep 0.05; done
