@@ -238,6 +238,7 @@ pub fn seed(
     let (user, mk) = unlock(&conn, email, password)?;
     let per = files_per_folder.max(1);
     let tx = conn.unchecked_transaction().map_err(|e| e.to_string())?;
+    let used_before = db::storage_used(&tx, &user.uh).map_err(|_| "database error")?;
     let t = now();
     {
         let mut ins = tx
@@ -296,6 +297,14 @@ pub fn seed(
             }
         }
     }
+    // The synthetic sizes (up to 4 MiB each, no data behind them) would fill any real plan:
+    // the quota grows by what was seeded, so the account has the room it had before.
+    let seeded = db::storage_used(&tx, &user.uh).map_err(|_| "database error")? - used_before;
+    tx.execute(
+        "UPDATE users SET storage_max = COALESCE(storage_max, ?2) + ?3 WHERE uh = ?1",
+        params![user.uh, db::DEFAULT_STORAGE_MAX, seeded],
+    )
+    .map_err(|e| e.to_string())?;
     tx.commit().map_err(|e| e.to_string())?;
     Ok((count, started.elapsed()))
 }

@@ -63,4 +63,10 @@ async fn seeded_nodes_appear_in_f_with_decryptable_names() {
         .await
         .unwrap();
     assert_eq!(json!(body.len()), file["s"]);
+    // The synthetic sizes do not eat the account's room: the quota grew by them.
+    let uq = a.call(json!({"a":"uq","strg":1})).await;
+    let (max, used) = (uq["mstrg"].as_i64().unwrap(), uq["cstrg"].as_i64().unwrap());
+    assert!(used > 0, "{uq}");
+    assert_eq!(max - used, 20 << 30, "{uq}");
+    assert!(a.call(json!({"a":"u","s":1 << 30})).await["p"].is_string());
 }
