@@ -155,27 +155,29 @@ pub fn list_users(data: &Path) -> Result<Vec<String>, String> {
 
 /// Set (or clear, with 0) an account's block reason.
 pub fn set_blocked(data: &Path, email: &str, reason: i64) -> Result<(), String> {
-    let conn = db::open(data)?;
-    let n = conn
-        .execute(
-            "UPDATE users SET blocked = ?1 WHERE email = ?2",
-            params![reason, email.trim().to_lowercase()],
-        )
-        .map_err(|e| e.to_string())?;
-    if n == 0 {
-        return Err(format!("no account for {email}"));
-    }
-    Ok(())
+    set_user_field(
+        data,
+        email,
+        "UPDATE users SET blocked = ?1 WHERE email = ?2",
+        reason,
+    )
 }
 
 /// Set an account's storage quota in bytes.
 pub fn set_storage(data: &Path, email: &str, bytes: i64) -> Result<(), String> {
+    set_user_field(
+        data,
+        email,
+        "UPDATE users SET storage_max = ?1 WHERE email = ?2",
+        bytes,
+    )
+}
+
+/// Run `update` (`?1` the value, `?2` the e-mail) on one account; an unknown e-mail is an error.
+fn set_user_field(data: &Path, email: &str, update: &str, value: i64) -> Result<(), String> {
     let conn = db::open(data)?;
     let n = conn
-        .execute(
-            "UPDATE users SET storage_max = ?1 WHERE email = ?2",
-            params![bytes, email.trim().to_lowercase()],
-        )
+        .execute(update, params![value, email.trim().to_lowercase()])
         .map_err(|e| e.to_string())?;
     if n == 0 {
         return Err(format!("no account for {email}"));
