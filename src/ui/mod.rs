@@ -158,9 +158,15 @@ pub fn set_debug(on: bool) {
 
 struct StderrLogger;
 
+/// Whether a `log` record is printed under `max`. Without --debug only our own warnings
+/// show: dependencies (rustls, reqwest) warn about things a user cannot act on.
+fn shown(level: log::Level, target: &str, max: log::LevelFilter) -> bool {
+    level <= max && (max >= log::LevelFilter::Debug || target.starts_with("megash"))
+}
+
 impl log::Log for StderrLogger {
     fn enabled(&self, m: &log::Metadata<'_>) -> bool {
-        m.level() <= log::max_level()
+        shown(m.level(), m.target(), log::max_level())
     }
 
     fn log(&self, r: &log::Record<'_>) {
@@ -184,6 +190,16 @@ impl log::Log for StderrLogger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_our_warnings_show_without_debug() {
+        use log::{Level, LevelFilter};
+        assert!(shown(Level::Warn, "megash::api::retry", LevelFilter::Warn));
+        assert!(!shown(Level::Warn, "rustls::conn", LevelFilter::Warn));
+        assert!(!shown(Level::Debug, "megash::api::client", LevelFilter::Warn));
+        assert!(shown(Level::Warn, "rustls::conn", LevelFilter::Debug));
+        assert!(shown(Level::Debug, "megash::api::client", LevelFilter::Debug));
+    }
 
     #[test]
     fn report_prints_message_and_hint_on_stderr() {
