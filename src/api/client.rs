@@ -19,7 +19,9 @@ use super::error::{Error, ErrorCode, Result};
 use super::nodes::KeyRing;
 use super::retry::{is_retryable, Backoff, RetryConfig};
 use super::session::Session;
-use super::transport::{collect, header, BodyStream, ReqwestTransport, StreamResponse, Transport};
+use super::transport::{
+    body_of, collect, header, BodyStream, ReqwestTransport, StreamResponse, Transport,
+};
 use crate::crypto::hashcash;
 
 /// MEGA's production API.
@@ -342,12 +344,10 @@ impl Client {
             if first.is_none_or(|&b| b == b'-' || b.is_ascii_digit()) {
                 head.extend_from_slice(&collect(resp.body).await?);
                 check_request_level(&head)?;
-                let whole: BodyStream = Box::pin(futures_util::stream::iter([Ok(head.into())]));
-                return Ok(whole);
+                return Ok(body_of([Ok(head.into())]));
             }
-            let rest = futures_util::stream::iter([Ok(Bytes::from(head))]).chain(resp.body);
-            let stream: BodyStream = Box::pin(rest);
-            Ok(stream)
+            let rest: BodyStream = Box::pin(body_of([Ok(head.into())]).chain(resp.body));
+            Ok(rest)
         })
         .await
     }
@@ -653,7 +653,7 @@ pub(crate) mod tests {
                 Ok(StreamResponse {
                     status: r.status,
                     headers: r.headers,
-                    body: Box::pin(futures_util::stream::iter(pieces)),
+                    body: crate::api::transport::body_of(pieces),
                 })
             })
         }

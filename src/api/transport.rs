@@ -19,6 +19,12 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// A stream of body pieces.
 pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes>> + Send>>;
 
+/// A body made of pieces already in memory (a whole answer, or pieces scripted by a test).
+pub fn body_of(pieces: impl IntoIterator<Item = Result<Bytes>>) -> BodyStream {
+    let pieces: Vec<_> = pieces.into_iter().collect();
+    Box::pin(futures_util::stream::iter(pieces))
+}
+
 /// A complete HTTP response.
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -100,11 +106,10 @@ pub trait Transport: Send + Sync {
     ) -> BoxFuture<'a, Result<StreamResponse>> {
         Box::pin(async move {
             let r = self.post(url, headers, body).await?;
-            let body: BodyStream = Box::pin(futures_util::stream::iter([Ok(r.body)]));
             Ok(StreamResponse {
                 status: r.status,
                 headers: r.headers,
-                body,
+                body: body_of([Ok(r.body)]),
             })
         })
     }

@@ -196,9 +196,17 @@ mod tests {
         use log::{Level, LevelFilter};
         assert!(shown(Level::Warn, "megash::api::retry", LevelFilter::Warn));
         assert!(!shown(Level::Warn, "rustls::conn", LevelFilter::Warn));
-        assert!(!shown(Level::Debug, "megash::api::client", LevelFilter::Warn));
+        assert!(!shown(
+            Level::Debug,
+            "megash::api::client",
+            LevelFilter::Warn
+        ));
         assert!(shown(Level::Warn, "rustls::conn", LevelFilter::Debug));
-        assert!(shown(Level::Debug, "megash::api::client", LevelFilter::Debug));
+        assert!(shown(
+            Level::Debug,
+            "megash::api::client",
+            LevelFilter::Debug
+        ));
     }
 
     #[test]
