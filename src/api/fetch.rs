@@ -217,13 +217,13 @@ impl<'r, F: FnMut(Node) -> Result<()>> FetchParser<'r, F> {
                     self.saw_f = true;
                     self.state = State::Node { open: true };
                 }
-                State::Value(member) => {
-                    at += self.member(member, &buf[at..], eof)?.unwrap_or(0);
-                    if self.state == State::Value(member) {
-                        return Ok(at);
+                State::Value(member) => match self.member(member, &buf[at..], eof)? {
+                    Some(len) => {
+                        at += len;
+                        self.state = State::AfterValue;
                     }
-                    self.state = State::AfterValue;
-                }
+                    None => return Ok(at),
+                },
                 State::AfterValue => {
                     at += 1;
                     match byte {
@@ -272,9 +272,9 @@ impl<'r, F: FnMut(Node) -> Result<()>> FetchParser<'r, F> {
     }
 
     /// Read a member's value from the start of `buf`; its length, or `None` to wait for
-    /// more bytes (the state then stays as it was).
+    /// more bytes.
     fn member(&mut self, member: Member, buf: &[u8], eof: bool) -> Result<Option<usize>> {
-        let len = match member {
+        Ok(match member {
             Member::Sn => parse_at::<String>(buf, eof)?.map(|(sn, len)| {
                 self.summary.sn = sn;
                 len
@@ -291,11 +291,7 @@ impl<'r, F: FnMut(Node) -> Result<()>> FetchParser<'r, F> {
                 len
             }),
             Member::F | Member::Other => parse_at::<IgnoredAny>(buf, eof)?.map(|(_, len)| len),
-        };
-        if len.is_some() {
-            self.state = State::AfterValue;
-        }
-        Ok(len)
+        })
     }
 
     fn node(&mut self, raw: RawNode<'_>, json: &[u8]) -> Result<()> {
@@ -391,7 +387,7 @@ impl Client {
         let mut backoff = Backoff::new(self.retry_config());
         let mut delivered = false;
         loop {
-            if delivered {
+            if std::mem::take(&mut delivered) {
                 on(Fetched::Restart)?;
             }
             let mut ring = start.clone();
