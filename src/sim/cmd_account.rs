@@ -142,7 +142,6 @@ pub fn ug(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
         .end())
 }
 
-/// Storage quota of every account (a free account's 20 GB).
 /// Transfer quota reported by `uq`.
 const TRANSFER_QUOTA: i64 = 10 << 30;
 

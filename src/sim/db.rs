@@ -151,38 +151,40 @@ pub fn open(data: &Path) -> Result<Connection, String> {
         .map_err(|e| e.to_string())?;
     conn.execute_batch(SCHEMA)
         .map_err(|e| format!("cannot create schema: {e}"))?;
-    // Data directories made before these columns existed.
-    for (table, column, decl) in [
-        ("packets", "scope", "TEXT NOT NULL DEFAULT ''"),
-        ("users", "storage_max", "INTEGER"),
-        ("users", "storage_used", "INTEGER NOT NULL DEFAULT 0"),
-        ("sessions", "mru", "INTEGER NOT NULL DEFAULT 0"),
-        ("sessions", "ua", "TEXT NOT NULL DEFAULT ''"),
-        ("sessions", "ip", "TEXT NOT NULL DEFAULT ''"),
-        ("sessions", "alive", "INTEGER NOT NULL DEFAULT 1"),
+    // Data directories made before these columns existed: each is added with its default,
+    // then filled by its statement if it has one.
+    const USED: &str = "UPDATE users SET storage_used = \
+                        (SELECT COALESCE(SUM(s), 0) FROM nodes WHERE owner = users.uh AND t = 0)";
+    for (table, column, decl, fill) in [
+        ("packets", "scope", "TEXT NOT NULL DEFAULT ''", None),
+        ("users", "storage_max", "INTEGER", None),
+        (
+            "users",
+            "storage_used",
+            "INTEGER NOT NULL DEFAULT 0",
+            Some(USED),
+        ),
+        ("sessions", "mru", "INTEGER NOT NULL DEFAULT 0", None),
+        ("sessions", "ua", "TEXT NOT NULL DEFAULT ''", None),
+        ("sessions", "ip", "TEXT NOT NULL DEFAULT ''", None),
+        ("sessions", "alive", "INTEGER NOT NULL DEFAULT 1", None),
     ] {
-        let added = add_missing_column(&conn, table, column, decl)
+        add_missing_column(&conn, table, column, decl, fill)
             .map_err(|e| format!("cannot update schema: {e}"))?;
-        if added && column == "storage_used" {
-            conn.execute_batch(
-                "UPDATE users SET storage_used = (SELECT COALESCE(SUM(s), 0) FROM nodes \
-                 WHERE owner = users.uh AND t = 0)",
-            )
-            .map_err(|e| format!("cannot update schema: {e}"))?;
-        }
     }
     conn.execute_batch(TRIGGERS)
         .map_err(|e| format!("cannot create schema: {e}"))?;
     Ok(conn)
 }
 
-/// Add `column` to `table` unless it is there; whether it was added.
+/// Add `column` to `table` unless it is there, and then run `fill` if given.
 fn add_missing_column(
     conn: &Connection,
     table: &str,
     column: &str,
     decl: &str,
-) -> rusqlite::Result<bool> {
+    fill: Option<&str>,
+) -> rusqlite::Result<()> {
     let present: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
         params![table, column],
@@ -190,8 +192,11 @@ fn add_missing_column(
     )?;
     if !present {
         conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+        if let Some(sql) = fill {
+            conn.execute_batch(sql)?;
+        }
     }
-    Ok(!present)
+    Ok(())
 }
 
 /// One account row.
