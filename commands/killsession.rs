@@ -47,18 +47,21 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             )));
         }
     }
-    for id in &args.operands {
-        let ids = [id.clone()];
-        ctx.online(async |a| {
-            let client = a.client().await?;
-            client.kill_sessions(&ids).await.map_err(|e| {
-                CmdError::api(
-                    format!("kill session {id}. Maybe the session was not valid."),
-                    e,
-                )
-            })
-        })?;
+    // One catch-up with the server for all of them; each id is its own `usr`, as in MEGAcmd,
+    // and the ones ended before a failure are still reported.
+    let ids = &args.operands;
+    let (ended, failure) = ctx.online(async |a| {
+        let client = a.client().await?;
+        for (n, id) in ids.iter().enumerate() {
+            if let Err(e) = client.kill_sessions(std::slice::from_ref(id)).await {
+                let action = format!("kill session {id}. Maybe the session was not valid.");
+                return Ok((n, Some(CmdError::api(action, e))));
+            }
+        }
+        Ok((ids.len(), None))
+    })?;
+    for id in &ids[..ended] {
         ctx.ui.line(format!("Session {id} killed successfully"))?;
     }
-    Ok(())
+    failure.map_or(Ok(()), Err)
 }
