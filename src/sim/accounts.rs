@@ -217,7 +217,7 @@ pub fn open_session(data: &Path, email: &str, password: &str) -> Result<String, 
     conn.execute(
         "INSERT INTO sessions(sid, uh, sek, created, mru, ua) \
          VALUES (?1, ?2, NULL, ?3, ?3, 'megasim user session')",
-        params![sid, user.uh, now()],
+        params![db::sid_key(&sid), user.uh, now()],
     )
     .map_err(|e| e.to_string())?;
     Ok(sid)

@@ -51,6 +51,15 @@ struct ServeArgs {
     /// Private key (PEM) of --tls-cert.
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Log refused requests (unknown routes, methods a route does not take) on stderr.
+    #[arg(short, long)]
+    verbose: bool,
+    /// Seconds a client has to send a request's headers before the connection is closed.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    header_timeout: u64,
+    /// Open connections at most; more are closed at once.
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    max_connections: usize,
     #[command(flatten)]
     faults: FaultFlags,
 }
@@ -153,10 +162,13 @@ enum UserCmd {
         #[arg(long)]
         data: PathBuf,
     },
-    /// Block an account (requests answer -16).
+    /// Block an account: it still logs in, then every request answers -16 and
+    /// `whyamiblocked` answers REASON (MEGA's codes: 200 copyright, 300 terms of service,
+    /// 400/401 business sub-user disabled/removed, 500 SMS verification, 700 e-mail
+    /// verification).
     Block {
         email: String,
-        #[arg(long, default_value_t = 2)]
+        #[arg(long, default_value_t = 300)]
         reason: i64,
         #[arg(long)]
         data: PathBuf,
@@ -235,6 +247,11 @@ fn run(cli: Cli) -> CliResult {
                 .merge(&a.faults.to_json().map_err(|e| (2, e))?)
                 .map_err(|e| (2, e))?;
             let tls = a.tls_cert.zip(a.tls_key);
+            super::server::set_verbose(a.verbose);
+            super::server::set_limits(super::server::Limits {
+                header_timeout: std::time::Duration::from_secs(a.header_timeout.max(1)),
+                max_connections: a.max_connections.max(1),
+            });
             super::server::serve_with_tls(a.data, listen, faults, tls).map_err(fail)
         }
         Cmd::User { cmd } => match cmd {
@@ -263,7 +280,7 @@ fn run(cli: Cli) -> CliResult {
                 if let Some(bytes) = storage {
                     super::accounts::set_storage(&data, &email, bytes).map_err(fail)?;
                 }
-                println!("{uh}");
+                println!("Added {}, user handle {uh}", email.trim().to_lowercase());
                 Ok(())
             }
             UserCmd::Storage { email, size, data } => {
@@ -279,6 +296,7 @@ fn run(cli: Cli) -> CliResult {
                 Ok(())
             }
             UserCmd::List { data } => {
+                println!("EMAIL\tHANDLE\tVERSION\tFLAGS\tBLOCKED\tLOGINS\tSTORAGE(USED/QUOTA)");
                 for line in super::accounts::list_users(&data).map_err(fail)? {
                     println!("{line}");
                 }

@@ -73,9 +73,9 @@ pub fn us(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     if !same_b64(uh, &user.auth) {
         return Err(ENOENT);
     }
-    if user.blocked != 0 {
-        return Err(ApiError(-16));
-    }
+    // A blocked account still gets its session: MEGA's SDK sends `us` alone "in case the
+    // account is blocked (we need to get a sid so we can issue whyamiblocked)"; every later
+    // command but `whyamiblocked` answers -16 (see `server::run_batch`).
     // An account created with `--no-keys` never finished its first web login: it has no RSA
     // key pair. Real MEGA refuses such logins in a way third-party clients report as -9
     // "Object (typically, node or user) not found" (rclone issue 4677 and others); the exact
@@ -86,8 +86,10 @@ pub fn us(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     if let Some(secret) = &user.mfa {
         match str_of(obj, "mfa") {
             Some(code) if totp_ok(secret, code) => {}
-            // A wrong code: what MEGA answers is unknown; -26 again, as the reference suggests.
-            _ => return Err(ApiError(-26)),
+            // A wrong code is -5 (EFAILED): MEGAcmd users see its "Login failed: incorrect
+            // authentication", a line MEGAcmd prints only for API_EFAILED.
+            Some(_) => return Err(ApiError(-5)),
+            None => return Err(ApiError(-26)),
         }
     }
     let pubk = PublicKey::from_pubk(&b64::decode(pubk).map_err(|_| super::EINTERNAL)?)
@@ -101,7 +103,7 @@ pub fn us(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         "INSERT INTO sessions(sid, uh, sek, created, mru, ua, ip) \
          VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
         rusqlite::params![
-            sid_b64,
+            db::sid_key(&sid_b64),
             user.uh,
             sek,
             ctx.now,
@@ -217,7 +219,7 @@ pub fn sml(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
     let sid = ctx.sid.clone().ok_or(EARGS)?;
     ctx.db.execute(
         "UPDATE sessions SET alive = 0 WHERE sid = ?1",
-        rusqlite::params![sid],
+        rusqlite::params![db::sid_key(&sid)],
     )?;
     Ok("0".to_string())
 }
@@ -247,7 +249,7 @@ pub fn usl(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     let list: Vec<Value> = rows
         .into_iter()
         .map(|(sid, created, mru, ua, ip, alive)| {
-            let current = i64::from(ctx.sid.as_deref() == Some(sid.as_str()));
+            let current = i64::from(ctx.sid.as_deref().map(db::sid_key) == Some(sid.clone()));
             let mut row = vec![
                 Value::from(created),
                 Value::from(mru.max(created)),
@@ -270,7 +272,7 @@ pub fn usl(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
 /// named (an id that is not one of the account's sessions: `-9`, and none is ended).
 pub fn usr(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     let uh = ctx.user()?.uh.clone();
-    let current = ctx.sid.clone().unwrap_or_default();
+    let current = db::sid_key(ctx.sid.as_deref().unwrap_or_default());
     if obj.get("ko").and_then(Value::as_i64) == Some(1) {
         ctx.db.execute(
             "UPDATE sessions SET alive = 0 WHERE uh = ?1 AND sid != ?2",

@@ -273,7 +273,15 @@ fn fresh_handle(ctx: &Ctx) -> ApiResult<String> {
 /// Apply `cr` material `[[shares],[nodes],[si, ni, key, …]]`: node keys wrapped with share
 /// keys, stored as extra `share:key` pairs of the nodes' `k`. `map` resolves the temporary
 /// handles of nodes created by the same command.
-fn apply_cr(ctx: &Ctx, cr: Option<&Value>, map: &HashMap<String, String>) -> ApiResult<()> {
+/// `created`: the nodes a `p` just made, in the order of its `n`. MEGA's SDK and web client
+/// send `cr` with an empty node list and node indexes into `n` (they know no handles yet);
+/// megajs sends the temporary handles instead (mapped through `map`).
+fn apply_cr(
+    ctx: &Ctx,
+    cr: Option<&Value>,
+    map: &HashMap<String, String>,
+    created: &[String],
+) -> ApiResult<()> {
     let Some(cr) = cr else { return Ok(()) };
     let uh = ctx.user()?.uh.clone();
     let arr = cr.as_array().ok_or(EARGS)?;
@@ -301,7 +309,11 @@ fn apply_cr(ctx: &Ctx, cr: Option<&Value>, map: &HashMap<String, String>) -> Api
         }
     };
     let shares: Vec<String> = shares.iter().map(resolve).collect::<ApiResult<_>>()?;
-    let nodes: Vec<String> = nodes.iter().map(resolve).collect::<ApiResult<_>>()?;
+    let nodes: Vec<String> = if nodes.is_empty() {
+        created.to_vec()
+    } else {
+        nodes.iter().map(resolve).collect::<ApiResult<_>>()?
+    };
     if triples.len() % 3 != 0 {
         return Err(EARGS);
     }
@@ -425,7 +437,7 @@ pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     if copied && db::storage_used(ctx.db, &uh)? > storage_max {
         return Err(EOVERQUOTA);
     }
-    apply_cr(ctx, obj.get("cr"), &map)?;
+    apply_cr(ctx, obj.get("cr"), &map, &created)?;
     let mut nodes = Vec::with_capacity(created.len());
     for h in &created {
         nodes.push(load(ctx, h)?.ok_or(super::EINTERNAL)?.to_owner_json());
@@ -482,7 +494,7 @@ pub fn m(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         "UPDATE nodes SET parent = ?1 WHERE h = ?2",
         params![t.h, n.h],
     )?;
-    apply_cr(ctx, obj.get("cr"), &HashMap::new())?;
+    apply_cr(ctx, obj.get("cr"), &HashMap::new(), &[])?;
     let nodes: Vec<String> = subtree(ctx, &n.h)?
         .iter()
         .map(NodeRow::to_owner_json)
@@ -667,7 +679,7 @@ pub fn s2(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         }
         results.push("0".to_string());
     }
-    apply_cr(ctx, obj.get("cr"), &HashMap::new())?;
+    apply_cr(ctx, obj.get("cr"), &HashMap::new(), &[])?;
     Ok(Obj::new()
         .raw("r", &format!("[{}]", results.join(",")))
         .raw("u", "[]")

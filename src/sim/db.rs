@@ -140,9 +140,25 @@ pub fn blob_dir(data: &Path) -> PathBuf {
 
 /// Open (creating if needed) the data directory's database.
 pub fn open(data: &Path) -> Result<Connection, String> {
-    std::fs::create_dir_all(blob_dir(data))
+    // The data directory holds every account's keys and sessions: private to its owner.
+    let mut dirs = std::fs::DirBuilder::new();
+    dirs.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut dirs, 0o700);
+    dirs.create(blob_dir(data))
         .map_err(|e| format!("cannot create {}: {e}", data.display()))?;
     let conn = Connection::open(db_path(data)).map_err(|e| format!("cannot open database: {e}"))?;
+    // SQLite gives its -wal and -shm files the database file's mode.
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mut p = db_path(data).into_os_string();
+        p.push(suffix);
+        if std::path::Path::new(&p).exists() {
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| format!("cannot make the database private: {e}"))?;
+        }
+    }
     conn.busy_timeout(Duration::from_secs(30))
         .map_err(|e| e.to_string())?;
     conn.pragma_update(None, "journal_mode", "WAL")
@@ -174,6 +190,7 @@ pub fn open(data: &Path) -> Result<Connection, String> {
     }
     conn.execute_batch(TRIGGERS)
         .map_err(|e| format!("cannot create schema: {e}"))?;
+    hash_stored_sids(&conn).map_err(|e| format!("cannot update sessions: {e}"))?;
     Ok(conn)
 }
 
@@ -295,22 +312,50 @@ pub fn login_count(conn: &Connection, uh: &str) -> ApiResult<i64> {
     )?)
 }
 
+/// What the `sessions` table keeps of a sid: a hash, so that reading the database (a backup,
+/// a careless copy) gives no live session. `h:` marks the hashed form.
+pub fn sid_key(sid: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("megasim sid {sid}"));
+    let mut key = String::with_capacity(2 + 64);
+    key.push_str("h:");
+    for b in digest {
+        key.push_str(&format!("{b:02x}"));
+    }
+    key
+}
+
+/// Sessions stored before sids were hashed get hashed now.
+fn hash_stored_sids(conn: &Connection) -> rusqlite::Result<()> {
+    let plain: Vec<String> = conn
+        .prepare("SELECT sid FROM sessions WHERE sid NOT LIKE 'h:%'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for sid in plain {
+        conn.execute(
+            "UPDATE sessions SET sid = ?1 WHERE sid = ?2",
+            params![sid_key(&sid), sid],
+        )?;
+    }
+    Ok(())
+}
+
 /// A working session: (user handle, original `sek`).
 pub fn session(conn: &Connection, sid: &str) -> ApiResult<Option<(String, Option<String>)>> {
     Ok(conn
         .query_row(
             "SELECT uh, sek FROM sessions WHERE sid = ?1 AND alive = 1",
-            params![sid],
+            params![sid_key(sid)],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?)
 }
 
-/// The public id of a session (`usl`, `usr`): an 8-byte handle derived from the sid, so
-/// that listing sessions never shows a sid.
-pub fn session_id(sid: &str) -> String {
+/// The public id of a session (`usl`, `usr`): an 8-byte handle derived from its stored key
+/// ([`sid_key`]), so that listing sessions never shows a sid.
+pub fn session_id(key: &str) -> String {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(format!("megasim session id {sid}"));
+    let digest = Sha256::digest(format!("megasim session id {key}"));
     crate::crypto::b64::encode(&digest[..8])
 }
 
@@ -407,6 +452,36 @@ mod tests {
         conn.execute("DELETE FROM nodes WHERE h = 'f3'", [])
             .expect("delete");
         assert_eq!(storage_used(&conn, "u2").expect("read"), 50);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_directory_is_private_and_keeps_no_sid_in_clear() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().expect("tmp");
+        let data = tmp.path().join("data");
+        let conn = open(&data).expect("open");
+        let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700);
+        assert_eq!(mode(&db_path(&data)), 0o600);
+        conn.execute(
+            "INSERT INTO users(uh, email, k, version) VALUES('uh1', 'a@b.c', 'k', 2)",
+            [],
+        )
+        .ok();
+        conn.execute(
+            "INSERT INTO sessions(sid, uh, created) VALUES(?1, 'uh1', 1)",
+            params![sid_key("the-live-sid")],
+        )
+        .expect("insert");
+        assert!(session(&conn, "the-live-sid").expect("read").is_some());
+        drop(conn);
+        let bytes = std::fs::read(db_path(&data)).expect("read db");
+        let wal = std::fs::read(format!("{}-wal", db_path(&data).display())).unwrap_or_default();
+        let needle = b"the-live-sid";
+        for file in [&bytes, &wal] {
+            assert!(!file.windows(needle.len()).any(|w| w == needle));
+        }
     }
 
     #[test]

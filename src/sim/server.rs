@@ -27,6 +27,12 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Largest `/cs` body accepted.
 const MAX_CS_BODY: u64 = 16 << 20;
+/// Commands in one `/cs` request: MEGA's SDK never sends more (`RequestDispatcher::
+/// MAX_COMMANDS`); a larger batch is refused whole with -2.
+const MAX_COMMANDS: usize = 10_000;
+/// The answers of one request together: past this, the rest of the batch answers -3 (try
+/// again), so one request of many `f` cannot take gigabytes or the database for seconds.
+const MAX_ANSWER_BYTES: usize = 64 << 20;
 /// Largest answer kept for replay.
 const MAX_REPLAY_ANSWER: usize = 256 << 10;
 /// Entries kept for replay (bounds its memory to about 256 MiB).
@@ -342,14 +348,14 @@ pub fn serve_with_tls(
                         };
                         let svc =
                             hyper::service::service_fn(move |req| route(state.clone(), peer, req));
-                        let _ = hyper::server::conn::http1::Builder::new()
-                            .max_buf_size(4 << 20)
+                        let _ = http1()
                             .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
                             .await;
                     });
                 }
             });
         }
+        let slots = Arc::new(tokio::sync::Semaphore::new(limits().max_connections));
         loop {
             let (stream, peer) = match listener.accept().await {
                 Ok(x) => x,
@@ -359,15 +365,22 @@ pub fn serve_with_tls(
                     continue;
                 }
             };
+            // Over the cap a connection is closed at once: memory stays bounded, and the
+            // header timeout frees slots held by clients that never finish a request.
+            let Ok(slot) = slots.clone().try_acquire_owned() else {
+                if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
+                    eprintln!("megasim: refused a connection from {peer}: too many open");
+                }
+                drop(stream);
+                continue;
+            };
             let _ = stream.set_nodelay(true);
             let state = state.clone();
             tokio::spawn(async move {
+                let _slot = slot;
                 let svc = hyper::service::service_fn(move |req| route(state.clone(), peer, req));
                 let io = hyper_util::rt::TokioIo::new(stream);
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .max_buf_size(4 << 20)
-                    .serve_connection(io, svc)
-                    .await;
+                let _ = http1().serve_connection(io, svc).await;
             });
         }
     })
@@ -418,16 +431,78 @@ async fn route(
             let (token, offset) = (token.to_string(), offset.to_string());
             transfer::upload(state, &token, &offset, req).await
         }
-        ["dl", token] if req.method() == Method::GET || req.method() == Method::HEAD => {
+        // MEGA's download servers also take a POST with an empty body (megatools downloads
+        // only that way).
+        ["dl", token] if download_method(req.method()) => {
             let token = token.to_string();
             Ok(transfer::download(state, &token, None, req).await)
         }
-        ["dl", token, range] if req.method() == Method::GET || req.method() == Method::HEAD => {
+        ["dl", token, range] if download_method(req.method()) => {
             let (token, range) = (token.to_string(), range.to_string());
             Ok(transfer::download(state, &token, Some(&range), req).await)
         }
-        _ => Ok(plain_response(StatusCode::NOT_FOUND, Bytes::new())),
+        _ => {
+            if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
+                eprintln!(
+                    "megasim: refused {} {} from {peer}: no such route for this method (404)",
+                    req.method(),
+                    path
+                );
+            }
+            Ok(plain_response(StatusCode::NOT_FOUND, Bytes::new()))
+        }
     }
+}
+
+/// How megasim guards itself against clients that hold connections without finishing a
+/// request (`serve --header-timeout`, `--max-connections`).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// A request's headers must arrive within this.
+    pub header_timeout: Duration,
+    /// Open connections at most; more are closed at once.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            max_connections: 512,
+        }
+    }
+}
+
+static LIMITS: Mutex<Option<Limits>> = Mutex::new(None);
+
+/// Set the limits of servers started after this call.
+pub fn set_limits(l: Limits) {
+    *lock(&LIMITS) = Some(l);
+}
+
+fn limits() -> Limits {
+    lock(&LIMITS).unwrap_or_default()
+}
+
+/// The HTTP/1 settings of every connection: a 4 MiB read buffer for fast uploads, and a
+/// header timeout (hyper needs the timer for it).
+fn http1() -> hyper::server::conn::http1::Builder {
+    let mut b = hyper::server::conn::http1::Builder::new();
+    b.max_buf_size(4 << 20)
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits().header_timeout);
+    b
+}
+
+fn download_method(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::POST)
+}
+
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `serve -v`: say on stderr which requests were refused and why.
+pub fn set_verbose(on: bool) {
+    VERBOSE.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
 async fn admin(state: Arc<State>, peer: SocketAddr, req: Request<Incoming>) -> Response<Body> {
@@ -592,7 +667,7 @@ async fn cs(state: Arc<State>, peer: SocketAddr, req: Request<Incoming>) -> Resp
     }
 
     let batch: Vec<Value> = match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Array(a)) => a,
+        Ok(Value::Array(a)) if a.len() <= MAX_COMMANDS => a,
         _ => return bare(-2),
     };
     let st = state.clone();
@@ -670,10 +745,14 @@ fn run_batch(
     if let Some(sid) = &sid {
         let (uh, _) = db::session(conn, sid)?.ok_or(ApiError(-15))?;
         let u = db::user_by_handle(conn, &uh)?.ok_or(ApiError(-15))?;
+        // What a blocked account may still do: learn why, and log out.
         let only_why = !batch.is_empty()
-            && batch
-                .iter()
-                .all(|c| c.get("a").and_then(Value::as_str) == Some("whyamiblocked"));
+            && batch.iter().all(|c| {
+                matches!(
+                    c.get("a").and_then(Value::as_str),
+                    Some("whyamiblocked" | "sml")
+                )
+            });
         if u.blocked != 0 && !only_why {
             return Err(ApiError(-16));
         }
@@ -699,7 +778,7 @@ fn run_batch(
     if let Some(sid) = &sid {
         // Written at most once a second per session: `usl` shows minutes, not requests.
         conn.prepare_cached("UPDATE sessions SET mru = ?2 WHERE sid = ?1 AND mru < ?2")?
-            .execute(rusqlite::params![sid, now])?;
+            .execute(rusqlite::params![db::sid_key(sid), now])?;
     }
     let mut ctx = Ctx {
         db: conn,
@@ -716,6 +795,10 @@ fn run_batch(
     for (i, cmd) in batch.iter().enumerate() {
         if i > 0 {
             out.push(',');
+        }
+        if out.len() > MAX_ANSWER_BYTES {
+            out.push_str("-3");
+            continue;
         }
         if let Err(e) = conn.execute_batch("SAVEPOINT cmd") {
             let _ = conn.execute_batch("ROLLBACK");

@@ -32,7 +32,12 @@ fn user_add_prints_handle_and_list_shows_flags() {
     let sim = Sim::start();
     let out = sim.cli(&["user", "add", "Carol@Example.COM", "pw", "--v1"]);
     assert!(out.status.success());
-    let handle = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        said.starts_with("Added carol@example.com, user handle "),
+        "{said}"
+    );
+    let handle = said.trim().rsplit(' ').next().unwrap().to_string();
     assert_eq!(handle.len(), 11, "{handle}");
     sim.add_user(
         "dave@example.com",
@@ -44,7 +49,11 @@ fn user_add_prints_handle_and_list_shows_flags() {
     assert!(!dup.status.success(), "duplicate e-mail must fail");
     sim.cli(&["user", "block", "dave@example.com", "--reason", "7"]);
     let list = String::from_utf8(sim.cli(&["user", "list"]).stdout).unwrap();
-    let lines: Vec<&str> = list.lines().collect();
+    let mut lines: Vec<&str> = list.lines().collect();
+    assert_eq!(
+        lines.remove(0),
+        "EMAIL\tHANDLE\tVERSION\tFLAGS\tBLOCKED\tLOGINS\tSTORAGE(USED/QUOTA)"
+    );
     assert_eq!(lines.len(), 3, "{list}");
     assert_eq!(
         lines[0],

@@ -5,6 +5,7 @@ mod cli;
 mod client;
 mod faults;
 mod isolation;
+mod limits;
 mod links;
 mod login;
 mod protocol;

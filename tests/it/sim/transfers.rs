@@ -257,3 +257,33 @@ async fn storage_quota_refuses_uploads_and_copies_that_do_not_fit() {
         json!(120 << 10)
     );
 }
+
+#[tokio::test]
+async fn download_urls_take_an_empty_post_as_megatools_sends_it() {
+    let sim = Sim::start();
+    sim.add_user("u@example.com", "pw", &[]);
+    let c = megash::api::Client::new(&sim.url).unwrap();
+    c.login("u@example.com", "pw", None).await.unwrap();
+    let root = c
+        .fetch_nodes()
+        .await
+        .unwrap()
+        .nodes
+        .into_iter()
+        .find(|n| n.kind == megash::api::NodeType::Root)
+        .unwrap()
+        .handle;
+    let tmp = tempfile::tempdir().unwrap();
+    let local = tmp.path().join("f");
+    std::fs::write(&local, data(1000)).unwrap();
+    let node = c.upload_file(root, &local, None).await.unwrap();
+    let info = c.download_url(node.handle).await.unwrap();
+    // megatools: POST <g>/<start>-<end> (inclusive end) with an empty body.
+    let (st, body) = post(&format!("{}/0-99", info.url), Vec::new()).await;
+    assert_eq!(st, 200);
+    let (st2, by_get) = get(&format!("{}/0-99", info.url)).await;
+    assert_eq!((st2, body.len()), (200, 100));
+    assert_eq!(body, by_get);
+    let (st, whole) = post(&info.url, Vec::new()).await;
+    assert_eq!((st, whole.len()), (200, 1000));
+}
