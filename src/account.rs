@@ -61,6 +61,12 @@ impl Account {
 
     fn with_saved(state: &StateDir, saved: SavedSession) -> Result<Account> {
         let cache = Cache::open(state, &saved.session.user_handle)?;
+        // A key that differs from the one verified before would write nodes nobody can
+        // read: refused before any command runs.
+        let check = crate::cache::master_key_check(&saved.session.master_key);
+        if cache.master_key_check()?.is_some_and(|c| c != check) && saved.link.is_none() {
+            return Err(SessionError::WrongMasterKey.into());
+        }
         Ok(Account {
             saved,
             cache,
@@ -73,6 +79,10 @@ impl Account {
     /// Account after a fresh login: the session is saved already; the client is the one that
     /// logged in (it holds the RSA key, so the first full fetch can decrypt every share).
     pub fn from_login(state: &StateDir, saved: SavedSession, client: Client) -> Result<Account> {
+        // The login itself proved the key (it unwrapped `k` with the password).
+        let cache = Cache::open(state, &saved.session.user_handle)?;
+        cache.set_master_key_check(&crate::cache::master_key_check(&saved.session.master_key))?;
+        drop(cache);
         let mut a = Account::with_saved(state, saved)?;
         a.install_share_resolver(&client);
         a.client = Some(client);
@@ -105,24 +115,44 @@ impl Account {
     /// is resumed (`us`, still no login) instead.
     pub async fn client(&mut self) -> Result<&Client> {
         if self.client.is_none() {
-            let url = session::api_url(Some(&self.saved));
-            let client = session::client_for(&url).map_err(SessionError::Api)?;
-            let mut s = self.saved.session.clone();
-            s.api_url = url;
-            if let Some(link) = &self.saved.link {
-                client.open_folder_link(&link.public_handle, link.key);
-            } else if self.cache.is_populated()? {
-                client.adopt(&s);
-                client.add_share_keys(self.cache.share_keys()?);
-            } else {
-                client.resume(&s).await.map_err(SessionError::Api)?;
-            }
-            self.install_share_resolver(&client);
-            self.client = Some(client);
+            let url = session::api_url(Some(&self.saved))?;
+            self.connect(url).await?;
         }
         self.client
             .as_ref()
             .ok_or(AccountError::Session(SessionError::NotLoggedIn))
+    }
+
+    /// Make the client for the saved session at `url`.
+    async fn connect(&mut self, url: String) -> Result<()> {
+        {
+            let client = session::client_for(&url).map_err(SessionError::Api)?;
+            let mut s = self.saved.session.clone();
+            s.api_url = url;
+            let check = crate::cache::master_key_check(&s.master_key);
+            let verified = self.cache.master_key_check()?.as_deref() == Some(check.as_str());
+            if let Some(link) = &self.saved.link {
+                client.open_folder_link(&link.public_handle, link.key);
+            } else if self.cache.is_populated()? && verified {
+                client.adopt(&s);
+                client.add_share_keys(self.cache.share_keys()?);
+            } else {
+                // Not verified yet (an empty cache, or one from before the check): `us`
+                // returns the RSA key wrapped with the master key, and it unwraps only
+                // with the right one.
+                match client.resume(&s).await {
+                    Ok(()) => self.cache.set_master_key_check(&check)?,
+                    Err(api::Error::Crypto(_)) => return Err(SessionError::WrongMasterKey.into()),
+                    Err(e) => return Err(SessionError::Api(e).into()),
+                }
+                if self.cache.is_populated()? {
+                    client.add_share_keys(self.cache.share_keys()?);
+                }
+            }
+            self.install_share_resolver(&client);
+            self.client = Some(client);
+        }
+        Ok(())
     }
 
     /// Let the client find the shares containing a folder (for the `cr` keys of nodes it
@@ -266,12 +296,22 @@ impl Account {
             }
             return Ok(());
         }
-        self.client().await?;
+        if self.client.is_none() {
+            // Ends the session where it lives, even with MEGA_API_URL pointing elsewhere.
+            let url = session::saved_api_url(&self.saved);
+            self.connect(url).await?;
+        }
         let client = self.client.take().ok_or(SessionError::NotLoggedIn)?;
         let state = self.state.clone();
         drop(self);
         session::logout(&state, &client, keep).await?;
         Ok(())
+    }
+
+    /// `whyamiblocked` with this session (a blocked account's session may still ask it).
+    pub async fn why_blocked(&mut self) -> Option<i64> {
+        let client = self.client().await.ok()?;
+        client.why_blocked().await.ok()
     }
 
     /// The session string `session` prints and `login SESSION` accepts: the SDK's legacy

@@ -132,11 +132,7 @@ fn api_source(saved: Option<&SavedSession>) -> &'static str {
 
 /// `user:pass@` removed from a proxy URL.
 fn redact_proxy(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}***@{}", &url[..s + 3], &url[at + 1..]),
-        (None, Some(at)) => format!("***@{}", &url[at + 1..]),
-        _ => url.to_string(),
-    }
+    api::proxy::redact(url)
 }
 
 /// Run every check in order.
@@ -159,12 +155,28 @@ pub async fn run(state: Option<&StateDir>, req: &Request) -> Vec<Check> {
             59,
         )),
     }
-    let url = session::api_url(saved.as_ref());
-    out.push(ok(
-        "api-address",
-        format!("{url} (from {})", api_source(saved.as_ref())),
-    ));
-    out.push(proxy_check());
+    let mut saved = saved;
+    let url = match session::api_url(saved.as_ref()) {
+        Ok(url) => {
+            out.push(ok(
+                "api-address",
+                format!("{url} (from {})", api_source(saved.as_ref())),
+            ));
+            url
+        }
+        Err(e) => {
+            out.push(fail(
+                "api-address",
+                e.to_string(),
+                "the checks below leave the saved session out: it is never sent to another server",
+                54,
+            ));
+            // The session's checks would send its sid to the other server.
+            saved = None;
+            session::api_url(None).unwrap_or_default()
+        }
+    };
+    out.push(proxy_check(&url));
     out.extend(reachability(&url).await);
 
     // The saved session, and a client for it when it still works.
@@ -209,7 +221,7 @@ pub async fn run(state: Option<&StateDir>, req: &Request) -> Vec<Check> {
     out
 }
 
-fn proxy_check() -> Check {
+fn proxy_check(url: &str) -> Check {
     let vars: Vec<String> = [
         "HTTPS_PROXY",
         "https_proxy",
@@ -228,10 +240,27 @@ fn proxy_check() -> Check {
             .map(|v| format!("{k}={}", redact_proxy(&v)))
     })
     .collect();
+    let route = match url
+        .parse::<reqwest::Url>()
+        .ok()
+        .map(|u| (api::proxy::proxy_for(&u), u))
+    {
+        Some((Some(p), _)) => format!(
+            "requests to {url} go through the proxy {}",
+            redact_proxy(&p)
+        ),
+        Some((None, u)) if u.host_str().is_some_and(api::proxy::is_loopback) => {
+            format!("requests to {url} go directly (loopback never uses a proxy)")
+        }
+        _ => format!("requests to {url} go directly"),
+    };
     if vars.is_empty() {
-        ok("proxy", "no proxy variables set")
+        ok("proxy", format!("{route}; no proxy variables set"))
     } else {
-        ok("proxy", format!("proxy variables: {}", vars.join(", ")))
+        ok(
+            "proxy",
+            format!("{route}; proxy variables: {}", vars.join(", ")),
+        )
     }
 }
 
@@ -239,6 +268,7 @@ fn proxy_check() -> Check {
 async fn reachability(url: &str) -> Vec<Check> {
     let http = match reqwest::Client::builder()
         .use_rustls_tls()
+        .proxy(api::proxy::reqwest_proxy())
         .timeout(Duration::from_secs(15))
         .build()
     {
@@ -381,7 +411,7 @@ async fn session_check(
         ),
         Err(e) if e.mega_code() == Some(ErrorCode::EBlocked) => {
             let reason = client.why_blocked().await.ok();
-            let text = reason.map_or("reason unknown", explain::block_reason_text);
+            let text = reason.map_or_else(|| "reason unknown".into(), explain::block_reason_text);
             (
                 fail(
                     "session",
@@ -442,6 +472,7 @@ async fn transfer_checks(
     let mut out = Vec::new();
     let http = match reqwest::Client::builder()
         .use_rustls_tls()
+        .proxy(api::proxy::reqwest_proxy())
         .timeout(Duration::from_secs(15))
         .build()
     {
@@ -648,9 +679,26 @@ async fn account_checks(
     };
     match result {
         Ok(_) => {
+            // A blocked account still gets a session; only later requests say -16.
+            let blocked = client.why_blocked().await.ok().filter(|r| *r != 0);
             // The attempt's own session is closed again: diagnose leaves nothing open.
             let _ = client.logout().await;
-            out.push(ok("login", format!("login as {who} works{notes}")));
+            match blocked {
+                None => out.push(ok("login", format!("login as {who} works{notes}"))),
+                Some(r) => {
+                    let lc = LoginContext {
+                        block_reason: Some(r),
+                        ..Default::default()
+                    };
+                    let x = explain::login_failure(&api::Error::Mega(ErrorCode::EBlocked), &lc);
+                    out.push(fail(
+                        "login",
+                        format!("{}: {}{notes}", x.headline, x.why),
+                        x.advice,
+                        x.exit,
+                    ));
+                }
+            }
         }
         Err(e) => {
             let lc = LoginContext {
@@ -696,10 +744,29 @@ pub fn pacing_check(records: &[LoginRecord], email: &str, now_ms: u64) -> Check 
             next_in as f64 / 1000.0
         )
     };
-    let message = format!(
-        "{minute} login(s) in the last minute, {hour} in the last hour, {day} in the last day (MEGA has blocked accounts after about {LOGINS_PER_DAY_DANGER} in quick succession); {next}"
+    let counts = format!(
+        "{minute} login(s) in the last minute, {hour} in the last hour, {day} in the last day (MEGA has blocked accounts after about {LOGINS_PER_DAY_DANGER} in quick succession)"
     );
     let advice = "log in once and let every command reuse the saved session (megash does this by itself); avoid scripts that log in per command";
+    // Refused for too many logins (-6) the last time(s): locked out, whatever the pacing.
+    let mut latest_first = mine.clone();
+    latest_first.sort_by_key(|r| std::cmp::Reverse(r.time_ms));
+    let refused = latest_first
+        .iter()
+        .take_while(|r| r.code == Some(ErrorCode::ETooMany.code()))
+        .count();
+    if refused > 0 {
+        let ago = now_ms.saturating_sub(latest_first[0].time_ms) / 1000;
+        return fail(
+            "login-pacing",
+            format!(
+                "the account is locked out of logins: MEGA refused the last {refused} attempt(s) with -6 (too many logins), the latest {ago} s ago; MEGA does not say how long a lockout lasts (reports range from minutes to hours). {counts}"
+            ),
+            "wait at least an hour before the next login, then log in once and let every command reuse the saved session",
+            6,
+        );
+    }
+    let message = format!("{counts}; {next}");
     if day >= LOGINS_PER_DAY_DANGER {
         fail("login-pacing", message, advice, 6)
     } else if hour >= LOGINS_PER_HOUR_WARN {
@@ -786,6 +853,33 @@ mod tests {
         let c = pacing_check(&many, "a@b.c", now);
         assert_eq!(c.status, Status::Fail);
         assert_eq!(exit_code(&[c]), 6);
+    }
+
+    #[test]
+    fn a_login_lockout_is_reported_as_one() {
+        let now = 100_000_000;
+        let mut records: Vec<LoginRecord> = (0..4)
+            .map(|i| rec(now - 60_000 + i * 1000, "a@b.c"))
+            .collect();
+        for i in 0..4 {
+            let mut r = rec(now - 30_000 + i * 1000, "a@b.c");
+            r.result = "Too many".into();
+            r.code = Some(-6);
+            records.push(r);
+        }
+        let c = pacing_check(&records, "a@b.c", now);
+        assert_eq!(c.status, Status::Fail);
+        assert!(c.message.contains("locked out"), "{}", c.message);
+        assert!(c.message.contains("last 4 attempt(s)"), "{}", c.message);
+        assert!(
+            !c.message.contains("next login is allowed"),
+            "{}",
+            c.message
+        );
+        assert_eq!(exit_code(&[c]), 6);
+        // A login that worked since ends the lockout.
+        records.push(rec(now - 10, "a@b.c"));
+        assert_ne!(pacing_check(&records, "a@b.c", now).status, Status::Fail);
     }
 
     #[test]

@@ -36,24 +36,19 @@ pub struct Explanation {
     pub exit: u8,
 }
 
-/// Text for `whyamiblocked` reason codes (SDK `UserErrorCode`).
-pub fn block_reason_text(code: i64) -> &'static str {
+/// Text for `whyamiblocked` reason codes (the SDK's `MegaApi::ACCOUNT_BLOCKED_*`, with the
+/// texts MEGA's SDK and MEGAcmd show for them).
+pub fn block_reason_text(code: i64) -> String {
     match code {
-        0 => "not blocked",
-        2 => "the account is suspended",
-        3 => "suspended for a payment problem",
-        4 => "suspended after copyright (takedown) notices",
-        5 => "disabled by an administrator",
-        6 => "partly disabled by an administrator",
-        7 => "suspended (ETD)",
-        8 => "MEGA asks for SMS verification of the account",
-        9 => "MEGA asks for e-mail verification of the account",
-        10..=12 => "the business account's sub-user is disabled or removed",
-        20 => "the business account is suspended",
-        21 => "MEGA requires a password change",
-        22 => "ephemeral reseller account",
-        99 => "no such user",
-        _ => "an unknown reason",
+        0 => "not blocked".into(),
+        100 => "suspended for excess data usage".into(),
+        200 => "suspended due to copyright violations; check your e-mail inbox".into(),
+        300 => "terminated for a breach of MEGA's Terms of Service".into(),
+        400 => "disabled by your business account's administrator".into(),
+        401 => "removed by your business account's administrator".into(),
+        500 => "suspended until you verify your phone number (SMS)".into(),
+        700 => "temporarily suspended for your safety: verify your e-mail and follow its steps to unlock the account".into(),
+        n => format!("reason code {n}, which megash does not know"),
     }
 }
 
@@ -110,7 +105,8 @@ pub fn login_failure(err: &api::Error, ctx: &LoginContext) -> Explanation {
             "Login failed: incorrect authentication code",
             "the account has two-factor authentication and the code sent was not accepted".into(),
             "use the current 6-digit code from your authenticator app (codes change every 30 s; check the machine's clock)",
-            exit_of(code),
+            // MEGAcmd's exit for a refused code (API_EFAILED), whichever code MEGA sent.
+            exit_of(ErrorCode::EFailed),
         ),
         ErrorCode::EMfaRequired => make(
             "Login failed: two-factor authentication code required",
@@ -130,7 +126,7 @@ pub fn login_failure(err: &api::Error, ctx: &LoginContext) -> Explanation {
                     "MEGA answers -16: the account is blocked: {} (whyamiblocked {r})",
                     block_reason_text(r)
                 ),
-                None => "MEGA answers -16: the account is blocked (the reason needs a session to ask whyamiblocked, and none is available)".into(),
+                None => "MEGA answers -16: the account is blocked (MEGA gave no session to ask whyamiblocked with)".into(),
             };
             make(
                 "Login failed: account blocked",
@@ -203,12 +199,20 @@ mod tests {
         let e = login_failure(
             &api::Error::Mega(ErrorCode::EBlocked),
             &LoginContext {
-                block_reason: Some(21),
+                block_reason: Some(700),
                 ..ctx.clone()
             },
         );
         assert_eq!(e.exit, 16);
-        assert!(e.why.contains("password change"), "{}", e.why);
+        assert!(e.why.contains("verify your e-mail"), "{}", e.why);
+        let e = login_failure(
+            &api::Error::Mega(ErrorCode::EBlocked),
+            &LoginContext {
+                block_reason: Some(12345),
+                ..ctx.clone()
+            },
+        );
+        assert!(e.why.contains("reason code 12345"), "{}", e.why);
         let e = login_failure(
             &api::Error::Mega(ErrorCode::EMfaRequired),
             &LoginContext {
@@ -217,5 +221,6 @@ mod tests {
             },
         );
         assert!(e.headline.contains("incorrect"));
+        assert_eq!(e.exit, 5, "a wrong 2FA code exits 5 as in MEGAcmd");
     }
 }

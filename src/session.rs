@@ -41,6 +41,17 @@ pub enum SessionError {
          wait a moment or use --force"
     )]
     TooFast { account: String, elapsed_ms: u64 },
+    #[error(
+        "the saved session's master key does not match the account's keys (the session file \
+         was damaged or edited); nothing was written with it. Log in again"
+    )]
+    WrongMasterKey,
+    #[error(
+        "the saved session belongs to {saved} but MEGA_API_URL points at {requested}; a \
+         session is only ever sent to the server it was made on. Log in there after `logout` \
+         (which ends this session on {saved}), or unset MEGA_API_URL"
+    )]
+    OtherServer { saved: String, requested: String },
     #[error(transparent)]
     Api(#[from] api::Error),
 }
@@ -321,7 +332,7 @@ impl SavedSession {
     /// A client for this session's API URL (see [`api_url`]), resumed without a login
     /// (one `us` round trip that checks the sid and loads the RSA key).
     pub async fn resume(&self) -> Result<Client> {
-        let url = api_url(Some(self));
+        let url = api_url(Some(self))?;
         let client = client_for(&url)?;
         let mut session = self.session.clone();
         session.api_url = url;
@@ -346,25 +357,46 @@ pub fn client_for(url: &str) -> api::Result<Client> {
     builder.build()
 }
 
-/// The API URL to use: `MEGA_API_URL` when set, else the saved session's, else real MEGA.
-pub fn api_url(saved: Option<&SavedSession>) -> String {
+/// The API URL to use: `MEGA_API_URL` when set, else the saved session's, else real MEGA. A
+/// saved session is never sent anywhere but the server it was made on: `MEGA_API_URL`
+/// naming another one is an error.
+pub fn api_url(saved: Option<&SavedSession>) -> Result<String> {
     api_url_from(std::env::var("MEGA_API_URL").ok().as_deref(), saved)
 }
 
 /// [`api_url`] with the environment value passed in (testable without touching the
 /// process environment).
-pub fn api_url_from(env: Option<&str>, saved: Option<&SavedSession>) -> String {
-    let chosen = match env.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(e) => e.to_string(),
-        None => match saved {
-            Some(s) => s.session.api_url.clone(),
-            None => DEFAULT_API_URL.to_string(),
-        },
-    };
-    if chosen.ends_with('/') {
-        chosen
+pub fn api_url_from(env: Option<&str>, saved: Option<&SavedSession>) -> Result<String> {
+    let env = env.map(str::trim).filter(|s| !s.is_empty()).map(with_slash);
+    let saved_url = saved
+        .map(|s| s.session.api_url.trim())
+        .filter(|u| !u.is_empty())
+        .map(with_slash);
+    match (env, saved_url) {
+        (Some(e), Some(s)) if e != s => Err(SessionError::OtherServer {
+            saved: s,
+            requested: e,
+        }),
+        (Some(e), _) => Ok(e),
+        (None, Some(s)) => Ok(s),
+        (None, None) => Ok(DEFAULT_API_URL.to_string()),
+    }
+}
+
+/// The server a saved session was made on (real MEGA for sessions saved before megash
+/// recorded it); `logout` ends the session there whatever `MEGA_API_URL` says.
+pub fn saved_api_url(saved: &SavedSession) -> String {
+    match saved.session.api_url.trim() {
+        "" => DEFAULT_API_URL.to_string(),
+        u => with_slash(u),
+    }
+}
+
+fn with_slash(u: &str) -> String {
+    if u.ends_with('/') {
+        u.to_string()
     } else {
-        format!("{chosen}/")
+        format!("{u}/")
     }
 }
 
@@ -498,7 +530,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn url_precedence() {
+    fn a_saved_session_is_never_sent_to_another_server() {
         let s = SavedSession::new(Session {
             sid: [1; 43],
             master_key: [2; 16],
@@ -506,9 +538,23 @@ mod tests {
             email: "a@b.c".into(),
             api_url: "http://127.0.0.1:9/".into(),
         });
-        assert_eq!(api_url_from(Some("http://x:1"), Some(&s)), "http://x:1/");
-        assert_eq!(api_url_from(None, Some(&s)), "http://127.0.0.1:9/");
-        assert_eq!(api_url_from(Some(""), None), DEFAULT_API_URL);
+        let e = api_url_from(Some("http://x:1"), Some(&s)).unwrap_err();
+        assert!(matches!(e, SessionError::OtherServer { .. }));
+        let text = e.to_string();
+        assert!(
+            text.contains("http://127.0.0.1:9/") && text.contains("http://x:1/"),
+            "{text}"
+        );
+        assert_eq!(
+            api_url_from(Some("http://127.0.0.1:9"), Some(&s)).unwrap(),
+            "http://127.0.0.1:9/"
+        );
+        assert_eq!(api_url_from(None, Some(&s)).unwrap(), "http://127.0.0.1:9/");
+        assert_eq!(
+            api_url_from(Some("http://x:1"), None).unwrap(),
+            "http://x:1/"
+        );
+        assert_eq!(api_url_from(Some(""), None).unwrap(), DEFAULT_API_URL);
         assert!(!format!("{s:?}").contains(&b64::encode(&[2u8; 16])));
     }
 }

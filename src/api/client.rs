@@ -536,7 +536,8 @@ pub(crate) fn request_tag() -> String {
 }
 
 /// `cr` = `[[share handles], [node ids], [share index, node index, wrapped key, ...]]`: every
-/// node key wrapped with every share key. `None` when there is nothing to wrap.
+/// node key wrapped with every share key. `None` when there is nothing to wrap. Nodes with
+/// an empty id make the SDK's form: no node ids, the index counts into the `p`'s `n`.
 fn cr_value(
     shares: &[(super::nodes::Handle, crate::crypto::Key128)],
     nodes: &[(String, Vec<u8>)],
@@ -558,10 +559,14 @@ fn cr_value(
         .iter()
         .map(|(h, _)| Value::from(h.to_b64()))
         .collect();
-    let node_ids: Vec<Value> = nodes
-        .iter()
-        .map(|(id, _)| Value::from(id.as_str()))
-        .collect();
+    let node_ids: Vec<Value> = if nodes.iter().all(|(id, _)| id.is_empty()) {
+        Vec::new()
+    } else {
+        nodes
+            .iter()
+            .map(|(id, _)| Value::from(id.as_str()))
+            .collect()
+    };
     Ok(Some(Value::Array(vec![
         Value::Array(share_ids),
         Value::Array(node_ids),

@@ -19,7 +19,8 @@ use serde::Deserialize;
 use super::client::Client;
 use super::error::{Error, ErrorCode, Result};
 use super::nodes::{
-    FetchSummary, FetchedNodes, KeyRing, Node, NodeProblem, OutgoingShare, OwnerKey, RawNode, Str,
+    FetchSummary, FetchedNodes, KeyRing, Node, NodeProblem, OutgoingShare, OwnerKey, PublicHandle,
+    RawNode, Str,
 };
 use super::retry::{is_retryable, Backoff};
 use super::transport::BodyStream;
@@ -74,6 +75,7 @@ enum Member {
     Sn,
     Ok,
     S,
+    Ph,
     Other,
 }
 
@@ -201,6 +203,7 @@ impl<'r, F: FnMut(Node) -> Result<()>> FetchParser<'r, F> {
                         "sn" => Member::Sn,
                         "ok" => Member::Ok,
                         "s" => Member::S,
+                        "ph" => Member::Ph,
                         _ => Member::Other,
                     };
                     at += len;
@@ -288,6 +291,10 @@ impl<'r, F: FnMut(Node) -> Result<()>> FetchParser<'r, F> {
             }),
             Member::S => parse_at::<Option<Vec<OutgoingShare>>>(buf, eof)?.map(|(shares, len)| {
                 self.summary.outgoing_shares = shares.unwrap_or_default();
+                len
+            }),
+            Member::Ph => parse_at::<Option<Vec<PublicHandle>>>(buf, eof)?.map(|(links, len)| {
+                self.summary.public_handles = links.unwrap_or_default();
                 len
             }),
             Member::F | Member::Other => parse_at::<IgnoredAny>(buf, eof)?.map(|(_, len)| len),

@@ -25,6 +25,7 @@ pub mod error;
 pub mod fetch;
 pub mod link;
 pub mod nodes;
+pub mod proxy;
 pub mod retry;
 pub mod session;
 pub mod transfer;

@@ -586,6 +586,16 @@ pub struct OutgoingShare {
     pub access: Option<i64>,
 }
 
+/// A public link from the `ph` member of `f`: the node `h` is exported as `ph`. Links made
+/// before this client fetched the tree arrive only here (later ones come as `ph` packets).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct PublicHandle {
+    #[serde(rename = "h")]
+    pub handle: String,
+    #[serde(rename = "ph")]
+    pub public_handle: String,
+}
+
 /// An owner key from `ok`: a share's key wrapped with the master key, and its proof `ha`.
 #[derive(Deserialize)]
 pub(crate) struct OwnerKey {
@@ -601,6 +611,8 @@ pub struct FetchSummary {
     /// The server state number: where `sc` catch-up starts.
     pub sn: String,
     pub outgoing_shares: Vec<OutgoingShare>,
+    /// Public links of the account's nodes.
+    pub public_handles: Vec<PublicHandle>,
     /// Nodes handed to the callback.
     pub node_count: usize,
 }

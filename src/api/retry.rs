@@ -116,8 +116,21 @@ impl Backoff {
     pub fn next_delay_after(&mut self, err: &Error) -> Option<Duration> {
         let delay = self.next_delay()?;
         if delay >= NOTICE_DELAY {
+            // Nothing listens there: most often a local server that moved to another port.
+            let moved = if matches!(
+                err,
+                Error::Network {
+                    kind: super::NetworkKind::Connect,
+                    ..
+                }
+            ) {
+                " (if the server moved, log out and log in at its new address; \
+                 MEGASH_RETRIES=0 stops the waiting)"
+            } else {
+                ""
+            };
             log::warn!(
-                "{err}; trying again in {} s (attempt {} of {})",
+                "{err}; trying again in {} s (attempt {} of {}){moved}",
                 delay.as_secs_f64().round(),
                 self.attempts,
                 self.config.max_attempts

@@ -305,10 +305,9 @@ impl Client {
             "a":"p","t":parent.to_b64(),"i":request_tag(),
             "n":[{"ph":public_handle,"t":0,"a":at,"k":k}]
         });
-        if let Some(cr) = self.cr_for(
-            parent,
-            &[(public_handle.to_string(), key.to_bytes().to_vec())],
-        )? {
+        // The SDK's `cr` form (no node ids: index 0 is the first node of `n`): a public
+        // handle is no node id, and the server rejects it as one.
+        if let Some(cr) = self.cr_for(parent, &[(String::new(), key.to_bytes().to_vec())])? {
             req["cr"] = cr;
         }
         let r = self.command(req).await?;

@@ -134,6 +134,7 @@ impl ReqwestTransport {
     pub fn new() -> Result<Self> {
         let client = reqwest::Client::builder()
             .use_rustls_tls()
+            .proxy(super::proxy::reqwest_proxy())
             .connect_timeout(Duration::from_secs(20))
             .read_timeout(Duration::from_secs(120))
             .user_agent(concat!("megash/", env!("CARGO_PKG_VERSION")))

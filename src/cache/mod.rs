@@ -62,6 +62,16 @@ CREATE TABLE IF NOT EXISTS nodes(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 "#;
 
+/// A check value of a master key: 16 bytes of SHA-256 over a label and the key. It tells a
+/// key that changed from the one verified, and gives nothing away of the key itself.
+pub fn master_key_check(master_key: &[u8; 16]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"megash master key check\0");
+    h.update(master_key);
+    crate::crypto::b64::encode(&h.finalize()[..16])
+}
+
 /// The indexes, dropped for a full fetch and built again after it.
 pub(crate) const INDEXES: &str =
     "CREATE UNIQUE INDEX IF NOT EXISTS nodes_handle ON nodes(handle); \
@@ -78,8 +88,6 @@ pub enum CacheError {
     Corrupt(PathBuf),
     #[error("the node cache is empty: it needs a full fetch")]
     NotPopulated,
-    #[error("the node cache kept changing under this process; try again")]
-    Contention,
     #[error(transparent)]
     Api(#[from] api::Error),
 }
@@ -251,6 +259,23 @@ impl Cache {
                 r.get(0)
             })
             .optional()
+            .map_err(|e| self.db_err(e))
+    }
+
+    /// The check value of the master key this cache's account was verified with (see
+    /// [`master_key_check`]); `None` until one was verified.
+    pub fn master_key_check(&self) -> Result<Option<String>> {
+        self.meta("master_key_check")
+    }
+
+    /// Record the check value of a verified master key.
+    pub fn set_master_key_check(&self, check: &str) -> Result<()> {
+        self.conn()
+            .execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES('master_key_check', ?1)",
+                params![check],
+            )
+            .map(|_| ())
             .map_err(|e| self.db_err(e))
     }
 

@@ -12,6 +12,13 @@ use crate::api::{
     self, fetch::Fetched, tree::decrypt_update, ActionPacket, Client, ErrorCode, Handle, ScResult,
 };
 
+/// One locked catch-up's outcome.
+enum Locked {
+    Done(CatchUp),
+    /// The server refused the stored `sn`: fetch the whole tree.
+    Refetch,
+}
+
 /// What [`Cache::catch_up`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CatchUp {
@@ -21,15 +28,6 @@ pub enum CatchUp {
     Applied { packets: usize },
     /// A full fetch replaced the tree (first use, or the server refused the `sn`).
     FullFetch { nodes: u64 },
-}
-
-/// How many times a catch-up re-polls when other processes keep committing first.
-const CAS_ATTEMPTS: usize = 16;
-
-enum Applied {
-    Done,
-    /// Another process committed first; its `sn` is where to poll from now.
-    Moved(Option<String>),
 }
 
 impl Cache {
@@ -116,6 +114,15 @@ impl Cache {
                 )?;
                 conn.execute_batch(INDEXES)?;
             }
+            // Links made before this fetch: only the answer's `ph` member names them.
+            {
+                let mut st = conn.prepare_cached("UPDATE nodes SET ph=?1 WHERE handle=?2")?;
+                for link in &summary.public_handles {
+                    if let Ok(h) = api::Handle::from_b64(&link.handle) {
+                        st.execute(params![link.public_handle, handle_to_i64(h)])?;
+                    }
+                }
+            }
             set_meta(&conn, "sn", &summary.sn)?;
             set_meta(&conn, "user", &self.user)?;
             conn.execute_batch("COMMIT")
@@ -154,54 +161,65 @@ impl Cache {
     }
 
     async fn catch_up_once(&self, client: &Client) -> Result<CatchUp> {
-        let Some(mut from) = self.sn()? else {
+        if self.sn()?.is_none() {
             let nodes = self.populate(client).await?;
             return Ok(CatchUp::FullFetch { nodes });
-        };
-        for _ in 0..CAS_ATTEMPTS {
+        }
+        match self.catch_up_locked(client).await? {
+            Locked::Done(c) => Ok(c),
+            Locked::Refetch => {
+                let nodes = self.populate(client).await?;
+                Ok(CatchUp::FullFetch { nodes })
+            }
+        }
+    }
+
+    /// One catch-up step with the cache's write lock held from reading the stored `sn` to
+    /// committing the packets: processes sharing the cache take turns (the others wait on
+    /// SQLite's busy timeout, then start from the `sn` this one stored), so concurrent
+    /// commands converge instead of racing to apply the same packets. Readers are not held
+    /// up (WAL).
+    // The connection's guard is held across the `sc` round trip on purpose: it is the
+    // turn-taking above, for this process's threads as for other processes. Nothing the
+    // poll runs takes this cache's connection (the share resolver opens its own).
+    #[allow(clippy::await_holding_lock)]
+    async fn catch_up_locked(&self, client: &Client) -> Result<Locked> {
+        let conn = self.writer()?;
+        conn.execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.db_err(e))?;
+        let outcome = async {
+            let from: Option<String> = conn
+                .query_row("SELECT value FROM meta WHERE key='sn'", [], |r| r.get(0))
+                .optional()
+                .map_err(|e| self.db_err(e))?;
+            let Some(from) = from else {
+                return Ok(Locked::Refetch);
+            };
             match client.poll_changes(&from).await {
-                Ok(ScResult::Wait { .. }) => return Ok(CatchUp::UpToDate),
-                Ok(ScResult::Packets { packets, sn }) => match self.apply(&from, &sn, &packets)? {
-                    Applied::Done => {
-                        return Ok(CatchUp::Applied {
-                            packets: packets.len(),
-                        })
-                    }
-                    Applied::Moved(Some(newer)) => from = newer,
-                    Applied::Moved(None) => {
-                        let nodes = self.populate(client).await?;
-                        return Ok(CatchUp::FullFetch { nodes });
-                    }
-                },
+                Ok(ScResult::Wait { .. }) => Ok(Locked::Done(CatchUp::UpToDate)),
+                Ok(ScResult::Packets { packets, sn }) => {
+                    apply_packets(&conn, &packets).map_err(|e| self.db_err(e))?;
+                    set_meta(&conn, "sn", &sn).map_err(|e| self.db_err(e))?;
+                    Ok(Locked::Done(CatchUp::Applied {
+                        packets: packets.len(),
+                    }))
+                }
                 Err(api::Error::Mega(code))
                     if !matches!(code, ErrorCode::ESid | ErrorCode::EBlocked) =>
                 {
-                    let nodes = self.populate(client).await?;
-                    return Ok(CatchUp::FullFetch { nodes });
+                    Ok(Locked::Refetch)
                 }
-                Err(e) => return Err(e.into()),
+                Err(e) => Err(e.into()),
             }
         }
-        Err(CacheError::Contention)
-    }
-
-    /// Apply one batch if the stored `sn` is still `from` (compare and swap).
-    fn apply(&self, from: &str, to: &str, packets: &[ActionPacket]) -> Result<Applied> {
-        let mut conn = self.writer()?;
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| self.db_err(e))?;
-        let stored: Option<String> = tx
-            .query_row("SELECT value FROM meta WHERE key='sn'", [], |r| r.get(0))
-            .optional()
-            .map_err(|e| self.db_err(e))?;
-        if stored.as_deref() != Some(from) {
-            return Ok(Applied::Moved(stored));
+        .await;
+        match &outcome {
+            Ok(Locked::Done(_)) => conn.execute_batch("COMMIT").map_err(|e| self.db_err(e))?,
+            _ => {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
         }
-        apply_packets(&tx, packets).map_err(|e| self.db_err(e))?;
-        set_meta(&tx, "sn", to).map_err(|e| self.db_err(e))?;
-        tx.commit().map_err(|e| self.db_err(e))?;
-        Ok(Applied::Done)
+        outcome
     }
 
     /// Test hook: overwrite the stored `sn` (e.g. with one the server will refuse).

@@ -103,6 +103,13 @@ impl PrivateKey {
         if p < two || q < two || d.is_zero() {
             return Err(CryptoError::Rsa);
         }
+        // `u` is the inverse of one prime modulo the other (the SDK's p⁻¹ mod q; either way
+        // round is accepted). Garbage from unwrapping with a wrong master key fails this
+        // almost surely, which is how a damaged saved key is caught.
+        let one = BigUint::from(1u32);
+        if (&p * &u) % &q != one && (&q * &u) % &p != one {
+            return Err(CryptoError::Rsa);
+        }
         Ok(PrivateKey { p, q, d, u })
     }
     /// Serialise to the `privk` plaintext, zero-padded to a multiple of 16 (ready to wrap).

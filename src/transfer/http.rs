@@ -18,7 +18,9 @@ use crate::crypto::keys::FileKey;
 /// A reqwest client tuned for bulk transfers (HTTP/1.1, one request per connection at a
 /// time, no overall timeout: a 1 GiB piece on a slow link is fine as long as bytes move).
 pub fn client() -> Result<reqwest::Client, Error> {
-    let mut builder = reqwest::Client::builder().use_rustls_tls();
+    let mut builder = reqwest::Client::builder()
+        .use_rustls_tls()
+        .proxy(crate::api::proxy::reqwest_proxy());
     // Extra trusted roots for HTTPS transfer URLs (a private MEGA-compatible server, megasim
     // with --tls-cert), on top of the built-in ones.
     if let Some(path) = std::env::var_os("MEGASH_CA_FILE").filter(|v| !v.is_empty()) {

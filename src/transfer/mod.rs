@@ -121,8 +121,53 @@ fn local<'a>(what: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) 
     }
 }
 
-/// Bytes moved so far by a transfer; the caller polls it to draw progress.
-pub type Progress = Arc<AtomicU64>;
+/// Bytes of a transfer done so far; the caller polls it to draw progress.
+pub type Progress = Arc<Counter>;
+
+/// A transfer's byte counter: everything done, and the part of it found already done by an
+/// earlier, interrupted run (so a rate is measured on the bytes this run moved).
+#[derive(Debug, Default)]
+pub struct Counter {
+    done: AtomicU64,
+    resumed: AtomicU64,
+}
+
+impl Counter {
+    /// Bytes done, resumed ones included.
+    pub fn load(&self, order: Ordering) -> u64 {
+        self.done.load(order)
+    }
+
+    /// Bytes an earlier run had already moved.
+    pub fn resumed(&self) -> u64 {
+        self.resumed.load(Ordering::Relaxed)
+    }
+
+    /// `n` bytes moved now.
+    pub fn fetch_add(&self, n: u64, order: Ordering) -> u64 {
+        self.done.fetch_add(n, order)
+    }
+
+    /// `n` bytes found done by an earlier run.
+    fn add_resumed(&self, n: u64) {
+        self.resumed.fetch_add(n, Ordering::Relaxed);
+        self.done.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Start counting again: `resumed` bytes are already done.
+    fn restart(&self, resumed: u64) {
+        self.resumed.store(resumed, Ordering::Relaxed);
+        self.done.store(resumed, Ordering::Relaxed);
+    }
+}
+
+impl std::ops::Deref for Counter {
+    type Target = AtomicU64;
+    /// The total, for code that feeds bytes in (the HTTP pieces).
+    fn deref(&self) -> &AtomicU64 {
+        &self.done
+    }
+}
 
 struct Inner {
     http: reqwest::Client,
@@ -423,16 +468,26 @@ impl Engine {
         .await;
         match result {
             Ok(()) => {
-                std::fs::rename(&part, dest).map_err(local("rename into place", dest))?;
+                if let Err(e) = std::fs::rename(&part, dest) {
+                    // Resuming cannot mend a destination that refuses the file.
+                    let _ = std::fs::remove_file(&part);
+                    let _ = std::fs::remove_file(&jpath);
+                    return Err(local("rename into place", dest)(e));
+                }
                 let _ = std::fs::remove_file(&jpath);
                 if let Some(t) = node.fingerprint.as_deref().and_then(fingerprint::mtime_of) {
                     let _ = set_mtime(dest, t);
                 }
                 Ok(size)
             }
-            // A corrupt file or a full disk leaves nothing behind; a network failure or the
-            // quota keeps the verified part for the next attempt.
-            Err(e @ (Error::Api(api::Error::MacMismatch) | Error::DiskFull { .. })) => {
+            // A corrupt file, a full disk or a local failure leaves nothing behind; a network
+            // failure, the quota or an interruption keeps the verified part for the next
+            // attempt.
+            Err(
+                e @ (Error::Api(api::Error::MacMismatch)
+                | Error::DiskFull { .. }
+                | Error::Local { .. }),
+            ) => {
                 let _ = std::fs::remove_file(&part);
                 let _ = std::fs::remove_file(&jpath);
                 Err(e)
@@ -567,8 +622,24 @@ impl Engine {
         let mut attempt = 0;
         let (token, key) = loop {
             attempt += 1;
-            // Resume a journalled upload, else start a fresh one.
-            let resumed = jpath.as_deref().and_then(|j| resume_upload(j, size));
+            // Resume a journalled upload, else start a fresh one. Same path, size and
+            // fingerprint is not proof enough (the fingerprint samples the file): the chunks
+            // the earlier run sent must still read the same, or it starts over.
+            let mut resumed = jpath.as_deref().and_then(|j| resume_upload(j, size));
+            if let Some((url, k, n, journal, macs)) = resumed.take() {
+                let (f, sent) = (file.clone(), macs.clone());
+                let same = tokio::task::spawn_blocking(move || {
+                    sent_chunks_unchanged(&f, &k, &n, size, &sent)
+                })
+                .await
+                .map_err(|e| api::Error::Io(std::io::Error::other(e.to_string())))?
+                .map_err(local("read", path))?;
+                if same {
+                    resumed = Some((url, k, n, journal, macs));
+                } else {
+                    journal.remove();
+                }
+            }
             let (url, aes_key, nonce, journal, macs, fresh) = match resumed {
                 Some((url, k, n, journal, macs)) => (url, k, n, Some(journal), macs, false),
                 None => {
@@ -621,7 +692,7 @@ impl Engine {
                     if let Some(j) = lock(&journal).take() {
                         j.remove();
                     }
-                    progress.store(0, Ordering::Relaxed);
+                    progress.restart(0);
                 }
                 Err(e) => return Err(e),
             }
@@ -742,7 +813,7 @@ async fn verify_done(
                 .copied()
                 .collect();
             if got == want {
-                progress.fetch_add(p.len, Ordering::Relaxed);
+                progress.add_resumed(p.len);
             } else {
                 m.forget(p.first_chunk, p.chunks);
                 todo.push(p);
@@ -863,6 +934,29 @@ impl DownloadJob {
 }
 
 /// A journalled upload that can continue: URL, key, nonce, journal, chunk MACs done.
+/// Whether every chunk an earlier run recorded as sent still has the MAC it was sent with.
+fn sent_chunks_unchanged(
+    file: &std::fs::File,
+    key: &Key128,
+    nonce: &[u8; 8],
+    size: u64,
+    macs: &ChunkMacs,
+) -> std::io::Result<bool> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = Vec::new();
+    for (i, (offset, len)) in mac::chunks(size).enumerate() {
+        let Some(Some(want)) = macs.0.get(i) else {
+            continue;
+        };
+        buf.resize(len as usize, 0);
+        file.read_exact_at(&mut buf, offset)?;
+        if mac::chunk_mac(key, nonce, &buf) != *want {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 fn resume_upload(jpath: &Path, size: u64) -> Option<(String, Key128, [u8; 8], Journal, ChunkMacs)> {
     let text = std::fs::read_to_string(jpath).ok()?;
     let header = text.lines().next()?.to_string();
@@ -926,13 +1020,14 @@ impl UploadJob {
                 .collect()
         };
         let done_bytes: u64 = this.size - todo.iter().map(|p| p.len).sum::<u64>();
-        this.progress.store(done_bytes, Ordering::Relaxed);
         if todo.is_empty() {
             // Everything was sent but the token was lost: the server answers it again for
             // a repeated piece.
             todo.extend(all.last().copied());
             this.progress
-                .fetch_sub(all.last().map_or(0, |p| p.len), Ordering::Relaxed);
+                .restart(done_bytes - all.last().map_or(0, |p| p.len));
+        } else {
+            this.progress.restart(done_bytes);
         }
         let conns = this.inner.config.connections.max(1);
         let (tx, rx) = tokio::sync::mpsc::channel::<Prepared>(conns);

@@ -369,3 +369,68 @@ async fn interrupted_upload_continues_with_its_url() {
     assert_eq!(std::fs::read(&out2).unwrap(), data);
     let _ = client;
 }
+
+#[tokio::test]
+async fn a_resumed_upload_starts_over_when_sent_bytes_changed_in_place() {
+    let (sim, c) = logged_in(&[]).await;
+    let root = root_of(&c.fetch_nodes().await.unwrap().nodes).handle;
+    let tmp = tempfile::tempdir().unwrap();
+    let journals = tmp.path().join("journals");
+    std::fs::create_dir(&journals).unwrap();
+    let mut data = pattern(6 * MIB + 3, 11);
+    let src = tmp.path().join("edit.bin");
+    std::fs::write(&src, &data).unwrap();
+    let mtime = std::fs::metadata(&src).unwrap().modified().unwrap();
+    sim.set_faults(serde_json::json!({"latency_ms": 30})).await;
+    let progress = Progress::default();
+    cancel_after(
+        engine(1, 1).upload(&c, &src, root, "edit.bin", Some(&journals), &progress),
+        &progress,
+        3 * MIB as u64,
+    )
+    .await;
+    sim.clear_faults().await;
+    assert_eq!(std::fs::read_dir(&journals).unwrap().count(), 1);
+    // Edit a byte the earlier run already sent, with the same size and mtime, at a place
+    // the fingerprint does not sample (so the journal still matches the file's identity).
+    let fp = |d: &[u8]| {
+        megash::crypto::fingerprint::of_reader(&mut std::io::Cursor::new(d), d.len() as u64, 0)
+            .unwrap()
+    };
+    let before = fp(&data);
+    let at = (1000..MIB)
+        .find(|&i| {
+            let mut d = data.clone();
+            d[i] ^= 0xff;
+            fp(&d) == before
+        })
+        .expect("an unsampled byte");
+    data[at] ^= 0xff;
+    std::fs::write(&src, &data).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&src)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let node = engine(2, 4)
+        .upload(
+            &c,
+            &src,
+            root,
+            "edit.bin",
+            Some(&journals),
+            &Progress::default(),
+        )
+        .await
+        .unwrap();
+    let out = tmp.path().join("edit-out");
+    engine(2, 4)
+        .download(&c, &node, &out, &Progress::default())
+        .await
+        .unwrap();
+    assert!(
+        std::fs::read(&out).unwrap() == data,
+        "the cloud holds the new bytes"
+    );
+}

@@ -50,17 +50,14 @@ async fn login_with_2fa() {
     let r = c.login(EMAIL, PASSWORD, None).await;
     assert!(matches!(r, Err(Error::MfaRequired)), "{r:?}");
     assert!(c.session().is_none());
-    // A wrong code is MEGA's own -26, not "a code is needed".
+    // A wrong code is -5 (EFAILED), not "a code is needed".
     let wrong = if totp_now(secret) == "000000" {
         "111111"
     } else {
         "000000"
     };
     let r = c.login(EMAIL, PASSWORD, Some(wrong)).await;
-    assert!(
-        matches!(r, Err(Error::Mega(ErrorCode::EMfaRequired))),
-        "{r:?}"
-    );
+    assert!(matches!(r, Err(Error::Mega(ErrorCode::EFailed))), "{r:?}");
     let s = c
         .login(EMAIL, PASSWORD, Some(&totp_now(secret)))
         .await
@@ -94,8 +91,12 @@ async fn blocked_account_is_eblocked() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let r = client(&sim, 3).login(EMAIL, PASSWORD, None).await;
+    // The login itself succeeds, as MEGA's does: the session is what asks why.
+    let c = client(&sim, 3);
+    c.login(EMAIL, PASSWORD, None).await.unwrap();
+    let r = c.fetch_nodes().await;
     assert!(matches!(r, Err(Error::Mega(ErrorCode::EBlocked))), "{r:?}");
+    assert_eq!(c.why_blocked().await.unwrap(), 300);
 }
 
 #[tokio::test]
