@@ -1,6 +1,4 @@
-# fish completion for megash and mega-*. Generated from megash's command table by `megash completions fish`.
-# Put it in ~/.config/fish/completions/ (and link it as mega-*.fish for the entry points).
-
+# fish completion for megash. Generated from megash's command table by `megash completions fish`.
 complete -c megash -f
 function __megash_operands_before
     set -l n 0
@@ -53,54 +51,31 @@ complete -c megash -n '__fish_seen_subcommand_from attr' -s d -d 'Delete an attr
 complete -c megash -n '__fish_seen_subcommand_from attr' -l force-non-official -d 'Set a non-official attribute without the _ prefix'
 complete -c megash -n '__fish_seen_subcommand_from attr' -l print-only-value -d 'Print only the value of the attribute'
 complete -c megash -n '__fish_seen_subcommand_from attr' -f -a '(megash __complete attr (commandline -ct))'
-complete -c mega-attr -s s -d 'Set an attribute'
-complete -c mega-attr -s d -d 'Delete an attribute'
-complete -c mega-attr -l force-non-official -d 'Set a non-official attribute without the _ prefix'
-complete -c mega-attr -l print-only-value -d 'Print only the value of the attribute'
-complete -c mega-attr -f -a '(megash __complete attr (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from cat' -l offset -r -d 'Start at byte N (megash extension)'
 complete -c megash -n '__fish_seen_subcommand_from cat' -l length -r -d 'Print at most N bytes (megash extension)'
 complete -c megash -n '__fish_seen_subcommand_from cat' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c megash -n '__fish_seen_subcommand_from cat' -f -a '(megash __complete cat (commandline -ct))'
-complete -c mega-cat -l offset -r -d 'Start at byte N (megash extension)'
-complete -c mega-cat -l length -r -d 'Print at most N bytes (megash extension)'
-complete -c mega-cat -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
-complete -c mega-cat -f -a '(megash __complete cat (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from cd' -f -a '(megash __complete cd (commandline -ct))'
-complete -c mega-cd -f -a '(megash __complete cd (commandline -ct))'
 
 
 complete -c megash -n '__fish_seen_subcommand_from cp' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c megash -n '__fish_seen_subcommand_from cp' -f -a '(megash __complete cp (commandline -ct))'
-complete -c mega-cp -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
-complete -c mega-cp -f -a '(megash __complete cp (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -s r -d 'Also look in every folder below'
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -l mode -r -d 'list (default), skip, first, newest, oldest, largest, smallest or rename'
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -l dry-run -d 'Say what would be done without doing it'
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -f -a '(megash __complete dedupe (commandline -ct))'
-complete -c mega-dedupe -s r -d 'Also look in every folder below'
-complete -c mega-dedupe -l mode -r -d 'list (default), skip, first, newest, oldest, largest, smallest or rename'
-complete -c mega-dedupe -l dry-run -d 'Say what would be done without doing it'
-complete -c mega-dedupe -f -a '(megash __complete dedupe (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from df' -s h -d 'Human-readable sizes'
 complete -c megash -n '__fish_seen_subcommand_from df' -l json -d 'Print one JSON document with stable field names (megash extension)'
-complete -c mega-df -s h -d 'Human-readable sizes'
-complete -c mega-df -l json -d 'Print one JSON document with stable field names (megash extension)'
 
 complete -c megash -n '__fish_seen_subcommand_from diagnose' -l login -d 'Make one real login attempt and explain its result (password from MEGA_PASSWORD, --password-file= or a prompt)'
 complete -c megash -n '__fish_seen_subcommand_from diagnose' -l auth-code -r -d 'Two-factor code for the --login attempt'
 complete -c megash -n '__fish_seen_subcommand_from diagnose' -l password-file -r -d 'Read the password for --login from FILE'
 complete -c megash -n '__fish_seen_subcommand_from diagnose' -l force -d 'Attempt the login even within 3 s of the previous one'
 complete -c megash -n '__fish_seen_subcommand_from diagnose' -l json -d 'Print the checks as one JSON document (megash extension)'
-complete -c mega-diagnose -l login -d 'Make one real login attempt and explain its result (password from MEGA_PASSWORD, --password-file= or a prompt)'
-complete -c mega-diagnose -l auth-code -r -d 'Two-factor code for the --login attempt'
-complete -c mega-diagnose -l password-file -r -d 'Read the password for --login from FILE'
-complete -c mega-diagnose -l force -d 'Attempt the login even within 3 s of the previous one'
-complete -c mega-diagnose -l json -d 'Print the checks as one JSON document (megash extension)'
 
 complete -c megash -n '__fish_seen_subcommand_from du' -s h -d 'Human-readable sizes'
 complete -c megash -n '__fish_seen_subcommand_from du' -l versions -d 'Add the S.WITH VERS column (megash keeps no versions: equal to SIZE)'
@@ -108,12 +83,6 @@ complete -c megash -n '__fish_seen_subcommand_from du' -l path-display-size -r -
 complete -c megash -n '__fish_seen_subcommand_from du' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c megash -n '__fish_seen_subcommand_from du' -l json -d 'Print one JSON document with stable field names (megash extension)'
 complete -c megash -n '__fish_seen_subcommand_from du' -f -a '(megash __complete du (commandline -ct))'
-complete -c mega-du -s h -d 'Human-readable sizes'
-complete -c mega-du -l versions -d 'Add the S.WITH VERS column (megash keeps no versions: equal to SIZE)'
-complete -c mega-du -l path-display-size -r -d 'Width of the path column (default: terminal width - 13)'
-complete -c mega-du -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
-complete -c mega-du -l json -d 'Print one JSON document with stable field names (megash extension)'
-complete -c mega-du -f -a '(megash __complete du (commandline -ct))'
 
 
 complete -c megash -n '__fish_seen_subcommand_from export' -s a -d 'Create a public link'
@@ -124,14 +93,6 @@ complete -c megash -n '__fish_seen_subcommand_from export' -l writable -d 'Writa
 complete -c megash -n '__fish_seen_subcommand_from export' -l password -r -d 'Password-protected link (not supported; refused)'
 complete -c megash -n '__fish_seen_subcommand_from export' -l json -d 'Print one JSON document with stable field names (megash extension)'
 complete -c megash -n '__fish_seen_subcommand_from export' -f -a '(megash __complete export (commandline -ct))'
-complete -c mega-export -s a -d 'Create a public link'
-complete -c mega-export -s d -d 'Remove the public link'
-complete -c mega-export -s f -d 'Accept MEGA\'s copyright notice without asking'
-complete -c mega-export -l expire -r -d 'Link expiry, e.g. 1d, 2h30M (PRO accounts)'
-complete -c mega-export -l writable -d 'Writable folder link (not supported; refused)'
-complete -c mega-export -l password -r -d 'Password-protected link (not supported; refused)'
-complete -c mega-export -l json -d 'Print one JSON document with stable field names (megash extension)'
-complete -c mega-export -f -a '(megash __complete export (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from find' -s l -d 'Long listing with size and sharing info'
 complete -c megash -n '__fish_seen_subcommand_from find' -l pattern -r -d 'Only names matching PATTERN (wildcards * and ?; a regex with --use-pcre)'
@@ -144,30 +105,13 @@ complete -c megash -n '__fish_seen_subcommand_from find' -l show-handles -d 'Sho
 complete -c megash -n '__fish_seen_subcommand_from find' -l print-only-handles -d 'Print only the handles'
 complete -c megash -n '__fish_seen_subcommand_from find' -l json -d 'Print one JSON document with stable field names (megash extension)'
 complete -c megash -n '__fish_seen_subcommand_from find' -f -a '(megash __complete find (commandline -ct))'
-complete -c mega-find -s l -d 'Long listing with size and sharing info'
-complete -c mega-find -l pattern -r -d 'Only names matching PATTERN (wildcards * and ?; a regex with --use-pcre)'
-complete -c mega-find -l type -r -d 'Only folders (d) or files (f)'
-complete -c mega-find -l mtime -r -d 'Modified within (-) or before (+) a time ago, e.g. -3d+1h (units y m d h M s)'
-complete -c mega-find -l size -r -d 'Files at most (-) or at least (+) a size, e.g. -4M+100K (units B K M G T)'
-complete -c mega-find -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
-complete -c mega-find -l time-format -r -d 'Time format: RFC2822, ISO6081, ISO6081_WITH_TIME, SHORT, SHORT_UTC or a strftime string'
-complete -c mega-find -l show-handles -d 'Show node handles (H:XXXXXXXX)'
-complete -c mega-find -l print-only-handles -d 'Print only the handles'
-complete -c mega-find -l json -d 'Print one JSON document with stable field names (megash extension)'
-complete -c mega-find -f -a '(megash __complete find (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from get' -s m -d 'Merge into an existing local folder of the same name'
 complete -c megash -n '__fish_seen_subcommand_from get' -s q -d 'Queue in the background of the shell and return at once (one-shot: foreground)'
 complete -c megash -n '__fish_seen_subcommand_from get' -l ignore-quota-warn -d 'Start even if the transfer quota may not suffice'
 complete -c megash -n '__fish_seen_subcommand_from get' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
-complete -c mega-get -s m -d 'Merge into an existing local folder of the same name'
-complete -c mega-get -s q -d 'Queue in the background of the shell and return at once (one-shot: foreground)'
-complete -c mega-get -l ignore-quota-warn -d 'Start even if the transfer quota may not suffice'
-complete -c mega-get -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c megash -n '__fish_seen_subcommand_from get; and test (__megash_operands_before) -le 1' -f -a '(megash __complete get (commandline -ct))'
 complete -c megash -n '__fish_seen_subcommand_from get; and test (__megash_operands_before) -gt 1' -F
-complete -c mega-get -n 'test (__megash_operands_before) -le 0' -f -a '(megash __complete get (commandline -ct))'
-complete -c mega-get -n 'test (__megash_operands_before) -gt 0' -F
 
 complete -c megash -n '__fish_seen_subcommand_from help' -s f -d 'Also print each command\'s usage; -ff adds its options'
 complete -c megash -n '__fish_seen_subcommand_from help' -l non-interactive -d 'How to use megash from scripts'
@@ -176,27 +120,16 @@ complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
 complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear cp dedupe df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session speedlimit transfers tree version whoami'
-complete -c mega-help -s f -d 'Also print each command\'s usage; -ff adds its options'
-complete -c mega-help -l non-interactive -d 'How to use megash from scripts'
-complete -c mega-help -l upgrade -d 'About account plans'
-complete -c mega-help -l paths -d 'The syntax of remote paths'
-complete -c mega-help -l show-all-options -d 'Print every option of every command'
-complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cat cd clear cp dedupe df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session speedlimit transfers tree version whoami'
 
 
 
 complete -c megash -n '__fish_seen_subcommand_from import' -f -a '(megash __complete import (commandline -ct))'
-complete -c mega-import -f -a '(megash __complete import (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from killsession' -s a -d 'Kill all sessions except the current one'
-complete -c mega-killsession -s a -d 'Kill all sessions except the current one'
 
 complete -c megash -n '__fish_seen_subcommand_from lcd' -F
-complete -c mega-lcd -F
 
 complete -c megash -n '__fish_seen_subcommand_from link' -f -a '(megash __complete link (commandline -ct))'
-complete -c mega-link -f -a '(megash __complete link (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from login' -l auth-code -r -d 'Two-factor authentication code'
 complete -c megash -n '__fish_seen_subcommand_from login' -l auth-key -r -d 'Authentication key of a writable folder link'
@@ -204,15 +137,8 @@ complete -c megash -n '__fish_seen_subcommand_from login' -l resume -d 'Resume a
 complete -c megash -n '__fish_seen_subcommand_from login' -l password -r -d 'Password of a password-protected link'
 complete -c megash -n '__fish_seen_subcommand_from login' -l password-file -r -d 'Read the account password from FILE (for scripts)'
 complete -c megash -n '__fish_seen_subcommand_from login' -l force -d 'Log in even if the last login was less than 3 seconds ago'
-complete -c mega-login -l auth-code -r -d 'Two-factor authentication code'
-complete -c mega-login -l auth-key -r -d 'Authentication key of a writable folder link'
-complete -c mega-login -l resume -d 'Resume a folder link login from the local cache'
-complete -c mega-login -l password -r -d 'Password of a password-protected link'
-complete -c mega-login -l password-file -r -d 'Read the account password from FILE (for scripts)'
-complete -c mega-login -l force -d 'Log in even if the last login was less than 3 seconds ago'
 
 complete -c megash -n '__fish_seen_subcommand_from logout' -l keep-session -d 'Keep the session and cache to resume later'
-complete -c mega-logout -l keep-session -d 'Keep the session and cache to resume later'
 
 
 complete -c megash -n '__fish_seen_subcommand_from ls' -s R -d 'List folders recursively'
@@ -228,6 +154,150 @@ complete -c megash -n '__fish_seen_subcommand_from ls' -l time-format -r -d 'Tim
 complete -c megash -n '__fish_seen_subcommand_from ls' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c megash -n '__fish_seen_subcommand_from ls' -l json -d 'Print one JSON document with stable field names (megash extension)'
 complete -c megash -n '__fish_seen_subcommand_from ls' -f -a '(megash __complete ls (commandline -ct))'
+
+complete -c megash -n '__fish_seen_subcommand_from mkdir' -s p -d 'Create missing parent folders'
+complete -c megash -n '__fish_seen_subcommand_from mkdir' -f -a '(megash __complete mkdir (commandline -ct))'
+
+complete -c megash -n '__fish_seen_subcommand_from mv' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c megash -n '__fish_seen_subcommand_from mv' -f -a '(megash __complete mv (commandline -ct))'
+
+complete -c megash -n '__fish_seen_subcommand_from put' -s c -d 'Create the destination folder path if it is missing'
+complete -c megash -n '__fish_seen_subcommand_from put' -s q -d 'Queue in the background of the shell and return at once (one-shot: foreground)'
+complete -c megash -n '__fish_seen_subcommand_from put' -l print-tag-at-start -d 'Print the transfer tag when it starts'
+complete -c megash -n '__fish_seen_subcommand_from put' -l ignore-quota-warn -d 'Accepted for MEGAcmd compatibility; no effect'
+complete -c megash -n '__fish_seen_subcommand_from put' -F
+
+
+complete -c megash -n '__fish_seen_subcommand_from quit' -l only-shell -d 'Accepted for MEGAcmd compatibility: megash has no server to keep running'
+
+
+complete -c megash -n '__fish_seen_subcommand_from rm' -s r -d 'Delete folders recursively'
+complete -c megash -n '__fish_seen_subcommand_from rm' -s f -d 'Do not ask for confirmation'
+complete -c megash -n '__fish_seen_subcommand_from rm' -l trash -d 'Move to the rubbish bin instead of deleting (megash extension)'
+complete -c megash -n '__fish_seen_subcommand_from rm' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c megash -n '__fish_seen_subcommand_from rm' -f -a '(megash __complete rm (commandline -ct))'
+
+complete -c megash -n '__fish_seen_subcommand_from session' -l json -d 'Print one JSON document with stable field names (megash extension)'
+
+complete -c megash -n '__fish_seen_subcommand_from speedlimit' -s u -d 'The upload speed limit only'
+complete -c megash -n '__fish_seen_subcommand_from speedlimit' -s d -d 'The download speed limit only'
+complete -c megash -n '__fish_seen_subcommand_from speedlimit' -l upload-connections -d 'Connections per file for uploads (NEWLIMIT: 1 to 32)'
+complete -c megash -n '__fish_seen_subcommand_from speedlimit' -l download-connections -d 'Connections per file for downloads (NEWLIMIT: 1 to 32)'
+complete -c megash -n '__fish_seen_subcommand_from speedlimit' -s h -d 'Human-readable speeds'
+
+complete -c megash -n '__fish_seen_subcommand_from transfers' -s c -d 'Cancel the transfer TAG (with -a: all)'
+complete -c megash -n '__fish_seen_subcommand_from transfers' -s p -d 'Pause the transfer TAG (with -a: all)'
+complete -c megash -n '__fish_seen_subcommand_from transfers' -s r -d 'Resume the transfer TAG (with -a: all)'
+complete -c megash -n '__fish_seen_subcommand_from transfers' -s a -d 'Every transfer, for -c, -p or -r'
+complete -c megash -n '__fish_seen_subcommand_from transfers' -l only-downloads -d 'Downloads only'
+complete -c megash -n '__fish_seen_subcommand_from transfers' -l only-uploads -d 'Uploads only'
+complete -c megash -n '__fish_seen_subcommand_from transfers' -l summary -d 'Counts and bytes instead of the list'
+complete -c megash -n '__fish_seen_subcommand_from transfers' -l show-completed -d 'Also list finished and cancelled transfers'
+
+complete -c megash -n '__fish_seen_subcommand_from tree' -l show-handles -d 'Show node handles (H:XXXXXXXX)'
+complete -c megash -n '__fish_seen_subcommand_from tree' -f -a '(megash __complete tree (commandline -ct))'
+
+complete -c megash -n '__fish_seen_subcommand_from version' -s l -d 'Show extended info: protocol and features'
+complete -c megash -n '__fish_seen_subcommand_from version' -s c -d 'Show where to find the changes of this version'
+
+complete -c megash -n '__fish_seen_subcommand_from whoami' -s l -d 'Show extended info: storage, plan, sessions'
+complete -c megash -n '__fish_seen_subcommand_from whoami' -l json -d 'Print one JSON document with stable field names (megash extension)'
+
+complete -c mega-attr -s s -d 'Set an attribute'
+complete -c mega-attr -s d -d 'Delete an attribute'
+complete -c mega-attr -l force-non-official -d 'Set a non-official attribute without the _ prefix'
+complete -c mega-attr -l print-only-value -d 'Print only the value of the attribute'
+complete -c mega-attr -f -a '(megash __complete attr (commandline -ct))'
+
+complete -c mega-cat -l offset -r -d 'Start at byte N (megash extension)'
+complete -c mega-cat -l length -r -d 'Print at most N bytes (megash extension)'
+complete -c mega-cat -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c mega-cat -f -a '(megash __complete cat (commandline -ct))'
+
+complete -c mega-cd -f -a '(megash __complete cd (commandline -ct))'
+
+
+complete -c mega-cp -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c mega-cp -f -a '(megash __complete cp (commandline -ct))'
+
+complete -c mega-dedupe -s r -d 'Also look in every folder below'
+complete -c mega-dedupe -l mode -r -d 'list (default), skip, first, newest, oldest, largest, smallest or rename'
+complete -c mega-dedupe -l dry-run -d 'Say what would be done without doing it'
+complete -c mega-dedupe -f -a '(megash __complete dedupe (commandline -ct))'
+
+complete -c mega-df -s h -d 'Human-readable sizes'
+complete -c mega-df -l json -d 'Print one JSON document with stable field names (megash extension)'
+
+complete -c mega-diagnose -l login -d 'Make one real login attempt and explain its result (password from MEGA_PASSWORD, --password-file= or a prompt)'
+complete -c mega-diagnose -l auth-code -r -d 'Two-factor code for the --login attempt'
+complete -c mega-diagnose -l password-file -r -d 'Read the password for --login from FILE'
+complete -c mega-diagnose -l force -d 'Attempt the login even within 3 s of the previous one'
+complete -c mega-diagnose -l json -d 'Print the checks as one JSON document (megash extension)'
+
+complete -c mega-du -s h -d 'Human-readable sizes'
+complete -c mega-du -l versions -d 'Add the S.WITH VERS column (megash keeps no versions: equal to SIZE)'
+complete -c mega-du -l path-display-size -r -d 'Width of the path column (default: terminal width - 13)'
+complete -c mega-du -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c mega-du -l json -d 'Print one JSON document with stable field names (megash extension)'
+complete -c mega-du -f -a '(megash __complete du (commandline -ct))'
+
+
+complete -c mega-export -s a -d 'Create a public link'
+complete -c mega-export -s d -d 'Remove the public link'
+complete -c mega-export -s f -d 'Accept MEGA\'s copyright notice without asking'
+complete -c mega-export -l expire -r -d 'Link expiry, e.g. 1d, 2h30M (PRO accounts)'
+complete -c mega-export -l writable -d 'Writable folder link (not supported; refused)'
+complete -c mega-export -l password -r -d 'Password-protected link (not supported; refused)'
+complete -c mega-export -l json -d 'Print one JSON document with stable field names (megash extension)'
+complete -c mega-export -f -a '(megash __complete export (commandline -ct))'
+
+complete -c mega-find -s l -d 'Long listing with size and sharing info'
+complete -c mega-find -l pattern -r -d 'Only names matching PATTERN (wildcards * and ?; a regex with --use-pcre)'
+complete -c mega-find -l type -r -d 'Only folders (d) or files (f)'
+complete -c mega-find -l mtime -r -d 'Modified within (-) or before (+) a time ago, e.g. -3d+1h (units y m d h M s)'
+complete -c mega-find -l size -r -d 'Files at most (-) or at least (+) a size, e.g. -4M+100K (units B K M G T)'
+complete -c mega-find -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c mega-find -l time-format -r -d 'Time format: RFC2822, ISO6081, ISO6081_WITH_TIME, SHORT, SHORT_UTC or a strftime string'
+complete -c mega-find -l show-handles -d 'Show node handles (H:XXXXXXXX)'
+complete -c mega-find -l print-only-handles -d 'Print only the handles'
+complete -c mega-find -l json -d 'Print one JSON document with stable field names (megash extension)'
+complete -c mega-find -f -a '(megash __complete find (commandline -ct))'
+
+complete -c mega-get -s m -d 'Merge into an existing local folder of the same name'
+complete -c mega-get -s q -d 'Queue in the background of the shell and return at once (one-shot: foreground)'
+complete -c mega-get -l ignore-quota-warn -d 'Start even if the transfer quota may not suffice'
+complete -c mega-get -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c mega-get -n 'test (__megash_operands_before) -le 0' -f -a '(megash __complete get (commandline -ct))'
+complete -c mega-get -n 'test (__megash_operands_before) -gt 0' -F
+
+complete -c mega-help -s f -d 'Also print each command\'s usage; -ff adds its options'
+complete -c mega-help -l non-interactive -d 'How to use megash from scripts'
+complete -c mega-help -l upgrade -d 'About account plans'
+complete -c mega-help -l paths -d 'The syntax of remote paths'
+complete -c mega-help -l show-all-options -d 'Print every option of every command'
+complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
+complete -c mega-help -f -a 'attr cat cd clear cp dedupe df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session speedlimit transfers tree version whoami'
+
+
+
+complete -c mega-import -f -a '(megash __complete import (commandline -ct))'
+
+complete -c mega-killsession -s a -d 'Kill all sessions except the current one'
+
+complete -c mega-lcd -F
+
+complete -c mega-link -f -a '(megash __complete link (commandline -ct))'
+
+complete -c mega-login -l auth-code -r -d 'Two-factor authentication code'
+complete -c mega-login -l auth-key -r -d 'Authentication key of a writable folder link'
+complete -c mega-login -l resume -d 'Resume a folder link login from the local cache'
+complete -c mega-login -l password -r -d 'Password of a password-protected link'
+complete -c mega-login -l password-file -r -d 'Read the account password from FILE (for scripts)'
+complete -c mega-login -l force -d 'Log in even if the last login was less than 3 seconds ago'
+
+complete -c mega-logout -l keep-session -d 'Keep the session and cache to resume later'
+
+
 complete -c mega-ls -s R -d 'List folders recursively'
 complete -c mega-ls -s r -d 'List folders recursively'
 complete -c mega-ls -s l -d 'Long listing: flags, versions, size, date'
@@ -242,21 +312,12 @@ complete -c mega-ls -l use-pcre -d 'Treat patterns as Perl-compatible regular ex
 complete -c mega-ls -l json -d 'Print one JSON document with stable field names (megash extension)'
 complete -c mega-ls -f -a '(megash __complete ls (commandline -ct))'
 
-complete -c megash -n '__fish_seen_subcommand_from mkdir' -s p -d 'Create missing parent folders'
-complete -c megash -n '__fish_seen_subcommand_from mkdir' -f -a '(megash __complete mkdir (commandline -ct))'
 complete -c mega-mkdir -s p -d 'Create missing parent folders'
 complete -c mega-mkdir -f -a '(megash __complete mkdir (commandline -ct))'
 
-complete -c megash -n '__fish_seen_subcommand_from mv' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
-complete -c megash -n '__fish_seen_subcommand_from mv' -f -a '(megash __complete mv (commandline -ct))'
 complete -c mega-mv -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c mega-mv -f -a '(megash __complete mv (commandline -ct))'
 
-complete -c megash -n '__fish_seen_subcommand_from put' -s c -d 'Create the destination folder path if it is missing'
-complete -c megash -n '__fish_seen_subcommand_from put' -s q -d 'Queue in the background of the shell and return at once (one-shot: foreground)'
-complete -c megash -n '__fish_seen_subcommand_from put' -l print-tag-at-start -d 'Print the transfer tag when it starts'
-complete -c megash -n '__fish_seen_subcommand_from put' -l ignore-quota-warn -d 'Accepted for MEGAcmd compatibility; no effect'
-complete -c megash -n '__fish_seen_subcommand_from put' -F
 complete -c mega-put -s c -d 'Create the destination folder path if it is missing'
 complete -c mega-put -s q -d 'Queue in the background of the shell and return at once (one-shot: foreground)'
 complete -c mega-put -l print-tag-at-start -d 'Print the transfer tag when it starts'
@@ -264,43 +325,23 @@ complete -c mega-put -l ignore-quota-warn -d 'Accepted for MEGAcmd compatibility
 complete -c mega-put -F
 
 
-complete -c megash -n '__fish_seen_subcommand_from quit' -l only-shell -d 'Accepted for MEGAcmd compatibility: megash has no server to keep running'
 complete -c mega-quit -l only-shell -d 'Accepted for MEGAcmd compatibility: megash has no server to keep running'
 
 
-complete -c megash -n '__fish_seen_subcommand_from rm' -s r -d 'Delete folders recursively'
-complete -c megash -n '__fish_seen_subcommand_from rm' -s f -d 'Do not ask for confirmation'
-complete -c megash -n '__fish_seen_subcommand_from rm' -l trash -d 'Move to the rubbish bin instead of deleting (megash extension)'
-complete -c megash -n '__fish_seen_subcommand_from rm' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
-complete -c megash -n '__fish_seen_subcommand_from rm' -f -a '(megash __complete rm (commandline -ct))'
 complete -c mega-rm -s r -d 'Delete folders recursively'
 complete -c mega-rm -s f -d 'Do not ask for confirmation'
 complete -c mega-rm -l trash -d 'Move to the rubbish bin instead of deleting (megash extension)'
 complete -c mega-rm -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c mega-rm -f -a '(megash __complete rm (commandline -ct))'
 
-complete -c megash -n '__fish_seen_subcommand_from session' -l json -d 'Print one JSON document with stable field names (megash extension)'
 complete -c mega-session -l json -d 'Print one JSON document with stable field names (megash extension)'
 
-complete -c megash -n '__fish_seen_subcommand_from speedlimit' -s u -d 'The upload speed limit only'
-complete -c megash -n '__fish_seen_subcommand_from speedlimit' -s d -d 'The download speed limit only'
-complete -c megash -n '__fish_seen_subcommand_from speedlimit' -l upload-connections -d 'Connections per file for uploads (NEWLIMIT: 1 to 32)'
-complete -c megash -n '__fish_seen_subcommand_from speedlimit' -l download-connections -d 'Connections per file for downloads (NEWLIMIT: 1 to 32)'
-complete -c megash -n '__fish_seen_subcommand_from speedlimit' -s h -d 'Human-readable speeds'
 complete -c mega-speedlimit -s u -d 'The upload speed limit only'
 complete -c mega-speedlimit -s d -d 'The download speed limit only'
 complete -c mega-speedlimit -l upload-connections -d 'Connections per file for uploads (NEWLIMIT: 1 to 32)'
 complete -c mega-speedlimit -l download-connections -d 'Connections per file for downloads (NEWLIMIT: 1 to 32)'
 complete -c mega-speedlimit -s h -d 'Human-readable speeds'
 
-complete -c megash -n '__fish_seen_subcommand_from transfers' -s c -d 'Cancel the transfer TAG (with -a: all)'
-complete -c megash -n '__fish_seen_subcommand_from transfers' -s p -d 'Pause the transfer TAG (with -a: all)'
-complete -c megash -n '__fish_seen_subcommand_from transfers' -s r -d 'Resume the transfer TAG (with -a: all)'
-complete -c megash -n '__fish_seen_subcommand_from transfers' -s a -d 'Every transfer, for -c, -p or -r'
-complete -c megash -n '__fish_seen_subcommand_from transfers' -l only-downloads -d 'Downloads only'
-complete -c megash -n '__fish_seen_subcommand_from transfers' -l only-uploads -d 'Uploads only'
-complete -c megash -n '__fish_seen_subcommand_from transfers' -l summary -d 'Counts and bytes instead of the list'
-complete -c megash -n '__fish_seen_subcommand_from transfers' -l show-completed -d 'Also list finished and cancelled transfers'
 complete -c mega-transfers -s c -d 'Cancel the transfer TAG (with -a: all)'
 complete -c mega-transfers -s p -d 'Pause the transfer TAG (with -a: all)'
 complete -c mega-transfers -s r -d 'Resume the transfer TAG (with -a: all)'
@@ -310,17 +351,11 @@ complete -c mega-transfers -l only-uploads -d 'Uploads only'
 complete -c mega-transfers -l summary -d 'Counts and bytes instead of the list'
 complete -c mega-transfers -l show-completed -d 'Also list finished and cancelled transfers'
 
-complete -c megash -n '__fish_seen_subcommand_from tree' -l show-handles -d 'Show node handles (H:XXXXXXXX)'
-complete -c megash -n '__fish_seen_subcommand_from tree' -f -a '(megash __complete tree (commandline -ct))'
 complete -c mega-tree -l show-handles -d 'Show node handles (H:XXXXXXXX)'
 complete -c mega-tree -f -a '(megash __complete tree (commandline -ct))'
 
-complete -c megash -n '__fish_seen_subcommand_from version' -s l -d 'Show extended info: protocol and features'
-complete -c megash -n '__fish_seen_subcommand_from version' -s c -d 'Show where to find the changes of this version'
 complete -c mega-version -s l -d 'Show extended info: protocol and features'
 complete -c mega-version -s c -d 'Show where to find the changes of this version'
 
-complete -c megash -n '__fish_seen_subcommand_from whoami' -s l -d 'Show extended info: storage, plan, sessions'
-complete -c megash -n '__fish_seen_subcommand_from whoami' -l json -d 'Print one JSON document with stable field names (megash extension)'
 complete -c mega-whoami -s l -d 'Show extended info: storage, plan, sessions'
 complete -c mega-whoami -l json -d 'Print one JSON document with stable field names (megash extension)'

@@ -14,7 +14,7 @@ use megash::error::{code, CmdError};
 use megash::shell::{self, completions::Shell};
 use megash::ui::Ui;
 
-const MEGASH_USAGE: &str = "megash [-f FILE] [--keep-going] | megash COMMAND [ARGS...] | megash install-commands [--force] [DIR] | megash completions bash|zsh|fish";
+const MEGASH_USAGE: &str = "megash [--debug|-v…] [--progress] [-f FILE] [--keep-going] | megash [OPTIONS] COMMAND [ARGS...] | megash --demo | megash install-commands [--force] [DIR] | megash completions bash|zsh|fish";
 
 fn main() -> ExitCode {
     let mut argv = std::env::args_os();
@@ -76,6 +76,10 @@ fn usage_error(problem: Option<String>) -> CmdError {
 fn megash_face(ui: &mut Ui, args: Vec<String>) -> u8 {
     let mut file: Option<String> = None;
     let mut keep_going = false;
+    let mut demo = false;
+    // Global options given before the command: passed on to it (the parser accepts them
+    // anywhere), and to every line in the shell and batch mode.
+    let mut globals: Vec<String> = Vec::new();
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -90,6 +94,18 @@ fn megash_face(ui: &mut Ui, args: Vec<String>) -> u8 {
                 keep_going = true;
                 i += 1;
             }
+            "--demo" => {
+                demo = true;
+                i += 1;
+            }
+            "--debug" | "--progress" => {
+                globals.push(args[i].clone());
+                i += 1;
+            }
+            a if a.len() > 1 && a.starts_with('-') && a[1..].bytes().all(|b| b == b'v') => {
+                globals.push(args[i].clone());
+                i += 1;
+            }
             a if a.starts_with("--file=") => {
                 file = Some(a["--file=".len()..].to_string());
                 i += 1;
@@ -97,23 +113,41 @@ fn megash_face(ui: &mut Ui, args: Vec<String>) -> u8 {
             _ => break,
         }
     }
+    megash::ui::set_global_options(&globals);
     let rest = &args[i..];
+    if demo {
+        if let Some(extra) = rest.first().or(file.as_ref()) {
+            let problem = format!("--demo takes no command or file: {extra}");
+            return finish(ui, Err(usage_error(Some(problem))));
+        }
+        return megash::demo::run(ui, keep_going);
+    }
     if file.is_some() || keep_going || rest.is_empty() {
         if let Some(extra) = rest.first() {
             let problem = format!("Unexpected argument in batch mode: {extra}");
             return finish(ui, Err(usage_error(Some(problem))));
         }
         return match file.as_deref() {
-            Some("-") => shell::run_batch(ui, std::io::stdin().lock(), keep_going),
+            Some("-") => shell::run_batch(ui, std::io::stdin().lock(), keep_going, Some("-")),
             Some(path) => match std::fs::File::open(path) {
-                Ok(f) => shell::run_batch(ui, std::io::BufReader::new(f), keep_going),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    finish(ui, Err(CmdError::NotFound(format!("Couldn't find {path}"))))
-                }
-                Err(e) => finish(ui, Err(CmdError::io(format!("Cannot read {path}"), e))),
+                Ok(f) => shell::run_batch(ui, std::io::BufReader::new(f), keep_going, Some(path)),
+                // 53, MEGAcmd's code for a local path that cannot be opened (`put`).
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => finish(
+                    ui,
+                    Err(CmdError::NotFound(format!(
+                        "Cannot read the batch file {path}: no such file on the local disk"
+                    ))),
+                ),
+                Err(e) => finish(
+                    ui,
+                    Err(CmdError::io(
+                        format!("Cannot read the batch file {path}"),
+                        e,
+                    )),
+                ),
             },
             None if std::io::stdin().is_terminal() => shell::repl(ui),
-            None => shell::run_batch(ui, std::io::stdin().lock(), keep_going),
+            None => shell::run_batch(ui, std::io::stdin().lock(), keep_going, None),
         };
     }
     let result = match rest[0].as_str() {
@@ -122,7 +156,11 @@ fn megash_face(ui: &mut Ui, args: Vec<String>) -> u8 {
         "__complete" => complete(ui, &rest[1..]),
         "--help" | "-h" => return one_shot(ui, &["help".to_string()]),
         "--version" | "-V" => return one_shot(ui, &["version".to_string()]),
-        _ => return one_shot(ui, rest),
+        _ => {
+            let mut words = rest.to_vec();
+            words.extend(globals);
+            return one_shot(ui, &words);
+        }
     };
     finish(ui, result)
 }
@@ -140,15 +178,33 @@ fn one_shot(ui: &mut Ui, words: &[String]) -> u8 {
 }
 
 fn print_completions(ui: &mut Ui, args: &[String]) -> Result<(), CmdError> {
-    let shell = match args {
-        [name] => Shell::from_name(name),
-        _ => None,
-    };
-    let shell = shell.ok_or_else(|| CmdError::Usage {
+    let usage = || CmdError::Usage {
         problem: None,
-        usage: "megash completions bash|zsh|fish".into(),
-    })?;
-    ui.raw(&shell::completions::generate(shell))
+        usage: "megash completions bash|zsh|fish | megash completions fish --dir=DIR".into(),
+    };
+    match args {
+        [name] => ui.raw(&shell::completions::generate(
+            Shell::from_name(name).ok_or_else(usage)?,
+        )),
+        // fish loads completions by command name: one file per name in its folder.
+        [name, dir] if name == "fish" && dir.starts_with("--dir=") => {
+            let dir = PathBuf::from(&dir["--dir=".len()..]);
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| CmdError::io(format!("Cannot create {}", dir.display()), e))?;
+            let files = shell::completions::fish_files();
+            for (name, text) in &files {
+                let path = dir.join(name);
+                std::fs::write(&path, text)
+                    .map_err(|e| CmdError::io(format!("Cannot write {}", path.display()), e))?;
+            }
+            ui.line(format_args!(
+                "Wrote {} fish completion files in {}",
+                files.len(),
+                dir.display()
+            ))
+        }
+        _ => Err(usage()),
+    }
 }
 
 /// `megash __complete CMD WORD`: candidates for an operand, one per line (for the scripts).
@@ -193,11 +249,17 @@ fn install_commands(ui: &mut Ui, args: &[String]) -> Result<(), CmdError> {
             .map(Path::to_path_buf)
             .ok_or_else(|| CmdError::Unexpected("The megash binary has no folder".into()))?,
     };
+    // Created with its parents, as `install -d` does: ~/.local/bin often does not exist yet.
     if !dir.is_dir() {
-        return Err(CmdError::InvalidType(format!(
-            "Not a valid folder: {}",
-            dir.display()
-        )));
+        if dir.symlink_metadata().is_ok() {
+            return Err(CmdError::InvalidType(format!(
+                "Not a valid folder: {}",
+                dir.display()
+            )));
+        }
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| CmdError::io(format!("Cannot create {}", dir.display()), e))?;
+        ui.info(format_args!("Created {}", dir.display()));
     }
     let suffix = if cfg!(windows) { ".exe" } else { "" };
     let mut installed = 0;

@@ -178,7 +178,9 @@ fn zsh() -> String {
     let _ = writeln!(s, "#compdef megash {}", entry_points());
     let _ = writeln!(s, "# zsh completion for megash and mega-*. {HEADER} zsh`.");
     s.push_str("# Put this file, named _megash, in a folder of $fpath.\n\n");
-    s.push_str("_megash_remote() {\n    local -a found\n    found=(${(f)\"$(megash __complete $1 \"$PREFIX\" 2>/dev/null)\"})\n    compadd -S '' -Q -- ${found% }\n}\n\n");
+    // _arguments calls an action with compadd options (-J group, -X description...) in
+    // front of its own words: the command name is the last word, the rest go to compadd.
+    s.push_str("_megash_remote() {\n    local cmd=${@[-1]}\n    local -a found\n    found=(${(f)\"$(megash __complete $cmd \"$PREFIX\" 2>/dev/null)\"})\n    compadd \"${@[1,-2]}\" -S '' -Q -- ${found% }\n}\n\n");
     s.push_str("_megash_command_list() {\n    local -a cmds\n    cmds=(\n");
     for c in TABLE {
         let _ = writeln!(s, "        '{}:{}'", c.name, zsh_escape(c.summary));
@@ -237,17 +239,70 @@ fn fish_escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('\'', "\\'")
 }
 
-fn fish() -> String {
+const FISH_OPERANDS_BEFORE: &str = "function __megash_operands_before\n    set -l n 0\n    for w in (commandline -opc)[2..-1]\n        string match -q -- '-*' $w; or set n (math $n + 1)\n    end\n    echo $n\nend\n";
+
+/// The `complete` lines of one command for one target (`megash`'s subcommand, or the
+/// `mega-NAME` entry point).
+fn fish_lines(c: &Command, entry_point: bool) -> String {
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# fish completion for megash and mega-*. {HEADER} fish`."
-    );
-    s.push_str("# Put it in ~/.config/fish/completions/ (and link it as mega-*.fish for the entry points).\n\n");
-    s.push_str("complete -c megash -f\n");
+    let target = if entry_point {
+        format!("-c mega-{}", c.name)
+    } else {
+        format!("-c megash -n '__fish_seen_subcommand_from {}'", c.name)
+    };
+    for f in c.flags {
+        let mut line = format!("complete {target}");
+        if let Some(ch) = f.short {
+            let _ = write!(line, " -s {ch}");
+        }
+        if let Some(l) = f.long {
+            let _ = write!(line, " -l {l}");
+        }
+        if f.value.is_some() {
+            line.push_str(" -r");
+        }
+        let _ = writeln!(s, "{line} -d '{}'", fish_escape(f.help));
+    }
+    let remote = format!("-f -a '(megash __complete {} (commandline -ct))'", c.name);
+    let operand = match c.operands {
+        Operand::None => None,
+        Operand::Remote | Operand::RemoteDir => Some(remote.clone()),
+        Operand::Local | Operand::LocalDir => Some("-F".to_string()),
+        Operand::Command => Some(format!("-f -a '{}'", command_list())),
+        Operand::RemoteThenLocal => None,
+    };
+    if let Some(op) = operand {
+        let _ = writeln!(s, "complete {target} {op}");
+    }
+    if c.operands == Operand::RemoteThenLocal {
+        // The first operand is remote, later ones local. `megash get` counts `get` among
+        // the words before the cursor; `mega-get` does not.
+        let (name, seen, first) = if entry_point {
+            (format!("mega-{}", c.name), String::new(), 0)
+        } else {
+            (
+                "megash".to_string(),
+                format!("__fish_seen_subcommand_from {}; and ", c.name),
+                1,
+            )
+        };
+        let cond = |op: &str| format!("{seen}test (__megash_operands_before) {op} {first}");
+        let _ = writeln!(s, "complete -c {name} -n '{}' {remote}", cond("-le"));
+        let _ = writeln!(s, "complete -c {name} -n '{}' -F", cond("-gt"));
+    }
+    s
+}
+
+/// `megash.fish`: completion of `megash` itself.
+fn fish_megash() -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# fish completion for megash. {HEADER} fish`.");
     s.push_str(
-        "function __megash_operands_before\n    set -l n 0\n    for w in (commandline -opc)[2..-1]\n        string match -q -- '-*' $w; or set n (math $n + 1)\n    end\n    echo $n\nend\n\n",
+        "complete -c megash -f
+",
     );
+    s.push_str(FISH_OPERANDS_BEFORE);
+    s.push('\n');
     for c in TABLE {
         let _ = writeln!(
             s,
@@ -258,57 +313,42 @@ fn fish() -> String {
     }
     for c in TABLE {
         s.push('\n');
-        let targets = [
-            format!("-c megash -n '__fish_seen_subcommand_from {}'", c.name),
-            format!("-c mega-{}", c.name),
-        ];
-        for target in &targets {
-            for f in c.flags {
-                let mut line = format!("complete {target}");
-                if let Some(ch) = f.short {
-                    let _ = write!(line, " -s {ch}");
-                }
-                if let Some(l) = f.long {
-                    let _ = write!(line, " -l {l}");
-                }
-                if f.value.is_some() {
-                    line.push_str(" -r");
-                }
-                let _ = writeln!(s, "{line} -d '{}'", fish_escape(f.help));
-            }
-            let operand = match c.operands {
-                Operand::None => None,
-                Operand::Remote | Operand::RemoteDir => Some(format!(
-                    "-f -a '(megash __complete {} (commandline -ct))'",
-                    c.name
-                )),
-                Operand::Local | Operand::LocalDir => Some("-F".to_string()),
-                Operand::Command => Some(format!("-f -a '{}'", command_list())),
-                Operand::RemoteThenLocal => None,
-            };
-            if let Some(op) = operand {
-                let _ = writeln!(s, "complete {target} {op}");
-            }
-        }
-        if c.operands == Operand::RemoteThenLocal {
-            // The first operand is remote, later ones local. `megash get` counts `get` among
-            // the words before the cursor; `mega-get` does not.
-            let remote = format!("-f -a '(megash __complete {} (commandline -ct))'", c.name);
-            for (target, seen, first) in [
-                (
-                    "megash",
-                    format!("__fish_seen_subcommand_from {}; and ", c.name),
-                    1,
-                ),
-                (&*format!("mega-{}", c.name), String::new(), 0),
-            ] {
-                let cond = |op: &str| format!("{seen}test (__megash_operands_before) {op} {first}");
-                let _ = writeln!(s, "complete -c {target} -n '{}' {remote}", cond("-le"));
-                let _ = writeln!(s, "complete -c {target} -n '{}' -F", cond("-gt"));
-            }
-        }
+        s.push_str(&fish_lines(c, false));
     }
     s
+}
+
+/// One script with everything, for `source` (fish loads files from its completions folder
+/// by command name only, so a single file there would not serve the `mega-*` names:
+/// `megash completions fish --dir=DIR` writes one file per name instead).
+fn fish() -> String {
+    let mut s = fish_megash();
+    for c in TABLE {
+        s.push('\n');
+        s.push_str(&fish_lines(c, true));
+    }
+    s
+}
+
+/// The files fish wants in a completions folder: `megash.fish` and `mega-NAME.fish` for
+/// every command, each loaded when its own name is completed.
+pub fn fish_files() -> Vec<(String, String)> {
+    let mut files = vec![("megash.fish".to_string(), fish_megash())];
+    for c in TABLE {
+        let mut s = format!(
+            "# fish completion for mega-{}. {HEADER} fish --dir=DIR`.\n",
+            c.name
+        );
+        s.push_str("complete -c mega-");
+        s.push_str(c.name);
+        s.push_str(" -f\n");
+        if c.operands == Operand::RemoteThenLocal {
+            s.push_str(FISH_OPERANDS_BEFORE);
+        }
+        s.push_str(&fish_lines(c, true));
+        files.push((format!("mega-{}.fish", c.name), s));
+    }
+    files
 }
 
 #[cfg(test)]
