@@ -17,6 +17,8 @@ pub struct Args {
     pub help: bool,
     /// How many `-v` were given (log verbosity for this command).
     pub verbose: usize,
+    /// `--progress`: draw transfer progress and the summary even when stderr is no terminal.
+    pub progress: bool,
     flags: Vec<(&'static Flag, Option<String>)>,
 }
 
@@ -71,6 +73,7 @@ pub fn parse(cmd: &'static Command, words: &[String]) -> Result<Args, CmdError> 
         operands: Vec::new(),
         help: false,
         verbose: 0,
+        progress: false,
         flags: Vec::new(),
     };
     let mut options_done = false;
@@ -99,6 +102,13 @@ pub fn parse(cmd: &'static Command, words: &[String]) -> Result<Args, CmdError> 
                 && !cmd.flags.iter().any(|f| f.long == Some("debug"))
             {
                 args.verbose = args.verbose.max(3);
+                continue;
+            }
+            if name == "progress"
+                && value.is_none()
+                && !cmd.flags.iter().any(|f| f.long == Some("progress"))
+            {
+                args.progress = true;
                 continue;
             }
             let flag = cmd

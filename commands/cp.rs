@@ -16,8 +16,8 @@ use crate::error::CmdError;
 pub const COMMAND: Command = Command {
     name: "cp",
     aliases: &[],
-    summary: "Copy remote files and folders",
-    usage: "[--use-pcre] srcremotepath... dstremotepath|dstemail:",
+    summary: "Copy files and folders in the cloud; with a local endpoint, download or upload",
+    usage: "[--use-pcre] srcpath... dstpath|dstemail:",
     flags: &[Flag::long(
         "use-pcre",
         "Treat patterns as Perl-compatible regular expressions",

@@ -7,7 +7,8 @@
 //!   fingerprint `c`, which covers content checksums and mtime), keeping the oldest upload;
 //!   then, for the differing files that remain:
 //!   `skip` leaves them; `first` keeps the one uploaded first; `newest`/`oldest` keep the one
-//!   with the latest/earliest modification time; `largest`/`smallest` by size; `rename`
+//!   with the latest/earliest modification time (a tie: the later/earlier upload, and
+//!   within one second the higher/lower handle); `largest`/`smallest` by size; `rename`
 //!   keeps the first and renames the others `NAME (1).EXT`, `NAME (2).EXT`, … (names not
 //!   already taken in the folder).
 //! - Folders of one name are merged (the later ones' contents moved into the first, the
@@ -154,9 +155,10 @@ fn plan(group: &[Node], mode: Mode, taken: &mut HashSet<String>) -> Vec<Action> 
     }
     if distinct.len() > 1 && mode != Mode::Skip {
         let best = match mode {
-            Mode::Newest => distinct
-                .iter()
-                .max_by_key(|n| (mtime(n), std::cmp::Reverse(first_key(n)))),
+            // Ties (one mtime) go to the later upload, then to the higher handle: MEGA keeps
+            // upload times in whole seconds, so two uploads of one second are ordered by
+            // handle, which is arbitrary but stable.
+            Mode::Newest => distinct.iter().max_by_key(|n| (mtime(n), first_key(n))),
             Mode::Oldest => distinct.iter().min_by_key(|n| (mtime(n), first_key(n))),
             Mode::Largest => distinct
                 .iter()
@@ -387,5 +389,49 @@ mod tests {
         assert_eq!(numbered("v1.0", 1, false), "v1.0 (1)");
         assert!(Mode::parse(Some("bogus")).is_err());
         assert_eq!(Mode::parse(None).ok(), Some(Mode::List));
+    }
+
+    fn file(h: u8, ts: i64, content: &str) -> Node {
+        Node {
+            handle: crate::api::Handle([h; 6]),
+            parent: None,
+            owner: None,
+            kind: crate::api::NodeType::File,
+            size: 1,
+            ts,
+            key: None,
+            name: Some("dup.txt".into()),
+            fingerprint: Some(content.into()),
+            other_attrs: None,
+            file_attrs: None,
+            share: None,
+            problem: None,
+        }
+    }
+
+    fn kept(actions: &[Action]) -> Vec<crate::api::Handle> {
+        actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Keep(n) => Some(n.handle),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn newest_keeps_the_later_of_two_uploads_in_one_second() {
+        // Same mtime (no `c` mtime here: upload time stands in), same second: the handle
+        // breaks the tie, whichever order the nodes come in.
+        let (a, b) = (file(1, 100, "x"), file(2, 100, "y"));
+        for group in [vec![a.clone(), b.clone()], vec![b.clone(), a.clone()]] {
+            let newest = plan(&group, Mode::Newest, &mut HashSet::new());
+            assert_eq!(kept(&newest), vec![b.handle]);
+            let oldest = plan(&group, Mode::Oldest, &mut HashSet::new());
+            assert_eq!(kept(&oldest), vec![a.handle]);
+        }
+        let later = file(0, 101, "z");
+        let newest = plan(&[later.clone(), b], Mode::Newest, &mut HashSet::new());
+        assert_eq!(kept(&newest), vec![later.handle]);
     }
 }

@@ -80,23 +80,15 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
     use std::path::PathBuf;
     let parsed = link::parse(text).map_err(|e| CmdError::Args(format!("Invalid link: {e}")))?;
     let no_key = || CmdError::Args("Invalid link: the link has no key (the part after #)".into());
-    let api_url = crate::session::api_url(ctx.account().ok().map(|a| &a.saved));
+    // A link needs no session: with MEGA_API_URL naming another server, that one serves it.
+    let api_url = crate::session::api_url(ctx.account().ok().map(|a| &a.saved))
+        .or_else(|_| crate::session::api_url(None))?;
     let client = crate::api::Client::new(&api_url)?;
     client.set_transfer_https(xfer::settings(ctx.state).https);
     let engine = xfer::engine(ctx.state, false)?;
-    let target = local.map(PathBuf::from);
-    let place = |name: &str, single: bool| -> Result<PathBuf, CmdError> {
-        Ok(match &target {
-            None => PathBuf::from(name),
-            Some(t) if t.is_dir() => t.join(name),
-            Some(t) if single && xfer::parent_exists(t) => t.clone(),
-            Some(t) => {
-                return Err(CmdError::InvalidType(format!(
-                    "{} is not a valid Download Folder",
-                    t.display()
-                )))
-            }
-        })
+    // Checked (and a `DIR/` created) only once the link answered.
+    let place = |name: &str| -> Result<PathBuf, CmdError> {
+        Ok(super::local::download_target(local, true)?.place(name))
     };
     match parsed {
         PublicLink::File { handle, key } => {
@@ -111,7 +103,7 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
                         .into(),
                 ));
             }
-            let dest = place(&xfer::local_name(&probe)?, true)?;
+            let dest = place(&xfer::local_name(&probe)?)?;
             let dest = if dest.exists() {
                 xfer::free_name(&dest)
             } else {
@@ -119,11 +111,16 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
             };
             let bar = xfer::Bar::new(info.size);
             let progress = bar.next_file();
-            ctx.block_on(engine.download_link(&client, &handle, &key, &dest, &progress))?
+            ctx.block_on(engine.download_link(&client, &handle, &key, &dest, &progress))
+                .map_err(xfer::interrupted)?
                 .map_err(|e| xfer::transfer_error("download", e))?;
-            drop(bar);
+            let summary = bar.finish("Downloaded");
             ctx.ui
-                .line(format!("Download finished: {}", dest.display()))
+                .line(format!("Download finished: {}", dest.display()))?;
+            if let Some(s) = summary {
+                ctx.ui.info(s);
+            }
+            Ok(())
         }
         PublicLink::Folder { handle, key, inner } => {
             let key = key.ok_or_else(no_key)?;
@@ -152,9 +149,10 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
                 std::collections::HashMap::new();
             let mut dirs = Vec::new();
             let mut files = Vec::new();
+            let mut unreadable = Vec::new();
             for n in &nodes {
                 let dest = if n.handle == top {
-                    let d = place(&xfer::local_name(n)?, true)?;
+                    let d = place(&xfer::local_name(n)?)?;
                     if n.is_folder() && d.exists() {
                         xfer::free_name(&d)
                     } else {
@@ -164,7 +162,7 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
                     match xfer::local_name(n) {
                         Ok(name) => parent.join(name),
                         Err(e) => {
-                            ctx.ui.warn(format!("skipped: {e}"));
+                            unreadable.push(e.to_string());
                             continue;
                         }
                     }
@@ -186,13 +184,18 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
             let bar = xfer::Bar::new(total);
             for (n, dest) in &files {
                 let progress = bar.next_file();
-                ctx.block_on(engine.download(&client, n, dest, &progress))?
+                ctx.block_on(engine.download(&client, n, dest, &progress))
+                    .map_err(xfer::interrupted)?
                     .map_err(|e| xfer::transfer_error("download", e))?;
             }
-            drop(bar);
+            let summary = bar.finish("Downloaded");
             let shown = paths.get(&top).cloned().unwrap_or_default();
             ctx.ui
-                .line(format!("Download finished: {}", shown.display()))
+                .line(format!("Download finished: {}", shown.display()))?;
+            if let Some(s) = summary {
+                ctx.ui.info(s);
+            }
+            xfer::unreadable_error(ctx, &unreadable)
         }
     }
 }

@@ -32,11 +32,16 @@ the saved session and reads the local node cache.
 
   megash CMD ARGS...      run one command and exit with its code
   mega-CMD ARGS...        the same, through the entry points made by `megash install-commands`
-  megash -f FILE          run FILE, one command per line (# comments and blank lines skipped)
+  megash -f FILE          run FILE, one command per line (# comments and blank lines skipped;
+                          errors name FILE:LINE)
   megash < FILE           the same, from standard input
   --keep-going            (with -f or <) run every line even after a failure
   megash install-commands [--force] [DIR]   make the mega-* entry points (default: next to megash)
   megash completions bash|zsh|fish          print a completion script
+  megash --demo           a shell on a demo account of a built-in local server (no network)
+
+Global options, before or after the command: --debug (or -vvv) logs requests on stderr;
+--progress shows transfer progress and a summary even when stderr is not a terminal.
 
 Results go to stdout; errors, warnings and progress to stderr. The exit code is 0 on success and
 MEGAcmd's code otherwise (51 wrong arguments, 53 not found, 57 not logged in, ...; see
@@ -99,6 +104,15 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             cmd.name, cmd.summary
         ))?;
     }
+    ctx.ui.line("")?;
+    ctx.ui.line(format_args!(
+        "MEGAcmd commands not in megash yet: {}.",
+        super::NOT_YET.join(", ")
+    ))?;
+    ctx.ui.line(format_args!(
+        "Windows/macOS only in MEGAcmd: {}.",
+        super::OTHER_PLATFORMS.join(", ")
+    ))?;
     ctx.ui.line("")?;
     ctx.ui.line(
         "Use \"help COMMAND\" or \"COMMAND --help\" for the usage and options of a command.",

@@ -56,7 +56,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         }
         PublicLink::Folder { handle, key, inner } => {
             let key = key.ok_or_else(no_key)?;
-            let api_url = crate::session::api_url(Some(&ctx.account()?.saved));
+            let api_url = crate::session::api_url(Some(&ctx.account()?.saved))?;
             let nodes = ctx.block_on(link_tree(&api_url, &handle, key, inner.as_ref()))??;
             ctx.online(async |a| {
                 let c = a.client().await?;

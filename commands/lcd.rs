@@ -22,8 +22,9 @@ pub const COMMAND: Command = Command {
 fn run(_ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     let path = &args.operands[0];
     let not_valid = || CmdError::InvalidType(format!("Not a valid folder: {path}"));
-    if !std::path::Path::new(path).is_dir() {
+    let path = super::local::expand_tilde(path);
+    if !path.is_dir() {
         return Err(not_valid());
     }
-    std::env::set_current_dir(path).map_err(|_| not_valid())
+    std::env::set_current_dir(&path).map_err(|_| not_valid())
 }

@@ -47,15 +47,28 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         login_account(ctx, args, what)
     } else if what.contains('#') || what.starts_with("http") {
         login_link(ctx, what)
-    } else {
+    } else if args.operands.len() == 1 && looks_like_session(what) {
         login_session(ctx, args, what)
+    } else {
+        Err(CmdError::Args(format!(
+            "{} is neither an e-mail address nor a session string or folder link",
+            crate::ui::terminal_safe(what)
+        )))
     }
+}
+
+/// A session string (`session` prints it): one long base64url word. Anything else given
+/// where an e-mail was expected is a mistake worth naming as such.
+fn looks_like_session(s: &str) -> bool {
+    s.len() >= 40
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn login_account(ctx: &mut Ctx<'_>, args: &Args, email: &str) -> Result<(), CmdError> {
     let password = password(ctx, args)?;
     let state = ctx.state.state_dir()?;
-    let url = session::api_url(None);
+    let url = session::api_url(None)?;
     let client = session::client_for(&url)?;
     let force = args.has("force");
     let mut code = args.value("auth-code").map(str::to_string);
@@ -86,12 +99,31 @@ fn login_account(ctx: &mut Ctx<'_>, args: &Args, email: &str) -> Result<(), CmdE
             }
         }
     };
-    finish(ctx, &state, saved, client)
+    match finish(ctx, &state, saved, client) {
+        // MEGA gives a blocked account its session and refuses what follows: the session
+        // can ask why.
+        Err(CmdError::Api { source, .. }) if source.mega_code() == Some(ErrorCode::EBlocked) => {
+            let rt = ctx.state.runtime()?;
+            let reason = match ctx.state.account.as_mut() {
+                Some(acct) => super::context::block_on(&rt, acct.why_blocked())
+                    .ok()
+                    .flatten()
+                    .filter(|r| *r != 0),
+                None => None,
+            };
+            let lc = explain::LoginContext {
+                block_reason: reason,
+                ..Default::default()
+            };
+            Err(explain::login_failure(&source, &lc).into())
+        }
+        other => other,
+    }
 }
 
 fn login_session(ctx: &mut Ctx<'_>, _args: &Args, text: &str) -> Result<(), CmdError> {
     let state = ctx.state.state_dir()?;
-    let url = session::api_url(None);
+    let url = session::api_url(None)?;
     let (saved, client) =
         match ctx.block_on(account::login_with_session_string(&state, &url, text))? {
             Ok(x) => x,
@@ -122,7 +154,7 @@ fn login_link(ctx: &mut Ctx<'_>, text: &str) -> Result<(), CmdError> {
         }
     };
     let state = ctx.state.state_dir()?;
-    let url = session::api_url(None);
+    let url = session::api_url(None)?;
     let account = match ctx.block_on(account::login_folder_link(&state, &url, &handle, key))? {
         Ok(a) => a,
         Err(

@@ -9,6 +9,7 @@
 
 pub mod args;
 pub mod context;
+pub mod local;
 pub mod pattern;
 pub mod remote;
 pub mod storage;
@@ -275,15 +276,78 @@ pub fn not_found(name: &str) -> CmdError {
     }
 }
 
+/// MEGAcmd's commands that megash does not have yet: they say so instead of looking like a
+/// typo.
+pub const NOT_YET: &[&str] = &[
+    "backup",
+    "cancel",
+    "configure",
+    "confirm",
+    "confirmcancel",
+    "debug",
+    "deleteversions",
+    "exclude",
+    "ftp",
+    "fuse-add",
+    "fuse-config",
+    "fuse-disable",
+    "fuse-enable",
+    "fuse-remove",
+    "fuse-show",
+    "graphics",
+    "invite",
+    "ipc",
+    "log",
+    "masterkey",
+    "mediainfo",
+    "mount",
+    "passwd",
+    "permissions",
+    "preview",
+    "proxy",
+    "psa",
+    "share",
+    "showpcr",
+    "signup",
+    "sync",
+    "sync-config",
+    "sync-ignore",
+    "sync-issues",
+    "thumbnail",
+    "userattr",
+    "users",
+    "webdav",
+];
+
+/// MEGAcmd's commands for the Windows console or its updater, which have no use here.
+pub const OTHER_PLATFORMS: &[&str] = &["autocomplete", "codepage", "unicode", "update"];
+
+/// The command called `name` in a shell or batch line: a `mega-` prefix is accepted, so
+/// lines copied from scripts (`mega-ls /x`) run as they are.
+fn find_typed(name: &str) -> Result<&'static Command, CmdError> {
+    let bare = name.strip_prefix("mega-").unwrap_or(name);
+    if let Some(cmd) = find(name).or_else(|| find(bare)) {
+        return Ok(cmd);
+    }
+    if let Some(n) = NOT_YET.iter().find(|n| **n == bare) {
+        return Err(CmdError::Unsupported(n));
+    }
+    if let Some(n) = OTHER_PLATFORMS.iter().find(|n| **n == bare) {
+        return Err(CmdError::OtherPlatform(n));
+    }
+    Err(not_found(name))
+}
+
 /// Run one command given as words (`["ls", "-l", "/x"]`). Nothing is printed on failure: the
 /// caller reports the error.
 pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
     let Some((name, rest)) = words.split_first() else {
         return Ok(());
     };
-    let cmd = find(name).ok_or_else(|| not_found(name))?;
+    let cmd = find_typed(name)?;
     let args = args::parse(cmd, rest)?;
     crate::ui::set_debug(args.verbose >= 3);
+    crate::ui::set_progress(args.progress);
     if args.help {
         return help::print_command_help(ctx.ui, cmd);
     }
@@ -399,6 +463,30 @@ mod tests {
         assert!(hint("mkdri").contains("\"mkdir\""));
         assert!(hint("errrocode").contains("\"errorcode\""));
         assert_eq!(hint("frobnicate"), "type \"help\" for the list of commands");
+    }
+
+    #[test]
+    fn megacmd_commands_we_lack_say_so_and_mega_prefixes_are_accepted() {
+        let (r, _) = run_capture("sync /a /b");
+        let e = r.unwrap_err();
+        assert_eq!(e.to_string(), "megash does not support sync yet");
+        assert_eq!(e.exit_code(), 51);
+        let (r, _) = run_capture("mega-webdav /x");
+        assert_eq!(
+            r.unwrap_err().to_string(),
+            "megash does not support webdav yet"
+        );
+        let (r, _) = run_capture("update");
+        assert!(r.unwrap_err().to_string().contains("Windows"));
+        let (r, out) = run_capture("mega-errorcode 53");
+        assert!(r.is_ok());
+        assert_eq!(out, "Resource not found\n");
+        for n in NOT_YET.iter().chain(OTHER_PLATFORMS) {
+            assert!(
+                find(n).is_none(),
+                "{n} is in the table and in the missing list"
+            );
+        }
     }
 
     #[test]

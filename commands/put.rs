@@ -41,7 +41,10 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         Some((last, rest)) if !rest.is_empty() => (rest, Some(last.as_str())),
         _ => (&args.operands[..], None),
     };
-    let sources: Vec<PathBuf> = sources.iter().map(PathBuf::from).collect();
+    let sources: Vec<PathBuf> = sources
+        .iter()
+        .map(|s| super::local::expand_tilde(s))
+        .collect();
     for s in &sources {
         if std::fs::metadata(s).is_err() {
             return Err(CmdError::NotFound(format!(

@@ -13,6 +13,7 @@
 
 use std::path::PathBuf;
 
+use super::local::expand_tilde;
 use super::{remote, xfer, Args, Ctx};
 use crate::account::Account;
 use crate::api::Node;
@@ -50,16 +51,6 @@ fn marked_local(arg: &str) -> Option<PathBuf> {
         return Some(expand_tilde(arg));
     }
     None
-}
-
-fn expand_tilde(p: &str) -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    match (p.strip_prefix('~'), home) {
-        (Some(rest), Some(h)) if rest.is_empty() || rest.starts_with('/') => {
-            h.join(rest.trim_start_matches('/'))
-        }
-        _ => PathBuf::from(p),
-    }
 }
 
 fn in_cloud(acct: &Account, path: &str) -> Result<bool, CmdError> {

@@ -155,12 +155,18 @@ fn act(
         }
         let mut found = Vec::new();
         for t in &args.operands {
-            let entry = t
-                .parse::<u32>()
-                .ok()
-                .and_then(|tag| entries.iter().find(|e| e.tag == tag && e.running()));
+            let tag = t.parse::<u32>().ok();
+            let entry = tag.and_then(|tag| entries.iter().find(|e| e.tag == tag));
             match entry {
-                Some(e) => found.push(e.clone()),
+                Some(e) if e.running() => found.push(e.clone()),
+                // Listed by --show-completed: say what became of it rather than "not found".
+                Some(e) => {
+                    return Err(CmdError::InvalidState(format!(
+                        "Transfer {} already ended ({}): -{action} applies to running transfers",
+                        e.tag,
+                        e.state(),
+                    )))
+                }
                 None => {
                     return Err(CmdError::NotFound(format!(
                         "Could not find transfer with tag: {}",

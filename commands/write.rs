@@ -26,10 +26,24 @@ pub enum Dest {
 /// path whose parent exists is [`Dest::New`]; a missing parent is `Couldn't find`.
 pub fn destination(acct: &Account, path: &str) -> Result<Dest, CmdError> {
     let cwd = acct.cwd_handle()?;
+    // `X/` names the folder X: never a file, never a new name.
+    let folder_only = path.len() > 1 && path.ends_with('/');
     match acct.cache.resolve_one(path, cwd)? {
         Ok(n) if n.kind.is_container() => return Ok(Dest::Folder(n)),
+        Ok(_) if folder_only => {
+            return Err(CmdError::InvalidType(format!(
+                "{}: Not a directory",
+                terminal_safe(path)
+            )))
+        }
         Ok(n) => return Ok(Dest::File(n)),
         Err(ResolveError::Ambiguous(hs)) => return Err(remote::ambiguous(path, &hs)),
+        Err(ResolveError::NotFound) if folder_only => {
+            return Err(CmdError::NotFound(format!(
+                "Couldn't find destination folder: {}",
+                terminal_safe(path)
+            )))
+        }
         Err(ResolveError::NotFound) => {}
     }
     let (parent_path, name) = new_name(path)?;

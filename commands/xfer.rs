@@ -69,6 +69,28 @@ pub fn can_queue(ctx: &mut Ctx<'_>, link: bool) -> bool {
     }
 }
 
+/// Nodes a download had to leave out, each said on stderr; then the command fails.
+pub fn unreadable_error(ctx: &mut Ctx<'_>, unreadable: &[String]) -> Result<(), CmdError> {
+    if unreadable.is_empty() {
+        return Ok(());
+    }
+    for u in unreadable {
+        ctx.ui.warn(format_args!("skipped {u}"));
+    }
+    Err(CmdError::InvalidType(format!(
+        "{} node(s) could not be downloaded (their names do not decrypt); everything else was",
+        unreadable.len()
+    )))
+}
+
+/// Ctrl-C during a transfer: say that the same command resumes it.
+pub fn interrupted(e: CmdError) -> CmdError {
+    match e {
+        CmdError::Interrupted => CmdError::TransferInterrupted,
+        other => other,
+    }
+}
+
 /// A transfer failure as the command's error.
 pub fn transfer_error(action: &str, e: transfer::Error) -> CmdError {
     match e {
@@ -83,59 +105,120 @@ pub fn transfer_error(action: &str, e: transfer::Error) -> CmdError {
     }
 }
 
-/// A progress bar fed by the engine's counters; nothing is drawn unless stderr is a terminal.
+/// How progress is shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Show {
+    Nothing,
+    /// indicatif, redrawn in place (stderr is a terminal).
+    Bar,
+    /// A plain status line every second (`--progress` with stderr not a terminal).
+    Lines,
+}
+
+/// Progress fed by the engine's counters: a bar on a terminal, status lines with
+/// `--progress`, nothing otherwise; and a closing summary line (size, time, average rate).
+/// Rates count only the bytes this run moved, not those an interrupted run left verified.
 pub struct Bar {
-    bar: Option<indicatif::ProgressBar>,
-    /// Bytes of files already finished (folders: one bar for the total).
+    show: Show,
+    started: std::time::Instant,
+    /// Bytes of files already finished, and of skipped files (folders: one bar in all).
     base: Arc<AtomicU64>,
+    /// Of `base`, the bytes not moved by this run (skipped, or resumed).
+    base_idle: Arc<AtomicU64>,
     current: Arc<Mutex<Progress>>,
     stop: Arc<AtomicBool>,
     ticker: Option<std::thread::JoinHandle<()>>,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+/// Bytes done and bytes moved by this run, from the shared counters.
+fn counts(base: &AtomicU64, idle: &AtomicU64, current: &Mutex<Progress>) -> (u64, u64) {
+    let cur = lock(current).clone();
+    let done = base.load(Ordering::Relaxed) + cur.load(Ordering::Relaxed);
+    let idle = idle.load(Ordering::Relaxed) + cur.resumed();
+    (done, done.saturating_sub(idle))
+}
+
+/// `12.0 MiB/s, ETA 3s` from what this run moved in `elapsed`.
+fn rate_text(done: u64, moved: u64, total: u64, elapsed: std::time::Duration) -> String {
+    let secs = elapsed.as_secs_f64();
+    if moved == 0 || secs < 0.2 {
+        return "-- B/s, ETA --".to_string();
+    }
+    let rate = moved as f64 / secs;
+    let eta = total.saturating_sub(done) as f64 / rate;
+    format!(
+        "{}/s, ETA {}",
+        indicatif::BinaryBytes(rate as u64),
+        indicatif::HumanDuration(std::time::Duration::from_secs_f64(eta.ceil()))
+    )
 }
 
 impl Bar {
     pub fn new(total: u64) -> Bar {
-        let base = Arc::new(AtomicU64::new(0));
-        let current = Arc::new(Mutex::new(Progress::default()));
-        let stop = Arc::new(AtomicBool::new(false));
-        if !std::io::stderr().is_terminal() {
-            return Bar {
-                bar: None,
-                base,
-                current,
-                stop,
-                ticker: None,
-            };
-        }
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(total),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "TRANSFERRING [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("#>-"),
-        );
-        let ticker = {
-            let (bar, base, current, stop) =
-                (bar.clone(), base.clone(), current.clone(), stop.clone());
-            std::thread::spawn(move || {
+        let show = if std::io::stderr().is_terminal() {
+            Show::Bar
+        } else if crate::ui::progress_forced() {
+            Show::Lines
+        } else {
+            Show::Nothing
+        };
+        let mut bar = Bar {
+            show,
+            started: std::time::Instant::now(),
+            base: Arc::new(AtomicU64::new(0)),
+            base_idle: Arc::new(AtomicU64::new(0)),
+            current: Arc::new(Mutex::new(Progress::default())),
+            stop: Arc::new(AtomicBool::new(false)),
+            ticker: None,
+            bar: None,
+        };
+        let drawn = (show == Show::Bar).then(|| {
+            let b = indicatif::ProgressBar::with_draw_target(
+                Some(total),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "TRANSFERRING [{bar:30}] {bytes}/{total_bytes} {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("#>-"),
+            );
+            b
+        });
+        if show != Show::Nothing {
+            let (b, base, idle, current, stop, started) = (
+                drawn.clone(),
+                bar.base.clone(),
+                bar.base_idle.clone(),
+                bar.current.clone(),
+                bar.stop.clone(),
+                bar.started,
+            );
+            bar.ticker = Some(std::thread::spawn(move || {
+                let mut last_line = std::time::Instant::now();
                 while !stop.load(Ordering::Relaxed) {
-                    let now = base.load(Ordering::Relaxed) + lock(&current).load(Ordering::Relaxed);
-                    bar.set_position(now);
+                    let (done, moved) = counts(&base, &idle, &current);
+                    let rate = rate_text(done, moved, total, started.elapsed());
+                    if let Some(b) = &b {
+                        b.set_position(done);
+                        b.set_message(rate);
+                    } else if last_line.elapsed() >= std::time::Duration::from_secs(1) {
+                        last_line = std::time::Instant::now();
+                        eprintln!(
+                            "Transferred: {} / {}, {}, {rate}",
+                            indicatif::BinaryBytes(done),
+                            indicatif::BinaryBytes(total),
+                            crate::ui::size::percentage_to_text(done as f64 / total as f64),
+                        );
+                    }
                     std::thread::sleep(std::time::Duration::from_millis(100));
                 }
-            })
-        };
-        Bar {
-            bar: Some(bar),
-            base,
-            current,
-            stop,
-            ticker: Some(ticker),
+            }));
         }
+        bar.bar = drawn;
+        bar
     }
 
     /// The counter for the next file (the previous file's bytes move into the base).
@@ -144,17 +227,17 @@ impl Bar {
         let old = std::mem::replace(&mut *lock(&self.current), fresh.clone());
         self.base
             .fetch_add(old.load(Ordering::Relaxed), Ordering::Relaxed);
+        self.base_idle.fetch_add(old.resumed(), Ordering::Relaxed);
         fresh
     }
 
     /// Count bytes that need no transfer (skipped files).
     pub fn skip(&self, bytes: u64) {
         self.base.fetch_add(bytes, Ordering::Relaxed);
+        self.base_idle.fetch_add(bytes, Ordering::Relaxed);
     }
-}
 
-impl Drop for Bar {
-    fn drop(&mut self) {
+    fn halt(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.ticker.take() {
             let _ = t.join();
@@ -162,6 +245,36 @@ impl Drop for Bar {
         if let Some(b) = self.bar.take() {
             b.finish_and_clear();
         }
+    }
+
+    /// Stop drawing; when progress was shown, the summary for stderr (print it after the
+    /// `… finished` lines): `Downloaded 1.50 MiB in 0.4 s (3.75 MiB/s)`.
+    pub fn finish(mut self, verb: &str) -> Option<String> {
+        self.halt();
+        if self.show == Show::Nothing {
+            return None;
+        }
+        let (done, moved) = counts(&self.base, &self.base_idle, &self.current);
+        let secs = self.started.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 { moved as f64 / secs } else { 0.0 };
+        let mut line = format!(
+            "{verb} {} in {secs:.1} s ({}/s)",
+            indicatif::BinaryBytes(moved),
+            indicatif::BinaryBytes(rate as u64)
+        );
+        if done > moved {
+            line.push_str(&format!(
+                "; {} were already there",
+                indicatif::BinaryBytes(done - moved)
+            ));
+        }
+        Some(line)
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.halt();
     }
 }
 
@@ -201,6 +314,8 @@ pub(super) struct DownloadPlan {
     pub(super) skipped: u64,
     /// `Download finished:` lines, one per top-level item.
     pub(super) finished: Vec<PathBuf>,
+    /// Nodes inside the download that cannot be saved (their names do not decrypt).
+    pub(super) unreadable: Vec<String>,
 }
 
 impl DownloadPlan {
@@ -255,12 +370,14 @@ fn plan_node(
             };
             plan.dirs.push(dir.clone());
             for child in acct.cache.children(node.handle)? {
-                let Some(name) = child.name.clone() else {
-                    continue;
+                let name = match local_name(&child) {
+                    Ok(n) => n,
+                    // Nothing readable to save: said, and the command fails at the end.
+                    Err(e) => {
+                        plan.unreadable.push(e.to_string());
+                        continue;
+                    }
                 };
-                if name.contains('/') || name == "." || name == ".." || name.contains('\0') {
-                    continue;
-                }
                 // Inside a folder being merged, files follow the same skip/rename rule.
                 plan_node(acct, &child, dir.join(&name), true, plan)?;
             }
@@ -269,23 +386,27 @@ fn plan_node(
     }
 }
 
-/// The local name for a node (names from the network never escape the target folder).
+/// The local name for a node. Names from the network never escape the target folder: what
+/// a local file system cannot hold is escaped as MEGA's SDK (and so MEGAcmd) does it: `/` and
+/// NUL as `%2f` and `%00`, `.` and `..` as `%2e` and `%2e%2e`, an empty name as `BLANK`.
 pub fn local_name(node: &Node) -> Result<String, CmdError> {
     match &node.name {
-        Some(n)
-            if !n.is_empty() && !n.contains('/') && n != "." && n != ".." && !n.contains('\0') =>
-        {
-            Ok(n.clone())
-        }
-        Some(n) => Err(CmdError::InvalidType(format!(
-            "{}: not usable as a local file name",
-            crate::ui::terminal_safe(n)
-        ))),
+        Some(n) => Ok(escape_local_name(n)),
         None if node.kind == NodeType::Root => Ok("Cloud Drive".into()),
         None => Err(CmdError::InvalidType(format!(
             "H:{}: the node's name does not decrypt",
             node.handle
         ))),
+    }
+}
+
+/// See [`local_name`].
+pub fn escape_local_name(name: &str) -> String {
+    match name {
+        "" => "BLANK".into(),
+        "." => "%2e".into(),
+        ".." => "%2e%2e".into(),
+        n => n.replace('/', "%2f").replace('\0', "%00"),
     }
 }
 
@@ -300,20 +421,9 @@ pub(super) fn plan_download(
     let plan = {
         let acct = ctx.synced()?;
         let mut plan = DownloadPlan::default();
-        let target = local.map(PathBuf::from);
+        let target = super::local::download_target(local, nodes.len() == 1)?;
         for node in nodes {
-            let dest = match &target {
-                None => PathBuf::from(".").join(local_name(node)?),
-                Some(t) if t.is_dir() => t.join(local_name(node)?),
-                Some(t) if nodes.len() == 1 && parent_exists(t) => t.clone(),
-                Some(t) => {
-                    return Err(CmdError::InvalidType(format!(
-                        "{} is not a valid Download Folder",
-                        t.display()
-                    )))
-                }
-            };
-            let dest = strip_dot(dest);
+            let dest = target.place(&local_name(node)?);
             let placed = plan_node(acct, node, dest, merge, &mut plan)?;
             plan.finished.push(placed);
         }
@@ -363,25 +473,17 @@ pub fn download(
         let client: &Client = acct.client().await?;
         client.set_transfer_https(https);
         run_download(&engine, client, &plan, &|| bar.next_file()).await
-    })??;
-    drop(bar);
+    })
+    .map_err(interrupted)??;
+    let summary = bar.finish("Downloaded");
     for p in &plan.finished {
         ctx.ui.line(format!("Download finished: {}", p.display()))?;
     }
-    Ok(())
-}
-
-pub fn parent_exists(p: &Path) -> bool {
-    match p.parent() {
-        None => false,
-        Some(d) if d.as_os_str().is_empty() => true,
-        Some(d) => d.is_dir(),
+    if let Some(s) = summary {
+        ctx.ui.info(s);
     }
-}
-
-/// `./x` → `x` (MEGAcmd prints paths as given, without our own `./`).
-fn strip_dot(p: PathBuf) -> PathBuf {
-    p.strip_prefix(".").map(Path::to_path_buf).unwrap_or(p)
+    unreadable_error(ctx, &plan.unreadable)?;
+    Ok(())
 }
 
 /// One local file to upload and where.
@@ -699,10 +801,14 @@ pub fn upload(
         }
         acct.refresh().await?;
         Ok::<(), CmdError>(())
-    })??;
-    drop(bar);
+    })
+    .map_err(interrupted)??;
+    let summary = bar.finish("Uploaded");
     for p in &plan.finished {
         ctx.ui.line(format!("Upload finished: {p}"))?;
+    }
+    if let Some(s) = summary {
+        ctx.ui.info(s);
     }
     Ok(())
 }

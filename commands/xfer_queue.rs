@@ -118,7 +118,7 @@ pub fn entries() -> Vec<Arc<Entry>> {
 /// An API client of its own for a background thread (the account's stays with the shell).
 fn detached_client(ctx: &mut Ctx<'_>, https: bool) -> Result<Client, CmdError> {
     let acct = ctx.account()?;
-    let url = crate::session::api_url(Some(&acct.saved));
+    let url = crate::session::api_url(Some(&acct.saved))?;
     let client = crate::session::client_for(&url)?;
     if let Some(link) = &acct.saved.link {
         client.open_folder_link(&link.public_handle, link.key);

@@ -143,9 +143,18 @@ pub enum CmdError {
     /// Writing to stdout failed because the reader went away (`megash ls | head`).
     #[error("broken pipe")]
     BrokenPipe,
+    /// A MEGAcmd command megash does not have yet.
+    #[error("megash does not support {0} yet")]
+    Unsupported(&'static str),
+    /// A MEGAcmd command that exists only for the Windows console or macOS/Windows updates.
+    #[error("{0} is only for MEGAcmd on Windows or macOS; megash has no use for it here")]
+    OtherPlatform(&'static str),
     /// Ctrl-C cancelled the command.
     #[error("Interrupted")]
     Interrupted,
+    /// Ctrl-C stopped a transfer; what it moved is kept for the next run.
+    #[error("Transfer interrupted; run the same command again to resume it")]
+    TransferInterrupted,
 }
 
 /// The short text for an API failure: MEGA's own wording for its codes, ours for the rest.
@@ -163,6 +172,8 @@ impl CmdError {
             CmdError::CommandNotFound { .. }
             | CmdError::InvalidArgument { .. }
             | CmdError::Usage { .. }
+            | CmdError::Unsupported(_)
+            | CmdError::OtherPlatform(_)
             | CmdError::Args(_) => code::EARGS,
             CmdError::InvalidEmail(_) => code::INVALIDEMAIL,
             CmdError::NotFound(_) => code::NOTFOUND,
@@ -181,7 +192,7 @@ impl CmdError {
             CmdError::Api { source, .. } => api_exit_code(source),
             // A closed pipe is the reader's choice, not a failure (as ripgrep and fd do).
             CmdError::BrokenPipe => code::OK,
-            CmdError::Interrupted => code::INTERRUPTED,
+            CmdError::Interrupted | CmdError::TransferInterrupted => code::INTERRUPTED,
         }
     }
 
@@ -201,6 +212,10 @@ impl CmdError {
                 None => "type \"help\" for the list of commands".to_string(),
             }),
             CmdError::NotLoggedIn => Some("log in first: login EMAIL [PASSWORD]".to_string()),
+            CmdError::Unsupported(_) => Some(
+                "it is one of MEGAcmd's commands still to come; `help` lists what megash has"
+                    .to_string(),
+            ),
             CmdError::LoginFailed { advice, .. } => Some(advice.clone()),
             CmdError::NotImplemented(_) => Some(
                 "this command arrives with the saved session and node cache; it is in the table so its flags and usage are already checked"
@@ -210,6 +225,11 @@ impl CmdError {
                 api::Error::Mega(ErrorCode::ESid) => {
                     Some("the session expired or was closed elsewhere: log in again".to_string())
                 }
+                api::Error::Mega(ErrorCode::EBlocked) => Some(
+                    "MEGA has blocked this account or link: run `diagnose` for the reason and \
+                     what to do"
+                        .to_string(),
+                ),
                 api::Error::Mega(ErrorCode::EOverQuota) => Some(
                     "the account's storage is full: `df` shows what is used; empty the rubbish \
                      bin or remove files to make room"
@@ -280,7 +300,9 @@ impl From<crate::session::SessionError> for CmdError {
         match e {
             S::NotLoggedIn => CmdError::NotLoggedIn,
             S::Api(source) => CmdError::from(source),
-            S::TooFast { .. } => CmdError::InvalidState(e.to_string()),
+            S::TooFast { .. } | S::OtherServer { .. } | S::WrongMasterKey => {
+                CmdError::InvalidState(e.to_string())
+            }
             S::Io { .. } | S::NoStateDir | S::Corrupt(_) => CmdError::Unexpected(e.to_string()),
         }
     }
@@ -292,9 +314,7 @@ impl From<crate::cache::CacheError> for CmdError {
         match e {
             C::Api(source) => CmdError::from(source),
             C::NotPopulated => CmdError::NoFetch(e.to_string()),
-            C::Db { .. } | C::Io(..) | C::Corrupt(_) | C::Contention => {
-                CmdError::Unexpected(e.to_string())
-            }
+            C::Db { .. } | C::Io(..) | C::Corrupt(_) => CmdError::Unexpected(e.to_string()),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod cache;
 #[path = "../commands/mod.rs"]
 pub mod commands;
 pub mod crypto;
+pub mod demo;
 pub mod diagnose;
 pub mod error;
 pub mod explain;

@@ -223,16 +223,24 @@ fn may_leave(ui: &mut Ui, warned: &mut bool) -> bool {
 /// Batch mode: one command per line from `input`; blank lines and lines starting with `#` are
 /// skipped (a `#` inside a line is kept: links contain one). Stops at the first failure and
 /// returns its exit code, unless `keep_going`, which runs every line and returns the first
-/// failure's code.
-pub fn run_batch(ui: &mut Ui, input: impl BufRead, keep_going: bool) -> u8 {
+/// failure's code. With `-f FILE` errors are prefixed with `FILE:LINE:` as compilers do, so
+/// the failing line is easy to find (`-f -`: `<stdin>:LINE:`); plain piped input (`file` is
+/// `None`) prints exactly what the same `mega-*` commands would.
+pub fn run_batch(ui: &mut Ui, input: impl BufRead, keep_going: bool, file: Option<&str>) -> u8 {
     let mut state = State::new(false);
     let mut first_failure: Option<u8> = None;
-    for line in input.lines() {
+    let name = match file {
+        Some("-") => Some("<stdin>"),
+        other => other,
+    };
+    for (n, line) in input.lines().enumerate() {
+        let place = name.map(|f| format!("{f}:{}", n + 1));
+        let place = place.as_deref();
         let line = match line {
             Ok(l) => l,
             Err(e) => {
                 let e = CmdError::io("read the batch input", e);
-                ui.report(&e);
+                ui.report_at(&e, place);
                 return first_failure.unwrap_or(e.exit_code());
             }
         };
@@ -241,8 +249,11 @@ pub fn run_batch(ui: &mut Ui, input: impl BufRead, keep_going: bool) -> u8 {
             continue;
         }
         if let Err(e) = run_one_line(ui, &mut state, line) {
-            ui.report(&e);
-            if matches!(e, CmdError::BrokenPipe | CmdError::Interrupted) {
+            ui.report_at(&e, place);
+            if matches!(
+                e,
+                CmdError::BrokenPipe | CmdError::Interrupted | CmdError::TransferInterrupted
+            ) {
                 return e.exit_code();
             }
             let code = *first_failure.get_or_insert(e.exit_code());
@@ -263,7 +274,7 @@ mod tests {
 
     fn batch(text: &str, keep_going: bool) -> (u8, String, String) {
         let (mut ui, out, err) = Ui::capture();
-        let code = run_batch(&mut ui, text.as_bytes(), keep_going);
+        let code = run_batch(&mut ui, text.as_bytes(), keep_going, Some("s.txt"));
         (code, out.text(), err.text())
     }
 
@@ -288,8 +299,8 @@ mod tests {
         let (code, out, err) = batch("ls\nnope\nerrorcode 53\n", true);
         assert_eq!(code, 57);
         assert_eq!(out, "Resource not found\n");
-        assert!(err.contains("Not logged in."), "{err}");
-        assert!(err.contains("Command not found: nope"), "{err}");
+        assert!(err.contains("s.txt:1: Not logged in."), "{err}");
+        assert!(err.contains("s.txt:2: Command not found: nope"), "{err}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub use size::{percentage_to_text, size_to_text};
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::CmdError;
 
@@ -104,11 +105,20 @@ impl Ui {
     /// Print an error and its hint on stderr. Only the top level (main, the shell and batch
     /// loops) calls this: commands return their errors.
     pub fn report(&mut self, error: &CmdError) {
+        self.report_at(error, None);
+    }
+
+    /// [`report`](Self::report) with the place that failed in front (`FILE:LINE: ` in batch
+    /// mode).
+    pub fn report_at(&mut self, error: &CmdError, place: Option<&str>) {
         let _ = self.out.flush();
         if error.is_quiet() {
             return;
         }
-        let text = error.to_string();
+        let text = match place {
+            Some(p) => format!("{p}: {error}"),
+            None => error.to_string(),
+        };
         let _ = if self.color {
             writeln!(self.err, "\x1b[31m{text}\x1b[0m")
         } else {
@@ -142,6 +152,35 @@ impl Write for Captured {
     }
 }
 
+static FORCE_PROGRESS: AtomicBool = AtomicBool::new(false);
+static GLOBAL_DEBUG: AtomicBool = AtomicBool::new(false);
+static GLOBAL_PROGRESS: AtomicBool = AtomicBool::new(false);
+
+/// Options given to `megash` before any command (`megash --debug -f FILE`): they hold for
+/// every command the process runs.
+pub fn set_global_options(words: &[String]) {
+    let debug = words.iter().any(|w| {
+        w == "--debug" || (w.starts_with("-") && w.len() >= 4 && w[1..].bytes().all(|b| b == b'v'))
+    });
+    GLOBAL_DEBUG.store(debug, Ordering::Relaxed);
+    GLOBAL_PROGRESS.store(words.iter().any(|w| w == "--progress"), Ordering::Relaxed);
+    set_debug(false);
+}
+
+/// `--progress` for the running command: transfer progress and summaries also when stderr is
+/// not a terminal (a log file, CI), as rclone's `--progress`.
+pub fn set_progress(on: bool) {
+    FORCE_PROGRESS.store(
+        on || GLOBAL_PROGRESS.load(Ordering::Relaxed),
+        Ordering::Relaxed,
+    );
+}
+
+/// Whether the running command was given `--progress`.
+pub fn progress_forced() -> bool {
+    FORCE_PROGRESS.load(Ordering::Relaxed)
+}
+
 /// The `log` facade's lines on stderr: warnings always (the library warns only about long
 /// waits, such as retrying a server that does not answer), and with `--debug` (or `-vvv`)
 /// trace lines too. Library code logs only what is safe to show (command names, sizes,
@@ -149,7 +188,7 @@ impl Write for Captured {
 pub fn set_debug(on: bool) {
     static LOGGER: StderrLogger = StderrLogger;
     let _ = log::set_logger(&LOGGER);
-    log::set_max_level(if on {
+    log::set_max_level(if on || GLOBAL_DEBUG.load(Ordering::Relaxed) {
         log::LevelFilter::Debug
     } else {
         log::LevelFilter::Warn

@@ -3,6 +3,7 @@
 mod api;
 mod cache;
 mod cli;
+mod docs;
 mod engine;
 mod interop;
 mod interop_links;

@@ -32,14 +32,17 @@ fn from_a_file() {
     let file = env.home.path().join("script.megash");
     std::fs::write(&file, SCRIPT).unwrap();
     let f = file.to_str().unwrap();
+    // With -f, errors say FILE:LINE (the fifth line is the lcd).
     assert_eq!(
         env.run(&["-f", f]),
-        "exit: 55\n--- stdout\nNot found\n--- stderr\nNot a valid folder: /nonexistent/folder\n"
+        format!("exit: 55\n--- stdout\nNot found\n--- stderr\n{f}:5: Not a valid folder: /nonexistent/folder\n")
     );
     assert_eq!(
         env.run(&["--keep-going", "-f", f]),
-        "exit: 55\n--- stdout\nNot found\nResource not found\n--- stderr\n\
-         Not a valid folder: /nonexistent/folder\n"
+        format!(
+            "exit: 55\n--- stdout\nNot found\nResource not found\n--- stderr\n\
+             {f}:5: Not a valid folder: /nonexistent/folder\n"
+        )
     );
 }
 
@@ -70,7 +73,7 @@ fn missing_file() {
     let env = Env::new();
     assert_eq!(
         env.run(&["-f", "/nonexistent/script"]),
-        "exit: 53\n--- stdout\n--- stderr\nCouldn't find /nonexistent/script\n"
+        "exit: 53\n--- stdout\n--- stderr\nCannot read the batch file /nonexistent/script: no such file on the local disk\n"
     );
 }
 
@@ -78,4 +81,46 @@ fn missing_file() {
 fn empty_input() {
     let env = Env::new();
     assert_eq!(env.run_stdin(&[], ""), ok(""));
+}
+
+#[test]
+fn errors_name_the_batch_file_and_line() {
+    let env = Env::new();
+    let file = env.home.path().join("s.txt");
+    std::fs::write(&file, "errorcode 9\n\nmkdir --bogus\n").unwrap();
+    let f = file.to_str().unwrap();
+    let out = env.run(&["-f", f]);
+    assert!(out.starts_with("exit: 51\n"), "{out}");
+    assert!(
+        out.contains(&format!("--- stderr\n{f}:3: Invalid argument: --bogus")),
+        "{out}"
+    );
+    // A missing batch file is a local file that cannot be read, not a remote path.
+    let out = env.run(&["-f", "nofile.txt"]);
+    assert_eq!(
+        out,
+        "exit: 53\n--- stdout\n--- stderr\nCannot read the batch file nofile.txt: no such file on the local disk\n"
+    );
+}
+
+#[test]
+fn tilde_is_the_home_folder_for_local_operands() {
+    let w = super::World::new(&["Docs/", "Docs/a.txt"]);
+    let home = w.env.home.path();
+    std::fs::create_dir(home.join("sub")).unwrap();
+    // The batch starts somewhere else: ~ must still find the home folder.
+    let script = "lcd /\nget /Docs/a.txt ~/Videos/\nlcd ~/sub\nget /Docs/a.txt\n";
+    let out = w.env.run_stdin(&[], script);
+    assert_eq!(
+        out,
+        ok(&format!(
+            "Download finished: {}/Videos/a.txt\nDownload finished: a.txt\n",
+            home.display()
+        ))
+    );
+    assert!(home.join("Videos/a.txt").is_file());
+    assert!(home.join("sub/a.txt").is_file());
+    std::fs::write(home.join("up.txt"), "up").unwrap();
+    let out = w.env.run_stdin(&[], "put ~/up.txt /Docs\n");
+    assert!(out.starts_with("exit: 0\n"), "{out}");
 }

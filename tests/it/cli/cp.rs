@@ -180,3 +180,26 @@ fn copies_into_an_exported_folder_are_readable_through_the_link() {
         Some("exit: 56")
     );
 }
+
+#[test]
+fn a_remote_destination_ending_in_a_slash_must_be_an_existing_folder() {
+    let w = World::new(&["Docs/", "Docs/a.txt", "Movies/", "Movies/t.mp4"]);
+    assert!(w.run(&["cd", "/Docs"]).starts_with("exit: 0\n"));
+    let out = w.run(&["cp", "/Movies/t.mp4", "Videos3/"]);
+    assert!(out.starts_with("exit: 53\n"), "{out}");
+    assert!(
+        out.contains("Couldn't find destination folder: Videos3/"),
+        "{out}"
+    );
+    let out = w.run(&["cp", "/Movies/t.mp4", "a.txt/"]);
+    assert!(out.starts_with("exit: 55\n"), "{out}");
+    let out = w.run(&["mv", "/Movies/t.mp4", "Videos3/"]);
+    assert!(out.starts_with("exit: 53\n"), "{out}");
+    let paths = w.server_paths();
+    assert!(!paths.iter().any(|p| p.contains("Videos3")), "{paths:?}");
+    // An existing folder written with a slash is that folder.
+    assert!(w
+        .run(&["cp", "/Movies/t.mp4", "/Docs/"])
+        .starts_with("exit: 0\n"));
+    assert!(w.server_paths().contains(&"/Docs/t.mp4".to_string()));
+}

@@ -80,3 +80,27 @@ fn ambiguous_and_missing() {
     assert!(got.contains("both ends are local"), "{got}");
     assert!(w.run(&["cp", "--help"]).contains("file: mark them"));
 }
+
+#[test]
+fn a_missing_local_folder_written_with_a_slash_is_created() {
+    let w = World::new(&["Movies/", "Movies/trailer.mp4"]);
+    let home = w.env.home.path();
+    assert_eq!(
+        w.run(&["cp", "/Movies/trailer.mp4", "~/Videos/"]),
+        ok(&format!(
+            "Download finished: {}/Videos/trailer.mp4\n",
+            home.display()
+        ))
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.join("Videos/trailer.mp4")).unwrap(),
+        "Movies/trailer.mp4"
+    );
+    let stray: Vec<_> = std::fs::read_dir(home)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("megash-part"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}

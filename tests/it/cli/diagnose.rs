@@ -132,9 +132,9 @@ fn two_factor_required_and_wrong_code() {
         &[EMAIL, "--login", "--force", "--auth-code=000000"],
         PASSWORD,
     );
-    assert!(out.starts_with("exit: 26\n"), "{out}");
+    assert!(out.starts_with("exit: 5\n"), "{out}");
     assert!(
-        line(&out, "login").contains("incorrect authentication code"),
+        line(&out, "login").contains("incorrect authentication"),
         "{out}"
     );
 }
@@ -142,20 +142,32 @@ fn two_factor_required_and_wrong_code() {
 #[test]
 fn blocked_account_gives_the_reason() {
     let w = World::new(&[]);
-    let out = w.sim.cli(&["user", "block", EMAIL, "--reason", "21"]);
+    let out = w.sim.cli(&["user", "block", EMAIL, "--reason", "700"]);
     assert!(out.status.success());
     let out = diagnose(&w.env, &[], "");
     assert!(out.starts_with("exit: 16\n"), "{out}");
     let l = line(&out, "session");
     assert!(
-        l.starts_with("FAIL") && l.contains("blocked: MEGA requires a password change"),
+        l.starts_with("FAIL") && l.contains("blocked: temporarily suspended for your safety"),
         "{l}"
     );
     let out = diagnose(&w.env, &["--login", "--force"], PASSWORD);
     let l = line(&out, "login");
     assert!(
-        l.contains("account blocked") && l.contains("password change"),
+        l.contains("account blocked") && l.contains("verify your e-mail"),
         "{l}"
+    );
+    // Plain commands point at diagnose.
+    let out = w.run(&["ls"]);
+    assert!(out.starts_with("exit: 16\n"), "{out}");
+    assert!(out.contains("diagnose"), "{out}");
+    // A password login gets the reason too.
+    w.run(&["logout"]);
+    let out = w.run(&["login", "--force", EMAIL, PASSWORD]);
+    assert!(out.starts_with("exit: 16\n"), "{out}");
+    assert!(
+        out.contains("account blocked") && out.contains("verify your e-mail"),
+        "{out}"
     );
 }
 

@@ -103,3 +103,34 @@ fn broken_pipe_exits_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn global_options_go_before_the_command_too() {
+    let env = Env::new();
+    assert_eq!(
+        env.run(&["--debug", "errorcode", "53"]),
+        ok("Resource not found\n")
+    );
+    assert_eq!(env.run(&["-vv", "errorcode", "9"]), ok("Not found\n"));
+    assert_eq!(
+        env.run(&["--progress", "errorcode", "53"]),
+        ok("Resource not found\n")
+    );
+}
+
+#[test]
+fn megacmd_commands_not_yet_in_megash_say_so() {
+    let env = Env::new();
+    let out = env.run(&["sync", "/a", "/b"]);
+    assert!(
+        out.starts_with("exit: 51\n--- stdout\n--- stderr\nmegash does not support sync yet\n"),
+        "{out}"
+    );
+    let out = env.run_as("mega-webdav", &["/x"]);
+    assert!(out.contains("megash does not support webdav yet"), "{out}");
+    let help = env.run(&["help"]);
+    assert!(
+        help.contains("MEGAcmd commands not in megash yet: backup"),
+        "{help}"
+    );
+}

@@ -160,3 +160,28 @@ fn list_folder_link(w: &World, link: &str) -> Vec<String> {
         names
     })
 }
+
+#[test]
+fn links_made_before_this_login_are_shown() {
+    let w = World::new(TREE);
+    let out = w.run(&["export", "-a", "-f", "c.txt"]);
+    let link = link_of(&out);
+    // A fresh login fetches the tree anew: only the answer's `ph` member names the link.
+    let other = super::Env::with_sim(&w.sim);
+    assert_eq!(
+        other.run(&["login", "--force", super::EMAIL, super::PASSWORD]),
+        ok("")
+    );
+    assert_eq!(
+        other.run(&["export", "c.txt"]),
+        ok(&format!(
+            "c.txt (5, shared as exported permanent file link: {link})\n"
+        ))
+    );
+    let ls = other.run(&["ls", "-l", "c.txt"]);
+    let row = ls
+        .lines()
+        .find(|l| l.ends_with(" c.txt"))
+        .unwrap_or_default();
+    assert!(row.starts_with("-e"), "{ls}");
+}

@@ -179,3 +179,148 @@ fn links_download_without_an_account() {
         "{out}"
     );
 }
+
+fn part_files(dir: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.contains("megash-part") {
+            found.push(name);
+        }
+        if e.path().is_dir() {
+            found.extend(part_files(&e.path()));
+        }
+    }
+    found
+}
+
+#[test]
+fn a_destination_ending_in_a_slash_is_a_folder_made_before_any_byte_moves() {
+    let w = World::new(&["Docs/", "Docs/a.txt"]);
+    let home = w.env.home.path();
+    assert_eq!(
+        w.run(&["get", "/Docs/a.txt", "Videos/"]),
+        ok("Download finished: Videos/a.txt\n")
+    );
+    assert_eq!(read(&w, "Videos/a.txt"), "Docs/a.txt");
+    // Only the last component is made; a missing parent fails before the download.
+    let out = w.run(&["get", "/Docs/a.txt", "No/Such/"]);
+    assert!(out.starts_with("exit: 53\n"), "{out}");
+    assert!(out.contains("parent folder does not exist"), "{out}");
+    assert!(!home.join("No").exists());
+    // A file where the folder should be.
+    std::fs::write(home.join("file"), "x").unwrap();
+    let out = w.run(&["get", "/Docs/a.txt", "file/"]);
+    assert!(out.starts_with("exit: 55\n"), "{out}");
+    assert_eq!(std::fs::read_to_string(home.join("file")).unwrap(), "x");
+    assert_eq!(part_files(home), Vec::<String>::new());
+}
+
+#[test]
+fn interrupted_download_says_so_and_the_rerun_resumes_with_this_runs_rate() {
+    use std::os::unix::process::ExitStatusExt;
+    let w = World::new(&[]);
+    let home = w.env.home.path();
+    let big: Vec<u8> = (0..6u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8)
+        .collect();
+    std::fs::write(home.join("big.bin"), &big).unwrap();
+    assert!(w.run(&["put", "big.bin", "/"]).starts_with("exit: 0\n"));
+    std::fs::create_dir(home.join("dl")).unwrap();
+    assert!(w.run(&["speedlimit", "-d", "1M"]).starts_with("exit: 0\n"));
+    let child = w
+        .env
+        .command(&crate::support::megash_bin())
+        .args(["get", "/big.bin", "dl/"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let part = home.join("dl/.big.bin.megash-part");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    // Wait until some bytes are verified on disk (the journal records finished chunks).
+    let journal = home.join("dl/.big.bin.megash-part.state");
+    while !(part.exists() && journal.metadata().is_ok_and(|m| m.len() > 200)) {
+        assert!(std::time::Instant::now() < deadline, "no partial download");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    unsafe_kill_int(child.id());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code().or(out.status.signal().map(|s| 128 + s)),
+        Some(130),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Transfer interrupted; run the same command again to resume it"),
+        "{stderr}"
+    );
+    assert!(part.exists(), "the partial file stays for the resume");
+    // The rerun (same limit, so the same request pieces) resumes; --progress prints the
+    // summary with stderr not a terminal, and the rate counts only what this run moved.
+    let out = w.run(&["get", "--progress", "/big.bin", "dl/"]);
+    assert!(
+        out.starts_with("exit: 0\n--- stdout\nDownload finished: dl/big.bin\n"),
+        "{out}"
+    );
+    assert!(out.contains("were already there"), "{out}");
+    let summary = out
+        .lines()
+        .find(|l| l.starts_with("Downloaded "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        summary.contains(" in ") && summary.contains("/s)"),
+        "{summary}"
+    );
+    assert_eq!(std::fs::read(home.join("dl/big.bin")).unwrap(), big);
+    assert_eq!(part_files(home), Vec::<String>::new());
+}
+
+fn unsafe_kill_int(pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn names_a_local_disk_cannot_hold_are_escaped_as_mega_does() {
+    let w = World::new(&["Odd/"]);
+    // Names only another client would make (they are encrypted: the server cannot refuse).
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let c = megash::api::Client::new(&w.sim.url).unwrap();
+        c.login(super::EMAIL, super::PASSWORD, None).await.unwrap();
+        let odd = c
+            .fetch_nodes()
+            .await
+            .unwrap()
+            .nodes
+            .into_iter()
+            .find(|n| n.name.as_deref() == Some("Odd"))
+            .unwrap()
+            .handle;
+        let tmp = tempfile::tempdir().unwrap();
+        for (i, name) in ["..", ".", "a/b", ""].iter().enumerate() {
+            let local = tmp.path().join(format!("f{i}"));
+            std::fs::write(&local, format!("content {i}")).unwrap();
+            c.upload_file(odd, &local, Some(name)).await.unwrap();
+        }
+    });
+    assert_eq!(w.run(&["get", "/Odd"]), ok("Download finished: Odd\n"));
+    for (i, local) in ["%2e%2e", "%2e", "a%2fb", "BLANK"].iter().enumerate() {
+        assert_eq!(read(&w, &format!("Odd/{local}")), format!("content {i}"));
+    }
+    // Nothing escaped the folder.
+    let home = w.env.home.path();
+    let mut top: Vec<_> = std::fs::read_dir(home)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "state")
+        .collect();
+    top.sort();
+    assert_eq!(top, ["Odd"]);
+}

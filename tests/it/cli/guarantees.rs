@@ -356,7 +356,15 @@ fn long_waits_for_a_server_that_is_down_are_announced() {
         assert!(!n.contains("sid") && !n.contains("/cs"), "{out}");
     }
     assert!(
-        notices.last().unwrap().ends_with(" s (attempt 6 of 6)"),
+        notices.last().unwrap().contains(" s (attempt 6 of 6)"),
+        "{out}"
+    );
+    // Nothing listening: it says what to do when the server moved.
+    assert!(
+        notices
+            .last()
+            .unwrap()
+            .ends_with("log in at its new address; MEGASH_RETRIES=0 stops the waiting)"),
         "{out}"
     );
     let after: Vec<&str> = stderr
@@ -412,4 +420,89 @@ fn damaged_session_file_is_a_clear_error() {
     // A fresh login replaces it.
     assert_eq!(w.run(&["login", "--force", EMAIL, PASSWORD]), ok(""));
     assert_eq!(w.run(&["ls"]), ok("A\n"));
+}
+
+/// Replace the saved master key with another valid-looking one.
+fn damage_master_key(env: &Env) {
+    let path = env.state_dir().join("session.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    v["master_key"] = serde_json::Value::from(megash::crypto::b64::encode(&[7u8; 16]));
+    std::fs::write(&path, v.to_string()).unwrap();
+}
+
+#[test]
+fn a_wrong_saved_master_key_is_caught_before_anything_is_written() {
+    let w = World::new(&["Docs/"]);
+    std::fs::write(w.env.home.path().join("new.txt"), "new").unwrap();
+    let before = w.server_paths();
+    // Warm cache: the check value recorded at login tells the key changed.
+    damage_master_key(&w.env);
+    let out = w.run(&["put", "new.txt", "/Docs"]);
+    assert!(out.starts_with("exit: 54\n"), "{out}");
+    assert!(out.contains("master key does not match"), "{out}");
+    // Cold: no cache, so the RSA key from `us` is what refuses to unwrap.
+    let w2 = World::new(&["Docs/"]);
+    std::fs::write(w2.env.home.path().join("new.txt"), "new").unwrap();
+    std::fs::remove_dir_all(w2.env.state_dir().join("cache")).unwrap();
+    damage_master_key(&w2.env);
+    let out = w2.run(&["put", "new.txt", "/Docs"]);
+    assert!(out.starts_with("exit: 54\n"), "{out}");
+    assert!(out.contains("master key does not match"), "{out}");
+    assert_eq!(w.server_paths(), before);
+    assert!(!w2.server_paths().iter().any(|p| p.contains("new.txt")));
+}
+
+#[test]
+fn twenty_parallel_writers_on_one_state_directory_all_succeed() {
+    let w = World::new(&["Docs/"]);
+    let home = w.env.home.path().to_path_buf();
+    for i in 0..20 {
+        std::fs::write(home.join(format!("f{i}.txt")), format!("file {i}")).unwrap();
+    }
+    let env = &w.env;
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..20)
+            .map(|i| {
+                s.spawn(move || {
+                    let dir = format!("/Docs/w{i}");
+                    let steps: [Vec<String>; 4] = [
+                        vec!["mkdir".into(), dir.clone()],
+                        vec!["put".into(), format!("f{i}.txt"), dir.clone()],
+                        vec![
+                            "mv".into(),
+                            format!("{dir}/f{i}.txt"),
+                            format!("{dir}/moved.txt"),
+                        ],
+                        vec!["mkdir".into(), format!("{dir}/sub")],
+                    ];
+                    let mut bad = Vec::new();
+                    for step in steps {
+                        let args: Vec<&str> = step.iter().map(String::as_str).collect();
+                        let out = env.run(&args);
+                        if !out.starts_with("exit: 0\n") {
+                            bad.push(format!("{step:?}: {out}"));
+                        }
+                    }
+                    bad
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    assert!(failures.is_empty(), "{failures:#?}");
+    // Every process's view converged on the server's.
+    let paths = w.server_paths();
+    for i in 0..20 {
+        assert!(
+            paths.contains(&format!("/Docs/w{i}/moved.txt")),
+            "{paths:?}"
+        );
+        assert!(paths.contains(&format!("/Docs/w{i}/sub/")), "{paths:?}");
+    }
+    let ls = w.run(&["ls", "-R", "/Docs"]);
+    assert_eq!(ls.matches("moved.txt").count(), 20, "{ls}");
 }

@@ -80,3 +80,40 @@ fn bad_links() {
     );
     assert_eq!(env.run(&["ls"]), ok(""));
 }
+
+#[test]
+fn a_file_link_imports_into_an_exported_folder_and_opens_through_its_link() {
+    let w = World::new(&["c.txt"]);
+    let file = w
+        .run(&["link", "c.txt"])
+        .lines()
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let env = second(&w);
+    assert_eq!(env.run(&["mkdir", "-p", "share/deep"]), ok(""));
+    let folder = env
+        .run(&["link", "share"])
+        .lines()
+        .nth(2)
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        env.run(&["import", &file, "/share"]),
+        ok("Import file complete: /share/c.txt\n")
+    );
+    assert_eq!(
+        env.run(&["import", &file, "/share/deep"]),
+        ok("Import file complete: /share/deep/c.txt\n")
+    );
+    // Anyone with the folder link reads both: their keys were wrapped with the share key.
+    let anon = Env::with_sim(&w.sim);
+    let out = anon.run(&["get", &folder, "./"]);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    let got = anon.home.path().join("share");
+    assert_eq!(std::fs::read_to_string(got.join("c.txt")).unwrap(), "c.txt");
+    assert_eq!(
+        std::fs::read_to_string(got.join("deep/c.txt")).unwrap(),
+        "c.txt"
+    );
+}

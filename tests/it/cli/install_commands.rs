@@ -70,8 +70,28 @@ fn leaves_foreign_files_alone_without_force() {
 #[test]
 fn bad_folder() {
     let env = Env::new();
+    // A file where the folder should be (root may create folders anywhere, so no
+    // permission-based case).
+    let file = env.home.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    let f = file.to_str().unwrap();
     assert_eq!(
-        env.run(&["install-commands", "/nonexistent/bin"]),
-        "exit: 55\n--- stdout\n--- stderr\nNot a valid folder: /nonexistent/bin\n"
+        env.run(&["install-commands", f]),
+        format!("exit: 55\n--- stdout\n--- stderr\nNot a valid folder: {f}\n")
     );
+    let under = format!("{f}/bin");
+    let out = env.run(&["install-commands", &under]);
+    assert!(out.starts_with("exit: 59\n"), "{out}");
+    assert!(out.contains(&format!("Cannot create {under}")), "{out}");
+}
+
+#[test]
+fn a_missing_folder_is_created() {
+    let env = Env::new();
+    let dir = env.home.path().join(".local/bin");
+    let d = dir.to_str().unwrap();
+    let out = env.run(&["install-commands", d]);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    assert!(out.contains(&format!("Created {d}")), "{out}");
+    assert!(dir.join("mega-ls").exists());
 }

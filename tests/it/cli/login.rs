@@ -91,8 +91,25 @@ fn two_factor_code() {
     assert!(out.starts_with("exit: 26\n"), "{out}");
     assert!(out.contains("--auth-code="), "{out}");
     let code = totp(secret);
+    // A wrong code exits 5, as MEGAcmd does (API_EFAILED).
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let out = env.run(&[
+        "login",
+        &format!("--auth-code={wrong}"),
+        "--force",
+        EMAIL,
+        PASSWORD,
+    ]);
+    assert!(out.starts_with("exit: 5\n"), "{out}");
+    assert!(
+        out.contains("Login failed: incorrect authentication"),
+        "{out}"
+    );
     let arg = format!("--auth-code={code}");
-    assert_eq!(env.run(&["login", &arg, EMAIL, PASSWORD]), ok(""));
+    assert_eq!(
+        env.run(&["login", &arg, "--force", EMAIL, PASSWORD]),
+        ok("")
+    );
 }
 
 fn totp(secret: &str) -> String {
@@ -221,4 +238,65 @@ fn rename_from_outside(w: &World, from: &str, to: &str) {
             .unwrap();
         c.rename(n, to).await.unwrap();
     });
+}
+
+#[test]
+fn a_first_argument_that_is_no_email_is_named_as_such() {
+    let env = Env::new();
+    let out = env.run(&["login", "notanemail", "x"]);
+    assert_eq!(
+        out,
+        "exit: 51\n--- stdout\n--- stderr\nnotanemail is neither an e-mail address nor a session string or folder link\n"
+    );
+}
+
+#[test]
+fn a_saved_session_is_never_sent_to_another_server() {
+    let w = World::new(&["Docs/"]);
+    // Port 9 (discard) on loopback: were the sid sent there, megash would retry for minutes.
+    let mut other = w.env.command(&crate::support::megash_bin());
+    other.env("MEGA_API_URL", "http://127.0.0.1:9/");
+    let out = super::snapshot(other.arg("ls").output().unwrap());
+    assert!(out.starts_with("exit: 54\n"), "{out}");
+    assert!(
+        out.contains(&w.sim.url) && out.contains("http://127.0.0.1:9/"),
+        "names both servers: {out}"
+    );
+    // logout ends the session where it lives, whatever MEGA_API_URL says.
+    let mut logout = w.env.command(&crate::support::megash_bin());
+    logout.env("MEGA_API_URL", "http://127.0.0.1:9/");
+    let out = super::snapshot(logout.arg("logout").output().unwrap());
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    assert!(w.run(&["ls"]).starts_with("exit: 57\n"));
+}
+
+#[test]
+fn a_proxy_in_the_environment_never_takes_loopback_traffic() {
+    let w = World::new(&["Docs/", "Docs/a.txt"]);
+    let with_proxy = |args: &[&str]| {
+        let mut cmd = w.env.command(&crate::support::megash_bin());
+        // A dead proxy: anything sent through it fails.
+        for v in [
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "http_proxy",
+            "https_proxy",
+        ] {
+            cmd.env(v, "http://127.0.0.1:9");
+        }
+        cmd.env("MEGASH_RETRIES", "0");
+        super::snapshot(cmd.args(args).output().unwrap())
+    };
+    assert_eq!(with_proxy(&["logout"]), ok("Logging out...\n"));
+    assert_eq!(with_proxy(&["login", "--force", EMAIL, PASSWORD]), ok(""));
+    assert_eq!(
+        with_proxy(&["get", "/Docs/a.txt"]),
+        ok("Download finished: a.txt\n")
+    );
+    let out = with_proxy(&["diagnose"]);
+    assert!(
+        out.contains("go directly (loopback never uses a proxy)"),
+        "{out}"
+    );
 }

@@ -396,3 +396,32 @@ fn complete_callback_answers_from_the_cache_without_the_server() {
         started.elapsed()
     );
 }
+
+#[test]
+fn pasted_lines_and_type_ahead_all_run_in_order() {
+    let env = Env::new();
+    std::fs::create_dir(env.home.path().join("Videos")).unwrap();
+    let Some(mut pty) = Pty::start(&env) else {
+        return;
+    };
+    pty.prompt("MEGA CMD> ");
+    // Three lines in one write, as a paste or fast typing delivers them.
+    pty.send("errorcode 9\rerrorcode 53\rerrorcode 51\r");
+    pty.expect("Not found");
+    pty.expect("Resource not found");
+    pty.expect("Wrong arguments");
+    pty.prompt("MEGA CMD> ");
+    // `~/` completes like any local path.
+    pty.send("lcd ~/Vid\t\r");
+    pty.prompt("MEGA CMD> ");
+    pty.send("lpwd\r");
+    let out = pty.prompt("MEGA CMD> ");
+    assert!(out.contains("/Videos\r\n"), "{out:?}");
+    pty.send("history\r");
+    let listing = pty.prompt("MEGA CMD> ");
+    assert!(
+        listing.contains("errorcode 9") && listing.contains("errorcode 51"),
+        "{listing:?}"
+    );
+    assert!(pty.ctrl_d().success());
+}

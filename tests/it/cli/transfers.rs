@@ -101,7 +101,8 @@ fn queued_transfers_list_pause_resume_cancel_and_finish() {
     assert!(!pty.expect(PROMPT).contains("big.bin"));
     wait_for(&mut pty, 1, "CANCELLED");
     pty.send("transfers -c 1\r");
-    pty.expect("Could not find transfer with tag: 1");
+    // Listed by --show-completed, so not "not found": it says what became of it.
+    pty.expect("Transfer 1 already ended (CANCELLED)");
     pty.expect(PROMPT);
 
     // Unlimited again: a queued download and upload finish and verify.
