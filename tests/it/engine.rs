@@ -350,23 +350,8 @@ async fn interrupted_upload_continues_with_its_url() {
     let broken = text.replacen("/ul/", "/ul/x", 1);
     assert_ne!(broken, text, "journal holds the upload URL");
     std::fs::write(&j, broken).unwrap();
-    let node2 = engine(2, 4)
-        .upload(
-            &c,
-            &src2,
-            root,
-            "up2.bin",
-            Some(&journals),
-            &Progress::default(),
-        )
-        .await
-        .unwrap();
-    let out2 = tmp.path().join("up2-out");
-    engine(2, 4)
-        .download(&c, &node2, &out2, &Progress::default())
-        .await
-        .unwrap();
-    assert_eq!(std::fs::read(&out2).unwrap(), data);
+    let back = upload_and_read_back(&c, &src2, root, "up2.bin", &journals).await;
+    assert_eq!(back, data);
     let _ = client;
 }
 
@@ -413,24 +398,26 @@ async fn a_resumed_upload_starts_over_when_sent_bytes_changed_in_place() {
         .unwrap()
         .set_modified(mtime)
         .unwrap();
+    let back = upload_and_read_back(&c, &src, root, "edit.bin", &journals).await;
+    assert!(back == data, "the cloud holds the new bytes");
+}
+
+/// Upload `src` (resuming from `journals` when it can) and download the node again.
+async fn upload_and_read_back(
+    c: &Client,
+    src: &Path,
+    root: Handle,
+    name: &str,
+    journals: &Path,
+) -> Vec<u8> {
     let node = engine(2, 4)
-        .upload(
-            &c,
-            &src,
-            root,
-            "edit.bin",
-            Some(&journals),
-            &Progress::default(),
-        )
+        .upload(c, src, root, name, Some(journals), &Progress::default())
         .await
         .unwrap();
-    let out = tmp.path().join("edit-out");
+    let out = src.with_extension("back");
     engine(2, 4)
-        .download(&c, &node, &out, &Progress::default())
+        .download(c, &node, &out, &Progress::default())
         .await
         .unwrap();
-    assert!(
-        std::fs::read(&out).unwrap() == data,
-        "the cloud holds the new bytes"
-    );
+    std::fs::read(&out).unwrap()
 }

@@ -1,7 +1,7 @@
 //! `get`: files and folders land verified in the local folder; a re-run skips files whose
 //! fingerprint matches; a different file in the way gets MEGAcmd's ` (N)` name; `-m` merges.
 
-use super::{ok, World};
+use super::{ok, part_files, World};
 
 fn read(w: &World, p: &str) -> String {
     std::fs::read_to_string(w.env.home.path().join(p)).unwrap_or_else(|e| panic!("{p}: {e}"))
@@ -178,20 +178,6 @@ fn links_download_without_an_account() {
         out.starts_with("exit: 51\n") && out.contains("Invalid link"),
         "{out}"
     );
-}
-
-fn part_files(dir: &std::path::Path) -> Vec<String> {
-    let mut found = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()) {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.contains("megash-part") {
-            found.push(name);
-        }
-        if e.path().is_dir() {
-            found.extend(part_files(&e.path()));
-        }
-    }
-    found
 }
 
 #[test]

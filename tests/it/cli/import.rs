@@ -22,13 +22,8 @@ fn file_and_folder_links_land_in_the_other_account() {
         "Docs/sub/b.txt",
         "c.txt",
     ]);
-    let file = w
-        .run(&["link", "c.txt"])
-        .lines()
-        .nth(2)
-        .unwrap()
-        .to_string();
-    let folder = w.run(&["link", "Docs"]).lines().nth(2).unwrap().to_string();
+    let file = w.env.link("c.txt");
+    let folder = w.env.link("Docs");
     let env = second(&w);
     assert_eq!(
         env.run(&["import", &file]),
@@ -65,12 +60,7 @@ fn bad_links() {
         out.starts_with("exit: 51\n") && out.contains("Invalid link"),
         "{out}"
     );
-    let file = w
-        .run(&["link", "c.txt"])
-        .lines()
-        .nth(2)
-        .unwrap()
-        .to_string();
+    let file = w.env.link("c.txt");
     let (base, _) = file.split_once('#').unwrap();
     let wrong = format!("{base}#{}", "A".repeat(43));
     let out = env.run(&["import", &wrong]);
@@ -84,12 +74,7 @@ fn bad_links() {
 #[test]
 fn a_file_link_imports_into_an_exported_folder_and_opens_through_its_link() {
     let w = World::new(&["c.txt"]);
-    let file = w
-        .run(&["link", "c.txt"])
-        .lines()
-        .nth(2)
-        .unwrap()
-        .to_string();
+    let file = w.env.link("c.txt");
     let env = second(&w);
     assert_eq!(env.run(&["mkdir", "-p", "share/deep"]), ok(""));
     let folder = env

@@ -113,6 +113,15 @@ impl Env {
         )
     }
 
+    /// The public link of `path` (`megash link PATH`).
+    pub fn link(&self, path: &str) -> String {
+        let out = self.run(&["link", path]);
+        out.lines()
+            .nth(2)
+            .unwrap_or_else(|| panic!("no link in {out}"))
+            .to_string()
+    }
+
     /// `megash ARGS` with `input` on stdin.
     pub fn run_stdin(&self, args: &[&str], input: &str) -> String {
         run_with_input(self.command(&megash_bin()).args(args), input)
@@ -283,6 +292,21 @@ pub fn handle_of(w: &World, path: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("{out}"))
         .to_string()
+}
+
+/// Names of megash's partial-download files anywhere below `dir`.
+pub fn part_files(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.contains("megash-part") {
+            found.push(name);
+        }
+        if e.path().is_dir() {
+            found.extend(part_files(&e.path()));
+        }
+    }
+    found
 }
 
 /// The snapshot of a failed run with only stderr.
