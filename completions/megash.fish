@@ -12,7 +12,7 @@ complete -c megash -n __fish_use_subcommand -a attr -d 'List, set or delete node
 complete -c megash -n __fish_use_subcommand -a cat -d 'Print remote files'
 complete -c megash -n __fish_use_subcommand -a cd -d 'Change the current remote folder'
 complete -c megash -n __fish_use_subcommand -a clear -d 'Clear the screen'
-complete -c megash -n __fish_use_subcommand -a cp -d 'Copy remote files and folders'
+complete -c megash -n __fish_use_subcommand -a cp -d 'Copy files and folders in the cloud; with a local endpoint, download or upload'
 complete -c megash -n __fish_use_subcommand -a dedupe -d 'List, and with --mode resolve, names that occur twice in one remote folder'
 complete -c megash -n __fish_use_subcommand -a df -d 'Print the account storage usage'
 complete -c megash -n __fish_use_subcommand -a diagnose -d 'Explain login problems and how close the account is to MEGA\'s blocking limits'
