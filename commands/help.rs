@@ -1,7 +1,7 @@
 //! `help`: the command list, one command's usage (`help CMD`, same as `CMD --help`), and the
 //! topics MEGAcmd has (`--non-interactive`, `--paths`). Everything comes from the table.
 
-use super::{Args, Command, Ctx, Flag, Operand, TABLE};
+use super::{Args, Command, Ctx, Flag, Operand, Writes, TABLE};
 use crate::error::CmdError;
 use crate::ui::Ui;
 
@@ -23,6 +23,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(1),
     needs_login: false,
     operands: Operand::Command,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 
@@ -118,7 +121,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         "Use \"help COMMAND\" or \"COMMAND --help\" for the usage and options of a command.",
     )?;
     ctx.ui.line(
-        "Use \"help --non-interactive\" to learn how to use megash in scripts, \"help --paths\" for remote paths.",
+        "Use \"help --non-interactive\" for megash's own options (--demo, -f FILE, --debug, --progress, install-commands, completions) and scripting, \"help --paths\" for remote paths.",
     )
 }
 
@@ -147,8 +150,8 @@ pub fn print_command_help(ui: &mut Ui, cmd: &Command) -> Result<(), CmdError> {
             ui.line(format_args!("  {:width$}  {}", f.spelling(), f.help))?;
         }
     }
-    if cmd.name == "cp" {
-        ui.line(super::transfer_cp::HELP)?;
+    if let Some(more) = cmd.more_help {
+        ui.line(more)?;
     }
     Ok(())
 }

@@ -140,6 +140,13 @@ fn destination(acct: &Account, arg: &str, sources_local: bool) -> Result<Side, C
     }
 }
 
+/// `cp`'s [`super::Writes`]: a download (`cp REMOTE ./here`) only reads; its upload and copy
+/// halves are refused by the folder link's server session anyway, so only a clearly remote
+/// target counts.
+pub fn writes(args: &Args) -> bool {
+    args.operands.last().is_some_and(|d| !looks_local(d))
+}
+
 /// HOOK for commands/cp.rs: call first thing in `cp`'s `run`:
 ///
 /// ```ignore
@@ -199,7 +206,17 @@ pub fn cp(ctx: &mut Ctx<'_>, args: &Args) -> Result<bool, CmdError> {
                     Side::Remote => None,
                 })
                 .collect();
-            let target = xfer::remote_target(ctx, Some(dst), paths.len(), false)?;
+            // `cp` has no -c (put's hint): name the command that makes the folder.
+            let target =
+                xfer::remote_target(ctx, Some(dst), paths.len(), false).map_err(|e| match e {
+                    CmdError::NotFound(m) if m.ends_with("Use -c to create folder structure") => {
+                        CmdError::NotFound(m.replace(
+                            "Use -c to create folder structure",
+                            "Create it first with mkdir -p, or use put -c",
+                        ))
+                    }
+                    other => other,
+                })?;
             xfer::upload(ctx, &paths, target)?;
             Ok(true)
         }

@@ -60,7 +60,7 @@ impl Account {
     }
 
     fn with_saved(state: &StateDir, saved: SavedSession) -> Result<Account> {
-        let cache = Cache::open(state, &saved.session.user_handle)?;
+        let cache = state.open_cache(&saved.session.user_handle)?;
         // A key that differs from the one verified before would write nodes nobody can
         // read: refused before any command runs.
         let check = crate::cache::master_key_check(&saved.session.master_key);
@@ -80,7 +80,7 @@ impl Account {
     /// logged in (it holds the RSA key, so the first full fetch can decrypt every share).
     pub fn from_login(state: &StateDir, saved: SavedSession, client: Client) -> Result<Account> {
         // The login itself proved the key (it unwrapped `k` with the password).
-        let cache = Cache::open(state, &saved.session.user_handle)?;
+        let cache = state.open_cache(&saved.session.user_handle)?;
         cache.set_master_key_check(&crate::cache::master_key_check(&saved.session.master_key))?;
         drop(cache);
         let mut a = Account::with_saved(state, saved)?;
@@ -265,17 +265,6 @@ impl Account {
             .unwrap_or_else(|| "/".into())
     }
 
-    /// MEGAcmd's prompt, `email:/path$ `, from the cache only.
-    pub fn prompt(&self) -> String {
-        let width = terminal_width();
-        if self.is_link() {
-            // MEGAcmd shows no e-mail for a folder link: `/path$ `.
-            let p = format!("{}$ ", crate::ui::terminal_safe(&self.cwd_path()));
-            return p;
-        }
-        crate::shell::account_prompt(self.email(), &self.cwd_path(), width)
-    }
-
     /// Remote-path completions from the cache (see [`Cache::complete`]).
     pub fn complete_remote(&self, partial: &str, folders_only: bool) -> Vec<String> {
         let cwd = self.cwd_handle().ok().flatten();
@@ -296,12 +285,17 @@ impl Account {
             }
             return Ok(());
         }
-        if self.client.is_none() {
-            // Ends the session where it lives, even with MEGA_API_URL pointing elsewhere.
-            let url = session::saved_api_url(&self.saved);
-            self.connect(url).await?;
-        }
-        let client = self.client.take().ok_or(SessionError::NotLoggedIn)?;
+        let client = match self.client.take() {
+            Some(c) => c,
+            // Ends the session where it lives, even with MEGA_API_URL pointing elsewhere,
+            // and without a round trip first: a blocked account's session still logs out.
+            None => {
+                let url = session::saved_api_url(&self.saved);
+                let c = session::client_for(&url).map_err(SessionError::Api)?;
+                c.adopt(&self.saved.session);
+                c
+            }
+        };
         let state = self.state.clone();
         drop(self);
         session::logout(&state, &client, keep).await?;
@@ -424,12 +418,4 @@ pub async fn login_with_session_string(
     }
     saved.save(state)?;
     Ok((saved, client))
-}
-
-fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .filter(|&w: &usize| w >= 20)
-        .unwrap_or(80)
 }

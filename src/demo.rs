@@ -100,6 +100,7 @@ fn start(ui: &mut Ui) -> Result<(Scratch, String), CmdError> {
     std::env::set_var("MEGASH_HOME", dir.join("state"));
     let listen = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let served = data.clone();
+    server::set_quiet(true);
     std::thread::spawn(move || server::serve(served, listen, Faults::default()));
     let deadline = Instant::now() + Duration::from_secs(30);
     while !std::fs::read_to_string(data.join("megasim.url")).is_ok_and(|u| !u.trim().is_empty()) {

@@ -51,6 +51,8 @@ pub fn code_text(n: i64) -> &'static str {
         58 => "Nodes not fetched",
         59 => "Unexpected failure",
         60 => "Confirmation required",
+        // Not MEGAcmd's: the shells' 128 + SIGINT, which megash exits with on Ctrl-C.
+        130 => "Interrupted (Ctrl-C)",
         _ => match ErrorCode::from_code(-n) {
             ErrorCode::Unknown(_) => "Unknown error",
             known => known.short_text(),
@@ -222,9 +224,10 @@ impl CmdError {
                     .to_string(),
             ),
             CmdError::Api { source, .. } => match source {
-                api::Error::Mega(ErrorCode::ESid) => {
-                    Some("the session expired or was closed elsewhere: log in again".to_string())
-                }
+                api::Error::Mega(ErrorCode::ESid) => Some(
+                    "the session expired or was closed elsewhere: run logout, then log in again"
+                        .to_string(),
+                ),
                 api::Error::Mega(ErrorCode::EBlocked) => Some(
                     "MEGA has blocked this account or link: run `diagnose` for the reason and \
                      what to do"

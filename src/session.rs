@@ -73,15 +73,17 @@ pub struct StateDir {
 }
 
 impl StateDir {
-    /// `$MEGASH_HOME`, else `dirs::config_dir()/megash`; created with mode 0700.
-    pub fn open() -> Result<StateDir> {
-        let path = match std::env::var_os("MEGASH_HOME").filter(|v| !v.is_empty()) {
-            Some(p) => PathBuf::from(p),
-            None => dirs::config_dir()
-                .ok_or(SessionError::NoStateDir)?
-                .join("megash"),
-        };
-        StateDir::at(path)
+    /// Where the state lives unless told otherwise, the one rule: `$MEGASH_HOME`, else
+    /// `$XDG_CONFIG_HOME/megash`, else `~/.config/megash` (`None` without any of them).
+    pub fn default_path() -> Option<PathBuf> {
+        let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        if let Some(home) = var("MEGASH_HOME") {
+            return Some(PathBuf::from(home));
+        }
+        if let Some(xdg) = var("XDG_CONFIG_HOME") {
+            return Some(PathBuf::from(xdg).join("megash"));
+        }
+        var("HOME").map(|h| PathBuf::from(h).join(".config").join("megash"))
     }
 
     /// Use `path` as the state directory (created 0700 if missing, tightened to 0700 if
@@ -108,9 +110,12 @@ impl StateDir {
         self.path.join("logins.jsonl")
     }
 
-    /// The shell's history file.
-    pub fn history_file(&self) -> PathBuf {
-        self.path.join("history")
+    /// Open (or create) the node cache of account `user_handle`.
+    pub fn open_cache(
+        &self,
+        user_handle: &str,
+    ) -> std::result::Result<crate::cache::Cache, crate::cache::CacheError> {
+        crate::cache::Cache::open_file(&self.cache_file(user_handle), user_handle)
     }
 
     /// The node cache database of account `user_handle`.
@@ -328,17 +333,6 @@ impl SavedSession {
             Err(e) => Err(io_err(&path)(e)),
         }
     }
-
-    /// A client for this session's API URL (see [`api_url`]), resumed without a login
-    /// (one `us` round trip that checks the sid and loads the RSA key).
-    pub async fn resume(&self) -> Result<Client> {
-        let url = api_url(Some(self))?;
-        let client = client_for(&url)?;
-        let mut session = self.session.clone();
-        session.api_url = url;
-        client.resume(&session).await?;
-        Ok(client)
-    }
 }
 
 /// An API client for `url`, with the retry budget `MEGASH_RETRIES` asks for when set (the
@@ -346,15 +340,20 @@ impl SavedSession {
 /// outlasts a short network outage, which also means minutes of waiting when the server is
 /// simply not there.
 pub fn client_for(url: &str) -> api::Result<Client> {
-    let mut builder = Client::builder().api_url(url);
+    Client::builder().api_url(url).retry(retry_config()).build()
+}
+
+/// The retry budget of every request this process makes (API and transfers): the default,
+/// or `MEGASH_RETRIES` retries after the first attempt when it is set.
+pub fn retry_config() -> api::RetryConfig {
     let retries = std::env::var("MEGASH_RETRIES").ok();
-    if let Some(n) = retries.and_then(|v| v.trim().parse::<u32>().ok()) {
-        builder = builder.retry(api::RetryConfig {
+    match retries.and_then(|v| v.trim().parse::<u32>().ok()) {
+        Some(n) => api::RetryConfig {
             max_attempts: n.saturating_add(1),
             ..api::RetryConfig::default()
-        });
+        },
+        None => api::RetryConfig::default(),
     }
-    builder.build()
 }
 
 /// The API URL to use: `MEGA_API_URL` when set, else the saved session's, else real MEGA. A
@@ -518,9 +517,10 @@ pub async fn logout(state: &StateDir, client: &Client, keep: bool) -> Result<()>
     if !keep {
         SavedSession::delete(state)?;
     }
-    // A session the server no longer knows is still logged out locally.
+    // A session the server no longer knows (or a blocked account's) is still logged out
+    // locally.
     match server {
-        Err(api::Error::Mega(api::ErrorCode::ESid)) => Ok(()),
+        Err(api::Error::Mega(api::ErrorCode::ESid | api::ErrorCode::EBlocked)) => Ok(()),
         other => other.map_err(Into::into),
     }
 }

@@ -69,10 +69,17 @@ pub fn candidates(line: &str, state: Option<&State>) -> (usize, Vec<String>) {
     let word = &line[start..];
     let before = commands::split_words(&line[..start]).unwrap_or_default();
     let Some(first) = before.first() else {
-        let names = command_names(word).into_iter().map(|n| n + " ").collect();
+        // Lines copied from scripts start with `mega-`: those complete too.
+        let names = match word.strip_prefix("mega-") {
+            Some(rest) => command_names(rest)
+                .into_iter()
+                .map(|n| format!("mega-{n} "))
+                .collect(),
+            None => command_names(word).into_iter().map(|n| n + " ").collect(),
+        };
         return (start, names);
     };
-    let Some(cmd) = commands::find(first) else {
+    let Some(cmd) = typed_command(first) else {
         return (start, Vec::new());
     };
     if word.starts_with('-') {
@@ -154,8 +161,13 @@ fn operand_kind(line: &str) -> Option<Operand> {
         return None;
     }
     let before = commands::split_words(&line[..start]).ok()?;
-    let cmd = commands::find(before.first()?)?;
+    let cmd = typed_command(before.first()?)?;
     Some(operand_at(cmd.operands, &before[1..], &line[start..]))
+}
+
+/// The command a line starts with, `mega-` prefix or not (as the shell runs it).
+fn typed_command(name: &str) -> Option<&'static commands::Command> {
+    commands::find(name).or_else(|| commands::find(name.strip_prefix("mega-")?))
 }
 
 /// The rustyline helper of the shell.
@@ -237,6 +249,18 @@ mod tests {
         assert_eq!(c, ["--time-format="]);
         let (_, c) = candidates("mkdir -", None);
         assert_eq!(c, ["-p ", "--help "]);
+    }
+
+    #[test]
+    fn mega_prefixed_names_complete_as_the_shell_runs_them() {
+        let (_, c) = candidates("mega-mkd", None);
+        assert_eq!(c, ["mega-mkdir "]);
+        let (_, c) = candidates("mega-mkdir -", None);
+        assert_eq!(c, ["-p ", "--help "]);
+        assert_eq!(
+            operand_kind("mega-get /Docs/a.txt ./lo"),
+            Some(Operand::Local)
+        );
     }
 
     #[test]

@@ -88,6 +88,9 @@ fn the_demo_runs_piped_commands_as_a_batch() {
             .current_dir(home.path()),
         "mega-ls /Docs\nls /nothing\n",
     );
-    assert!(out.starts_with("exit: 53\n"), "{out}");
-    assert!(out.contains("notes.md\nwelcome.txt\n"), "{out}");
+    // stdout holds only what the commands print.
+    assert!(
+        out.starts_with("exit: 53\n--- stdout\nnotes.md\nwelcome.txt\n--- stderr\n"),
+        "{out}"
+    );
 }

@@ -98,3 +98,13 @@ fn a_missing_local_folder_written_with_a_slash_is_created() {
     );
     assert_eq!(super::part_files(home), Vec::<String>::new());
 }
+
+#[test]
+fn an_upload_to_a_missing_cloud_folder_names_a_way_cp_has() {
+    let w = World::new(&["Docs/"]);
+    std::fs::write(w.env.home.path().join("r.pdf"), "pdf").unwrap();
+    let out = w.run(&["cp", "./r.pdf", "/Nope/"]);
+    assert!(out.starts_with("exit: 53\n"), "{out}");
+    assert!(out.contains("Create it first with mkdir -p"), "{out}");
+    assert!(!out.contains("Use -c"), "{out}");
+}

@@ -161,14 +161,16 @@ fn blocked_account_gives_the_reason() {
     let out = w.run(&["ls"]);
     assert!(out.starts_with("exit: 16\n"), "{out}");
     assert!(out.contains("diagnose"), "{out}");
-    // A password login gets the reason too.
-    w.run(&["logout"]);
+    // Logging out works for a blocked account; a password login gets the reason too, and
+    // leaves nobody logged in (so another account can log in).
+    assert_eq!(w.run(&["logout"]), ok("Logging out...\n"));
     let out = w.run(&["login", "--force", EMAIL, PASSWORD]);
     assert!(out.starts_with("exit: 16\n"), "{out}");
     assert!(
         out.contains("account blocked") && out.contains("verify your e-mail"),
         "{out}"
     );
+    assert!(w.run(&["whoami"]).starts_with("exit: 57\n"));
 }
 
 #[test]

@@ -9,6 +9,8 @@ fn megacmd_codes_positive_and_negative() {
     assert_eq!(env.run(&["errorcode", "-53"]), ok("Resource not found\n"));
     assert_eq!(env.run(&["errorcode", "57"]), ok("Needs logging in\n"));
     assert_eq!(env.run(&["errorcode", "0"]), ok("Everything OK\n"));
+    // megash's own exit for Ctrl-C.
+    assert_eq!(env.run(&["errorcode", "130"]), ok("Interrupted (Ctrl-C)\n"));
 }
 
 #[test]
