@@ -25,6 +25,13 @@ pub struct Args {
 impl Args {
     /// How many times the flag named `name` (its long name, or its short letter) was given.
     pub fn count(&self, name: &str) -> usize {
+        // A misspelt flag name would read as "not given" for ever: tests and debug builds
+        // stop at the first query of a name the command does not have.
+        debug_assert!(
+            self.cmd.flags.iter().any(|f| f.is(name)),
+            "{} has no flag {name:?}",
+            self.cmd.name
+        );
         self.flags.iter().filter(|(f, _)| f.is(name)).count()
     }
 

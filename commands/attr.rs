@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::remote;
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -31,6 +31,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(3),
     needs_login: true,
     operands: Operand::Remote,
+    writes: Writes::When(writes),
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 
@@ -40,6 +43,11 @@ fn value_text(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// Setting or deleting an attribute writes; listing reads.
+fn writes(args: &Args) -> bool {
+    args.has("s") || args.has("d")
 }
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {

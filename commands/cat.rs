@@ -4,7 +4,7 @@
 //! gone out by then, so a mismatch is reported as an error after them).
 
 use super::context::block_on;
-use super::{remote, xfer, Args, Command, Ctx, Flag, Operand};
+use super::{remote, xfer, Args, Command, Ctx, Flag, Operand, Writes};
 use crate::api::{Client, NodeType};
 use crate::error::CmdError;
 
@@ -26,6 +26,9 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::Remote,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -2,7 +2,7 @@
 //! later one-shot commands too (MEGAcmd keeps one cwd on its server); with no operand, the
 //! Cloud Drive root.
 
-use super::{remote, Args, Command, Ctx, Operand};
+use super::{remote, Args, Command, Ctx, Operand, Writes};
 use crate::api::NodeType;
 use crate::error::CmdError;
 use crate::ui::terminal_safe;
@@ -18,6 +18,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(1),
     needs_login: true,
     operands: Operand::RemoteDir,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

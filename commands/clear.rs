@@ -1,7 +1,7 @@
 //! `clear`: clear the terminal. Writes nothing when stdout is not a terminal, so a batch file
 //! with `clear` in it does not put escape codes into a log.
 
-use super::{Args, Command, Ctx, Operand};
+use super::{Args, Command, Ctx, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -15,6 +15,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: false,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -16,15 +16,7 @@ use crate::ui::Ui;
 /// `~/.config/megash`. The session/cache layer (src/session.rs) owns the canonical choice;
 /// this reads the same environment so history lands next to the session.
 pub fn state_dir() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("MEGASH_HOME").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(home));
-    }
-    if let Some(xdg) = std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(xdg).join("megash"));
-    }
-    std::env::var_os("HOME")
-        .filter(|v| !v.is_empty())
-        .map(|h| PathBuf::from(h).join(".config").join("megash"))
+    crate::session::StateDir::default_path()
 }
 
 /// Everything that lives longer than one command.

@@ -8,7 +8,7 @@
 
 use super::remote;
 use super::write::{destination, finish, refuse_local_operands, shown, source_nodes, Dest};
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::api::{Handle, Node};
 use crate::error::CmdError;
 
@@ -26,6 +26,9 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::Remote,
+    writes: Writes::When(super::transfer_cp::writes),
+    may_hold_secret: false,
+    more_help: Some(super::transfer_cp::HELP),
     run: Some(run),
 };
 

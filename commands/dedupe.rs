@@ -23,7 +23,7 @@ use std::collections::{HashSet, VecDeque};
 use super::remote::{self, name_of};
 use super::timefmt::TimeFormat;
 use super::write::{finish, root_kind};
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::account::Account;
 use crate::api::{Handle, Node, NodeType};
 use crate::error::CmdError;
@@ -48,6 +48,9 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::RemoteDir,
+    writes: Writes::When(writes),
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 
@@ -196,6 +199,14 @@ fn plan(group: &[Node], mode: Mode, taken: &mut HashSet<String>) -> Vec<Action> 
         actions.extend(folders.into_iter().map(Action::Keep));
     }
     actions
+}
+
+/// Listing and dry runs only read.
+fn writes(args: &Args) -> bool {
+    !args.has("dry-run")
+        && args
+            .value("mode")
+            .is_some_and(|m| !m.eq_ignore_ascii_case("list"))
 }
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {

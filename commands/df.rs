@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use super::{storage, Args, Command, Ctx, Flag, Operand};
+use super::{storage, Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 use crate::ui::{percentage_to_text, size_to_text};
 
@@ -27,6 +27,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: true,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -7,7 +7,7 @@
 //!
 //! Exit status: 0 when nothing failed, else the code of the first failure.
 
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::diagnose::{self, Request};
 use crate::error::CmdError;
 
@@ -28,6 +28,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(1),
     needs_login: false,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -7,7 +7,7 @@
 use serde_json::json;
 
 use super::ls::kind_name;
-use super::{pattern, remote, Args, Command, Ctx, Flag, Operand};
+use super::{pattern, remote, Args, Command, Ctx, Flag, Operand, Writes};
 use crate::account::Account;
 use crate::api::Node;
 use crate::cache::Totals;
@@ -44,6 +44,9 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::Remote,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use super::{remote, Args, Command, Ctx, Flag, Operand};
+use super::{remote, Args, Command, Ctx, Flag, Operand, Writes};
 use crate::account::Account;
 use crate::api::{link, Node};
 use crate::crypto::keys::NodeKey;
@@ -43,6 +43,9 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::Remote,
+    writes: Writes::Yes,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 
@@ -185,20 +188,14 @@ async fn set_expiry(client: &crate::api::Client, node: &Node, secs: u64) -> Resu
 
 /// MEGA asks once, before an account's first link; scripts pass `-f`.
 fn confirm_notice(ctx: &mut Ctx<'_>) -> Result<(), CmdError> {
-    use std::io::IsTerminal;
-    if !(ctx.state.interactive && std::io::stdin().is_terminal()) {
+    if !(ctx.state.interactive && ctx.ui.can_ask()) {
         return Err(CmdError::Args(
             "Creating the account's first link needs accepting MEGA's copyright notice: pass -f, or run it in the shell".into(),
         ));
     }
     ctx.ui.line(NOTICE)?;
-    ctx.ui.raw("Do you accept these terms? (Yes/No): ")?;
-    ctx.ui.flush()?;
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| CmdError::io("read the answer", e))?;
-    match answer.trim().to_ascii_lowercase().as_str() {
+    let answer = ctx.ui.ask("Do you accept these terms? (Yes/No): ")?;
+    match answer.unwrap_or_default().to_ascii_lowercase().as_str() {
         "y" | "yes" => Ok(()),
         _ => Err(CmdError::NotPermitted("Export cancelled".into())),
     }

@@ -16,7 +16,7 @@ use chrono::{Days, Local, Months, TimeDelta};
 
 use super::ls::{extra_info_with, node_json_with, Opts};
 use super::timefmt::TimeFormat;
-use super::{pattern, remote, Args, Command, Ctx, Flag, Operand};
+use super::{pattern, remote, Args, Command, Ctx, Flag, Operand, Writes};
 use crate::api::{Node, NodeType};
 use crate::error::CmdError;
 use crate::ui::{terminal_safe, Ui};
@@ -43,6 +43,9 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::Remote,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

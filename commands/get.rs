@@ -4,7 +4,7 @@
 //! existing local folder. A file or folder link downloads without an account, with the same
 //! engine (a link to a node inside a folder link gets just that node).
 
-use super::{remote, xfer, Args, Command, Ctx, Flag, Operand};
+use super::{remote, xfer, Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -33,6 +33,9 @@ pub const COMMAND: Command = Command {
     // Links need no account; remote paths ask for one in `run`.
     needs_login: false,
     operands: Operand::RemoteThenLocal,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 
@@ -83,7 +86,7 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
     // A link needs no session: with MEGA_API_URL naming another server, that one serves it.
     let api_url = crate::session::api_url(ctx.account().ok().map(|a| &a.saved))
         .or_else(|_| crate::session::api_url(None))?;
-    let client = crate::api::Client::new(&api_url)?;
+    let client = crate::session::client_for(&api_url)?;
     client.set_transfer_https(xfer::settings(ctx.state).https);
     let engine = xfer::engine(ctx.state, false)?;
     // Checked (and a `DIR/` created) only once the link answered.

@@ -2,7 +2,7 @@
 //! HTTP (MEGA's default: the data is encrypted end to end either way). Persisted in the state
 //! directory; with no argument, prints the current mode as MEGAcmd does.
 
-use super::{xfer, Args, Command, Ctx, Operand};
+use super::{xfer, Args, Command, Ctx, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -16,6 +16,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(1),
     needs_login: false,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -4,9 +4,9 @@
 //! `p` whose nodes carry the source handles and keys re-wrapped with our master key, as MEGA's
 //! clients import. A link to a node inside a folder link imports just that node.
 
-use super::{remote, Args, Command, Ctx, Operand};
+use super::{remote, Args, Command, Ctx, Operand, Writes};
 use crate::api::link::{self, Inner, PublicLink};
-use crate::api::{Client, Handle, Node};
+use crate::api::{Handle, Node};
 use crate::error::CmdError;
 use crate::ui::terminal_safe;
 
@@ -21,6 +21,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(2),
     needs_login: true,
     operands: Operand::RemoteDir,
+    writes: Writes::Yes,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 
@@ -104,7 +107,7 @@ async fn link_tree(
     key: crate::crypto::Key128,
     inner: Option<&Inner>,
 ) -> Result<Vec<Node>, CmdError> {
-    let c = Client::new(api_url)?;
+    let c = crate::session::client_for(api_url)?;
     c.open_folder_link(handle, key);
     let fetched = c.fetch_nodes().await.map_err(super::login::link_failure)?;
     let nodes = fetched.nodes;

@@ -1,7 +1,7 @@
 //! `killsession [-a | ID...]`: end other sessions of the account (their ids and details are in
 //! `whoami -l`), one `usr` per id as MEGAcmd does, or every session but this one with `-a`.
 
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -15,6 +15,9 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::None,
+    writes: Writes::Yes,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -2,7 +2,7 @@
 //! Only the shell and batch files keep it between commands; a one-shot `mega-lcd` is
 //! accepted, as in MEGAcmd, and only checks the folder.
 
-use super::{Args, Command, Ctx, Operand};
+use super::{Args, Command, Ctx, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -16,6 +16,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(1),
     needs_login: false,
     operands: Operand::LocalDir,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -2,7 +2,7 @@
 //! yet (megash's script-friendly form of `export -a`; like `export -a -f`, it accepts MEGA's
 //! copyright notice, since a script cannot answer it).
 
-use super::{export, remote, Args, Command, Ctx, Operand};
+use super::{export, remote, Args, Command, Ctx, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -16,6 +16,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(1),
     needs_login: true,
     operands: Operand::Remote,
+    writes: Writes::Yes,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -2,7 +2,7 @@
 //! cache. `--keep-session` only forgets it in this process and prints the session string,
 //! as MEGAcmd does, so it can be resumed with `login SESSION`.
 
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -19,6 +19,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: false,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

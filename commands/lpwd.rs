@@ -1,6 +1,6 @@
 //! `lpwd`: print the local current folder.
 
-use super::{Args, Command, Ctx, Operand};
+use super::{Args, Command, Ctx, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -14,6 +14,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: false,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::remote::{self, name_of};
 use super::timefmt::TimeFormat;
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::account::Account;
 use crate::api::{link, Node, NodeType};
 use crate::crypto::keys::NodeKey;
@@ -41,6 +41,9 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::Remote,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -4,7 +4,7 @@
 
 use super::remote;
 use super::write::{finish, shown};
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::account::Account;
 use crate::api::Handle;
 use crate::cache::ResolveError;
@@ -21,6 +21,9 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::Remote,
+    writes: Writes::Yes,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -5,7 +5,7 @@
 //! Several sources need a folder. Remote only: local paths are for get/put.
 
 use super::write::{destination, finish, refuse_local_operands, shown, source_nodes, Dest};
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::api::{self, Handle, Node};
 use crate::error::CmdError;
 
@@ -23,6 +23,9 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::Remote,
+    writes: Writes::Yes,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

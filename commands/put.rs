@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use super::{xfer, Args, Command, Ctx, Flag, Operand};
+use super::{xfer, Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -32,6 +32,9 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::Local,
+    writes: Writes::Yes,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -1,7 +1,7 @@
 //! `pwd`: print the current remote folder. The folder is kept in the node cache, so it
 //! persists between one-shot commands (`mega-cd` then `mega-pwd`), as MEGAcmd's does.
 
-use super::{remote, Args, Command, Ctx, Operand};
+use super::{remote, Args, Command, Ctx, Operand, Writes};
 use crate::error::CmdError;
 use crate::ui::terminal_safe;
 
@@ -16,6 +16,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: true,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -1,7 +1,7 @@
 //! `quit` / `exit`: leave the shell (or stop a batch). There is no background server to stop,
 //! so `--only-shell` is accepted and means the same.
 
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -18,6 +18,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: false,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -3,7 +3,7 @@
 //! never need it (they catch up through `sc`).
 
 use super::context::block_on;
-use super::{Args, Command, Ctx, Operand};
+use super::{Args, Command, Ctx, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -17,6 +17,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: true,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -6,11 +6,10 @@
 //! on. `--trash` (megash) moves to the rubbish bin (`m`) instead: recoverable.
 
 use std::collections::HashSet;
-use std::io::IsTerminal;
 
 use super::remote;
 use super::write::{finish, refuse_root, root_kind, shown};
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::account::Account;
 use crate::api::{self, Handle, Node, NodeType};
 use crate::cache::is_glob;
@@ -38,6 +37,9 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: true,
     operands: Operand::Remote,
+    writes: Writes::Yes,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 
@@ -52,8 +54,7 @@ enum Confirm {
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     let recursive = args.has("r");
     let trash = args.has("trash");
-    let mut confirm = if args.has("f") || !(ctx.state.interactive && std::io::stdin().is_terminal())
-    {
+    let mut confirm = if args.has("f") || !(ctx.state.interactive && ctx.ui.can_ask()) {
         Confirm::All
     } else {
         Confirm::Ask
@@ -176,13 +177,16 @@ fn ask(ctx: &mut Ctx<'_>, node: &Node, confirm: &mut Confirm) -> Result<bool, Cm
         Confirm::None => return Ok(false),
         Confirm::Ask => {}
     }
-    ctx.ui.flush()?;
     loop {
-        let answer = prompt(&format!(
+        let question = format!(
             "Are you sure to delete {} ? (Yes/No/All/None): ",
             remote::name_of(node)
-        ))?;
-        match answer.trim().to_ascii_lowercase().as_str() {
+        );
+        // End of input answers no: nothing is deleted on a closed terminal.
+        let Some(answer) = ctx.ui.ask(&question)? else {
+            return Ok(false);
+        };
+        match answer.to_ascii_lowercase().as_str() {
             "y" | "yes" => return Ok(true),
             "n" | "no" => return Ok(false),
             "a" | "all" => {
@@ -193,22 +197,7 @@ fn ask(ctx: &mut Ctx<'_>, node: &Node, confirm: &mut Confirm) -> Result<bool, Cm
                 *confirm = Confirm::None;
                 return Ok(false);
             }
-            // End of input answers no: nothing is deleted on a closed terminal.
-            "" if answer.is_empty() => return Ok(false),
             _ => {}
         }
     }
-}
-
-/// One line from the terminal after `question` on stderr; empty at end of input.
-fn prompt(question: &str) -> Result<String, CmdError> {
-    use std::io::Write;
-    let mut err = std::io::stderr();
-    let _ = write!(err, "{question}");
-    let _ = err.flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| CmdError::io("read the answer", e))?;
-    Ok(line)
 }

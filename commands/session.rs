@@ -1,7 +1,7 @@
 //! `session`: print the secret session string (it resumes the login with `login SESSION`;
 //! treat it like the password). Read from the saved session, no network.
 
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -18,6 +18,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: true,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -3,7 +3,7 @@
 //! Persisted in the state directory; every transfer of a process shares one limiter per
 //! direction. `MEGASH_CONNECTIONS` still overrides the connection counts.
 
-use super::{xfer, xfer_settings, Args, Command, Ctx, Flag, Operand};
+use super::{xfer, xfer_settings, Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -29,6 +29,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(1),
     needs_login: false,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -4,7 +4,7 @@
 //! (`-a`). Foreground transfers are not listed: the command that runs them holds the prompt.
 
 use super::xfer_queue::{self, Entry};
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 use crate::ui::{percentage_to_text, size_to_text};
 
@@ -28,6 +28,9 @@ pub const COMMAND: Command = Command {
     max_args: None,
     needs_login: false,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

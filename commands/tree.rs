@@ -4,7 +4,7 @@
 //! select several folders, each under a `PATH: ` heading.
 
 use super::ls::{list, Opts};
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -18,6 +18,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(1),
     needs_login: true,
     operands: Operand::Remote,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

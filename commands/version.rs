@@ -1,6 +1,6 @@
 //! `version`: the megash version, in MEGAcmd's `version` shape.
 
-use super::{Args, Command, Ctx, Flag, Operand};
+use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 
 /// The table entry.
@@ -17,6 +17,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: false,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

@@ -3,7 +3,7 @@
 //! `killsession` takes); `--json` prints the same as one document.
 
 use super::timefmt::TimeFormat;
-use super::{storage, Args, Command, Ctx, Flag, Operand};
+use super::{storage, Args, Command, Ctx, Flag, Operand, Writes};
 use crate::api::AccountSession;
 use crate::error::CmdError;
 use crate::ui::{percentage_to_text, size_to_text, terminal_safe};
@@ -25,6 +25,9 @@ pub const COMMAND: Command = Command {
     max_args: Some(0),
     needs_login: true,
     operands: Operand::None,
+    writes: Writes::No,
+    may_hold_secret: false,
+    more_help: None,
     run: Some(run),
 };
 

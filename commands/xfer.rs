@@ -40,6 +40,7 @@ pub fn engine_with(
     let mut config = Config {
         connections: settings.connections(upload),
         pause,
+        retry: crate::session::retry_config(),
         ..Config::default()
     };
     let limiter = settings.limiter(upload);

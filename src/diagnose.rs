@@ -446,7 +446,7 @@ fn cache_check(state: &StateDir, saved: &SavedSession) -> Check {
             "the next command fetches the tree once",
         );
     }
-    match Cache::open(state, &saved.session.user_handle) {
+    match state.open_cache(&saved.session.user_handle) {
         Ok(c) => {
             let nodes = c.node_count().unwrap_or(0);
             let sn = c.sn().ok().flatten().unwrap_or_else(|| "-".into());
@@ -521,7 +521,8 @@ async fn transfer_checks(
     }
     // A download probe needs a file; the smallest one costs one byte of quota.
     let smallest = match (state, saved) {
-        (Some(st), Some(sv)) => Cache::open(st, &sv.session.user_handle)
+        (Some(st), Some(sv)) => st
+            .open_cache(&sv.session.user_handle)
             .ok()
             .and_then(|cache| smallest_file(&cache)),
         _ => None,

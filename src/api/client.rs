@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::error::{Error, ErrorCode, Result};
 use super::nodes::KeyRing;
-use super::retry::{is_retryable, Backoff, RetryConfig};
+use super::retry::{is_retryable, retry, Retried, RetryConfig};
 use super::session::Session;
 use super::transport::{
     body_of, collect, header, BodyStream, ReqwestTransport, StreamResponse, Transport,
@@ -318,7 +318,7 @@ impl Client {
         content_type: &str,
         check: fn(&[u8]) -> Result<()>,
     ) -> Result<Bytes> {
-        self.post_loop(url, body, content_type, |resp| async move {
+        self.post_loop(url, body, content_type, async |resp: StreamResponse| {
             let body = collect(resp.body).await?;
             check(&body)?;
             Ok(body)
@@ -326,11 +326,16 @@ impl Client {
         .await
     }
 
-    /// [`post_retrying`](Self::post_retrying) for an API request whose answer may be large:
-    /// returns once the answer is known not to be a request-level error, with its body still
-    /// streaming.
-    pub(crate) async fn post_streaming(&self, url: &str, body: Bytes) -> Result<BodyStream> {
-        self.post_loop(url, body, JSON, |mut resp| async move {
+    /// POST an API request whose answer may be large, and hand `read` the answer as a stream
+    /// once it is known not to be a request-level error. Whatever `read` fails with that is
+    /// retryable (a connection broken mid-answer) repeats the whole request.
+    pub(crate) async fn post_streaming<T>(
+        &self,
+        url: &str,
+        body: Bytes,
+        mut read: impl AsyncFnMut(BodyStream) -> Result<T>,
+    ) -> Result<T> {
+        self.post_loop(url, body, JSON, async |mut resp: StreamResponse| {
             // A request-level error is a bare number; anything else starts with `[`.
             let mut head = Vec::new();
             while let Some(piece) = resp.body.next().await {
@@ -344,32 +349,27 @@ impl Client {
             if first.is_none_or(|&b| b == b'-' || b.is_ascii_digit()) {
                 head.extend_from_slice(&collect(resp.body).await?);
                 check_request_level(&head)?;
-                return Ok(body_of([Ok(head.into())]));
+                return read(body_of([Ok(head.into())])).await;
             }
             let rest: BodyStream = Box::pin(body_of([Ok(head.into())]).chain(resp.body));
-            Ok(rest)
+            read(rest).await
         })
         .await
     }
 
     /// The retry loop itself; `read` turns a 200 answer into the result (or an error, which
     /// is retried if it is retryable).
-    async fn post_loop<T, R, Fut>(
+    async fn post_loop<T>(
         &self,
         url: &str,
         body: Bytes,
         content_type: &str,
-        read: R,
-    ) -> Result<T>
-    where
-        R: Fn(StreamResponse) -> Fut,
-        Fut: std::future::Future<Output = Result<T>>,
-    {
-        let mut backoff = Backoff::new(&self.retry);
+        mut read: impl AsyncFnMut(StreamResponse) -> Result<T>,
+    ) -> Result<T> {
         let mut headers: Vec<(String, String)> =
             vec![("content-type".to_string(), content_type.to_string())];
         let mut hashcash_rounds = 0;
-        loop {
+        retry(&self.retry, Retried::Request, async || loop {
             let outcome = self
                 .transport
                 .post_stream(url, &headers, body.clone())
@@ -378,6 +378,7 @@ impl Client {
                 Ok(resp) if resp.status == 402 => {
                     let challenge = header(&resp.headers, "x-hashcash").map(str::to_string);
                     match challenge {
+                        // A solved challenge is sent at once, within the same attempt.
                         Some(c) if hashcash_rounds < MAX_HASHCASH_ROUNDS => {
                             hashcash_rounds += 1;
                             let answer = solve_hashcash(&c).await;
@@ -405,20 +406,17 @@ impl Client {
                 },
                 Err(e) => e,
             };
-            if !is_retryable(&err) {
-                return Err(err);
+            if is_retryable(&err) {
+                let cause = match &err {
+                    Error::Mega(c) => c.code().to_string(),
+                    Error::Http { status } => format!("HTTP {status}"),
+                    _ => "network".to_string(),
+                };
+                self.note(|s| s.retried.push(cause));
             }
-            let cause = match &err {
-                Error::Mega(c) => c.code().to_string(),
-                Error::Http { status } => format!("HTTP {status}"),
-                _ => "network".to_string(),
-            };
-            self.note(|s| s.retried.push(cause));
-            match backoff.next_delay_after(&err) {
-                Some(d) => tokio::time::sleep(d).await,
-                None => return Err(err),
-            }
-        }
+            return Err(err.into());
+        })
+        .await
     }
 
     /// The URL of the next API request (`cs`), with its sequence number and session.

@@ -22,7 +22,6 @@ use super::nodes::{
     FetchSummary, FetchedNodes, KeyRing, Node, NodeProblem, OutgoingShare, OwnerKey, PublicHandle,
     RawNode, Str,
 };
-use super::retry::{is_retryable, Backoff};
 use super::transport::BodyStream;
 
 /// What [`Client::fetch_nodes_with`] hands its callback.
@@ -391,34 +390,24 @@ impl Client {
             return Err(Error::NotLoggedIn);
         }
         let url = self.cs_url();
-        let mut backoff = Backoff::new(self.retry_config());
         let mut delivered = false;
-        loop {
+        let body = Bytes::from_static(br#"[{"a":"f","c":1,"r":1}]"#);
+        // A connection that breaks mid-answer repeats the whole request (the same `id`):
+        // `on` hears that what it got so far is void.
+        self.post_streaming(&url, body, async |mut stream| {
             if std::mem::take(&mut delivered) {
                 on(Fetched::Restart)?;
             }
             let mut ring = start.clone();
-            let body = Bytes::from_static(br#"[{"a":"f","c":1,"r":1}]"#);
-            let mut stream = self.post_streaming(&url, body).await?;
-            let parsed = parse_stream(&mut stream, &mut ring, |n| {
+            let summary = parse_stream(&mut stream, &mut ring, |n| {
                 delivered = true;
                 on(Fetched::Node(n))
             })
-            .await;
-            match parsed {
-                Ok(summary) => {
-                    self.state().keys.share_keys = ring.share_keys;
-                    return Ok(summary);
-                }
-                Err(e @ Error::Network { .. }) if is_retryable(&e) => {
-                    match backoff.next_delay_after(&e) {
-                        Some(d) => tokio::time::sleep(d).await,
-                        None => return Err(e),
-                    }
-                }
-                Err(e) => return Err(e),
-            }
-        }
+            .await?;
+            self.state().keys.share_keys = ring.share_keys;
+            Ok(summary)
+        })
+        .await
     }
 
     /// Fetch every node (`f`) into memory.

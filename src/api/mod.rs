@@ -38,7 +38,7 @@ pub use nodes::{
     FetchSummary, FetchedNodes, Handle, IncomingShare, KeyRing, Node, NodeProblem, NodeType,
     OutgoingShare, UserHandle,
 };
-pub use retry::{is_retryable, Backoff, RetryConfig};
+pub use retry::{is_retryable, retry, Backoff, Failed, Retried, Retry, RetryConfig};
 pub use session::{AccountSession, AccountVersion, Quota, Session, UserInfo};
 pub use transfer::{DownloadInfo, PublicFile};
 pub use transport::{ReqwestTransport, Transport};

@@ -5,7 +5,6 @@
 //! The operation passed to [`retry`] must re-send the *same* request (same `id`, same body,
 //! §1.3 of the protocol reference): the server de-duplicates on it.
 
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use rand::Rng;
@@ -145,22 +144,91 @@ impl Backoff {
     }
 }
 
-/// Run `op` until it succeeds, fails with a non-retryable error, or the budget is spent
-/// (then the last error is returned).
-pub async fn retry<T, F, Fut>(config: &RetryConfig, mut op: F) -> Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T>>,
-{
-    let mut backoff = Backoff::new(config);
+/// What is being retried, for the classifier: an API request, or a transfer piece (for
+/// which `-14` means the storage server saw a damaged piece: it is sent again).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retried {
+    Request,
+    Piece,
+}
+
+/// [`is_retryable`] for `what`.
+pub fn is_retryable_as(e: &Error, what: Retried) -> bool {
+    is_retryable(e) || what == Retried::Piece && matches!(e, Error::Mega(ErrorCode::EKey))
+}
+
+/// One failed attempt: the error, and whether the attempt moved data forward before it
+/// failed (then the budget starts again: a flaky link that keeps moving finishes instead of
+/// failing after N drops).
+#[derive(Debug)]
+pub struct Failed {
+    pub error: Error,
+    pub progressed: bool,
+}
+
+impl From<Error> for Failed {
+    fn from(error: Error) -> Failed {
+        Failed {
+            error,
+            progressed: false,
+        }
+    }
+}
+
+/// The retry decision every request megash makes goes through (API requests, the streamed
+/// tree fetch, download ranges, upload pieces): after a failed attempt, [`Retry::after`]
+/// either waits and says "again" or hands back the error to give up with.
+#[derive(Debug)]
+pub struct Retry {
+    config: RetryConfig,
+    what: Retried,
+    backoff: Backoff,
+}
+
+impl Retry {
+    /// Before the first attempt.
+    pub fn new(config: &RetryConfig, what: Retried) -> Retry {
+        Retry {
+            config: config.clone(),
+            what,
+            backoff: Backoff::new(config),
+        }
+    }
+
+    /// After a failed attempt: `Ok(())` once it is time to try again, or the error when it
+    /// is not worth repeating ([`is_retryable_as`]) or the budget is spent. Waits from
+    /// [`NOTICE_DELAY`] on are announced.
+    pub async fn after(&mut self, failed: impl Into<Failed>) -> Result<()> {
+        let Failed { error, progressed } = failed.into();
+        if !is_retryable_as(&error, self.what) {
+            return Err(error);
+        }
+        if progressed {
+            self.backoff = Backoff::new(&self.config);
+        }
+        match self.backoff.next_delay_after(&error) {
+            Some(d) => {
+                tokio::time::sleep(d).await;
+                Ok(())
+            }
+            None => Err(error),
+        }
+    }
+}
+
+/// Run `attempt` under [`Retry`] until it succeeds or [`Retry::after`] gives up. (Tasks that
+/// must be `Send` across a spawn write the same three-line loop around [`Retry::after`]:
+/// async closures that borrow do not prove `Send` there yet.)
+pub async fn retry<T>(
+    config: &RetryConfig,
+    what: Retried,
+    mut attempt: impl AsyncFnMut() -> std::result::Result<T, Failed>,
+) -> Result<T> {
+    let mut r = Retry::new(config, what);
     loop {
-        match op().await {
+        match attempt().await {
             Ok(v) => return Ok(v),
-            Err(e) if is_retryable(&e) => match backoff.next_delay_after(&e) {
-                Some(d) => tokio::time::sleep(d).await,
-                None => return Err(e),
-            },
-            Err(e) => return Err(e),
+            Err(f) => r.after(f).await?,
         }
     }
 }
@@ -243,36 +311,69 @@ mod tests {
     #[tokio::test]
     async fn retry_stops_on_fatal_and_after_budget() {
         let mut calls = 0;
-        let r: Result<()> = retry(&RetryConfig::fast(4), || {
+        let r: Result<()> = retry(&RetryConfig::fast(4), Retried::Request, async || {
             calls += 1;
-            async { Err(Error::Mega(ErrorCode::EAgain)) }
+            Err(Error::Mega(ErrorCode::EAgain).into())
         })
         .await;
         assert!(matches!(r, Err(Error::Mega(ErrorCode::EAgain))));
         assert_eq!(calls, 4);
 
         let mut calls = 0;
-        let r: Result<()> = retry(&RetryConfig::fast(4), || {
+        let r: Result<()> = retry(&RetryConfig::fast(4), Retried::Request, async || {
             calls += 1;
-            async { Err(Error::Mega(ErrorCode::ENoent)) }
+            Err(Error::Mega(ErrorCode::ENoent).into())
         })
         .await;
         assert!(matches!(r, Err(Error::Mega(ErrorCode::ENoent))));
         assert_eq!(calls, 1);
 
         let mut calls = 0;
-        let r = retry(&RetryConfig::fast(4), || {
+        let r = retry(&RetryConfig::fast(4), Retried::Request, async || {
             calls += 1;
-            let n = calls;
-            async move {
-                if n < 3 {
-                    Err(Error::Http { status: 500 })
-                } else {
-                    Ok(n)
-                }
+            if calls < 3 {
+                Err(Error::Http { status: 500 }.into())
+            } else {
+                Ok(calls)
             }
         })
         .await;
         assert_eq!(r.unwrap(), 3);
+    }
+
+    #[tokio::test]
+    async fn pieces_retry_a_damaged_piece_and_progress_restarts_the_budget() {
+        let damaged = || Error::Mega(ErrorCode::EKey);
+        let mut calls = 0;
+        let r: Result<()> = retry(&RetryConfig::fast(3), Retried::Request, async || {
+            calls += 1;
+            Err(damaged().into())
+        })
+        .await;
+        assert!(r.is_err());
+        assert_eq!(calls, 1, "-14 is final for a request");
+        let mut calls = 0;
+        let r = retry(&RetryConfig::fast(3), Retried::Piece, async || {
+            calls += 1;
+            // Ten failures in a row, each after moving some bytes: never out of budget.
+            if calls <= 10 {
+                Err(Failed {
+                    error: Error::Http { status: 503 },
+                    progressed: true,
+                })
+            } else {
+                Ok(calls)
+            }
+        })
+        .await;
+        assert_eq!(r.unwrap(), 11);
+        let mut calls = 0;
+        let r: Result<()> = retry(&RetryConfig::fast(3), Retried::Piece, async || {
+            calls += 1;
+            Err(damaged().into())
+        })
+        .await;
+        assert!(r.is_err());
+        assert_eq!(calls, 3);
     }
 }

@@ -269,7 +269,7 @@ impl Client {
     }
 
     /// `whyamiblocked`: the reason code of a `-16` (0 = not blocked; see
-    /// [`crate::explain::block_reason_text`]). Works with a blocked account's session.
+    /// `explain::block_reason_text` in the CLI). Works with a blocked account's session.
     pub async fn why_blocked(&self) -> Result<i64> {
         let r = self.command(json!({"a":"whyamiblocked"})).await?;
         r.as_i64()

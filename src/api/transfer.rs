@@ -17,7 +17,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use super::client::{request_tag, Client};
 use super::error::{Error, ErrorCode, Result};
 use super::nodes::{Handle, Node};
-use super::retry::{is_retryable, Backoff};
+use super::retry::{retry, Failed, Retried};
 use super::transport::header;
 use crate::crypto::keys::{FileKey, NodeKey};
 use crate::crypto::mac::{self, FileMac};
@@ -347,29 +347,20 @@ impl Client {
             .await?;
         let mut mac = FileMac::new(&key.aes, &key.nonce);
         let mut offset = 0u64;
-        let mut backoff = Backoff::new(self.retry_config());
-        while offset < info.size {
-            let before = offset;
-            let err = match self
-                .fetch_range(info, key, &mut offset, &mut mac, &mut out)
-                .await
-            {
-                Ok(()) => continue,
-                Err(e) => e,
-            };
-            if !is_retryable(&err) {
-                return Err(err);
+        retry(self.retry_config(), Retried::Request, async || {
+            while offset < info.size {
+                let before = offset;
+                if let Err(error) = self
+                    .fetch_range(info, key, &mut offset, &mut mac, &mut out)
+                    .await
+                {
+                    let progressed = offset > before;
+                    return Err(Failed { error, progressed });
+                }
             }
-            if offset > before {
-                // Progress resets the budget: a flaky connection that keeps moving forward
-                // finishes instead of failing after N drops.
-                backoff = Backoff::new(self.retry_config());
-            }
-            match backoff.next_delay_after(&err) {
-                Some(d) => tokio::time::sleep(d).await,
-                None => return Err(err),
-            }
-        }
+            Ok(())
+        })
+        .await?;
         out.flush().await?;
         out.sync_all().await?;
         drop(out);

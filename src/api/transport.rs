@@ -155,11 +155,6 @@ impl ReqwestTransport {
         }
         req
     }
-
-    /// Wrap an existing reqwest client (custom timeouts, proxies).
-    pub fn with_client(client: reqwest::Client) -> Self {
-        ReqwestTransport { client }
-    }
 }
 
 fn headers_of(map: &reqwest::header::HeaderMap) -> Vec<(String, String)> {

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::client::{check_request_level, request_tag, Auth, Client, CommandResult, JSON};
+use super::client::{check_request_level, request_tag, Client, CommandResult, JSON};
 use super::error::{Error, Result};
 use super::nodes::{apply_attrs, Handle, KeyRing, Node};
 use crate::crypto::keys::{handle_auth, NodeKey};
@@ -377,11 +377,6 @@ impl Client {
         } else {
             Err(Error::Http { status: r.status })
         }
-    }
-
-    /// True when this client is in folder-link mode.
-    pub fn is_folder_link(&self) -> bool {
-        matches!(self.state().auth, Auth::FolderLink { .. })
     }
 }
 

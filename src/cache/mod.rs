@@ -29,7 +29,6 @@ use serde_json::{Map, Value};
 
 use crate::api::{self, Handle, IncomingShare, Node, NodeProblem, NodeType, UserHandle};
 use crate::crypto::keys::NodeKey;
-use crate::session::StateDir;
 
 /// Bumped when the schema changes; an older file is rebuilt. Kept in SQLite's header
 /// (`PRAGMA user_version`) so an open checks it without parsing the schema.
@@ -137,10 +136,6 @@ fn is_corruption(e: &rusqlite::Error) -> bool {
 impl Cache {
     /// Open (creating if needed) the cache of account `user_handle` in `state`.
     /// A damaged file is deleted and recreated empty; [`Cache::catch_up`] then refills it.
-    pub fn open(state: &StateDir, user_handle: &str) -> Result<Cache> {
-        Cache::open_file(&state.cache_file(user_handle), user_handle)
-    }
-
     /// Open the cache at an explicit path.
     pub fn open_file(path: &Path, user_handle: &str) -> Result<Cache> {
         match Cache::try_open(path, user_handle) {

@@ -7,14 +7,14 @@ pub mod completions;
 
 use std::cell::RefCell;
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 
 use rustyline::error::ReadlineError;
-use rustyline::history::{FileHistory, History};
+use rustyline::history::FileHistory;
 use rustyline::{CompletionType, Config, Editor};
 
-use crate::commands::{self, Ctx, State};
+use crate::commands::{self, may_hold_secret, Ctx, State};
 use crate::error::{code, CmdError};
 use crate::ui::Ui;
 
@@ -44,33 +44,22 @@ pub fn account_prompt(email: &str, cwd: &str, max_width: usize) -> String {
     out
 }
 
+/// The shell's prompt for `account`, from the cache only: MEGAcmd's `email:/path$ `, and
+/// `/path$ ` for a folder link (MEGAcmd shows no e-mail there).
+fn prompt_of(account: &commands::Account) -> String {
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &usize| w >= 20)
+        .unwrap_or(80);
+    if account.is_link() {
+        return format!("{}$ ", crate::ui::terminal_safe(&account.cwd_path()));
+    }
+    account_prompt(account.email(), &account.cwd_path(), width)
+}
+
 /// How many lines of history are kept.
 const HISTORY_SIZE: usize = 1000;
-
-/// The history file inside the state folder.
-pub fn history_path(state_dir: Option<&Path>) -> Option<PathBuf> {
-    state_dir.map(|d| d.join("history"))
-}
-
-/// The saved history lines, oldest first (empty when there are none or they can't be read).
-pub fn load_history(state_dir: Option<&Path>) -> Vec<String> {
-    let Some(path) = history_path(state_dir) else {
-        return Vec::new();
-    };
-    let mut history = FileHistory::new();
-    if history.load(&path).is_err() {
-        return Vec::new();
-    }
-    history.iter().cloned().collect()
-}
-
-/// Lines that may carry a password are kept for `history` in memory but never written to disk.
-fn may_hold_secret(words: &[String]) -> bool {
-    matches!(
-        words.first().map(String::as_str),
-        Some("login" | "passwd" | "signup" | "confirm" | "confirmcancel")
-    )
-}
 
 /// Create the state folder (0700: it will hold the session) and an empty 0600 history file,
 /// so rustyline appends into a private file.
@@ -139,7 +128,7 @@ pub fn repl(ui: &mut Ui) -> u8 {
         }
     };
     editor.set_helper(Some(complete::ShellHelper::new(state.clone())));
-    let hist_path = history_path(state.borrow().state_dir.as_deref());
+    let hist_path = commands::history::path(state.borrow().state_dir.as_deref());
     if let Some(path) = &hist_path {
         let _ = editor.load_history(path);
     }
@@ -154,7 +143,7 @@ pub fn repl(ui: &mut Ui) -> u8 {
             .borrow()
             .account
             .as_ref()
-            .map(|a| a.prompt())
+            .map(prompt_of)
             .unwrap_or_else(|| LOGGED_OUT_PROMPT.to_string());
         match editor.readline(&prompt) {
             Ok(line) => {
@@ -163,6 +152,7 @@ pub fn repl(ui: &mut Ui) -> u8 {
                     continue;
                 }
                 state.borrow_mut().history.push(line.to_string());
+                // Lines that may carry a password stay in memory for `history` only.
                 let secret = commands::split_words(line).is_ok_and(|w| may_hold_secret(&w));
                 if !secret && editor.add_history_entry(line).unwrap_or(false) {
                     if let Some(path) = &hist_path {
@@ -330,5 +320,9 @@ mod tests {
         assert!(may_hold_secret(&w));
         let w = commands::split_words("ls /login").unwrap();
         assert!(!may_hold_secret(&w));
+        for line in ["mega-login a@b.c pw", "passwd newsecret", "signup a@b.c pw"] {
+            let w = commands::split_words(line).unwrap();
+            assert!(may_hold_secret(&w), "{line}");
+        }
     }
 }

@@ -1,9 +1,9 @@
 //! Account verbs: `us0` (prelogin), `us` (login and session check), `ug`, `uq`, `uga`, `sml`,
 //! `whyamiblocked`.
 
+use super::ctx::{lock, Ctx};
 use super::db;
 use super::json::Obj;
-use super::server::{lock, Ctx};
 use super::{ApiError, ApiResult, EARGS, ENOENT};
 use crate::crypto::{b64, rsa::PublicKey, session};
 use serde_json::{Map, Value};

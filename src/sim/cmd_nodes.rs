@@ -2,9 +2,9 @@
 //! `m` (move), `d` (delete), `l` (public handle), `s2` (exported-folder share).
 //! Every mutation records the action packets MEGA would send (`t`, `u`, `d`, `ph`).
 
+use super::ctx::Ctx;
 use super::db;
 use super::json::{esc, quote, NodeRow, Obj, NODE_COLS};
-use super::server::Ctx;
 use super::{new_node_handle, ApiError, ApiResult, EACCESS, EARGS, ECIRCULAR, ENOENT, EOVERQUOTA};
 use crate::crypto::b64;
 use rusqlite::{params, OptionalExtension};
@@ -486,7 +486,7 @@ pub fn m(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         return Err(EACCESS);
     }
     // Moving a folder under itself (or under its own subtree) would detach a cycle.
-    if super::cmd_transfer::is_under(ctx, &t.h, &n.h)? {
+    if ctx.is_under(&t.h, &n.h)? {
         return Err(ECIRCULAR);
     }
     let before = ctx.scope_of(&n.h)?;

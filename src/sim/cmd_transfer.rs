@@ -1,8 +1,8 @@
 //! Transfer verbs: `u` (upload URL) and `g` (file info and download URL).
 
 use super::cmd_nodes::load;
+use super::ctx::{lock, Ctx, Download};
 use super::json::Obj;
-use super::server::{lock, Ctx, Download};
 use super::{db, random_b64, ApiResult, EARGS, ENOENT, EOVERQUOTA};
 use rusqlite::{params, OptionalExtension};
 use serde_json::{Map, Value};
@@ -55,11 +55,6 @@ fn transfer_base<'a>(ctx: &'a Ctx, verb: &str, obj: &Req) -> &'a str {
     }
 }
 
-/// Is node `h` inside (or equal to) `root`?
-pub(super) fn is_under(ctx: &Ctx, h: &str, root: &str) -> ApiResult<bool> {
-    Ok(ctx.ancestors(h)?.iter().any(|a| a == root))
-}
-
 /// `g`: size and attributes of a file (own, inside the folder link of this session, or by
 /// public handle `p`), plus a download URL with `g:1`.
 pub fn g(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
@@ -74,7 +69,7 @@ pub fn g(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     } else if let Some(h) = obj.get("n").and_then(Value::as_str) {
         let n = load(ctx, h)?.ok_or(ENOENT)?;
         let allowed = match (&ctx.user, &ctx.link) {
-            (_, Some((_, root, _))) if is_under(ctx, h, root)? => true,
+            (_, Some((_, root, _))) if ctx.is_under(h, root)? => true,
             (Some(u), _) => u.uh == n.u,
             _ => false,
         };

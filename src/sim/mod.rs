@@ -12,6 +12,7 @@ pub mod cli;
 mod cmd_account;
 mod cmd_nodes;
 mod cmd_transfer;
+pub mod ctx;
 pub mod db;
 pub mod faults;
 mod json;

@@ -5,9 +5,9 @@
 //! each packet is stored with the path of the node it is about at that moment (its scope), so
 //! a node moved or deleted out of the folder still reaches the link as a deletion.
 
+use super::ctx::{json_response, lock, plain_response, query_map, Body, State};
 use super::db;
 use super::json::Obj;
-use super::server::{json_response, lock, plain_response, query_map, Body, State};
 use super::{decode_sn, encode_sn, random_b64, ApiError};
 use bytes::Bytes;
 use hyper::body::Incoming;

@@ -2,7 +2,7 @@
 //! byte-exact with positional writes, in any order; `GET /dl/<token>[/<start>-<end>]` streams
 //! from the blob in large frames. No per-byte work beyond I/O (and the checksum when asked).
 
-use super::server::{lock, plain_response, Body, BoxError, Download, State};
+use super::ctx::{lock, plain_response, Body, BoxError, Download, State};
 use super::ApiError;
 use crate::crypto::{b64, keys::chunk_checksum};
 use bytes::Bytes;
@@ -68,7 +68,7 @@ pub async fn upload(
     let Ok(offset) = offset.parse::<u64>() else {
         return Ok(text("-2"));
     };
-    let q = super::server::query_map(&req);
+    let q = super::ctx::query_map(&req);
     let with_d = q.contains_key("d");
     let want_cs = q.get("d").or_else(|| q.get("c")).cloned();
     let tok = token.to_string();

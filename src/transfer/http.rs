@@ -11,7 +11,7 @@ use bytes::Bytes;
 
 use super::plan::Piece;
 use crate::api::transfer::{check_upload_answer, upload_token};
-use crate::api::{Backoff, Error, ErrorCode, NetworkKind, RetryConfig};
+use crate::api::{Error, Failed, NetworkKind, Retried, Retry, RetryConfig};
 use crate::crypto::aes;
 use crate::crypto::keys::FileKey;
 
@@ -98,12 +98,6 @@ fn net(e: &reqwest::Error) -> Error {
     }
 }
 
-/// Worth repeating the same request? The API classifier, plus `-14` (the server saw a bad
-/// checksum: resend the piece).
-pub fn retryable(e: &Error) -> bool {
-    matches!(e, Error::Mega(ErrorCode::EKey)) || crate::api::is_retryable(e)
-}
-
 /// The status of a download answer as an error (509 carries the quota wait).
 fn status_error(status: u16, headers: &reqwest::header::HeaderMap) -> Error {
     if status == 509 {
@@ -125,33 +119,23 @@ pub async fn fetch_piece(
     url: &str,
     key: &FileKey,
     piece: Piece,
-    retry: &RetryConfig,
+    retry_config: &RetryConfig,
     buf: &mut Vec<u8>,
     moved: &AtomicU64,
 ) -> Result<(), Error> {
     fit(buf, piece.len as usize);
     let mut filled = 0usize;
-    let mut backoff = Backoff::new(retry);
+    let mut again = Retry::new(retry_config, Retried::Piece);
     loop {
         let before = filled;
-        let err = match fetch_into(http, url, key, piece, buf, &mut filled, moved).await {
-            Ok(()) => return Ok(()),
-            Err(e) => e,
+        let Err(error) = fetch_into(http, url, key, piece, buf, &mut filled, moved).await else {
+            return Ok(());
         };
-        if !retryable(&err) {
+        let progressed = filled > before;
+        if let Err(e) = again.after(Failed { error, progressed }).await {
+            // The piece is given up: what it had counted is taken back.
             moved.fetch_sub(filled as u64, Ordering::Relaxed);
-            return Err(err);
-        }
-        if filled > before {
-            // Progress resets the budget: a flaky link that keeps moving finishes.
-            backoff = Backoff::new(retry);
-        }
-        match backoff.next_delay_after(&err) {
-            Some(d) => tokio::time::sleep(d).await,
-            None => {
-                moved.fetch_sub(filled as u64, Ordering::Relaxed);
-                return Err(err);
-            }
+            return Err(e);
         }
     }
 }
@@ -213,20 +197,13 @@ pub async fn post_piece(
     url: &str,
     offset: u64,
     body: Bytes,
-    retry: &RetryConfig,
+    retry_config: &RetryConfig,
 ) -> Result<Option<String>, Error> {
-    let mut backoff = Backoff::new(retry);
+    let mut again = Retry::new(retry_config, Retried::Piece);
     loop {
-        let err = match post_once(http, url, offset, body.clone()).await {
+        match post_once(http, url, offset, body.clone()).await {
             Ok(t) => return Ok(t),
-            Err(e) => e,
-        };
-        if !retryable(&err) {
-            return Err(err);
-        }
-        match backoff.next_delay_after(&err) {
-            Some(d) => tokio::time::sleep(d).await,
-            None => return Err(err),
+            Err(e) => again.after(e).await?,
         }
     }
 }

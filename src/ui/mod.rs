@@ -21,6 +21,8 @@ pub struct Ui {
     err: Box<dyn Write>,
     color: bool,
     out_is_terminal: bool,
+    /// A test's Ui: nothing is read from the real standard input.
+    captured: bool,
 }
 
 /// Colour only for a terminal on stderr, never with `NO_COLOR` set (no-color.org) or a dumb
@@ -40,6 +42,7 @@ impl Ui {
             err: Box::new(std::io::stderr()),
             color: color_wanted(std::io::stderr().is_terminal()),
             out_is_terminal,
+            captured: false,
         }
     }
 
@@ -52,6 +55,7 @@ impl Ui {
             err: Box::new(err.clone()),
             color: false,
             out_is_terminal: false,
+            captured: true,
         };
         (ui, out, err)
     }
@@ -83,6 +87,39 @@ impl Ui {
         self.out
             .flush()
             .map_err(|e| CmdError::io("write to stdout", e))
+    }
+
+    /// Whether questions can be asked: standard input is a terminal (and this is no
+    /// capture).
+    pub fn can_ask(&self) -> bool {
+        !self.captured && std::io::stdin().is_terminal()
+    }
+
+    /// The one way commands ask: `question` on stderr, one line of standard input back
+    /// (trimmed; `None` at the end of input, or when nothing can be asked).
+    pub fn ask(&mut self, question: &str) -> Result<Option<String>, CmdError> {
+        if self.captured {
+            return Ok(None);
+        }
+        let _ = self.out.flush();
+        let _ = write!(self.err, "{question}");
+        let _ = self.err.flush();
+        let mut line = String::new();
+        let n = std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| CmdError::io("read the answer", e))?;
+        Ok((n > 0).then(|| line.trim().to_string()))
+    }
+
+    /// A password from the terminal, not echoed (`None` when stdin is no terminal).
+    pub fn password(&mut self, prompt: &str) -> Result<Option<String>, CmdError> {
+        if !self.can_ask() {
+            return Ok(None);
+        }
+        let _ = self.out.flush();
+        rpassword::prompt_password(prompt)
+            .map(Some)
+            .map_err(|e| CmdError::io("Cannot read the password", e))
     }
 
     /// An informational line on stderr (banners, notes), never coloured.

@@ -54,7 +54,7 @@ impl Env {
     }
 
     pub fn cache(&self) -> Cache {
-        Cache::open(&self.state, &self.user()).expect("open cache")
+        self.state.open_cache(&self.user()).expect("open cache")
     }
 
     /// A second session of the same account (a resume: no new login).

@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use super::{client, EMAIL, PASSWORD};
 use crate::support::Sim;
-use megash::cache::Cache;
 use megash::session::StateDir;
 
 #[tokio::test]
@@ -30,7 +29,7 @@ async fn populate_and_lookup_at_scale() {
     let home = tempfile::tempdir().unwrap();
     let state = StateDir::at(home.path()).unwrap();
     let user = c.session().unwrap().user_handle;
-    let cache = Cache::open(&state, &user).unwrap();
+    let cache = state.open_cache(&user).unwrap();
 
     let t = Instant::now();
     let count = cache.populate(&c).await.unwrap();
@@ -43,7 +42,7 @@ async fn populate_and_lookup_at_scale() {
     let mut folder = None;
     for _ in 0..50 {
         let t = Instant::now();
-        let cache = Cache::open(&state, &user).unwrap();
+        let cache = state.open_cache(&user).unwrap();
         let root = cache.cwd().unwrap().unwrap();
         let kids = cache.children(root).unwrap();
         let f = kids.iter().find(|k| k.is_folder()).map(|k| k.handle);
@@ -58,7 +57,7 @@ async fn populate_and_lookup_at_scale() {
     }
     opens.sort();
     let t = Instant::now();
-    let cache = Cache::open(&state, &user).unwrap();
+    let cache = state.open_cache(&user).unwrap();
     let open_only = t.elapsed();
     let root = cache.cwd().unwrap().unwrap();
     let t = Instant::now();

@@ -4,7 +4,6 @@
 use std::os::unix::fs::PermissionsExt;
 
 use super::{client, Env, EMAIL, PASSWORD};
-use megash::cache::Cache;
 use megash::session::{self, SavedSession, SessionError, StateDir};
 
 fn mode(p: &std::path::Path) -> u32 {
@@ -36,10 +35,10 @@ async fn login_saves_a_private_session_that_resumes_without_login() {
     for _ in 0..5 {
         let loaded = SavedSession::load(&state).unwrap().unwrap();
         assert_eq!(loaded, saved);
-        let resumed = loaded.resume().await.unwrap();
+        let resumed = resume(&loaded).await.unwrap();
         assert_eq!(resumed.api_url(), env.sim.url);
         resumed.user_info().await.unwrap();
-        let cache = Cache::open(&state, &loaded.session.user_handle).unwrap();
+        let cache = state.open_cache(&loaded.session.user_handle).unwrap();
         cache.catch_up(&resumed).await.unwrap();
     }
     assert_eq!(env.logins(), logins, "resuming must not log in");
@@ -55,14 +54,14 @@ async fn login_saves_a_private_session_that_resumes_without_login() {
     assert!(leftovers.is_empty());
 
     // Logout: server session ended, session file and cache gone.
-    let resumed = saved.resume().await.unwrap();
+    let resumed = resume(&saved).await.unwrap();
     let cache_file = state.cache_file(&saved.session.user_handle);
     assert!(cache_file.exists());
     session::logout(&state, &resumed, false).await.unwrap();
     assert!(SavedSession::load(&state).unwrap().is_none());
     assert!(!cache_file.exists());
     assert!(
-        saved.resume().await.is_err(),
+        resume(&saved).await.is_err(),
         "the server ended the session"
     );
 }
@@ -173,9 +172,16 @@ fn megash_home_chooses_the_state_dir() {
     let dir = home.path().join("from-env");
     // Only this test reads MEGASH_HOME in this process.
     std::env::set_var("MEGASH_HOME", &dir);
-    let state = StateDir::open();
+    let state = StateDir::default_path().map(StateDir::at);
     std::env::remove_var("MEGASH_HOME");
-    let state = state.unwrap();
+    let state = state.unwrap().unwrap();
     assert_eq!(state.path(), dir);
     assert_eq!(mode(&dir), 0o700);
+}
+
+/// A client for a saved session, resumed without a login (what a later process does).
+async fn resume(saved: &SavedSession) -> megash::api::Result<megash::api::Client> {
+    let client = session::client_for(&session::saved_api_url(saved))?;
+    client.resume(&saved.session).await?;
+    Ok(client)
 }

@@ -506,3 +506,71 @@ fn twenty_parallel_writers_on_one_state_directory_all_succeed() {
     let ls = w.run(&["ls", "-R", "/Docs"]);
     assert_eq!(ls.matches("moved.txt").count(), 20, "{ls}");
 }
+
+#[test]
+fn megash_retries_reaches_transfers_links_and_imports() {
+    let World { sim, env, .. } = World::new(&["c.txt"]);
+    let home = env.home.path().to_path_buf();
+    let big: Vec<u8> = (0..4u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 9) as u8)
+        .collect();
+    std::fs::write(home.join("big.bin"), &big).unwrap();
+    assert!(env.run(&["put", "big.bin", "/"]).starts_with("exit: 0\n"));
+    let link = env.link("/c.txt");
+    assert!(env
+        .run(&["speedlimit", "-d", "512K"])
+        .starts_with("exit: 0\n"));
+    assert!(env
+        .run(&["speedlimit", "-u", "512K"])
+        .starts_with("exit: 0\n"));
+    std::fs::create_dir(home.join("dl")).unwrap();
+    std::fs::write(home.join("up.bin"), &big).unwrap();
+    let start = |args: &[&str]| {
+        env.command(&megash_bin())
+            .env("MEGASH_RETRIES", "0")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // A download and an upload under way when the server goes away.
+    let get = start(&["get", "/big.bin", "dl/"]);
+    let put = start(&["put", "up.bin", "/"]);
+    let part = home.join("dl/.big.bin.megash-part");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !part.exists() {
+        assert!(Instant::now() < deadline, "the download did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    drop(sim.stop());
+    let stopped = Instant::now();
+    for child in [get, put] {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{stderr}");
+        assert!(!stderr.contains("trying again"), "no retries: {stderr}");
+    }
+    assert!(
+        stopped.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        stopped.elapsed()
+    );
+    // Link download and import against the stopped server fail at once too.
+    for args in [
+        vec!["get", link.as_str(), "dl/"],
+        vec!["import", link.as_str()],
+    ] {
+        let t = Instant::now();
+        let out = start(&args).wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: {stderr}");
+        assert!(!stderr.contains("trying again"), "{args:?}: {stderr}");
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "{args:?}: {:?}",
+            t.elapsed()
+        );
+    }
+}

@@ -300,3 +300,43 @@ fn a_proxy_in_the_environment_never_takes_loopback_traffic() {
         "{out}"
     );
 }
+
+#[test]
+fn every_command_that_writes_is_refused_in_a_read_only_session() {
+    use megash::commands::{Writes, TABLE};
+    let w = World::new(&["Docs/", "Docs/a.txt"]);
+    let link = w.env.link("Docs");
+    let other = Env::with_sim(&w.sim);
+    assert_eq!(other.run(&["login", &link]), ok(""));
+    let before = w.server_paths();
+    // Arguments that make the commands whose writing depends on them write.
+    let when: &[(&str, &[&str])] = &[
+        ("attr", &["-s", "/a.txt", "k", "v"]),
+        ("cp", &["/a.txt", "/b.txt"]),
+        ("dedupe", &["--mode=newest", "/"]),
+    ];
+    let mut checked = 0;
+    for cmd in TABLE {
+        let args: Vec<String> = match cmd.writes {
+            Writes::No => continue,
+            Writes::Yes => (0..cmd.min_args.max(1)).map(|i| format!("/x{i}")).collect(),
+            Writes::When(_) => {
+                let (_, args) = when
+                    .iter()
+                    .find(|(n, _)| *n == cmd.name)
+                    .unwrap_or_else(|| panic!("say how {} writes, in this test", cmd.name));
+                args.iter().map(|a| a.to_string()).collect()
+            }
+        };
+        let mut words = vec![cmd.name];
+        words.extend(args.iter().map(String::as_str));
+        let out = other.run(&words);
+        assert!(
+            out.starts_with("exit: 56\n") && out.contains("read-only"),
+            "{words:?}: {out}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 11, "{checked}");
+    assert_eq!(w.server_paths(), before);
+}
