@@ -13,8 +13,7 @@ use crate::error::CmdError;
 use crate::ui::Ui;
 
 /// The state directory: `$MEGASH_HOME`, else `$XDG_CONFIG_HOME/megash`, else
-/// `~/.config/megash`. The session/cache layer (src/session.rs) owns the canonical choice;
-/// this reads the same environment so history lands next to the session.
+/// `~/.config/megash` (the one rule lives in megash-client's `StateDir::default_path`).
 pub fn state_dir() -> Option<PathBuf> {
     crate::session::StateDir::default_path()
 }

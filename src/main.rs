@@ -1,5 +1,4 @@
-//! One binary, several faces: argv[0] decides. `megasim*` runs the local server; `mega-CMD`
-//! runs one command; `megash CMD ARGS` runs one command; `megash` alone is the shell on a
+//! One binary, several faces: argv[0] decides. `mega-CMD` runs one command; `megash CMD ARGS` runs one command; `megash` alone is the shell on a
 //! terminal and batch mode otherwise (`megash -f FILE`, `megash < FILE`).
 //!
 //! This is the only place that turns an error into an exit status (the shell and batch loops
@@ -23,9 +22,6 @@ fn main() -> ExitCode {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if name.starts_with("megasim") {
-        return megash::sim::cli::main();
-    }
     let mut ui = Ui::stdio();
     let args: Result<Vec<String>, CmdError> = argv
         .map(|a| {

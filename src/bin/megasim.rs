@@ -1,4 +1,5 @@
-//! The `megasim` program: a local MEGA server.
+//! The `megasim` program: a local MEGA server (the megasim crate; this package builds its
+//! binary so that cargo installs it next to megash).
 fn main() -> std::process::ExitCode {
-    megash::sim::cli::main()
+    megasim::cli::main()
 }

@@ -208,7 +208,7 @@ pub fn gcm_open(key: &Key128, iv: &[u8], sealed: &[u8]) -> Result<Vec<u8>, Crypt
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::{b64, tb};
+    use crate::{b64, tb};
 
     fn h16(s: &str) -> Key128 {
         hex::decode(s).unwrap().try_into().unwrap()
@@ -232,7 +232,7 @@ mod tests {
             "EBAQEBAQEBADCp8mELz49BAREhMUFRYXCwOVLRyx9vs"
         );
         assert_eq!(FileKey::from_bytes(&stored), fk);
-        let k = crate::crypto::aes::wrap(&h16(MK), &stored).unwrap();
+        let k = crate::aes::wrap(&h16(MK), &stored).unwrap();
         assert_eq!(
             b64::encode(&k),
             "1tMR4NCZTS_pe7esliVtDK8HiKA7Fll1hiFmPbmxRrI"

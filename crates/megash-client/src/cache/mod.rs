@@ -844,7 +844,7 @@ mod tests {
     async fn a_full_fetch_broken_midway_keeps_only_the_retried_answer() {
         let dir = tempfile::tempdir().expect("tmp");
         let cache = Cache::open_file(&dir.path().join("c.db"), "user").expect("open");
-        let (t, client) = crate::api::client::tests::fake_client(3);
+        let (t, client) = crate::api::testing::fake_client(3);
         client.open_folder_link("PuBlIcHa", [8u8; 16]);
         // Broken after more than one insert batch; the retry gets a smaller tree.
         let first = answer(1500, "one");

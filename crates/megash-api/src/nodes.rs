@@ -628,9 +628,9 @@ pub struct FetchedNodes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::fetch::{FetchParser, Fetched};
-    use crate::api::ErrorCode;
     use crate::crypto::keys::FileKey;
+    use crate::fetch::{FetchParser, Fetched};
+    use crate::ErrorCode;
 
     const ME: &str = "AbCdEfGhIjK";
 
@@ -809,7 +809,7 @@ mod tests {
     async fn a_broken_answer_restarts_the_fetch() {
         let link = [8u8; 16];
         let body = link_answer(&link, &[1u8; 16]);
-        let (t, c) = crate::api::client::tests::fake_client(3);
+        let (t, c) = crate::testing::fake_client(3);
         c.open_folder_link("PuBlIcHa", link);
         // Broken after the first node, then whole.
         let second = body.find(r#"{"h":"CCCCCCCC""#).unwrap();

@@ -1,11 +1,17 @@
 //! megasim: a local server that speaks MEGA's real wire protocol, so that unmodified
 //! third-party clients (megajs, go-mega, mega.py, mega-rs, megatools) and megash itself can be
-//! tested against it. Uses `crate::crypto` and nothing else of the client.
+//! tested against it.
+//!
+//! May not depend on: anything of megash but megash-crypto. Its Cargo.toml says so, so a
+//! shortcut into the client's code is a compile error: peer clients check that megash agrees
+//! with the rest of the world, not that it agrees with itself.
 //!
 //! Layout: `server` (HTTP, routing, the `/cs` pipeline), `cmd_*` (one file per group of API
 //! verbs), `transfer` (upload/download URLs), `sc` (action packets), `faults` (knobs),
 //! `db` (SQLite schema and account rows), `json` (ordered compact JSON out), `accounts`
 //! (the CLI's user and seed commands), `cli` (argument parsing).
+
+use megash_crypto as crypto;
 
 pub mod accounts;
 pub mod cli;

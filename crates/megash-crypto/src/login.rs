@@ -87,7 +87,7 @@ pub fn derive_v2(password: &str, salt: &[u8]) -> (Key128, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::tb;
+    use crate::tb;
 
     #[test]
     fn a1_prepare_key() {

@@ -66,7 +66,7 @@ pub struct PublicFile {
 
 /// Upload URLs answer errors as a negative number in text; `-4` there means "this upload
 /// failed, start over", not the API's rate limit, so it is not retried.
-pub(crate) fn check_upload_answer(body: &[u8]) -> Result<()> {
+pub fn check_upload_answer(body: &[u8]) -> Result<()> {
     let Ok(text) = std::str::from_utf8(body) else {
         return Ok(());
     };
@@ -78,7 +78,7 @@ pub(crate) fn check_upload_answer(body: &[u8]) -> Result<()> {
 }
 
 /// Interpret a piece answer: nothing yet, or the completion token in `p`'s `h` form.
-pub(crate) fn upload_token(body: &[u8]) -> Result<Option<String>> {
+pub fn upload_token(body: &[u8]) -> Result<Option<String>> {
     if body.is_empty() || body == b"0" {
         return Ok(None);
     }

@@ -284,8 +284,8 @@ impl FileMac {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::keys::FileKey;
-    use crate::crypto::{b64, tb};
+    use crate::keys::FileKey;
+    use crate::{b64, tb};
     use sha1::{Digest, Sha1};
 
     const K: u64 = 1024;

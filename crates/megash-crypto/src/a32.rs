@@ -20,7 +20,7 @@ pub fn from_a32(words: &[u32]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::b64;
+    use crate::b64;
 
     #[test]
     fn b13_vectors() {

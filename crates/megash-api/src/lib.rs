@@ -1,13 +1,18 @@
-//! The MEGA API client as a library: transport, batching, retries, typed calls.
-//! Never prints, never reads the terminal, never exits the process.
+//! megash-api: the MEGA protocol as a library: the control plane (`/cs` requests, batching,
+//! hashcash, the streamed `f` fetch, `sc` action packets), links, the proxy choice, one retry
+//! decision for every request ([`retry`]), and typed errors.
+//!
+//! May not depend on: the terminal (no terminal crate is among its dependencies), the state
+//! directory or the node cache (megash-client), megasim. Never prints, never reads the
+//! terminal, never exits the process; it logs only through the `log` facade.
 //!
 //! Entry point: [`Client`] (build one with [`Client::new`] or [`Client::builder`]), then
 //! [`Client::login`] or [`Client::resume`], [`Client::fetch_nodes`], the tree operations and
 //! the simple transfers. Every call returns [`Result`] with the typed [`Error`].
 //!
 //! ```no_run
-//! # async fn demo() -> megash::api::Result<()> {
-//! use megash::api::{Client, NodeType};
+//! # async fn demo() -> megash_api::Result<()> {
+//! use megash_api::{Client, NodeType};
 //! let client = Client::new("http://127.0.0.1:4000/")?;
 //! let session = client.login("alice@example.com", "password", None).await?;
 //! let tree = client.fetch_nodes().await?;
@@ -20,6 +25,8 @@
 //! again.resume(&session).await?;
 //! # Ok(()) }
 //! ```
+use megash_crypto as crypto;
+
 pub mod client;
 pub mod error;
 pub mod fetch;
@@ -28,6 +35,8 @@ pub mod nodes;
 pub mod proxy;
 pub mod retry;
 pub mod session;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod transfer;
 pub mod transport;
 pub mod tree;

@@ -1,8 +1,12 @@
-//! Every cryptographic primitive MEGA uses, as pure functions over bytes.
+//! megash-crypto: every cryptographic primitive MEGA uses, as pure functions over bytes.
 //!
-//! Shared by the client (`api`, `transfer`) and by `megasim` (account creation, `csid`,
-//! hashcash checks), so both sides agree with each other and with the rest of the world.
-//! Nothing here does I/O beyond what a caller hands in.
+//! Owns: AES key wrapping and CTR at any offset, chunk MACs and the meta-MAC, encrypted node
+//! attributes, login v1 and v2, RSA `privk`/`csid`, the `c` fingerprint, the `^!keys`
+//! container, the 402 hashcash solver.
+//!
+//! May not depend on: anything else of megash, any I/O (network, files, terminal). Shared by
+//! the client and by `megasim`, so both sides agree with each other and with the rest of
+//! the world.
 
 pub mod a32;
 pub mod aes;

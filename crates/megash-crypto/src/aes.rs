@@ -120,7 +120,7 @@ pub fn cbc_decrypt_zero_iv(key: &Key128, data: &mut [u8]) -> Result<(), CryptoEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::{b64, tb};
+    use crate::{b64, tb};
     use sha1::{Digest, Sha1};
 
     fn key_nonce(k24: &[u8]) -> (Key128, [u8; 8]) {
