@@ -171,10 +171,7 @@ pub fn export_one(
 
 async fn set_expiry(client: &crate::api::Client, node: &Node, secs: u64) -> Result<(), CmdError> {
     let ets = chrono::Utc::now().timestamp() + secs as i64;
-    match client
-        .command(json!({"a":"l","n":node.handle.to_b64(),"ets":ets}))
-        .await
-    {
+    match client.set_link_expiry(node.handle, ets).await {
         Ok(_) => Ok(()),
         Err(e) if e.mega_code() == Some(crate::api::ErrorCode::EAccess) => {
             // The link stays, without expiry: say so instead of failing silently.

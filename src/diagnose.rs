@@ -8,7 +8,6 @@
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use serde_json::json;
 
 use crate::api::{self, AccountVersion, Client, ErrorCode, Node, NodeType};
 use crate::cache::Cache;
@@ -480,11 +479,7 @@ async fn transfer_checks(
         Err(_) => return out,
     };
     for (name, ssl) in [("transfer-http", 0), ("transfer-https", 2)] {
-        let r = c.command(json!({"a":"u","s":1,"ssl":ssl})).await;
-        let Some(url) = r
-            .ok()
-            .and_then(|v| v.get("p").and_then(|p| p.as_str()).map(str::to_string))
-        else {
+        let Ok(url) = c.upload_url_with(1, ssl).await else {
             out.push(warn(
                 name,
                 "the API gave no upload URL",

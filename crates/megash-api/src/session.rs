@@ -206,6 +206,19 @@ impl Client {
         Ok(session)
     }
 
+    /// The session's `sek` (what MEGA's SDK wraps the master key of a saved session with),
+    /// asked with the session adopted so far: `us` with a fresh `sek` answers the original.
+    pub async fn session_sek(&self) -> Result<Key128> {
+        let fresh: Key128 = rand::random();
+        let r = self
+            .command(json!({"a":"us","sek":b64::encode(&fresh)}))
+            .await?;
+        r.get("sek")
+            .and_then(Value::as_str)
+            .and_then(|s| b64::decode_array(s).ok())
+            .ok_or_else(|| Error::bad("`sek` in the us answer"))
+    }
+
     /// Use a saved session without any round trip: requests carry its sid at once. Nothing
     /// is checked until the first request (an expired session then fails with `ESID`), and
     /// the RSA key is not loaded; call [`Client::resume`] when shares with RSA-wrapped keys

@@ -117,8 +117,14 @@ fn file_key_of(node: &Node) -> Result<FileKey> {
 impl Client {
     /// `u`: an upload URL for `size` bytes (asks for the binary completion token, `v:2`).
     pub async fn upload_url(&self, size: u64) -> Result<String> {
+        self.upload_url_with(size, self.transfer_ssl()).await
+    }
+
+    /// [`Client::upload_url`] with the `ssl` value given (0: http, 2: https), whatever the
+    /// client's setting (`diagnose` tries both).
+    pub async fn upload_url_with(&self, size: u64, ssl: u8) -> Result<String> {
         let r = self
-            .command(json!({"a":"u","s":size,"ssl":self.transfer_ssl(),"v":2,"ms":0,"r":0,"e":0}))
+            .command(json!({"a":"u","s":size,"ssl":ssl,"v":2,"ms":0,"r":0,"e":0}))
             .await?;
         r.get("p")
             .and_then(Value::as_str)

@@ -289,6 +289,14 @@ impl Client {
     /// Export a node as a public link. For a folder, `descendants` (its subtree, as far as
     /// the caller has it) get their keys re-wrapped with the link's share key (`cr`), so
     /// that the link can decrypt them; an existing share key is reused.
+    /// Make `node`'s public link expire at `ets` (Unix seconds): `l` with `ets`, which MEGA
+    /// allows only for PRO accounts (`-11` otherwise).
+    pub async fn set_link_expiry(&self, node: Handle, ets: i64) -> Result<()> {
+        self.command(json!({"a":"l","n":node.to_b64(),"ets":ets}))
+            .await
+            .map(drop)
+    }
+
     pub async fn export(&self, node: &Node, descendants: &[Node]) -> Result<Export> {
         let key = node.key.ok_or(Error::NoKey)?;
         let h = node.handle.to_b64();

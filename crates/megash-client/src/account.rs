@@ -3,8 +3,6 @@
 //! the server, and the cache is caught up through `sc` once per command (one round trip, no
 //! login). This is what lets any number of one-shot processes share one login.
 
-use rand::Rng;
-use serde_json::json;
 
 use crate::api::{self, Client, Handle, Node, NodeType, Session};
 use crate::cache::{Cache, CacheError, CatchUp};
@@ -382,15 +380,7 @@ pub async fn login_with_session_string(
             };
             probe.sid.copy_from_slice(&blob[17..]);
             client.adopt(&probe);
-            let sek_new: Key128 = rand::thread_rng().gen();
-            let r = client
-                .command(json!({"a":"us","sek":b64::encode(&sek_new)}))
-                .await?;
-            let sek: Key128 = r
-                .get("sek")
-                .and_then(|v| v.as_str())
-                .and_then(|s| b64::decode_array(s).ok())
-                .ok_or_else(bad)?;
+            let sek = client.session_sek().await.map_err(|_| bad())?;
             client.clear_auth();
             sid_blob::load(&blob, &sek).map_err(|_| bad())?
         }
