@@ -3,7 +3,6 @@
 //! the server, and the cache is caught up through `sc` once per command (one round trip, no
 //! login). This is what lets any number of one-shot processes share one login.
 
-
 use crate::api::{self, Client, Handle, Node, NodeType, Session};
 use crate::cache::{Cache, CacheError, CatchUp};
 use crate::crypto::{b64, session as sid_blob, Key128};
