@@ -11,6 +11,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "megasim",
+    version,
     about = "A local server speaking MEGA's wire protocol"
 )]
 struct Cli {

@@ -111,3 +111,13 @@ async fn restart_keeps_accounts_nodes_and_sessions() {
     // A fresh login after the restart works too.
     Raw::login(&sim.url, "alice@example.com", "secret").await;
 }
+
+#[test]
+fn version_is_answered() {
+    let out = std::process::Command::new(crate::support::megasim_bin())
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("megasim "));
+}
