@@ -117,13 +117,11 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
             ctx.block_on(engine.download_link(&client, &handle, &key, &dest, &progress))
                 .map_err(xfer::interrupted)?
                 .map_err(|e| xfer::transfer_error("download", e))?;
-            let summary = bar.finish("Downloaded");
-            ctx.ui
-                .line(format!("Download finished: {}", dest.display()))?;
-            if let Some(s) = summary {
-                ctx.ui.info(s);
-            }
-            Ok(())
+            bar.finish(
+                ctx.ui,
+                "Downloaded",
+                [format!("Download finished: {}", dest.display())],
+            )
         }
         PublicLink::Folder { handle, key, inner } => {
             let key = key.ok_or_else(no_key)?;
@@ -191,13 +189,12 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
                     .map_err(xfer::interrupted)?
                     .map_err(|e| xfer::transfer_error("download", e))?;
             }
-            let summary = bar.finish("Downloaded");
             let shown = paths.get(&top).cloned().unwrap_or_default();
-            ctx.ui
-                .line(format!("Download finished: {}", shown.display()))?;
-            if let Some(s) = summary {
-                ctx.ui.info(s);
-            }
+            bar.finish(
+                ctx.ui,
+                "Downloaded",
+                [format!("Download finished: {}", shown.display())],
+            )?;
             xfer::unreadable_error(ctx, &unreadable)
         }
     }

@@ -22,11 +22,6 @@ pub fn expand_tilde(p: &str) -> PathBuf {
     }
 }
 
-/// [`expand_tilde`] as a string (for code that keeps operands as text).
-pub fn expand(p: &str) -> String {
-    expand_tilde(p).to_string_lossy().into_owned()
-}
-
 /// Whether `spec` ends with a path separator: the user means a folder.
 pub fn names_folder(spec: &str) -> bool {
     spec.ends_with('/') || spec.ends_with(std::path::MAIN_SEPARATOR)
@@ -121,6 +116,7 @@ mod tests {
         if home.is_empty() {
             return;
         }
+        let expand = |p: &str| expand_tilde(p).to_string_lossy().into_owned();
         assert_eq!(expand("~"), home);
         assert_eq!(expand("~/Videos/"), format!("{home}/Videos/"));
         assert_eq!(expand("~bob/x"), "~bob/x");

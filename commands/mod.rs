@@ -365,6 +365,15 @@ fn find_typed(name: &str) -> Result<&'static Command, CmdError> {
     Err(not_found(name))
 }
 
+/// Options given to `megash` before any command (`megash --debug -f FILE`): every command the
+/// process runs gets them, parsed by [`args::parse`] like its own.
+static GLOBAL_WORDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Set the [`GLOBAL_WORDS`] (once, before the first command).
+pub fn set_global_words(words: Vec<String>) {
+    let _ = GLOBAL_WORDS.set(words);
+}
+
 /// Run one command given as words (`["ls", "-l", "/x"]`). Nothing is printed on failure: the
 /// caller reports the error.
 pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
@@ -372,7 +381,10 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
         return Ok(());
     };
     let cmd = find_typed(name)?;
-    let args = args::parse(cmd, rest)?;
+    // In front, where a `--` among the command's own words cannot make them operands.
+    let globals = GLOBAL_WORDS.get().map_or(&[][..], Vec::as_slice);
+    let rest: Vec<String> = globals.iter().chain(rest).cloned().collect();
+    let args = args::parse(cmd, &rest)?;
     crate::ui::set_debug(args.verbose >= 3);
     crate::ui::set_progress(args.progress);
     if args.help {

@@ -71,14 +71,6 @@ fn cloud_parent_exists(acct: &Account, path: &str) -> bool {
     node.is_some_and(|n| !n.is_file())
 }
 
-fn local_parent_exists(path: &str) -> bool {
-    match std::path::Path::new(path).parent() {
-        Some(p) if p.as_os_str().is_empty() => true,
-        Some(p) => p.is_dir(),
-        None => false,
-    }
-}
-
 fn both(arg: &str) -> CmdError {
     CmdError::Args(format!(
         "{arg} exists both in the cloud and on the local disk: write ./{arg} or file:{arg} for the local one, or an absolute cloud path (/...) for the remote one"
@@ -135,7 +127,9 @@ fn destination(acct: &Account, arg: &str, sources_local: bool) -> Result<Side, C
         (false, true) => Ok(Side::Local(PathBuf::from(arg))),
         (false, false) if sources_local => Ok(Side::Remote),
         (false, false) if cloud_parent_exists(acct, arg) => Ok(Side::Remote),
-        (false, false) if local_parent_exists(arg) => Ok(Side::Local(PathBuf::from(arg))),
+        (false, false) if super::local::parent_exists(std::path::Path::new(arg)) => {
+            Ok(Side::Local(PathBuf::from(arg)))
+        }
         (false, false) => Err(neither(arg)),
     }
 }

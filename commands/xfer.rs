@@ -248,10 +248,25 @@ impl Bar {
         }
     }
 
-    /// Stop drawing; when progress was shown, the summary for stderr (print it after the
-    /// `… finished` lines): `Downloaded 1.50 MiB in 0.4 s (3.75 MiB/s)`.
-    pub fn finish(mut self, verb: &str) -> Option<String> {
+    /// Stop drawing, print the `… finished` lines on stdout and, when progress was shown, the
+    /// summary on stderr after them: `Downloaded 1.50 MiB in 0.4 s (3.75 MiB/s)`.
+    pub fn finish(
+        mut self,
+        ui: &mut crate::ui::Ui,
+        verb: &str,
+        finished: impl IntoIterator<Item = String>,
+    ) -> Result<(), CmdError> {
         self.halt();
+        for line in finished {
+            ui.line(line)?;
+        }
+        if let Some(summary) = self.summary(verb) {
+            ui.info(summary);
+        }
+        Ok(())
+    }
+
+    fn summary(&self, verb: &str) -> Option<String> {
         if self.show == Show::Nothing {
             return None;
         }
@@ -402,7 +417,7 @@ pub fn local_name(node: &Node) -> Result<String, CmdError> {
 }
 
 /// See [`local_name`].
-pub fn escape_local_name(name: &str) -> String {
+fn escape_local_name(name: &str) -> String {
     match name {
         "" => "BLANK".into(),
         "." => "%2e".into(),
@@ -476,15 +491,12 @@ pub fn download(
         run_download(&engine, client, &plan, &|| bar.next_file()).await
     })
     .map_err(interrupted)??;
-    let summary = bar.finish("Downloaded");
-    for p in &plan.finished {
-        ctx.ui.line(format!("Download finished: {}", p.display()))?;
-    }
-    if let Some(s) = summary {
-        ctx.ui.info(s);
-    }
-    unreadable_error(ctx, &plan.unreadable)?;
-    Ok(())
+    let lines = plan
+        .finished
+        .iter()
+        .map(|p| format!("Download finished: {}", p.display()));
+    bar.finish(ctx.ui, "Downloaded", lines)?;
+    unreadable_error(ctx, &plan.unreadable)
 }
 
 /// One local file to upload and where.
@@ -804,14 +816,11 @@ pub fn upload(
         Ok::<(), CmdError>(())
     })
     .map_err(interrupted)??;
-    let summary = bar.finish("Uploaded");
-    for p in &plan.finished {
-        ctx.ui.line(format!("Upload finished: {p}"))?;
-    }
-    if let Some(s) = summary {
-        ctx.ui.info(s);
-    }
-    Ok(())
+    let lines = plan
+        .finished
+        .iter()
+        .map(|p| format!("Upload finished: {p}"));
+    bar.finish(ctx.ui, "Uploaded", lines)
 }
 
 /// The remote name of a local source (its last component, `.`/`..` resolved).

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::error::{code, CmdError};
+use crate::session::create_private_dir;
 use crate::sim::{accounts, faults::Faults, server};
 use crate::ui::Ui;
 
@@ -43,14 +44,6 @@ impl Drop for Scratch {
     }
 }
 
-fn private_dir(path: &Path) -> std::io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(path)
-}
-
 /// Run the demo; returns the exit status.
 pub fn run(ui: &mut Ui, keep_going: bool) -> u8 {
     match start(ui) {
@@ -73,10 +66,10 @@ fn unexpected(what: &str) -> impl FnOnce(String) -> CmdError + '_ {
 /// Make the folder, the account and the server; point this process at them.
 fn start(ui: &mut Ui) -> Result<(Scratch, String), CmdError> {
     let dir = std::env::temp_dir().join(format!("megash-demo-{}", std::process::id()));
-    private_dir(&dir).map_err(|e| CmdError::io(format!("create {}", dir.display()), e))?;
+    create_private_dir(&dir)?;
     let scratch = Scratch(dir.clone());
     let data = dir.join("megasim");
-    private_dir(&data).map_err(|e| CmdError::io("create the server's folder", e))?;
+    create_private_dir(&data)?;
     accounts::add_user(
         &data,
         &accounts::NewUser {
@@ -100,8 +93,11 @@ fn start(ui: &mut Ui) -> Result<(Scratch, String), CmdError> {
     std::env::set_var("MEGASH_HOME", dir.join("state"));
     let listen = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let served = data.clone();
-    server::set_quiet(true);
-    std::thread::spawn(move || server::serve(served, listen, Faults::default()));
+    let options = server::Options {
+        quiet: true,
+        ..server::Options::default()
+    };
+    std::thread::spawn(move || server::serve_with(served, listen, Faults::default(), options));
     let deadline = Instant::now() + Duration::from_secs(30);
     while !std::fs::read_to_string(data.join("megasim.url")).is_ok_and(|u| !u.trim().is_empty()) {
         if Instant::now() > deadline {
@@ -158,12 +154,11 @@ fn fill(dir: &Path) -> Result<(), CmdError> {
         format!("put \"{seed_s}/Photos\" /"),
     ];
     let (mut quiet, _, err) = Ui::capture();
-    let status = crate::shell::run_batch(
-        &mut quiet,
-        lines.join("\n").as_bytes(),
-        false,
-        Some("demo setup"),
-    );
+    let setup = crate::shell::Batch {
+        file: Some("demo setup"),
+        ..Default::default()
+    };
+    let status = crate::shell::run_batch(&mut quiet, lines.join("\n").as_bytes(), setup);
     let _ = std::fs::remove_dir_all(&seed);
     if status != code::OK {
         return Err(CmdError::Unexpected(format!(
@@ -201,22 +196,29 @@ Try: ls -l, tree, get /Docs/welcome.txt, put FILE /Docs, mega-cp /Movies/trailer
         .lines()
         .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
     if has_commands {
-        return crate::shell::run_batch(ui, input.as_bytes(), keep_going, None);
+        let piped = crate::shell::Batch {
+            keep_going,
+            ..Default::default()
+        };
+        return crate::shell::run_batch(ui, input.as_bytes(), piped);
     }
     // The built-in script works in the demo's own folder, not wherever it was started.
     let local = dir.join("local");
-    if let Err(e) = private_dir(&local).and_then(|()| std::env::set_current_dir(&local)) {
-        let e = CmdError::io("enter the demo's local folder", e);
+    let entered = create_private_dir(&local)
+        .map_err(CmdError::from)
+        .and_then(|()| {
+            std::env::set_current_dir(&local)
+                .map_err(|e| CmdError::io("enter the demo's local folder", e))
+        });
+    if let Err(e) = entered {
         ui.report(&e);
         return e.exit_code();
     }
-    let mut status = code::OK;
-    for line in SCRIPT.lines() {
-        ui.info(format_args!("{EMAIL}:$ {line}"));
-        let s = crate::shell::run_batch(ui, line.as_bytes(), keep_going, Some("demo"));
-        if status == code::OK {
-            status = s;
-        }
-    }
-    status
+    let prompt = format!("{EMAIL}:$ ");
+    let script = crate::shell::Batch {
+        keep_going,
+        file: Some("demo"),
+        echo: Some(&prompt),
+    };
+    crate::shell::run_batch(ui, SCRIPT.as_bytes(), script)
 }

@@ -129,11 +129,6 @@ fn api_source(saved: Option<&SavedSession>) -> &'static str {
     }
 }
 
-/// `user:pass@` removed from a proxy URL.
-fn redact_proxy(url: &str) -> String {
-    api::proxy::redact(url)
-}
-
 /// Run every check in order.
 pub async fn run(state: Option<&StateDir>, req: &Request) -> Vec<Check> {
     let mut out = Vec::new();
@@ -236,7 +231,7 @@ fn proxy_check(url: &str) -> Check {
         std::env::var(k)
             .ok()
             .filter(|v| !v.is_empty())
-            .map(|v| format!("{k}={}", redact_proxy(&v)))
+            .map(|v| format!("{k}={}", api::proxy::redact(&v)))
     })
     .collect();
     let route = match url
@@ -246,7 +241,7 @@ fn proxy_check(url: &str) -> Check {
     {
         Some((Some(p), _)) => format!(
             "requests to {url} go through the proxy {}",
-            redact_proxy(&p)
+            api::proxy::redact(&p)
         ),
         Some((None, u)) if u.host_str().is_some_and(api::proxy::is_loopback) => {
             format!("requests to {url} go directly (loopback never uses a proxy)")
@@ -881,9 +876,9 @@ mod tests {
     #[test]
     fn proxies_lose_their_credentials() {
         assert_eq!(
-            redact_proxy("http://u:p@proxy:3128"),
+            api::proxy::redact("http://u:p@proxy:3128"),
             "http://***@proxy:3128"
         );
-        assert_eq!(redact_proxy("proxy:3128"), "proxy:3128");
+        assert_eq!(api::proxy::redact("proxy:3128"), "proxy:3128");
     }
 }

@@ -94,11 +94,10 @@ fn megash_face(ui: &mut Ui, args: Vec<String>) -> u8 {
                 demo = true;
                 i += 1;
             }
-            "--debug" | "--progress" => {
-                globals.push(args[i].clone());
-                i += 1;
-            }
-            a if a.len() > 1 && a.starts_with('-') && a[1..].bytes().all(|b| b == b'v') => {
+            a if a == "--debug"
+                || a == "--progress"
+                || a.len() > 1 && a.starts_with('-') && a[1..].bytes().all(|b| b == b'v') =>
+            {
                 globals.push(args[i].clone());
                 i += 1;
             }
@@ -109,7 +108,7 @@ fn megash_face(ui: &mut Ui, args: Vec<String>) -> u8 {
             _ => break,
         }
     }
-    megash::ui::set_global_options(&globals);
+    commands::set_global_words(globals);
     let rest = &args[i..];
     if demo {
         if let Some(extra) = rest.first().or(file.as_ref()) {
@@ -123,10 +122,15 @@ fn megash_face(ui: &mut Ui, args: Vec<String>) -> u8 {
             let problem = format!("Unexpected argument in batch mode: {extra}");
             return finish(ui, Err(usage_error(Some(problem))));
         }
+        let batch = |file| shell::Batch {
+            keep_going,
+            file,
+            echo: None,
+        };
         return match file.as_deref() {
-            Some("-") => shell::run_batch(ui, std::io::stdin().lock(), keep_going, Some("-")),
+            Some(path @ "-") => shell::run_batch(ui, std::io::stdin().lock(), batch(Some(path))),
             Some(path) => match std::fs::File::open(path) {
-                Ok(f) => shell::run_batch(ui, std::io::BufReader::new(f), keep_going, Some(path)),
+                Ok(f) => shell::run_batch(ui, std::io::BufReader::new(f), batch(Some(path))),
                 // 53, MEGAcmd's code for a local path that cannot be opened (`put`).
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => finish(
                     ui,
@@ -143,7 +147,7 @@ fn megash_face(ui: &mut Ui, args: Vec<String>) -> u8 {
                 ),
             },
             None if std::io::stdin().is_terminal() => shell::repl(ui),
-            None => shell::run_batch(ui, std::io::stdin().lock(), keep_going, None),
+            None => shell::run_batch(ui, std::io::stdin().lock(), batch(None)),
         };
     }
     let result = match rest[0].as_str() {
@@ -152,11 +156,7 @@ fn megash_face(ui: &mut Ui, args: Vec<String>) -> u8 {
         "__complete" => complete(ui, &rest[1..]),
         "--help" | "-h" => return one_shot(ui, &["help".to_string()]),
         "--version" | "-V" => return one_shot(ui, &["version".to_string()]),
-        _ => {
-            let mut words = rest.to_vec();
-            words.extend(globals);
-            return one_shot(ui, &words);
-        }
+        _ => return one_shot(ui, rest),
     };
     finish(ui, result)
 }

@@ -65,11 +65,7 @@ const HISTORY_SIZE: usize = 1000;
 /// so rustyline appends into a private file.
 fn prepare_history_file(path: &Path) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(dir)?;
+        crate::session::create_private_dir(dir).map_err(std::io::Error::other)?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.create(true).append(true);
@@ -210,16 +206,26 @@ fn may_leave(ui: &mut Ui, warned: &mut bool) -> bool {
     false
 }
 
+/// How a batch runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Batch<'a> {
+    /// Run every line even after a failure (the first failure's code is returned).
+    pub keep_going: bool,
+    /// The batch file (`-f FILE`): errors are prefixed with `FILE:LINE:` as compilers do, so
+    /// the failing line is easy to find (`-` for standard input: `<stdin>:LINE:`). `None`
+    /// (plain piped input) prints exactly what the same `mega-*` commands would.
+    pub file: Option<&'a str>,
+    /// Show each line on stderr after this prompt before running it (the demo's script).
+    pub echo: Option<&'a str>,
+}
+
 /// Batch mode: one command per line from `input`; blank lines and lines starting with `#` are
 /// skipped (a `#` inside a line is kept: links contain one). Stops at the first failure and
-/// returns its exit code, unless `keep_going`, which runs every line and returns the first
-/// failure's code. With `-f FILE` errors are prefixed with `FILE:LINE:` as compilers do, so
-/// the failing line is easy to find (`-f -`: `<stdin>:LINE:`); plain piped input (`file` is
-/// `None`) prints exactly what the same `mega-*` commands would.
-pub fn run_batch(ui: &mut Ui, input: impl BufRead, keep_going: bool, file: Option<&str>) -> u8 {
+/// returns its exit code, unless `keep_going` (see [`Batch`]).
+pub fn run_batch(ui: &mut Ui, input: impl BufRead, batch: Batch<'_>) -> u8 {
     let mut state = State::new(false);
     let mut first_failure: Option<u8> = None;
-    let name = match file {
+    let name = match batch.file {
         Some("-") => Some("<stdin>"),
         other => other,
     };
@@ -238,6 +244,9 @@ pub fn run_batch(ui: &mut Ui, input: impl BufRead, keep_going: bool, file: Optio
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        if let Some(prompt) = batch.echo {
+            ui.info(format_args!("{prompt}{line}"));
+        }
         if let Err(e) = run_one_line(ui, &mut state, line) {
             ui.report_at(&e, place);
             if matches!(
@@ -247,7 +256,7 @@ pub fn run_batch(ui: &mut Ui, input: impl BufRead, keep_going: bool, file: Optio
                 return e.exit_code();
             }
             let code = *first_failure.get_or_insert(e.exit_code());
-            if !keep_going {
+            if !batch.keep_going {
                 return code;
             }
         }
@@ -264,7 +273,12 @@ mod tests {
 
     fn batch(text: &str, keep_going: bool) -> (u8, String, String) {
         let (mut ui, out, err) = Ui::capture();
-        let code = run_batch(&mut ui, text.as_bytes(), keep_going, Some("s.txt"));
+        let batch = Batch {
+            keep_going,
+            file: Some("s.txt"),
+            echo: None,
+        };
+        let code = run_batch(&mut ui, text.as_bytes(), batch);
         (code, out.text(), err.text())
     }
 

@@ -190,27 +190,11 @@ impl Write for Captured {
 }
 
 static FORCE_PROGRESS: AtomicBool = AtomicBool::new(false);
-static GLOBAL_DEBUG: AtomicBool = AtomicBool::new(false);
-static GLOBAL_PROGRESS: AtomicBool = AtomicBool::new(false);
-
-/// Options given to `megash` before any command (`megash --debug -f FILE`): they hold for
-/// every command the process runs.
-pub fn set_global_options(words: &[String]) {
-    let debug = words.iter().any(|w| {
-        w == "--debug" || (w.starts_with("-") && w.len() >= 4 && w[1..].bytes().all(|b| b == b'v'))
-    });
-    GLOBAL_DEBUG.store(debug, Ordering::Relaxed);
-    GLOBAL_PROGRESS.store(words.iter().any(|w| w == "--progress"), Ordering::Relaxed);
-    set_debug(false);
-}
 
 /// `--progress` for the running command: transfer progress and summaries also when stderr is
 /// not a terminal (a log file, CI), as rclone's `--progress`.
 pub fn set_progress(on: bool) {
-    FORCE_PROGRESS.store(
-        on || GLOBAL_PROGRESS.load(Ordering::Relaxed),
-        Ordering::Relaxed,
-    );
+    FORCE_PROGRESS.store(on, Ordering::Relaxed);
 }
 
 /// Whether the running command was given `--progress`.
@@ -225,7 +209,7 @@ pub fn progress_forced() -> bool {
 pub fn set_debug(on: bool) {
     static LOGGER: StderrLogger = StderrLogger;
     let _ = log::set_logger(&LOGGER);
-    log::set_max_level(if on || GLOBAL_DEBUG.load(Ordering::Relaxed) {
+    log::set_max_level(if on {
         log::LevelFilter::Debug
     } else {
         log::LevelFilter::Warn

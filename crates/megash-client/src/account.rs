@@ -36,6 +36,9 @@ pub struct Account {
     client: Option<Client>,
     /// Whether the cache was caught up during the current command.
     synced: bool,
+    /// Whether the saved master key is the one this cache recorded as verified (a login, or
+    /// the RSA key unwrapping on a resume); until then the client resumes instead of adopting.
+    key_verified: bool,
 }
 
 impl std::fmt::Debug for Account {
@@ -61,7 +64,8 @@ impl Account {
         // A key that differs from the one verified before would write nodes nobody can
         // read: refused before any command runs.
         let check = crate::cache::master_key_check(&saved.session.master_key);
-        if cache.master_key_check()?.is_some_and(|c| c != check) && saved.link.is_none() {
+        let recorded = cache.master_key_check()?;
+        if recorded.as_ref().is_some_and(|c| *c != check) && saved.link.is_none() {
             return Err(SessionError::WrongMasterKey.into());
         }
         Ok(Account {
@@ -70,17 +74,24 @@ impl Account {
             state: state.clone(),
             client: None,
             synced: false,
+            key_verified: recorded.is_some(),
         })
+    }
+
+    /// Record that the saved master key is the account's.
+    fn key_is_verified(&mut self) -> Result<()> {
+        let check = crate::cache::master_key_check(&self.saved.session.master_key);
+        self.cache.set_master_key_check(&check)?;
+        self.key_verified = true;
+        Ok(())
     }
 
     /// Account after a fresh login: the session is saved already; the client is the one that
     /// logged in (it holds the RSA key, so the first full fetch can decrypt every share).
     pub fn from_login(state: &StateDir, saved: SavedSession, client: Client) -> Result<Account> {
-        // The login itself proved the key (it unwrapped `k` with the password).
-        let cache = state.open_cache(&saved.session.user_handle)?;
-        cache.set_master_key_check(&crate::cache::master_key_check(&saved.session.master_key))?;
-        drop(cache);
         let mut a = Account::with_saved(state, saved)?;
+        // The login itself proved the key (it unwrapped `k` with the password).
+        a.key_is_verified()?;
         a.install_share_resolver(&client);
         a.client = Some(client);
         Ok(a)
@@ -122,33 +133,28 @@ impl Account {
 
     /// Make the client for the saved session at `url`.
     async fn connect(&mut self, url: String) -> Result<()> {
-        {
-            let client = session::client_for(&url).map_err(SessionError::Api)?;
-            let mut s = self.saved.session.clone();
-            s.api_url = url;
-            let check = crate::cache::master_key_check(&s.master_key);
-            let verified = self.cache.master_key_check()?.as_deref() == Some(check.as_str());
-            if let Some(link) = &self.saved.link {
-                client.open_folder_link(&link.public_handle, link.key);
-            } else if self.cache.is_populated()? && verified {
-                client.adopt(&s);
-                client.add_share_keys(self.cache.share_keys()?);
-            } else {
-                // Not verified yet (an empty cache, or one from before the check): `us`
-                // returns the RSA key wrapped with the master key, and it unwraps only
-                // with the right one.
-                match client.resume(&s).await {
-                    Ok(()) => self.cache.set_master_key_check(&check)?,
-                    Err(api::Error::Crypto(_)) => return Err(SessionError::WrongMasterKey.into()),
-                    Err(e) => return Err(SessionError::Api(e).into()),
-                }
-                if self.cache.is_populated()? {
-                    client.add_share_keys(self.cache.share_keys()?);
-                }
+        let client = session::client_for(&url).map_err(SessionError::Api)?;
+        let mut s = self.saved.session.clone();
+        s.api_url = url;
+        if let Some(link) = &self.saved.link {
+            client.open_folder_link(&link.public_handle, link.key);
+        } else if self.key_verified && self.cache.is_populated()? {
+            client.adopt(&s);
+            client.add_share_keys(self.cache.share_keys()?);
+        } else {
+            // An empty cache, or a key not verified yet: `us` returns the RSA key wrapped
+            // with the master key, and it unwraps only with the right one.
+            match client.resume(&s).await {
+                Ok(()) => self.key_is_verified()?,
+                Err(api::Error::Crypto(_)) => return Err(SessionError::WrongMasterKey.into()),
+                Err(e) => return Err(SessionError::Api(e).into()),
             }
-            self.install_share_resolver(&client);
-            self.client = Some(client);
+            if self.cache.is_populated()? {
+                client.add_share_keys(self.cache.share_keys()?);
+            }
         }
+        self.install_share_resolver(&client);
+        self.client = Some(client);
         Ok(())
     }
 

@@ -129,7 +129,8 @@ impl StateDir {
     }
 }
 
-fn create_private_dir(path: &Path) -> Result<()> {
+/// Create `path` (and its parents) readable by its owner only, tightening an existing one.
+pub fn create_private_dir(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::{DirBuilderExt, PermissionsExt};

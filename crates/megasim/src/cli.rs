@@ -247,13 +247,14 @@ fn run(cli: Cli) -> CliResult {
             faults
                 .merge(&a.faults.to_json().map_err(|e| (2, e))?)
                 .map_err(|e| (2, e))?;
-            let tls = a.tls_cert.zip(a.tls_key);
-            super::server::set_verbose(a.verbose);
-            super::server::set_limits(super::server::Limits {
+            let options = super::server::Options {
+                tls: a.tls_cert.zip(a.tls_key),
                 header_timeout: std::time::Duration::from_secs(a.header_timeout.max(1)),
                 max_connections: a.max_connections.max(1),
-            });
-            super::server::serve_with_tls(a.data, listen, faults, tls).map_err(fail)
+                verbose: a.verbose,
+                quiet: false,
+            };
+            super::server::serve_with(a.data, listen, faults, options).map_err(fail)
         }
         Cmd::User { cmd } => match cmd {
             UserCmd::Add {

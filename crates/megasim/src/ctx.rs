@@ -62,6 +62,8 @@ pub struct State {
     pub transfer_ssl: Mutex<Vec<(String, i64)>>,
     /// Announces the account handle of every new action packet.
     pub packets: broadcast::Sender<String>,
+    /// `serve -v`: refused requests are said on stderr.
+    pub verbose: bool,
 }
 
 /// Lock a mutex, surviving poisoning (a panicked request must not take the server down).

@@ -40,7 +40,34 @@ const REPLAY_TTL: Duration = Duration::from_secs(300);
 
 /// Bind, print the listening line, and serve until killed.
 pub fn serve(data: PathBuf, listen: SocketAddr, faults: Faults) -> Result<(), String> {
-    serve_with_tls(data, listen, faults, None)
+    serve_with(data, listen, faults, Options::default())
+}
+
+/// How a server runs beyond its data, address and fault knobs (`megasim serve`'s flags).
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Certificate and key (PEM): a second listener serves transfer URLs over HTTPS.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// A request's headers must arrive within this.
+    pub header_timeout: Duration,
+    /// Open connections at most (both listeners together); more are closed at once.
+    pub max_connections: usize,
+    /// Say on stderr which requests and connections were refused, and why.
+    pub verbose: bool,
+    /// No "listening on" line (a server embedded in a program that says it itself).
+    pub quiet: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            tls: None,
+            header_timeout: Duration::from_secs(10),
+            max_connections: 512,
+            verbose: false,
+            quiet: false,
+        }
+    }
 }
 
 /// A TLS acceptor from PEM files (certificate chain, private key).
@@ -64,15 +91,14 @@ fn tls_acceptor(cert: &Path, key: &Path) -> Result<tokio_rustls::TlsAcceptor, St
     Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
-/// [`serve`], plus with `tls` (certificate, key) a second listener on the same address for
-/// transfer URLs over HTTPS.
-pub fn serve_with_tls(
+/// [`serve`] with `options`.
+pub fn serve_with(
     data: PathBuf,
     listen: SocketAddr,
     faults: Faults,
-    tls: Option<(PathBuf, PathBuf)>,
+    options: Options,
 ) -> Result<(), String> {
-    let acceptor = match &tls {
+    let acceptor = match &options.tls {
         Some((cert, key)) => Some(tls_acceptor(cert, key)?),
         None => None,
     };
@@ -129,8 +155,9 @@ pub fn serve_with_tls(
             downloads: Mutex::new(HashMap::new()),
             transfer_ssl: Mutex::new(Vec::new()),
             packets: tx,
+            verbose: options.verbose,
         });
-        if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        if !options.quiet {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "megasim listening on {base}");
             if let Some(t) = &tls_base {
@@ -138,30 +165,47 @@ pub fn serve_with_tls(
             }
             let _ = out.flush();
         }
+        // Over the cap a connection is closed at once: memory stays bounded, and the header
+        // timeout frees slots held by clients that never finish a request.
+        let slots = Arc::new(tokio::sync::Semaphore::new(options.max_connections));
+        let header_timeout = options.header_timeout;
+        let take_slot = {
+            let (slots, state) = (slots.clone(), state.clone());
+            move |peer: SocketAddr| {
+                let slot = slots.clone().try_acquire_owned().ok();
+                if slot.is_none() && state.verbose {
+                    eprintln!("megasim: refused a connection from {peer}: too many open");
+                }
+                slot
+            }
+        };
         if let (Some(listener), Some(acceptor)) = (tls_listener, acceptor) {
-            let state = state.clone();
+            let (state, take_slot) = (state.clone(), take_slot.clone());
             tokio::spawn(async move {
                 loop {
                     let Ok((stream, peer)) = listener.accept().await else {
                         tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
                     };
+                    let Some(slot) = take_slot(peer) else {
+                        continue;
+                    };
                     let _ = stream.set_nodelay(true);
                     let (state, acceptor) = (state.clone(), acceptor.clone());
                     tokio::spawn(async move {
+                        let _slot = slot;
                         let Ok(stream) = acceptor.accept(stream).await else {
                             return;
                         };
                         let svc =
                             hyper::service::service_fn(move |req| route(state.clone(), peer, req));
-                        let _ = http1()
+                        let _ = http1(header_timeout)
                             .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
                             .await;
                     });
                 }
             });
         }
-        let slots = Arc::new(tokio::sync::Semaphore::new(limits().max_connections));
         loop {
             let (stream, peer) = match listener.accept().await {
                 Ok(x) => x,
@@ -171,13 +215,7 @@ pub fn serve_with_tls(
                     continue;
                 }
             };
-            // Over the cap a connection is closed at once: memory stays bounded, and the
-            // header timeout frees slots held by clients that never finish a request.
-            let Ok(slot) = slots.clone().try_acquire_owned() else {
-                if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
-                    eprintln!("megasim: refused a connection from {peer}: too many open");
-                }
-                drop(stream);
+            let Some(slot) = take_slot(peer) else {
                 continue;
             };
             let _ = stream.set_nodelay(true);
@@ -186,7 +224,7 @@ pub fn serve_with_tls(
                 let _slot = slot;
                 let svc = hyper::service::service_fn(move |req| route(state.clone(), peer, req));
                 let io = hyper_util::rt::TokioIo::new(stream);
-                let _ = http1().serve_connection(io, svc).await;
+                let _ = http1(header_timeout).serve_connection(io, svc).await;
             });
         }
     })
@@ -248,7 +286,7 @@ async fn route(
             Ok(transfer::download(state, &token, Some(&range), req).await)
         }
         _ => {
-            if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
+            if state.verbose {
                 eprintln!(
                     "megasim: refused {} {} from {peer}: no such route for this method (404)",
                     req.method(),
@@ -260,61 +298,18 @@ async fn route(
     }
 }
 
-/// How megasim guards itself against clients that hold connections without finishing a
-/// request (`serve --header-timeout`, `--max-connections`).
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// A request's headers must arrive within this.
-    pub header_timeout: Duration,
-    /// Open connections at most; more are closed at once.
-    pub max_connections: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            header_timeout: Duration::from_secs(10),
-            max_connections: 512,
-        }
-    }
-}
-
-static LIMITS: Mutex<Option<Limits>> = Mutex::new(None);
-
-/// Set the limits of servers started after this call.
-pub fn set_limits(l: Limits) {
-    *lock(&LIMITS) = Some(l);
-}
-
-fn limits() -> Limits {
-    lock(&LIMITS).unwrap_or_default()
-}
-
 /// The HTTP/1 settings of every connection: a 4 MiB read buffer for fast uploads, and a
 /// header timeout (hyper needs the timer for it).
-fn http1() -> hyper::server::conn::http1::Builder {
+fn http1(header_timeout: Duration) -> hyper::server::conn::http1::Builder {
     let mut b = hyper::server::conn::http1::Builder::new();
     b.max_buf_size(4 << 20)
         .timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(limits().header_timeout);
+        .header_read_timeout(header_timeout);
     b
 }
 
 fn download_method(m: &Method) -> bool {
     matches!(*m, Method::GET | Method::HEAD | Method::POST)
-}
-
-static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// No "listening on" line (a server embedded in another program, which says it itself).
-pub fn set_quiet(on: bool) {
-    QUIET.store(on, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// `serve -v`: say on stderr which requests were refused and why.
-pub fn set_verbose(on: bool) {
-    VERBOSE.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
 async fn admin(state: Arc<State>, peer: SocketAddr, req: Request<Incoming>) -> Response<Body> {

@@ -4,7 +4,7 @@
 //!
 //! Messages never include the URL: transfer URLs are capabilities.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -121,7 +121,7 @@ pub async fn fetch_piece(
     piece: Piece,
     retry_config: &RetryConfig,
     buf: &mut Vec<u8>,
-    moved: &AtomicU64,
+    moved: &super::Counter,
 ) -> Result<(), Error> {
     fit(buf, piece.len as usize);
     let mut filled = 0usize;
@@ -158,7 +158,7 @@ async fn fetch_into(
     piece: Piece,
     buf: &mut [u8],
     filled: &mut usize,
-    moved: &AtomicU64,
+    moved: &super::Counter,
 ) -> Result<(), Error> {
     let start = piece.offset + *filled as u64;
     let end = piece.end();

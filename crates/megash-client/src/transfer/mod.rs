@@ -148,6 +148,11 @@ impl Counter {
         self.done.fetch_add(n, order)
     }
 
+    /// `n` bytes counted by a piece that is given up.
+    pub fn fetch_sub(&self, n: u64, order: Ordering) -> u64 {
+        self.done.fetch_sub(n, order)
+    }
+
     /// `n` bytes found done by an earlier run.
     fn add_resumed(&self, n: u64) {
         self.resumed.fetch_add(n, Ordering::Relaxed);
@@ -158,14 +163,6 @@ impl Counter {
     fn restart(&self, resumed: u64) {
         self.resumed.store(resumed, Ordering::Relaxed);
         self.done.store(resumed, Ordering::Relaxed);
-    }
-}
-
-impl std::ops::Deref for Counter {
-    type Target = AtomicU64;
-    /// The total, for code that feeds bytes in (the HTTP pieces).
-    fn deref(&self) -> &AtomicU64 {
-        &self.done
     }
 }
 
@@ -519,7 +516,7 @@ impl Engine {
         let inner = self.inner.clone();
         let url = info.url.clone();
         let producer = self.spawn(async move {
-            let moved = AtomicU64::new(0);
+            let moved = Counter::default();
             let inner2 = inner.clone();
             let mut stream = futures_util::stream::iter(pieces)
                 .map(|p| {
