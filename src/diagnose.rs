@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::api::{self, AccountVersion, Client, ErrorCode, Node, NodeType};
+use crate::api::{self, AccountVersion, Client, ErrorCode, Node, NodeType, Transport};
 use crate::cache::Cache;
 use crate::explain::{self, LoginContext};
 use crate::session::{self, LoginRecord, SavedSession, StateDir, LOGIN_INTERVAL_MS};
@@ -235,7 +235,7 @@ fn proxy_check(url: &str) -> Check {
     })
     .collect();
     let route = match url
-        .parse::<reqwest::Url>()
+        .parse::<url::Url>()
         .ok()
         .map(|u| (api::proxy::proxy_for(&u), u))
     {
@@ -258,14 +258,13 @@ fn proxy_check(url: &str) -> Check {
     }
 }
 
+/// How long one probe may take.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// API reachability, round-trip time and clock skew, from one harmless `us0`.
 async fn reachability(url: &str) -> Vec<Check> {
-    let http = match reqwest::Client::builder()
-        .use_rustls_tls()
-        .proxy(api::proxy::reqwest_proxy())
-        .timeout(Duration::from_secs(15))
-        .build()
-    {
+    // A plain request, outside the client's retry loop: one attempt, measured.
+    let http = match api::ReqwestTransport::new() {
         Ok(c) => c,
         Err(e) => {
             return vec![fail(
@@ -277,22 +276,31 @@ async fn reachability(url: &str) -> Vec<Check> {
         }
     };
     let started = Instant::now();
-    let resp = http
-        .post(format!("{url}cs?id=0"))
-        .header("content-type", "application/json")
-        .body(r#"[{"a":"us0","user":"diagnose@megash.invalid"}]"#)
-        .send()
-        .await;
+    let headers = [("content-type".to_string(), "application/json".to_string())];
+    let resp = tokio::time::timeout(
+        PROBE_TIMEOUT,
+        http.post(
+            &format!("{url}cs?id=0"),
+            &headers,
+            r#"[{"a":"us0","user":"diagnose@megash.invalid"}]"#.into(),
+        ),
+    )
+    .await;
     let rtt = started.elapsed();
     let resp = match resp {
-        Ok(r) => r,
-        Err(e) => {
-            let what = if e.is_timeout() {
-                "timed out after 15 s".to_string()
-            } else if e.is_connect() {
-                "connection refused or unreachable".to_string()
-            } else {
-                "request failed".to_string()
+        Ok(Ok(r)) => r,
+        failed => {
+            let what = match failed {
+                Err(_)
+                | Ok(Err(api::Error::Network {
+                    kind: api::NetworkKind::Timeout,
+                    ..
+                })) => "timed out after 15 s",
+                Ok(Err(api::Error::Network {
+                    kind: api::NetworkKind::Connect,
+                    ..
+                })) => "connection refused or unreachable",
+                _ => "request failed",
             };
             return vec![fail(
                 "api",
@@ -303,13 +311,10 @@ async fn reachability(url: &str) -> Vec<Check> {
         }
     };
     let mut out = Vec::new();
-    let status = resp.status().as_u16();
-    let date = resp
-        .headers()
-        .get("date")
-        .and_then(|v| v.to_str().ok())
+    let status = resp.status;
+    let date = api::transport::header(&resp.headers, "date")
         .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok());
-    let body = resp.bytes().await.unwrap_or_default();
+    let body = resp.body;
     let ms = rtt.as_millis();
     match status {
         200 => {
@@ -464,14 +469,21 @@ async fn transfer_checks(
     saved: Option<&SavedSession>,
 ) -> Vec<Check> {
     let mut out = Vec::new();
-    let http = match reqwest::Client::builder()
-        .use_rustls_tls()
-        .proxy(api::proxy::reqwest_proxy())
-        .timeout(Duration::from_secs(15))
-        .build()
-    {
-        Ok(h) => h,
-        Err(_) => return out,
+    // The transport transfers use: the probe sees what they would.
+    let Ok(http) = c.data_transport() else {
+        return out;
+    };
+    let probe = |url: String| {
+        let http = http.clone();
+        async move {
+            match tokio::time::timeout(PROBE_TIMEOUT, http.get(&url)).await {
+                Ok(r) => r,
+                Err(_) => Err(api::Error::Network {
+                    kind: api::NetworkKind::Timeout,
+                    message: "timed out".into(),
+                }),
+            }
+        }
     };
     for (name, ssl) in [("transfer-http", 0), ("transfer-https", 2)] {
         let Ok(url) = c.upload_url_with(1, ssl).await else {
@@ -488,7 +500,7 @@ async fn transfer_checks(
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_default();
         let started = Instant::now();
-        match http.get(&url).send().await {
+        match probe(url).await {
             Ok(_) if ssl == 2 && scheme != "https" => out.push(warn(
                 name,
                 format!("the server hands out {scheme}:// transfer URLs even when HTTPS is asked for ({host})"),
@@ -519,37 +531,31 @@ async fn transfer_checks(
     };
     if let Some(file) = smallest {
         match c.download_url(file.handle).await {
-            Ok(info) => {
-                let probe = http.get(format!("{}/0-0", info.url)).send().await;
-                match probe {
-                    Ok(r) if r.status().as_u16() == 509 => {
-                        let secs = r
-                            .headers()
-                            .get("x-mega-time-left")
-                            .and_then(|v| v.to_str().ok())
-                            .and_then(|v| v.trim().parse::<u64>().ok());
-                        let wait = secs.map_or("an unknown time".to_string(), human_wait);
-                        out.push(warn(
+            Ok(info) => match probe(format!("{}/0-0", info.url)).await {
+                Ok(r) if r.status == 509 => {
+                    let secs = api::transport::header(&r.headers, "x-mega-time-left")
+                        .and_then(|v| v.trim().parse::<u64>().ok());
+                    let wait = secs.map_or("an unknown time".to_string(), human_wait);
+                    out.push(warn(
                             "transfer-quota",
                             format!("downloads are refused: transfer quota exceeded (HTTP 509), {wait} until it frees up"),
                             "wait, or use an account with more transfer quota; uploads are not affected",
                         ));
-                    }
-                    Ok(r) if r.status().is_success() => {
-                        out.push(ok("transfer-quota", "downloads are allowed"))
-                    }
-                    Ok(r) => out.push(warn(
-                        "transfer-quota",
-                        format!("the download probe got HTTP {}", r.status().as_u16()),
-                        "try again later",
-                    )),
-                    Err(_) => out.push(warn(
-                        "transfer-quota",
-                        "the download server cannot be reached",
-                        "check a firewall or proxy",
-                    )),
                 }
-            }
+                Ok(r) if (200..300).contains(&r.status) => {
+                    out.push(ok("transfer-quota", "downloads are allowed"))
+                }
+                Ok(r) => out.push(warn(
+                    "transfer-quota",
+                    format!("the download probe got HTTP {}", r.status),
+                    "try again later",
+                )),
+                Err(_) => out.push(warn(
+                    "transfer-quota",
+                    "the download server cannot be reached",
+                    "check a firewall or proxy",
+                )),
+            },
             Err(api::Error::Mega(code)) => out.push(warn(
                 "transfer-quota",
                 format!("no download URL: {}", code.short_text()),

@@ -57,6 +57,8 @@ pub(crate) struct State {
 /// A MEGA API client. Cheap to share behind an `Arc`; all calls take `&self`.
 pub struct Client {
     transport: Arc<dyn Transport>,
+    /// The transport for transfer URLs, made on first use (most commands never transfer).
+    data_transport: std::sync::OnceLock<Arc<dyn Transport>>,
     api_url: String,
     retry: RetryConfig,
     seq: AtomicU64,
@@ -122,15 +124,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Use another HTTP transport (tests, proxies).
+    /// Use another HTTP transport for API requests and transfers alike (tests, proxies).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
         self
     }
 
     pub fn build(self) -> Result<Client> {
+        let data_transport = std::sync::OnceLock::new();
         let transport = match self.transport {
-            Some(t) => t,
+            Some(t) => {
+                let _ = data_transport.set(t.clone());
+                t
+            }
             None => Arc::new(ReqwestTransport::new()?),
         };
         let mut api_url = self.api_url;
@@ -139,6 +145,7 @@ impl ClientBuilder {
         }
         Ok(Client {
             transport,
+            data_transport,
             api_url,
             retry: self.retry,
             // Random start like every other client, kept small so +1 never overflows.
@@ -269,6 +276,16 @@ impl Client {
 
     pub(crate) fn transport(&self) -> &dyn Transport {
         &*self.transport
+    }
+
+    /// The transport for transfer URLs ([`ReqwestTransport::for_transfers`] unless the
+    /// builder was given one), shared by every transfer this client makes.
+    pub fn data_transport(&self) -> Result<Arc<dyn Transport>> {
+        if let Some(t) = self.data_transport.get() {
+            return Ok(t.clone());
+        }
+        let made: Arc<dyn Transport> = Arc::new(ReqwestTransport::for_transfers()?);
+        Ok(self.data_transport.get_or_init(|| made).clone())
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {

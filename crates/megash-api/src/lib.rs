@@ -1,6 +1,8 @@
 //! megash-api: the MEGA protocol as a library: the control plane (`/cs` requests, batching,
-//! hashcash, the streamed `f` fetch, `sc` action packets), links, the proxy choice, one retry
-//! decision for every request ([`retry`]), and typed errors.
+//! hashcash, the streamed `f` fetch, `sc` action packets), the data plane ([`data`]: ranged
+//! downloads and piece uploads on transfer URLs), both behind one HTTP seam ([`Transport`]),
+//! links, the proxy choice, one retry decision for every request ([`retry`]), and typed
+//! errors.
 //!
 //! May not depend on: the terminal (no terminal crate is among its dependencies), the state
 //! directory or the node cache (megash-client), megasim. Never prints, never reads the
@@ -28,6 +30,7 @@
 use megash_crypto as crypto;
 
 pub mod client;
+pub mod data;
 pub mod error;
 pub mod fetch;
 pub mod link;

@@ -1,24 +1,24 @@
-//! Simple whole-file transfers, one piece at a time (the parallel engine lives elsewhere and
-//! builds on the low-level calls here: [`Client::upload_url`], [`Client::upload_piece`],
-//! [`Client::put_file`], [`Client::download_url`]).
+//! Transfer requests on the API (`u`, `g`, `p` for a finished upload, file-link import) and
+//! simple whole-file transfers, one piece after another over the [`data`](super::data) plane
+//! (megash-client's engine runs the same pieces in parallel, with resume and speed limits).
 //!
-//! Uploads: random key and nonce, AES-CTR, one POST per MAC chunk, chunk MACs folded into the
-//! meta-MAC, then `p` with the completion token. Downloads stream into a temporary file next
-//! to the destination, decrypt and MAC-verify on the way, and are renamed into place only
-//! when the MAC matches: a destination file is either complete and verified or absent.
+//! Uploads: random key and nonce, AES-CTR, one POST per piece of whole MAC chunks, chunk MACs
+//! folded into the meta-MAC, then `p` with the completion token. Downloads decrypt and
+//! MAC-verify into a temporary file next to the destination, renamed into place only when
+//! the MAC matches: a destination file is either complete and verified or absent.
 
 use std::path::{Path, PathBuf};
 
+use std::sync::atomic::AtomicU64;
+
 use bytes::Bytes;
-use futures_util::StreamExt;
 use serde_json::{json, Map, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::client::{request_tag, Client};
+use super::data;
 use super::error::{Error, ErrorCode, Result};
 use super::nodes::{Handle, Node};
-use super::retry::{retry, Failed, Retried};
-use super::transport::header;
 use crate::crypto::keys::{FileKey, NodeKey};
 use crate::crypto::mac::{self, FileMac};
 use crate::crypto::{aes, attrs, b64, fingerprint, Key128};
@@ -64,38 +64,6 @@ pub struct PublicFile {
     pub size: u64,
 }
 
-/// Upload URLs answer errors as a negative number in text; `-4` there means "this upload
-/// failed, start over", not the API's rate limit, so it is not retried.
-pub fn check_upload_answer(body: &[u8]) -> Result<()> {
-    let Ok(text) = std::str::from_utf8(body) else {
-        return Ok(());
-    };
-    match text.trim().parse::<i64>() {
-        Ok(-4) => Err(Error::Mega(ErrorCode::EFailed)),
-        Ok(n) if n < 0 => Err(Error::Mega(ErrorCode::from_code(n))),
-        _ => Ok(()),
-    }
-}
-
-/// Interpret a piece answer: nothing yet, or the completion token in `p`'s `h` form.
-pub fn upload_token(body: &[u8]) -> Result<Option<String>> {
-    if body.is_empty() || body == b"0" {
-        return Ok(None);
-    }
-    // Binary token (asked for with `v:2`): 36 raw bytes, the last one 1.
-    if body.len() == 36 && body[35] == 1 {
-        return Ok(Some(b64::encode(body)));
-    }
-    // Text token: b64 characters used as they are.
-    let is_b64 = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_';
-    if body.len() >= 27 && body.iter().all(is_b64) {
-        return Ok(Some(String::from_utf8_lossy(body).into_owned()));
-    }
-    Err(Error::bad(
-        "an empty answer or a completion token from the upload server",
-    ))
-}
-
 /// A temporary path next to `dest` (same directory, so the final rename is atomic).
 fn temp_path(dest: &Path) -> PathBuf {
     let name = dest
@@ -132,25 +100,16 @@ impl Client {
             .ok_or_else(|| Error::bad("an upload URL `p` in the u answer"))
     }
 
-    /// POST one piece of ciphertext at `offset`; the answer to the piece that completes the
-    /// file is the completion token (b64, ready for [`Client::put_file`]). Retried like API
-    /// requests (the same piece is re-sent).
+    /// POST one piece of ciphertext at `offset` (see [`data::post_piece`]); the answer to
+    /// the piece that completes the file is the completion token.
     pub async fn upload_piece(
         &self,
         url: &str,
         offset: u64,
         ciphertext: Bytes,
     ) -> Result<Option<String>> {
-        let url = format!("{url}/{offset}");
-        let body = self
-            .post_retrying(
-                &url,
-                ciphertext,
-                "application/octet-stream",
-                check_upload_answer,
-            )
-            .await?;
-        upload_token(&body)
+        let transport = self.data_transport()?;
+        data::post_piece(&*transport, url, offset, ciphertext, self.retry_config()).await
     }
 
     /// `p`: create the file node for a completed upload.
@@ -216,10 +175,14 @@ impl Client {
         if size == 0 {
             token = self.upload_piece(&url, 0, Bytes::new()).await?;
         }
-        for (offset, len) in mac::chunks(size) {
+        for (offset, chunks) in pieces(size) {
+            let len: u64 = chunks.iter().map(|&(_, l)| l).sum();
             let mut buf = vec![0u8; len as usize];
             file.read_exact(&mut buf).await?;
-            chunk_macs.push(mac::chunk_mac(&aes_key, &nonce, &buf));
+            for &(at, l) in &chunks {
+                let at = (at - offset) as usize;
+                chunk_macs.push(mac::chunk_mac(&aes_key, &nonce, &buf[at..at + l as usize]));
+            }
             aes::ctr_apply(&aes_key, &nonce, offset, &mut buf);
             if let Some(t) = self.upload_piece(&url, offset, buf.into()).await? {
                 token = Some(t);
@@ -351,22 +314,26 @@ impl Client {
             .create_new(true)
             .open(tmp)
             .await?;
+        let transport = self.data_transport()?;
         let mut mac = FileMac::new(&key.aes, &key.nonce);
-        let mut offset = 0u64;
-        retry(self.retry_config(), Retried::Request, async || {
-            while offset < info.size {
-                let before = offset;
-                if let Err(error) = self
-                    .fetch_range(info, key, &mut offset, &mut mac, &mut out)
-                    .await
-                {
-                    let progressed = offset > before;
-                    return Err(Failed { error, progressed });
-                }
-            }
-            Ok(())
-        })
-        .await?;
+        let moved = AtomicU64::new(0);
+        let mut buf = Vec::new();
+        for (offset, chunks) in pieces(info.size) {
+            let len: u64 = chunks.iter().map(|&(_, l)| l).sum();
+            buf.resize(len as usize, 0);
+            data::fetch_piece(
+                &*transport,
+                &info.url,
+                key,
+                offset,
+                &mut buf,
+                self.retry_config(),
+                &moved,
+            )
+            .await?;
+            mac.update(&buf);
+            out.write_all(&buf).await?;
+        }
         out.flush().await?;
         out.sync_all().await?;
         drop(out);
@@ -375,47 +342,29 @@ impl Client {
         }
         Ok(())
     }
-
-    /// One GET from `offset` to the end; advances `offset` by what arrived.
-    async fn fetch_range(
-        &self,
-        info: &DownloadInfo,
-        key: &FileKey,
-        offset: &mut u64,
-        mac: &mut FileMac,
-        out: &mut tokio::fs::File,
-    ) -> Result<()> {
-        let url = format!("{}/{}-{}", info.url, *offset, info.size - 1);
-        let mut resp = self.transport().get_stream(&url).await?;
-        match resp.status {
-            200 => {}
-            509 => {
-                let seconds = header(&resp.headers, "x-mega-time-left")
-                    .and_then(|s| s.trim().parse().ok())
-                    .unwrap_or(0);
-                return Err(Error::TransferQuota { seconds });
-            }
-            status => return Err(Error::Http { status }),
-        }
-        while let Some(piece) = resp.body.next().await {
-            let mut piece = piece?.to_vec();
-            if *offset + piece.len() as u64 > info.size {
-                return Err(Error::bad("no more bytes than the file's size"));
-            }
-            aes::ctr_apply(&key.aes, &key.nonce, *offset, &mut piece);
-            mac.update(&piece);
-            out.write_all(&piece).await?;
-            *offset += piece.len() as u64;
-        }
-        if *offset < info.size {
-            return Err(Error::Network {
-                kind: super::error::NetworkKind::Broken,
-                message: "the download ended early".into(),
-            });
-        }
-        Ok(())
-    }
 }
+
+/// Requests of whole MAC chunks, at least [`PIECE`] bytes each but the last: `(offset,
+/// chunks)`.
+fn pieces(size: u64) -> Vec<(u64, Vec<(u64, u64)>)> {
+    let mut out: Vec<(u64, Vec<(u64, u64)>)> = Vec::new();
+    let mut len = 0;
+    for (offset, l) in mac::chunks(size) {
+        match out.last_mut() {
+            Some((_, chunks)) if len < PIECE => chunks.push((offset, l)),
+            _ => {
+                out.push((offset, vec![(offset, l)]));
+                len = 0;
+            }
+        }
+        len += l;
+    }
+    out
+}
+
+/// The serial transfers' request size: large enough that per-request costs vanish, small
+/// enough that a retried piece repeats little.
+const PIECE: u64 = 4 << 20;
 
 fn download_info(r: &Value) -> Result<DownloadInfo> {
     if let Some(e) = r.get("e").and_then(Value::as_i64) {
@@ -447,33 +396,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn token_forms() {
-        assert_eq!(upload_token(b"").unwrap(), None);
-        assert_eq!(upload_token(b"0").unwrap(), None);
-        let mut bin = [7u8; 36];
-        bin[35] = 1;
-        let t = upload_token(&bin).unwrap().unwrap();
-        assert_eq!(t.len(), 48);
-        let text = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij";
-        assert_eq!(
-            upload_token(text.as_bytes()).unwrap().as_deref(),
-            Some(text)
-        );
-        assert!(upload_token(b"<html>error</html>").is_err());
-    }
-
-    #[test]
-    fn upload_errors() {
-        assert!(matches!(
-            check_upload_answer(b"-3"),
-            Err(Error::Mega(ErrorCode::EAgain))
-        ));
-        assert!(matches!(
-            check_upload_answer(b"-4"),
-            Err(Error::Mega(ErrorCode::EFailed))
-        ));
-        assert!(check_upload_answer(b"").is_ok());
-        assert!(check_upload_answer(b"0").is_ok());
+    fn serial_pieces_cover_the_file() {
+        for size in [0u64, 1, 131_072, 5 << 20, (40 << 20) + 3] {
+            let p = pieces(size);
+            let mut next = 0;
+            for (offset, chunks) in &p {
+                assert_eq!(*offset, next);
+                for &(at, l) in chunks {
+                    assert_eq!(at, next);
+                    next += l;
+                }
+            }
+            assert_eq!(next, size);
+            assert!(p
+                .iter()
+                .rev()
+                .skip(1)
+                .all(|(o, c)| { c.last().map(|&(a, l)| a + l - o).unwrap_or(0) >= PIECE }));
+        }
     }
 
     #[test]

@@ -130,14 +130,20 @@ pub struct ReqwestTransport {
 }
 
 impl ReqwestTransport {
-    /// A transport with sensible timeouts (connect 20 s, idle read 120 s).
+    /// A transport for API requests (connect 20 s, idle read 120 s).
     pub fn new() -> Result<Self> {
-        let client = reqwest::Client::builder()
-            .use_rustls_tls()
-            .proxy(super::proxy::reqwest_proxy())
-            .connect_timeout(Duration::from_secs(20))
-            .read_timeout(Duration::from_secs(120))
-            .user_agent(concat!("megash/", env!("CARGO_PKG_VERSION")))
+        let client = builder()?.build().map_err(|e| network_error(&e))?;
+        Ok(ReqwestTransport { client })
+    }
+
+    /// A transport for transfer URLs: HTTP/1.1 (one request per connection at a time, so
+    /// parallel pieces get parallel connections), many idle connections kept, Nagle off.
+    /// No overall timeout: a large piece on a slow link is fine as long as bytes move.
+    pub fn for_transfers() -> Result<Self> {
+        let client = builder()?
+            .tcp_nodelay(true)
+            .http1_only()
+            .pool_max_idle_per_host(32)
             .build()
             .map_err(|e| network_error(&e))?;
         Ok(ReqwestTransport { client })
@@ -157,6 +163,29 @@ impl ReqwestTransport {
     }
 }
 
+/// What both transports share: rustls, the proxy choice, timeouts, the user agent, and the
+/// extra trusted roots of `MEGASH_CA_FILE` (a private MEGA-compatible server, megasim with
+/// `--tls-cert`) on top of the built-in ones.
+fn builder() -> Result<reqwest::ClientBuilder> {
+    let mut builder = reqwest::Client::builder()
+        .use_rustls_tls()
+        .proxy(super::proxy::reqwest_proxy())
+        .connect_timeout(Duration::from_secs(20))
+        .read_timeout(Duration::from_secs(120))
+        .user_agent(concat!("megash/", env!("CARGO_PKG_VERSION")));
+    if let Some(path) = std::env::var_os("MEGASH_CA_FILE").filter(|v| !v.is_empty()) {
+        let pem = std::fs::read(&path).map_err(Error::Io)?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| Error::Network {
+            kind: NetworkKind::Other,
+            message: "MEGASH_CA_FILE holds no PEM certificate".into(),
+        })?;
+        for c in certs {
+            builder = builder.add_root_certificate(c);
+        }
+    }
+    Ok(builder)
+}
+
 fn headers_of(map: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
     map.iter()
         .filter_map(|(k, v)| {
@@ -168,9 +197,42 @@ fn headers_of(map: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Describe a reqwest error without its URL.
+/// Did TLS refuse the server (untrusted or wrong certificate)? Retrying cannot help. The
+/// TLS backend may be rustls or (when another crate's features pull it in) OpenSSL, so
+/// besides rustls' typed error the messages are checked.
+fn tls_refused(e: &reqwest::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(tls) = err.downcast_ref::<tokio_rustls::rustls::Error>() {
+            return matches!(
+                tls,
+                tokio_rustls::rustls::Error::InvalidCertificate(_)
+                    | tokio_rustls::rustls::Error::AlertReceived(_)
+            );
+        }
+        if err.to_string().to_ascii_lowercase().contains("certificate") {
+            return true;
+        }
+        // An io::Error's `source` skips the error it wraps.
+        cur = match err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner),
+            None => err.source(),
+        };
+    }
+    false
+}
+
+/// Describe a reqwest error without its URL (the host and port stay: they are no secret).
 fn network_error(e: &reqwest::Error) -> Error {
-    let (kind, message) = if e.is_timeout() {
+    let (kind, message) = if tls_refused(e) {
+        (
+            NetworkKind::Other,
+            "TLS refused the server (its certificate is not trusted)",
+        )
+    } else if e.is_timeout() {
         (NetworkKind::Timeout, "the request timed out")
     } else if e.is_connect() {
         (NetworkKind::Connect, "could not connect to the server")

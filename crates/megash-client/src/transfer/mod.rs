@@ -3,7 +3,7 @@
 //!
 //! A file is cut into requests of whole MAC chunks, several MiB each ([`plan`]); up to
 //! [`Config::connections`] requests per file run at once on the engine's own multi-threaded
-//! runtime and HTTP client, under a cap on bytes in flight per transfer and per engine.
+//! runtime, on the client's data transport ([`Client::data_transport`]), under a cap on bytes in flight per transfer and per engine.
 //! Decryption happens as bytes arrive; chunk MACs are computed eight chunks at a time
 //! ([`crate::crypto::mac::chunk_macs`]) on blocking threads, so network, crypto and disk
 //! overlap. API calls (`g`, `u`, `p`) go through the caller's [`Client`].
@@ -15,7 +15,6 @@
 //! journal their URL, key and finished pieces in the state directory and continue while the
 //! server still accepts that URL, else start over. Nothing here prints.
 
-pub mod http;
 pub mod journal;
 pub mod limit;
 pub mod plan;
@@ -29,7 +28,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
-use crate::api::{self, Client, ErrorCode, Handle, Node, RetryConfig};
+use crate::api::{self, Client, ErrorCode, Handle, Node, RetryConfig, Transport};
 use crate::crypto::keys::{FileKey, NodeKey};
 use crate::crypto::{aes, b64, fingerprint, mac, Key128};
 use journal::{ChunkMacs, Journal};
@@ -143,6 +142,11 @@ impl Counter {
         self.resumed.load(Ordering::Relaxed)
     }
 
+    /// The running count itself, for the data plane to add to as bytes arrive.
+    pub fn moved(&self) -> &AtomicU64 {
+        &self.done
+    }
+
     /// `n` bytes moved now.
     pub fn fetch_add(&self, n: u64, order: Ordering) -> u64 {
         self.done.fetch_add(n, order)
@@ -167,7 +171,6 @@ impl Counter {
 }
 
 struct Inner {
-    http: reqwest::Client,
     config: Config,
     /// In-flight budget of the whole engine, in KiB.
     total: Arc<Semaphore>,
@@ -180,7 +183,7 @@ impl Inner {
     /// A buffer of exactly `len` bytes (old contents when reused: callers overwrite them).
     fn buffer(&self, len: u64) -> Vec<u8> {
         let mut b = lock(&self.buffers).pop().unwrap_or_default();
-        http::fit(&mut b, len as usize);
+        fit(&mut b, len as usize);
         b
     }
 
@@ -204,6 +207,16 @@ impl Inner {
         if pool.len() < self.config.connections * 2 + 2 {
             pool.push(b);
         }
+    }
+}
+
+/// Make `buf` exactly `len` bytes long. A reused buffer keeps its old bytes (they are
+/// overwritten): zeroing megabytes per request would cost as much as decrypting them.
+fn fit(buf: &mut Vec<u8>, len: usize) {
+    if buf.len() >= len {
+        buf.truncate(len);
+    } else {
+        buf.resize(len, 0);
     }
 }
 
@@ -331,7 +344,6 @@ impl Engine {
         Ok(Engine {
             rt: Some(rt),
             inner: Arc::new(Inner {
-                http: http::client()?,
                 config,
                 total,
                 buffers: Mutex::new(Vec::new()),
@@ -432,6 +444,7 @@ impl Engine {
             loop {
                 let job = DownloadJob {
                     inner: self.inner.clone(),
+                    transport: client.data_transport()?,
                     url: info.url.clone(),
                     key,
                     file: file.clone(),
@@ -515,24 +528,26 @@ impl Engine {
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<(Piece, Vec<u8>)>>(2);
         let inner = self.inner.clone();
         let url = info.url.clone();
+        let transport = client.data_transport()?;
         let producer = self.spawn(async move {
-            let moved = Counter::default();
+            let moved = AtomicU64::new(0);
             let inner2 = inner.clone();
             let mut stream = futures_util::stream::iter(pieces)
                 .map(|p| {
                     let inner = inner2.clone();
                     let url = url.clone();
                     let moved = &moved;
+                    let transport = transport.clone();
                     async move {
                         inner.config.pace(p.len).await;
                         let mut buf = inner.buffer(p.len);
-                        http::fetch_piece(
-                            &inner.http,
+                        api::data::fetch_piece(
+                            &*transport,
                             &url,
                             &key,
-                            p,
-                            &inner.config.retry,
+                            p.offset,
                             &mut buf,
+                            &inner.config.retry,
                             moved,
                         )
                         .await?;
@@ -658,6 +673,7 @@ impl Engine {
             };
             let job = UploadJob {
                 inner: self.inner.clone(),
+                transport: client.data_transport()?,
                 url,
                 aes_key,
                 nonce,
@@ -825,6 +841,7 @@ async fn verify_done(
 /// The data phase of one download, run on the engine's runtime.
 struct DownloadJob {
     inner: Arc<Inner>,
+    transport: Arc<dyn Transport>,
     url: String,
     key: FileKey,
     file: Arc<std::fs::File>,
@@ -866,14 +883,14 @@ impl DownloadJob {
                         return Ok(());
                     };
                     let mut buf = this.inner.buffer(p.len);
-                    http::fetch_piece(
-                        &this.inner.http,
+                    api::data::fetch_piece(
+                        &*this.transport,
                         &this.url,
                         &this.key,
-                        p,
-                        &this.inner.config.retry,
+                        p.offset,
                         &mut buf,
-                        &this.progress,
+                        &this.inner.config.retry,
+                        this.progress.moved(),
                     )
                     .await?;
                     let job = this.clone();
@@ -975,6 +992,7 @@ fn resume_upload(jpath: &Path, size: u64) -> Option<(String, Key128, [u8; 8], Jo
 /// The data phase of one upload, run on the engine's runtime.
 struct UploadJob {
     inner: Arc<Inner>,
+    transport: Arc<dyn Transport>,
     url: String,
     aes_key: Key128,
     nonce: [u8; 8],
@@ -998,8 +1016,8 @@ impl UploadJob {
     async fn run(self) -> Result<String> {
         let this = Arc::new(self);
         if this.size == 0 {
-            return http::post_piece(
-                &this.inner.http,
+            return api::data::post_piece(
+                &*this.transport,
                 &this.url,
                 0,
                 Bytes::new(),
@@ -1061,8 +1079,8 @@ impl UploadJob {
                         Error::Api(api::Error::Io(std::io::Error::other(e.to_string())))
                     })??;
                     this.inner.config.pace(p.len).await;
-                    let t = http::post_piece(
-                        &this.inner.http,
+                    let t = api::data::post_piece(
+                        &*this.transport,
                         &this.url,
                         p.offset,
                         body,
