@@ -2,8 +2,8 @@
 //! `p` per source with the subtree's keys re-wrapped and attributes re-encrypted; the file
 //! data is never downloaded (see `Client::copy_tree`). Destination rules (megacmd.md §6): an
 //! existing folder receives copies under their names; a new path takes one source under its
-//! last name; an existing file is overwritten by a file source (copied, then the old one
-//! deleted); a folder onto a file is refused. Local endpoints are refused: the transfers
+//! last name; an existing file is overwritten by a file source (the copy is its new version:
+//! the old content stays as a version, as after an upload over it); a folder onto a file is refused. Local endpoints are refused: the transfers
 //! (`get`/`put`) move data between this machine and MEGA.
 
 use super::remote;
@@ -129,16 +129,17 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     for c in copies {
         let r = ctx.online(async |acct| {
             let client = acct.client().await?;
+            // The overwritten file becomes the copy's older version (`ov`), as an upload
+            // over it would make it.
             client
-                .copy_tree(c.parent, &c.nodes, c.name.as_deref())
+                .copy_tree_over(
+                    c.parent,
+                    &c.nodes,
+                    c.name.as_deref(),
+                    c.replaces.as_ref().map(|n| n.handle),
+                )
                 .await
                 .map_err(|e| CmdError::api("copy node", e))?;
-            if let Some(old) = &c.replaces {
-                client
-                    .delete(old.handle)
-                    .await
-                    .map_err(|e| CmdError::api("delete the overwritten node", e))?;
-            }
             acct.refresh().await?;
             Ok(())
         });

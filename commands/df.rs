@@ -47,7 +47,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         return ctx.ui.line(json!({
             "roots": roots.iter().map(storage::Usage::to_json).collect::<Vec<_>>(),
             "storage": storage::quota_json(&quota),
-            "versions_bytes": 0,
+            "versions_bytes": storage::version_bytes(&roots),
         }));
     }
     let size = |b: u64| size_to_text(b, human, true);
@@ -74,9 +74,8 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         size(quota.storage_used)
     ))?;
     ctx.ui.line(&dashes)?;
-    // megash keeps no version history, so versions take no space here.
     ctx.ui.line(format!(
         "Total size taken up by file versions: {:>12}",
-        size(0)
+        size(storage::version_bytes(&roots))
     ))
 }

@@ -24,7 +24,7 @@ pub const COMMAND: Command = Command {
         Flag::short('h', "Human-readable sizes"),
         Flag::long(
             "versions",
-            "Add the S.WITH VERS column (megash keeps no versions: equal to SIZE)",
+            "Add the S.WITH VERS column: the size with the files' older versions",
         ),
         Flag::opt(
             "path-display-size",
@@ -89,16 +89,20 @@ fn fit(text: &str, width: usize) -> String {
     out
 }
 
-/// What one path holds: a file counts itself, a folder what is below it.
-fn totals_of(acct: &Account, n: &Node) -> Result<Totals, CmdError> {
+/// What one path holds, without and with the older versions of its files: a file counts
+/// itself, a folder what is below it.
+fn totals_of(acct: &Account, n: &Node) -> Result<(Totals, u64), CmdError> {
     Ok(if n.is_file() {
-        Totals {
+        let older: u64 = acct.cache.versions(n.handle)?.iter().map(|v| v.size).sum();
+        let t = Totals {
             files: 1,
             folders: 0,
             bytes: n.size,
-        }
+        };
+        (t, n.size + older)
     } else {
-        acct.cache.subtree_totals(n.handle)?
+        let with = acct.cache.subtree_totals_with_versions(n.handle)?;
+        (acct.cache.subtree_totals(n.handle)?, with.bytes)
     })
 }
 
@@ -136,32 +140,37 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             e => e,
         })?;
         for n in found {
-            let totals = totals_of(acct, &n)?;
+            let (totals, with_versions) = totals_of(acct, &n)?;
             let shown = shown_path(acct, p, &n)?;
-            rows.push((n, shown, totals));
+            rows.push((n, shown, totals, with_versions));
         }
     }
-    let total: u64 = rows.iter().map(|(_, _, t)| t.bytes).sum();
+    let total: u64 = rows.iter().map(|(_, _, t, _)| t.bytes).sum();
+    let total_with: u64 = rows.iter().map(|(_, _, _, w)| w).sum();
     let ui = &mut *ctx.ui;
     if args.has("json") {
         let mut out = Vec::new();
-        for (n, _, t) in &rows {
+        for (n, _, t, w) in &rows {
             out.push(json!({
                 "path": remote::abs_path(acct, n)?,
                 "handle": format!("H:{}", n.handle),
                 "type": kind_name(n.kind),
                 "bytes": t.bytes,
+                "bytes_with_versions": w,
                 "files": t.files,
                 "folders": t.folders,
             }));
         }
-        return ui.line(json!({ "results": out, "total_bytes": total }));
+        return ui.line(json!({
+            "results": out,
+            "total_bytes": total,
+            "total_bytes_with_versions": total_with,
+        }));
     }
-    // megash keeps no version history, so the size with versions is the size.
-    let size = |b: u64| {
+    let size = |b: u64, w: u64| {
         let s = size_to_text(b, human, true);
         if versions {
-            format!("{s:>12}{s:>12}")
+            format!("{s:>12}{:>12}", size_to_text(w, human, true))
         } else {
             format!("{s:>12}")
         }
@@ -176,15 +185,15 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         fit("FILENAME", width),
         "SIZE"
     ))?;
-    for (_, shown, t) in &rows {
+    for (_, shown, t, w) in &rows {
         let label = fit(&format!("{}:", terminal_safe(shown)), width);
-        ui.line(format!("{label}{}", size(t.bytes)))?;
+        ui.line(format!("{label}{}", size(t.bytes, *w)))?;
     }
     ui.line("-".repeat(width + 12 + if versions { 12 } else { 0 }))?;
     ui.line(format!(
         "{}{}",
         fit("Total storage used:", width),
-        size(total)
+        size(total, total_with)
     ))
 }
 

@@ -12,6 +12,7 @@ use super::timefmt::TimeFormat;
 use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::account::Account;
 use crate::api::{link, Node, NodeType};
+use crate::cache::version_time;
 use crate::crypto::keys::NodeKey;
 use crate::crypto::Key128;
 use crate::error::CmdError;
@@ -56,6 +57,7 @@ pub(super) struct Opts {
     handles: bool,
     ctime: bool,
     time: TimeFormat,
+    versions: bool,
 }
 
 impl Opts {
@@ -70,6 +72,7 @@ impl Opts {
             handles,
             ctime: false,
             time: TimeFormat::short(),
+            versions: false,
         }
     }
 
@@ -84,6 +87,7 @@ impl Opts {
             handles: false,
             ctime: false,
             time,
+            versions: false,
         }
     }
 }
@@ -98,6 +102,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         handles: args.has("show-handles"),
         ctime: args.has("show-creation-time"),
         time: TimeFormat::from_option(args.value("time-format"), TimeFormat::short())?,
+        versions: args.has("versions"),
     };
     // MEGAcmd uses only the first operand.
     let given = args.operands.first().map(String::as_str);
@@ -273,10 +278,46 @@ fn print_entry(
     o: &Opts,
 ) -> Result<(), CmdError> {
     if o.long {
-        return ui.line(long_line(acct, n, shown, o)?);
+        ui.line(long_line(acct, n, shown, o)?)?;
+        if o.versions && n.is_file() {
+            let older = acct.cache.versions(n.handle)?;
+            if !older.is_empty() {
+                // MEGAcmd's block: every version, the current one first, named NAME#MTIME.
+                ui.line("")?;
+                ui.line(format!("Versions of {shown}:"))?;
+                let name = name_of(n);
+                for v in std::iter::once(n.clone()).chain(older) {
+                    let tagged = format!("{name}#{}", version_time(&v));
+                    ui.line(long_line(acct, &v, &tagged, o)?)?;
+                }
+            }
+        }
+        return Ok(());
     }
     let indent = "\t".repeat(depth);
-    ui.line(format!("{indent}{shown}{}", suffix(acct, n, o)?))
+    ui.line(format!("{indent}{shown}{}", suffix(acct, n, o)?))?;
+    if o.versions && n.is_file() {
+        let name = name_of(n);
+        for v in acct.cache.versions(n.handle)? {
+            let when = version_time(&v);
+            // MEGAcmd shows `[NAME]` when the version's name equals the current one's (a
+            // comparison that reads as if meant the other way round; kept for scripts).
+            let same = if v.name == n.name {
+                format!("[{}]", name_of(&v))
+            } else {
+                String::new()
+            };
+            let mut line = format!("  {name}#{when}{same} ({})", o.time.render(when));
+            if o.extra > 0 {
+                line.push_str(&format!(" ({})", size_to_text(v.size, false, false)));
+            }
+            if o.handles {
+                line.push_str(&format!(" <H:{}>", v.handle));
+            }
+            ui.line(line)?;
+        }
+    }
+    Ok(())
 }
 
 fn extra_info(acct: &Account, n: &Node, o: &Opts) -> Result<String, CmdError> {
@@ -375,7 +416,15 @@ fn header(o: &Opts) -> String {
 
 fn long_line(acct: &Account, n: &Node, shown: &str, o: &Opts) -> Result<String, CmdError> {
     let file = n.is_file();
-    let vers = if file { "1" } else { "-" };
+    // Versions including the current one, as MEGAcmd counts them (capped at `>999`).
+    let vers = if file {
+        match acct.cache.versions(n.handle)?.len() + 1 {
+            c if c > 999 => ">999".to_string(),
+            c => c.to_string(),
+        }
+    } else {
+        "-".to_string()
+    };
     let size = if file {
         size_to_text(n.size, o.human, true)
     } else {

@@ -21,6 +21,7 @@ mod cd;
 mod clear;
 mod cp;
 mod dedupe;
+mod deleteversions;
 mod df;
 mod diagnose;
 mod du;
@@ -45,6 +46,7 @@ mod put;
 mod pwd;
 mod quit;
 mod reload;
+mod restore;
 mod rm;
 mod session;
 mod speedlimit;
@@ -222,6 +224,7 @@ pub static TABLE: &[&Command] = &[
     &clear::COMMAND,
     &cp::COMMAND,
     &dedupe::COMMAND,
+    &deleteversions::COMMAND,
     &df::COMMAND,
     &diagnose::COMMAND,
     &du::COMMAND,
@@ -246,6 +249,7 @@ pub static TABLE: &[&Command] = &[
     &pwd::COMMAND,
     &quit::COMMAND,
     &reload::COMMAND,
+    &restore::COMMAND,
     &rm::COMMAND,
     &session::COMMAND,
     &speedlimit::COMMAND,
@@ -312,7 +316,6 @@ pub const NOT_YET: &[&str] = &[
     "confirm",
     "confirmcancel",
     "debug",
-    "deleteversions",
     "exclude",
     "ftp",
     "fuse-add",

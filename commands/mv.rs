@@ -4,7 +4,10 @@
 //! replaced by a file source (moved, renamed, then the old file deleted), as MEGAcmd does.
 //! Several sources need a folder. Remote only: local paths are for get/put.
 
-use super::write::{destination, finish, refuse_local_operands, shown, source_nodes, Dest};
+use super::write::{
+    destination, finish, refuse_local_operands, rubbish_marks, shown, source_nodes,
+    write_rubbish_marks, Dest,
+};
 use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::api::{self, Handle, Node};
 use crate::error::CmdError;
@@ -113,8 +116,15 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         ctx.ui.warn("Source and destiny are the same");
     }
     if let Some((folder, handles)) = into.filter(|(_, h)| !h.is_empty()) {
+        let acct = ctx.state.account.as_ref().ok_or(CmdError::NotLoggedIn)?;
+        let nodes: Vec<Node> = handles
+            .iter()
+            .filter_map(|h| acct.cache.node(*h).ok().flatten())
+            .collect();
+        let marks = rubbish_marks(acct, &nodes, folder)?;
         let r = ctx.online(async |acct| {
             let client = acct.client().await?;
+            write_rubbish_marks(client, &marks).await;
             let r = client
                 .move_nodes(&handles, folder)
                 .await
@@ -134,6 +144,21 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         }
     }
     for step in steps {
+        let mut marks = match step.parent {
+            Some(p) => {
+                let acct = ctx.state.account.as_ref().ok_or(CmdError::NotLoggedIn)?;
+                rubbish_marks(acct, std::slice::from_ref(&step.node), p)?
+            }
+            None => Vec::new(),
+        };
+        // A rename rides on the mark's attribute update (both write the whole set).
+        let renamed = match (marks.first_mut(), &step.name) {
+            (Some((_, _, attributes)), Some(name)) => {
+                attributes.insert("n".into(), serde_json::Value::from(name.as_str()));
+                true
+            }
+            _ => false,
+        };
         let r = ctx.online(async |acct| {
             let Step {
                 node,
@@ -143,12 +168,13 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             } = &step;
             let client = acct.client().await?;
             if let Some(p) = parent {
+                write_rubbish_marks(client, &marks).await;
                 client
                     .move_node(node.handle, *p)
                     .await
                     .map_err(|e| CmdError::api("move node", e))?;
             }
-            if let Some(name) = name {
+            if let Some(name) = name.as_ref().filter(|_| !renamed) {
                 client
                     .rename(node, name)
                     .await

@@ -3,12 +3,14 @@
 //! interactive shell on a terminal asks `Are you sure to delete NAME ? (Yes/No/All/None): `
 //! for each folder, as MEGAcmd's shell does; anywhere else (one-shot commands, batch files,
 //! piped input) nobody can answer, so `rm -r` proceeds, which is what MEGAcmd scripts rely
-//! on. `--trash` (megash) moves to the rubbish bin (`m`) instead: recoverable.
+//! on. `--trash` (megash) moves to the rubbish bin (`m`) instead, recording where each node
+//! came from (`rr`, as MEGA's apps) for `restore`. `--empty-trash` (megash) empties the
+//! rubbish bin (`dr`).
 
 use std::collections::HashSet;
 
 use super::remote;
-use super::write::{finish, refuse_root, root_kind, shown};
+use super::write::{finish, refuse_root, root_kind, rubbish_marks, shown, write_rubbish_marks};
 use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::account::Account;
 use crate::api::{self, Handle, Node, NodeType};
@@ -20,20 +22,24 @@ pub const COMMAND: Command = Command {
     name: "rm",
     aliases: &[],
     summary: "Delete remote files and folders permanently",
-    usage: "[-r] [-f] [--trash] [--use-pcre] remotepath...",
+    usage: "[-r] [-f] [--trash] [--use-pcre] remotepath... | --empty-trash [-f]",
     flags: &[
         Flag::short('r', "Delete folders recursively"),
         Flag::short('f', "Do not ask for confirmation"),
         Flag::long(
             "trash",
-            "Move to the rubbish bin instead of deleting (megash extension)",
+            "Move to the rubbish bin instead of deleting; restore brings it back (megash extension)",
+        ),
+        Flag::long(
+            "empty-trash",
+            "Delete everything in the rubbish bin for good (megash extension)",
         ),
         Flag::long(
             "use-pcre",
             "Treat patterns as Perl-compatible regular expressions",
         ),
     ],
-    min_args: 1,
+    min_args: 0,
     max_args: None,
     needs_login: true,
     operands: Operand::Remote,
@@ -52,6 +58,15 @@ enum Confirm {
 }
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    if args.has("empty-trash") {
+        return empty_trash(ctx, args);
+    }
+    if args.operands.is_empty() {
+        return Err(CmdError::Usage {
+            problem: None,
+            usage: COMMAND.usage_line(),
+        });
+    }
     let recursive = args.has("r");
     let trash = args.has("trash");
     let mut confirm = if args.has("f") || !(ctx.state.interactive && ctx.ui.can_ask()) {
@@ -116,6 +131,10 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         None
     };
     let handles: Vec<Handle> = chosen.iter().map(|n| n.handle).collect();
+    let marks = match &bin {
+        Some(bin) => rubbish_marks(acct, &chosen, bin.handle)?,
+        None => Vec::new(),
+    };
     let action = if trash {
         "move node to the rubbish bin"
     } else {
@@ -124,6 +143,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     // All in a few batched requests and one catch-up, however many nodes a glob matched.
     let results = ctx.online(async |acct| {
         let client = acct.client().await?;
+        write_rubbish_marks(client, &marks).await;
         let r = match &bin {
             Some(bin) => client.move_nodes(&handles, bin.handle).await,
             None => client.delete_nodes(&handles).await,
@@ -144,6 +164,45 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         }
     }
     finish(ctx.ui, errors)
+}
+
+/// `rm --empty-trash`: `dr`. Asks first in the interactive shell on a terminal (unless
+/// `-f`), like `rm -r`.
+fn empty_trash(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
+    if !args.operands.is_empty() {
+        return Err(CmdError::Usage {
+            problem: Some("--empty-trash takes no paths".into()),
+            usage: COMMAND.usage_line(),
+        });
+    }
+    ctx.synced()?;
+    let acct = ctx.state.account.as_ref().ok_or(CmdError::NotLoggedIn)?;
+    let bin = acct
+        .cache
+        .root_of(NodeType::Rubbish)?
+        .ok_or_else(|| CmdError::NoFetch("No rubbish bin in the account".into()))?;
+    let inside = acct.cache.children(bin.handle)?.len();
+    if inside == 0 {
+        ctx.ui.warn("The rubbish bin is already empty");
+        return Ok(());
+    }
+    if !args.has("f") && ctx.state.interactive && ctx.ui.can_ask() {
+        let question =
+            format!("Delete the {inside} item(s) in the rubbish bin for good? (Yes/No): ");
+        match ctx.ui.ask(&question)? {
+            Some(a) if matches!(a.to_ascii_lowercase().as_str(), "y" | "yes") => {}
+            _ => return Ok(()),
+        }
+    }
+    ctx.online(async |acct| {
+        let client = acct.client().await?;
+        client
+            .empty_rubbish_bin()
+            .await
+            .map_err(|e| CmdError::api("empty the rubbish bin", e))?;
+        acct.refresh().await?;
+        Ok(())
+    })
 }
 
 /// The chosen nodes without repeats and without those inside another chosen one (deleting

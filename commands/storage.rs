@@ -12,6 +12,8 @@ use crate::error::CmdError;
 pub struct Usage {
     pub kind: NodeType,
     pub totals: Totals,
+    /// Bytes of the older versions of the files under the root.
+    pub version_bytes: u64,
 }
 
 impl Usage {
@@ -50,20 +52,28 @@ impl Usage {
     }
 }
 
+/// Bytes of every older file version in the account.
+pub fn version_bytes(roots: &[Usage]) -> u64 {
+    roots.iter().map(|r| r.version_bytes).sum()
+}
+
 /// Usage of the Cloud Drive, Inbox and Rubbish bin, in that order (roots the account lacks
 /// count as empty).
 pub fn roots(acct: &Account) -> Result<Vec<Usage>, CmdError> {
     let mut out = Vec::new();
     for kind in [NodeType::Root, NodeType::Inbox, NodeType::Rubbish] {
-        let totals = match acct.cache.root_of(kind)? {
-            Some(n) => acct.cache.subtree_totals(n.handle)?,
-            None => Totals {
-                files: 0,
-                folders: 0,
-                bytes: 0,
-            },
+        let (totals, with) = match acct.cache.root_of(kind)? {
+            Some(n) => (
+                acct.cache.subtree_totals(n.handle)?,
+                acct.cache.subtree_totals_with_versions(n.handle)?,
+            ),
+            None => (Totals::default(), Totals::default()),
         };
-        out.push(Usage { kind, totals });
+        out.push(Usage {
+            kind,
+            totals,
+            version_bytes: with.bytes.saturating_sub(totals.bytes),
+        });
     }
     Ok(out)
 }

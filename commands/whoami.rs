@@ -111,7 +111,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     }
     ctx.ui.line(format!(
         "        Total size taken up by file versions: {:>12}",
-        ytes(0)
+        ytes(super::storage::version_bytes(&roots))
     ))?;
     ctx.ui.line(format!(
         "    Used storage: {} of {} ({})",

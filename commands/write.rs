@@ -5,9 +5,11 @@
 
 use std::path::Path;
 
+use serde_json::Value;
+
 use super::remote::{self, split_parent};
 use crate::account::Account;
-use crate::api::{Node, NodeType};
+use crate::api::{AttributeUpdate, Handle, Node, NodeType};
 use crate::cache::ResolveError;
 use crate::error::CmdError;
 use crate::ui::{terminal_safe, Ui};
@@ -87,6 +89,44 @@ pub fn root_kind(acct: &Account, node: &Node) -> Result<Option<NodeType>, CmdErr
         .into_iter()
         .find(|n| n.kind.is_root())
         .map(|n| n.kind))
+}
+
+/// The `rr` marks to write before `nodes` move under `target`, as MEGA's apps keep them: a
+/// node going into the rubbish bin from elsewhere records its parent (so `restore` can put it
+/// back), one leaving the bin loses the mark. Nodes without a key cannot be marked.
+pub fn rubbish_marks(
+    acct: &Account,
+    nodes: &[Node],
+    target: Handle,
+) -> Result<Vec<AttributeUpdate>, CmdError> {
+    let into_bin = match acct.cache.node(target)? {
+        Some(t) => t.kind == NodeType::Rubbish || root_kind(acct, &t)? == Some(NodeType::Rubbish),
+        None => false,
+    };
+    let mut out = Vec::new();
+    for n in nodes {
+        let Some(key) = n.key else { continue };
+        let in_bin = root_kind(acct, n)? == Some(NodeType::Rubbish);
+        let mut attributes = n.attributes();
+        match (in_bin, into_bin, n.parent) {
+            (false, true, Some(parent)) => {
+                attributes.insert("rr".into(), Value::from(parent.to_b64()));
+            }
+            (true, false, _) if attributes.remove("rr").is_some() => {}
+            _ => continue,
+        }
+        out.push((n.handle, key, attributes));
+    }
+    Ok(out)
+}
+
+/// Write [`rubbish_marks`]; a mark that fails only loses the way back, so it is no error.
+pub async fn write_rubbish_marks(client: &crate::api::Client, marks: &[AttributeUpdate]) {
+    if !marks.is_empty() {
+        if let Err(e) = client.set_attributes_many(marks).await {
+            log::warn!("could not record where nodes came from in the rubbish bin: {e}");
+        }
+    }
 }
 
 /// Roots can be neither moved, copied as a whole, nor deleted.

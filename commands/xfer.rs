@@ -506,6 +506,8 @@ struct Send {
     parent: Parent,
     name: String,
     size: u64,
+    /// The file of that name there, which this upload makes an older version of.
+    replaces: Option<Handle>,
 }
 
 #[derive(Clone, Copy)]
@@ -702,17 +704,24 @@ fn plan_local(
         )));
     }
     let fp = transfer::local_fingerprint(path).map_err(|e| transfer_error("read", e))?;
-    let same = existing(&name)?
+    let files: Vec<Node> = existing(&name)?
+        .into_iter()
+        .filter(|n| n.kind == NodeType::File)
+        .collect();
+    if files
         .iter()
-        .any(|n| n.kind == NodeType::File && n.fingerprint.as_deref() == Some(fp.as_str()));
-    if same {
+        .any(|n| n.fingerprint.as_deref() == Some(fp.as_str()))
+    {
         plan.skipped += meta.len();
     } else {
+        // A file of that name gets a new version, as MEGA's own clients do (the SDK picks
+        // the first file of the name).
         plan.files.push(Send {
             path: path.to_path_buf(),
             parent,
             name,
             size: meta.len(),
+            replaces: files.first().map(|n| n.handle),
         });
     }
     Ok(())
@@ -775,11 +784,12 @@ pub(super) async fn run_upload(
     for f in &plan.files {
         let progress = next_file();
         engine
-            .upload(
+            .upload_version(
                 client,
                 &f.path,
                 resolve(f.parent, &made),
                 &f.name,
+                f.replaces,
                 journals,
                 &progress,
             )

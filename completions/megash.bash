@@ -1,7 +1,7 @@
 # bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
 # Source it, or install it as ~/.local/share/bash-completion/completions/megash.
 
-_megash_commands="attr cat cd clear cp dedupe df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session speedlimit transfers tree version whoami"
+_megash_commands="attr cat cd clear cp dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload restore rm session speedlimit transfers tree version whoami"
 
 _megash_flags() {
     case "$1" in
@@ -11,6 +11,7 @@ _megash_flags() {
         clear) echo "--help" ;;
         cp) echo "--use-pcre --help" ;;
         dedupe) echo "-r --mode= --dry-run --help" ;;
+        deleteversions) echo "-f --all --use-pcre --help" ;;
         df) echo "-h --json --help" ;;
         diagnose) echo "--login --auth-code= --password-file= --force --json --help" ;;
         du) echo "-h --versions --path-display-size= --use-pcre --json --help" ;;
@@ -35,7 +36,8 @@ _megash_flags() {
         pwd) echo "--help" ;;
         quit) echo "--only-shell --help" ;;
         reload) echo "--help" ;;
-        rm) echo "-r -f --trash --use-pcre --help" ;;
+        restore) echo "--use-pcre --help" ;;
+        rm) echo "-r -f --trash --empty-trash --use-pcre --help" ;;
         session) echo "--json --help" ;;
         speedlimit) echo "-u -d --upload-connections --download-connections -h --help" ;;
         transfers) echo "-c -p -r -a --only-downloads --only-uploads --summary --show-completed --help" ;;
@@ -52,6 +54,7 @@ _megash_operands() {
         cd) echo remotedir ;;
         cp) echo remote ;;
         dedupe) echo remotedir ;;
+        deleteversions) echo remote ;;
         du) echo remote ;;
         export) echo remote ;;
         find) echo remote ;;
@@ -64,6 +67,7 @@ _megash_operands() {
         mkdir) echo remote ;;
         mv) echo remote ;;
         put) echo local ;;
+        restore) echo remote ;;
         rm) echo remote ;;
         tree) echo remote ;;
         *) echo none ;;
@@ -109,4 +113,4 @@ _megash() {
     esac
 }
 
-complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-cp mega-dedupe mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-put mega-pwd mega-quit mega-reload mega-rm mega-session mega-speedlimit mega-transfers mega-tree mega-version mega-whoami
+complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-cp mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-session mega-speedlimit mega-transfers mega-tree mega-version mega-whoami

@@ -14,6 +14,7 @@ complete -c megash -n __fish_use_subcommand -a cd -d 'Change the current remote 
 complete -c megash -n __fish_use_subcommand -a clear -d 'Clear the screen'
 complete -c megash -n __fish_use_subcommand -a cp -d 'Copy files and folders in the cloud; with a local endpoint, download or upload'
 complete -c megash -n __fish_use_subcommand -a dedupe -d 'List, and with --mode resolve, names that occur twice in one remote folder'
+complete -c megash -n __fish_use_subcommand -a deleteversions -d 'Delete the previous versions of files (the current files stay)'
 complete -c megash -n __fish_use_subcommand -a df -d 'Print the account storage usage'
 complete -c megash -n __fish_use_subcommand -a diagnose -d 'Explain login problems and how close the account is to MEGA\'s blocking limits'
 complete -c megash -n __fish_use_subcommand -a du -d 'Print the size used by remote files and folders'
@@ -38,6 +39,7 @@ complete -c megash -n __fish_use_subcommand -a put -d 'Upload local files and fo
 complete -c megash -n __fish_use_subcommand -a pwd -d 'Print the current remote folder'
 complete -c megash -n __fish_use_subcommand -a quit -d 'Quit the shell'
 complete -c megash -n __fish_use_subcommand -a reload -d 'Reload the remote node tree'
+complete -c megash -n __fish_use_subcommand -a restore -d 'Move nodes from the rubbish bin back to where they were deleted from'
 complete -c megash -n __fish_use_subcommand -a rm -d 'Delete remote files and folders permanently'
 complete -c megash -n __fish_use_subcommand -a session -d 'Print the secret session id'
 complete -c megash -n __fish_use_subcommand -a speedlimit -d 'Show or set transfer speed limits and connections'
@@ -68,6 +70,11 @@ complete -c megash -n '__fish_seen_subcommand_from dedupe' -l mode -r -d 'list (
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -l dry-run -d 'Say what would be done without doing it'
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -f -a '(megash __complete dedupe (commandline -ct))'
 
+complete -c megash -n '__fish_seen_subcommand_from deleteversions' -s f -d 'Do not ask for confirmation'
+complete -c megash -n '__fish_seen_subcommand_from deleteversions' -l all -d 'Delete the versions of every file in the account'
+complete -c megash -n '__fish_seen_subcommand_from deleteversions' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c megash -n '__fish_seen_subcommand_from deleteversions' -f -a '(megash __complete deleteversions (commandline -ct))'
+
 complete -c megash -n '__fish_seen_subcommand_from df' -s h -d 'Human-readable sizes'
 complete -c megash -n '__fish_seen_subcommand_from df' -l json -d 'Print one JSON document with stable field names (megash extension)'
 
@@ -78,7 +85,7 @@ complete -c megash -n '__fish_seen_subcommand_from diagnose' -l force -d 'Attemp
 complete -c megash -n '__fish_seen_subcommand_from diagnose' -l json -d 'Print the checks as one JSON document (megash extension)'
 
 complete -c megash -n '__fish_seen_subcommand_from du' -s h -d 'Human-readable sizes'
-complete -c megash -n '__fish_seen_subcommand_from du' -l versions -d 'Add the S.WITH VERS column (megash keeps no versions: equal to SIZE)'
+complete -c megash -n '__fish_seen_subcommand_from du' -l versions -d 'Add the S.WITH VERS column: the size with the files\' older versions'
 complete -c megash -n '__fish_seen_subcommand_from du' -l path-display-size -r -d 'Width of the path column (default: terminal width - 13)'
 complete -c megash -n '__fish_seen_subcommand_from du' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c megash -n '__fish_seen_subcommand_from du' -l json -d 'Print one JSON document with stable field names (megash extension)'
@@ -119,7 +126,7 @@ complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About ac
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear cp dedupe df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session speedlimit transfers tree version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear cp dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload restore rm session speedlimit transfers tree version whoami'
 
 
 
@@ -171,9 +178,13 @@ complete -c megash -n '__fish_seen_subcommand_from put' -F
 complete -c megash -n '__fish_seen_subcommand_from quit' -l only-shell -d 'Accepted for MEGAcmd compatibility: megash has no server to keep running'
 
 
+complete -c megash -n '__fish_seen_subcommand_from restore' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c megash -n '__fish_seen_subcommand_from restore' -f -a '(megash __complete restore (commandline -ct))'
+
 complete -c megash -n '__fish_seen_subcommand_from rm' -s r -d 'Delete folders recursively'
 complete -c megash -n '__fish_seen_subcommand_from rm' -s f -d 'Do not ask for confirmation'
-complete -c megash -n '__fish_seen_subcommand_from rm' -l trash -d 'Move to the rubbish bin instead of deleting (megash extension)'
+complete -c megash -n '__fish_seen_subcommand_from rm' -l trash -d 'Move to the rubbish bin instead of deleting; restore brings it back (megash extension)'
+complete -c megash -n '__fish_seen_subcommand_from rm' -l empty-trash -d 'Delete everything in the rubbish bin for good (megash extension)'
 complete -c megash -n '__fish_seen_subcommand_from rm' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c megash -n '__fish_seen_subcommand_from rm' -f -a '(megash __complete rm (commandline -ct))'
 
@@ -225,6 +236,11 @@ complete -c mega-dedupe -l mode -r -d 'list (default), skip, first, newest, olde
 complete -c mega-dedupe -l dry-run -d 'Say what would be done without doing it'
 complete -c mega-dedupe -f -a '(megash __complete dedupe (commandline -ct))'
 
+complete -c mega-deleteversions -s f -d 'Do not ask for confirmation'
+complete -c mega-deleteversions -l all -d 'Delete the versions of every file in the account'
+complete -c mega-deleteversions -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c mega-deleteversions -f -a '(megash __complete deleteversions (commandline -ct))'
+
 complete -c mega-df -s h -d 'Human-readable sizes'
 complete -c mega-df -l json -d 'Print one JSON document with stable field names (megash extension)'
 
@@ -235,7 +251,7 @@ complete -c mega-diagnose -l force -d 'Attempt the login even within 3 s of the 
 complete -c mega-diagnose -l json -d 'Print the checks as one JSON document (megash extension)'
 
 complete -c mega-du -s h -d 'Human-readable sizes'
-complete -c mega-du -l versions -d 'Add the S.WITH VERS column (megash keeps no versions: equal to SIZE)'
+complete -c mega-du -l versions -d 'Add the S.WITH VERS column: the size with the files\' older versions'
 complete -c mega-du -l path-display-size -r -d 'Width of the path column (default: terminal width - 13)'
 complete -c mega-du -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c mega-du -l json -d 'Print one JSON document with stable field names (megash extension)'
@@ -276,7 +292,7 @@ complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cat cd clear cp dedupe df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload rm session speedlimit transfers tree version whoami'
+complete -c mega-help -f -a 'attr cat cd clear cp dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload restore rm session speedlimit transfers tree version whoami'
 
 
 
@@ -328,9 +344,13 @@ complete -c mega-put -F
 complete -c mega-quit -l only-shell -d 'Accepted for MEGAcmd compatibility: megash has no server to keep running'
 
 
+complete -c mega-restore -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c mega-restore -f -a '(megash __complete restore (commandline -ct))'
+
 complete -c mega-rm -s r -d 'Delete folders recursively'
 complete -c mega-rm -s f -d 'Do not ask for confirmation'
-complete -c mega-rm -l trash -d 'Move to the rubbish bin instead of deleting (megash extension)'
+complete -c mega-rm -l trash -d 'Move to the rubbish bin instead of deleting; restore brings it back (megash extension)'
+complete -c mega-rm -l empty-trash -d 'Delete everything in the rubbish bin for good (megash extension)'
 complete -c mega-rm -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c mega-rm -f -a '(megash __complete rm (commandline -ct))'
 

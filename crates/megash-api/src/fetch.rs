@@ -198,7 +198,9 @@ impl<'r, F: FnMut(Node) -> Result<()>> FetchParser<'r, F> {
                 State::Key { .. } => {
                     let (key, len) = value!(Str<'_>);
                     let member = match key.0.as_ref() {
-                        "f" => Member::F,
+                        // `f2`: older file versions, nodes like the others (each one's
+                        // parent is the next newer version).
+                        "f" | "f2" => Member::F,
                         "sn" => Member::Sn,
                         "ok" => Member::Ok,
                         "s" => Member::S,

@@ -54,4 +54,4 @@ pub use retry::{is_retryable, retry, Backoff, Failed, Retried, Retry, RetryConfi
 pub use session::{AccountSession, AccountVersion, Quota, Session, UserInfo};
 pub use transfer::{DownloadInfo, PublicFile};
 pub use transport::{ReqwestTransport, Transport};
-pub use tree::{ActionPacket, Export, ScResult};
+pub use tree::{ActionPacket, AttributeUpdate, Export, ScResult};

@@ -233,6 +233,13 @@ impl Node {
             .and_then(crate::crypto::fingerprint::mtime_of)
     }
     /// All decrypted attributes as one object (`n`, `c` and the others).
+    /// Where a node in the rubbish bin came from: the `rr` attribute MEGA's apps set when
+    /// they move a node there (the b64 handle of its former parent).
+    pub fn restore_to(&self) -> Option<Handle> {
+        let rr = self.other_attrs.as_deref()?.get("rr")?.as_str()?;
+        Handle::from_b64(rr).ok()
+    }
+
     pub fn attributes(&self) -> Map<String, Value> {
         let mut m = self.other_attrs.as_deref().cloned().unwrap_or_default();
         if let Some(n) = &self.name {

@@ -120,12 +120,31 @@ impl Client {
         key: &FileKey,
         attributes: &Map<String, Value>,
     ) -> Result<Node> {
+        self.put_file_version(parent, token, key, attributes, None)
+            .await
+    }
+
+    /// [`Client::put_file`] as the new version of file `replaces` (`ov`, as the SDK sends
+    /// it): the replaced file becomes its newest older version, or is deleted when the
+    /// account keeps no versions.
+    pub async fn put_file_version(
+        &self,
+        parent: Handle,
+        token: &str,
+        key: &FileKey,
+        attributes: &Map<String, Value>,
+        replaces: Option<Handle>,
+    ) -> Result<Node> {
         let mk: Key128 = self.state().keys.master_key.ok_or(Error::NotLoggedIn)?;
         let a = attrs::encrypt(&key.aes, attributes);
         let k = b64::encode(&aes::wrap(&mk, &key.to_bytes())?);
+        let mut node = json!({"h":token,"t":0,"a":a,"k":k});
+        if let Some(ov) = replaces {
+            node["ov"] = Value::from(ov.to_b64());
+        }
         let mut req = json!({
             "a":"p","t":parent.to_b64(),"i":request_tag(),
-            "n":[{"h":token,"t":0,"a":a,"k":k}]
+            "n":[node]
         });
         if let Some(cr) = self.cr_for(parent, &[(token.to_string(), key.to_bytes().to_vec())])? {
             req["cr"] = cr;

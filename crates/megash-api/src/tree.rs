@@ -7,8 +7,8 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::client::{check_request_level, request_tag, Client, CommandResult, JSON};
-use super::error::{Error, Result};
-use super::nodes::{apply_attrs, Handle, KeyRing, Node};
+use super::error::{Error, ErrorCode, Result};
+use super::nodes::{apply_attrs, Handle, KeyRing, Node, NodeType};
 use crate::crypto::keys::{handle_auth, NodeKey};
 use crate::crypto::{aes, attrs, b64, Key128};
 
@@ -153,6 +153,17 @@ impl Client {
         nodes: &[Node],
         top_name: Option<&str>,
     ) -> Result<Vec<Node>> {
+        self.copy_tree_over(target, nodes, top_name, None).await
+    }
+
+    /// [`Client::copy_tree`] of one file as the new version of file `replaces` (`ov`).
+    pub async fn copy_tree_over(
+        &self,
+        target: Handle,
+        nodes: &[Node],
+        top_name: Option<&str>,
+        replaces: Option<Handle>,
+    ) -> Result<Vec<Node>> {
         let mk = master_key(self)?;
         let mut entries = Vec::with_capacity(nodes.len());
         for (i, n) in nodes.iter().enumerate() {
@@ -180,6 +191,9 @@ impl Client {
             }
             if let Some(fa) = n.file_attrs.as_deref().and_then(file_attrs_for_put) {
                 e.insert("fa".into(), Value::from(fa));
+            }
+            if let (0, Some(ov), NodeType::File) = (i, replaces, n.kind) {
+                e.insert("ov".into(), Value::from(ov.to_b64()));
             }
             entries.push(Value::Object(e));
         }
@@ -221,6 +235,22 @@ impl Client {
         self.command(json!({"a":"a","n":handle.to_b64(),"at":at,"i":request_tag()}))
             .await?;
         Ok(())
+    }
+
+    /// Replace the attributes of several nodes (`a` with `at` each), in batches: one result
+    /// per node, in order.
+    pub async fn set_attributes_many(
+        &self,
+        updates: &[AttributeUpdate],
+    ) -> Result<Vec<CommandResult>> {
+        let commands: Vec<Value> = updates
+            .iter()
+            .map(|(h, key, attributes)| {
+                let at = attrs::encrypt(&key.aes_key(), attributes);
+                json!({"a":"a","n":h.to_b64(),"at":at,"i":request_tag()})
+            })
+            .collect();
+        self.request_chunked(&commands).await
     }
 
     /// Move a node under a new parent (the rubbish bin to "delete" recoverably).
@@ -266,6 +296,51 @@ impl Client {
         self.request_chunked(&commands).await
     }
 
+    /// Delete file versions alone (`d` with `v:1`): each given version goes and the chain
+    /// closes over it (the next older one takes its place). One result per node, in order.
+    pub async fn delete_versions(&self, nodes: &[Handle]) -> Result<Vec<CommandResult>> {
+        let commands: Vec<Value> = nodes
+            .iter()
+            .map(|h| json!({"a":"d","n":h.to_b64(),"v":1,"i":request_tag()}))
+            .collect();
+        self.request_chunked(&commands).await
+    }
+
+    /// `dv`: delete every older version of every file in the account (the files stay).
+    pub async fn delete_all_versions(&self) -> Result<()> {
+        self.command(json!({"a":"dv","i":request_tag()}))
+            .await
+            .map(drop)
+    }
+
+    /// `dr`: empty the rubbish bin; its contents are deleted for good.
+    pub async fn empty_rubbish_bin(&self) -> Result<()> {
+        self.command(json!({"a":"dr","i":request_tag()}))
+            .await
+            .map(drop)
+    }
+
+    /// Whether the account keeps file versions (the `^!dv` user attribute; MEGA's default,
+    /// when it was never set, is on).
+    pub async fn versioning(&self) -> Result<bool> {
+        match self.command(json!({"a":"uga","ua":"^!dv","v":1})).await {
+            Ok(r) => {
+                let av = r.get("av").and_then(Value::as_str).unwrap_or("");
+                Ok(b64::decode(av).ok().as_deref() != Some(b"1"))
+            }
+            Err(Error::Mega(ErrorCode::ENoent)) => Ok(true),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Switch file versioning for the account (`up2` of `^!dv`: "1" disables it).
+    pub async fn set_versioning(&self, on: bool) -> Result<()> {
+        let value = b64::encode(if on { b"0" } else { b"1" });
+        self.command(json!({"a":"up2","^!dv":value,"i":request_tag()}))
+            .await
+            .map(drop)
+    }
+
     /// Move several nodes under `new_parent`, as batches of `m` commands: one result per
     /// node, in order.
     pub async fn move_nodes(
@@ -286,9 +361,6 @@ impl Client {
         Ok(out)
     }
 
-    /// Export a node as a public link. For a folder, `descendants` (its subtree, as far as
-    /// the caller has it) get their keys re-wrapped with the link's share key (`cr`), so
-    /// that the link can decrypt them; an existing share key is reused.
     /// Make `node`'s public link expire at `ets` (Unix seconds): `l` with `ets`, which MEGA
     /// allows only for PRO accounts (`-11` otherwise).
     pub async fn set_link_expiry(&self, node: Handle, ets: i64) -> Result<()> {
@@ -297,6 +369,9 @@ impl Client {
             .map(drop)
     }
 
+    /// Export a node as a public link. For a folder, `descendants` (its subtree, as far as
+    /// the caller has it) get their keys re-wrapped with the link's share key (`cr`), so
+    /// that the link can decrypt them; an existing share key is reused.
     pub async fn export(&self, node: &Node, descendants: &[Node]) -> Result<Export> {
         let key = node.key.ok_or(Error::NoKey)?;
         let h = node.handle.to_b64();
@@ -398,6 +473,9 @@ struct ScAnswer {
     w: Option<String>,
 }
 
+/// A node's new attributes, with the key that encrypts them.
+pub type AttributeUpdate = (Handle, NodeKey, Map<String, Value>);
+
 /// Parse an `sc` answer; nodes in `t` packets are decrypted with `ring`.
 pub fn parse_sc(body: &[u8], ring: &mut KeyRing) -> Result<ScResult> {
     let ans: ScAnswer =
@@ -427,13 +505,16 @@ fn parse_packet(p: &Value, ring: &mut KeyRing) -> Result<ActionPacket> {
     let tag = p.get("i").and_then(Value::as_str).map(str::to_string);
     Ok(match kind {
         "t" => {
-            let list = p
-                .get("t")
+            let t = p.get("t");
+            let list = t
                 .and_then(|t| t.get("f"))
                 .and_then(Value::as_array)
                 .ok_or_else(|| Error::bad("`t.f` in a t packet"))?;
+            // `f2`: older versions that moved (under the new version of their file).
+            let versions = t.and_then(|t| t.get("f2")).and_then(Value::as_array);
             let nodes = list
                 .iter()
+                .chain(versions.into_iter().flatten())
                 .map(|n| ring.node_from_value(n))
                 .collect::<Result<Vec<_>>>()?;
             ActionPacket::NewNodes { nodes, tag }

@@ -6,6 +6,7 @@ use super::db;
 use super::json::Obj;
 use super::{ApiError, ApiResult, EARGS, ENOENT};
 use crate::crypto::{b64, rsa::PublicKey, session};
+use rusqlite::OptionalExtension;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -147,16 +148,18 @@ pub fn ug(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
 /// Transfer quota reported by `uq`.
 const TRANSFER_QUOTA: i64 = 10 << 30;
 
-/// (bytes, files, folders) under a root.
-fn usage(ctx: &Ctx, root: &str) -> ApiResult<(i64, i64, i64)> {
+/// (bytes, files, folders, version bytes, versions) under a root.
+fn usage(ctx: &Ctx, root: &str) -> ApiResult<[i64; 5]> {
     Ok(ctx.db.query_row(
-        "WITH RECURSIVE sub(h, t, s) AS (
-             SELECT h, t, s FROM nodes WHERE h = ?1
-             UNION ALL SELECT n.h, n.t, n.s FROM nodes n JOIN sub ON n.parent = sub.h)
-         SELECT COALESCE(SUM(CASE WHEN t = 0 THEN s ELSE 0 END), 0),
-                COALESCE(SUM(t = 0), 0), COALESCE(SUM(t = 1), 0) FROM sub",
+        "WITH RECURSIVE sub(h, t, s, ver) AS (
+             SELECT h, t, s, ver FROM nodes WHERE h = ?1
+             UNION ALL SELECT n.h, n.t, n.s, n.ver FROM nodes n JOIN sub ON n.parent = sub.h)
+         SELECT COALESCE(SUM(CASE WHEN t = 0 AND ver = 0 THEN s ELSE 0 END), 0),
+                COALESCE(SUM(t = 0 AND ver = 0), 0), COALESCE(SUM(t = 1), 0),
+                COALESCE(SUM(CASE WHEN ver = 1 THEN s ELSE 0 END), 0),
+                COALESCE(SUM(ver = 1), 0) FROM sub",
         rusqlite::params![root],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
     )?)
 }
 
@@ -165,24 +168,24 @@ fn usage(ctx: &Ctx, root: &str) -> ApiResult<(i64, i64, i64)> {
 /// a huge account costs one pass over its rows rather than a tree walk.
 pub fn uq(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
     let u = ctx.user()?.clone();
-    let (total, files, folders): (i64, i64, i64) = ctx.db.query_row(
-        "SELECT COALESCE(SUM(CASE WHEN t = 0 THEN s ELSE 0 END), 0),
-                COALESCE(SUM(t = 0), 0), COALESCE(SUM(t = 1), 0)
+    let all: [i64; 5] = ctx.db.query_row(
+        "SELECT COALESCE(SUM(CASE WHEN t = 0 AND ver = 0 THEN s ELSE 0 END), 0),
+                COALESCE(SUM(t = 0 AND ver = 0), 0), COALESCE(SUM(t = 1), 0),
+                COALESCE(SUM(CASE WHEN ver = 1 THEN s ELSE 0 END), 0),
+                COALESCE(SUM(ver = 1), 0)
          FROM nodes WHERE owner = ?1",
         rusqlite::params![u.uh],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
     )?;
+    let total = all[0] + all[3];
     let inbox = usage(ctx, &u.inbox)?;
     let rubbish = usage(ctx, &u.rubbish)?;
-    let root = (
-        total - inbox.0 - rubbish.0,
-        files - inbox.1 - rubbish.1,
-        folders - inbox.2 - rubbish.2,
-    );
+    let root: [i64; 5] = std::array::from_fn(|i| all[i] - inbox[i] - rubbish[i]);
     let mut per_root = Obj::new();
-    for (h, (bytes, files, folders)) in [(&u.root, root), (&u.inbox, inbox), (&u.rubbish, rubbish)]
+    for (h, [bytes, files, folders, vbytes, vfiles]) in
+        [(&u.root, root), (&u.inbox, inbox), (&u.rubbish, rubbish)]
     {
-        per_root = per_root.raw(h, &format!("[{bytes},{files},{folders},0,0]"));
+        per_root = per_root.raw(h, &format!("[{bytes},{files},{folders},{vbytes},{vfiles}]"));
     }
     Ok(Obj::new()
         .i("mstrg", u.storage_max)
@@ -196,7 +199,7 @@ pub fn uq(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
         .end())
 }
 
-/// `uga`: only `^!keys` of the caller exists; anything else is -9.
+/// `uga`: the caller's `^!keys` and the attributes set with `up2`; anything else is -9.
 pub fn uga(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     let u = ctx.user()?;
     if let Some(who) = str_of(obj, "u") {
@@ -209,8 +212,63 @@ pub fn uga(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
             .s("av", av)
             .s("v", u.keys_v.as_deref().unwrap_or("AAAAAAAAAAA"))
             .end()),
+        (Some(name), _) => {
+            let row: Option<(String, String)> = ctx
+                .db
+                .query_row(
+                    "SELECT value, v FROM uattrs WHERE uh = ?1 AND name = ?2",
+                    rusqlite::params![u.uh, name],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let (av, v) = row.ok_or(ENOENT)?;
+            Ok(Obj::new().s("av", &av).s("v", &v).end())
+        }
         _ => Err(ENOENT),
     }
+}
+
+/// User attributes `up2` (and the older `up`) may set: the private, unencrypted ones whose
+/// meaning megasim knows. Others are refused rather than stored unchecked.
+const SETTABLE: &[&str] = &["^!dv"];
+
+/// `up2`: set user attributes (`{"a":"up2","^!dv":"MQ"}`, values b64). The answer names the
+/// attribute and its new version, as the SDK reads it; a `ua` packet tells other sessions.
+pub fn up(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let uh = ctx.user()?.uh.clone();
+    let mut answer = Vec::new();
+    for (name, value) in obj
+        .iter()
+        .filter(|(k, _)| k.as_str() != "a" && k.as_str() != "i")
+    {
+        let value = value.as_str().ok_or(EARGS)?;
+        if !SETTABLE.contains(&name.as_str()) || b64::decode(value).is_err() {
+            return Err(EARGS);
+        }
+        if name == "^!dv" && !matches!(b64::decode(value).as_deref(), Ok(b"0" | b"1")) {
+            return Err(EARGS);
+        }
+        let v = b64::encode(&rand::random::<[u8; 8]>());
+        ctx.db.execute(
+            "INSERT INTO uattrs(uh, name, value, v) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(uh, name) DO UPDATE SET value = excluded.value, v = excluded.v",
+            rusqlite::params![uh, name, value, v],
+        )?;
+        let packet = Obj::new()
+            .s("a", "ua")
+            .os("i", str_of(obj, "i"))
+            .s("u", &uh)
+            .raw("ua", &format!("[{}]", super::json::quote(name)))
+            .raw("v", &format!("[{}]", super::json::quote(&v)))
+            .end();
+        ctx.packet(&uh, "", packet)?;
+        answer.push(super::json::quote(name));
+        answer.push(super::json::quote(&v));
+    }
+    if answer.is_empty() {
+        return Err(EARGS);
+    }
+    Ok(format!("[{}]", answer.join(",")))
 }
 
 /// `sml`: log out; the sid stops working.

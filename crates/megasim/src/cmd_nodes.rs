@@ -63,22 +63,25 @@ fn in_public_folder(ctx: &Ctx, h: &str) -> ApiResult<bool> {
     Ok(false)
 }
 
-/// Visit a tree in parent-before-child order. `start` selects the top rows. Without an
-/// ORDER BY, SQLite's recursive CTE queue is FIFO: a row is emitted when it is taken off the
-/// queue and its children are queued only then, so parents always come first (breadth first),
-/// with no sort over the whole tree.
+/// Visit a tree in parent-before-child order. `start` selects the top rows; with `versions`
+/// the older versions below files are visited too (deleting a file deletes them), else the
+/// walk descends through folders only. Without an ORDER BY, SQLite's recursive CTE queue is
+/// FIFO: a row is emitted when it is taken off the queue and its children are queued only
+/// then, so parents always come first (breadth first), with no sort over the whole tree.
 pub(crate) fn walk(
     ctx: &Ctx,
     start: &str,
     param: &str,
+    versions: bool,
     mut visit: impl FnMut(NodeRow),
 ) -> ApiResult<()> {
+    let through = if versions { "" } else { "WHERE tree.t != 0" };
     let sql = format!(
         "WITH RECURSIVE tree(h, parent, owner, t, a, k, s, ts, fa, depth) AS (
              SELECT h, parent, owner, t, a, k, s, ts, fa, 0 FROM nodes WHERE {start}
              UNION ALL
              SELECT c.h, c.parent, c.owner, c.t, c.a, c.k, c.s, c.ts, c.fa, tree.depth + 1
-             FROM nodes c JOIN tree ON c.parent = tree.h)
+             FROM nodes c JOIN tree ON c.parent = tree.h {through})
          SELECT {} FROM tree n",
         NODE_COLS
     );
@@ -92,8 +95,86 @@ pub(crate) fn walk(
 
 fn subtree(ctx: &Ctx, h: &str) -> ApiResult<Vec<NodeRow>> {
     let mut v = Vec::new();
-    walk(ctx, "h = ?1", h, |n| v.push(n))?;
+    walk(ctx, "h = ?1", h, false, |n| v.push(n))?;
     Ok(v)
+}
+
+/// Whether `h` is an older version of a file.
+fn is_version(ctx: &Ctx, h: &str) -> ApiResult<bool> {
+    Ok(ctx
+        .db
+        .query_row("SELECT ver FROM nodes WHERE h = ?1", params![h], |r| {
+            r.get::<_, i64>(0)
+        })
+        .optional()?
+        == Some(1))
+}
+
+/// Whether the account keeps versions: `vb` of the request when sent (1 keep, 0 replace),
+/// else the `^!dv` user attribute ("1": versioning disabled; absent: enabled, as MEGA).
+fn keeps_versions(ctx: &Ctx, uh: &str, obj: &Req) -> ApiResult<bool> {
+    if let Some(vb) = obj.get("vb").and_then(Value::as_i64) {
+        return Ok(vb != 0);
+    }
+    let dv: Option<String> = ctx
+        .db
+        .query_row(
+            "SELECT value FROM uattrs WHERE uh = ?1 AND name = '^!dv'",
+            params![uh],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(dv.and_then(|v| b64::decode(&v).ok()).as_deref() != Some(b"1"))
+}
+
+/// Delete these nodes' rows (and what hangs off them: share keys, shares); blobs nobody
+/// references any more are freed after the command.
+fn delete_rows(ctx: &mut Ctx, handles: &[String]) -> ApiResult<()> {
+    let mut blobs = Vec::new();
+    {
+        let mut get_blob = ctx
+            .db
+            .prepare_cached("SELECT blob FROM nodes WHERE h = ?1")?;
+        let mut del_node = ctx.db.prepare_cached("DELETE FROM nodes WHERE h = ?1")?;
+        let mut del_ns = ctx
+            .db
+            .prepare_cached("DELETE FROM node_shares WHERE node = ?1 OR share = ?1")?;
+        let mut del_share = ctx.db.prepare_cached("DELETE FROM shares WHERE h = ?1")?;
+        for h in handles {
+            let blob: Option<String> = get_blob.query_row(params![h], |r| r.get(0))?;
+            if let Some(b) = blob {
+                blobs.push(b);
+            }
+            del_node.execute(params![h])?;
+            del_ns.execute(params![h])?;
+            del_share.execute(params![h])?;
+        }
+    }
+    blobs.sort();
+    blobs.dedup();
+    for b in blobs {
+        let used: bool = ctx.db.query_row(
+            "SELECT EXISTS(SELECT 1 FROM nodes WHERE blob = ?1)
+                 OR EXISTS(SELECT 1 FROM uploads WHERE blob = ?1)",
+            params![b],
+            |r| r.get(0),
+        )?;
+        if !used {
+            ctx.dead_blobs.push(b);
+        }
+    }
+    Ok(())
+}
+
+/// Delete `h` with everything below it (a folder's contents, a file's older versions) and
+/// record the `d` packet.
+fn delete_tree(ctx: &mut Ctx, uh: &str, h: &str, obj: &Req) -> ApiResult<()> {
+    let scope = ctx.scope_of(h)?;
+    let mut handles = Vec::new();
+    walk(ctx, "h = ?1", h, true, |r| handles.push(r.h))?;
+    delete_rows(ctx, &handles)?;
+    let packet = packet_head("d", obj).s("n", h).s("ou", uh).end();
+    ctx.packet(uh, &scope, packet)
 }
 
 /// Common members of an action packet: `a`, then `i` when the command had one.
@@ -110,7 +191,7 @@ pub fn f(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
         let mut out = String::from("{\"f\":[");
         let mut first = true;
         let prefix = format!("{root}:");
-        walk(ctx, "h = ?1", &root, |n| {
+        walk(ctx, "h = ?1", &root, false, |n| {
             let key = n.shares.as_deref().and_then(|s| {
                 s.split('/')
                     .find_map(|pair| pair.strip_prefix(prefix.as_str()))
@@ -133,7 +214,9 @@ pub fn f(ctx: &mut Ctx, _obj: &Req) -> ApiResult<String> {
     let mut out = String::with_capacity(4096);
     out.push_str("{\"f\":[");
     write_account_nodes(ctx, &user.uh, &mut out)?;
-    out.push_str("],\"ok\":[");
+    out.push(']');
+    write_versions(ctx, &user.uh, &mut out)?;
+    out.push_str(",\"ok\":[");
     let mut ok = Vec::new();
     let mut shares = Vec::new();
     {
@@ -209,7 +292,9 @@ fn handle_key(h: &str) -> u64 {
 /// under a newer folder) wait until their parent has been written. Only the handles written so
 /// far are kept in memory, never the tree.
 fn write_account_nodes(ctx: &Ctx, uh: &str, out: &mut String) -> ApiResult<()> {
-    let sql = format!("SELECT {NODE_COLS} FROM nodes n WHERE n.owner = ?1 ORDER BY n.rowid");
+    let sql = format!(
+        "SELECT {NODE_COLS} FROM nodes n WHERE n.owner = ?1 AND n.ver = 0 ORDER BY n.rowid"
+    );
     let mut st = ctx.db.prepare_cached(&sql)?;
     let mut rows = st.query(params![uh])?;
     let mut written: HashSet<u64> = HashSet::new();
@@ -244,6 +329,27 @@ fn write_account_nodes(ctx: &Ctx, uh: &str, out: &mut String) -> ApiResult<()> {
         for c in children {
             emit(c, out, &mut written);
         }
+    }
+    Ok(())
+}
+
+/// `,"f2":[…]`: the account's older file versions, newest first (each one's parent, the next
+/// newer version, comes before it); nothing when there are none.
+fn write_versions(ctx: &Ctx, uh: &str, out: &mut String) -> ApiResult<()> {
+    let sql = format!(
+        "SELECT {NODE_COLS} FROM nodes n WHERE n.owner = ?1 AND n.ver = 1 ORDER BY n.rowid DESC"
+    );
+    let mut st = ctx.db.prepare_cached(&sql)?;
+    let mut rows = st.query(params![uh])?;
+    let mut first = true;
+    while let Some(r) = rows.next()? {
+        let n = NodeRow::from_row(r)?;
+        out.push_str(if first { ",\"f2\":[" } else { "," });
+        first = false;
+        n.write(out, &n.owner_k());
+    }
+    if !first {
+        out.push(']');
     }
     Ok(())
 }
@@ -352,6 +458,8 @@ pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     }
     let mut map: HashMap<String, String> = HashMap::new();
     let mut created = Vec::new();
+    // (new node, the current file it replaces) from `ov`.
+    let mut replaced: Vec<(String, String)> = Vec::new();
     for n in new {
         let n = n.as_object().ok_or(EARGS)?;
         let t = n.get("t").and_then(Value::as_i64).ok_or(EARGS)?;
@@ -431,7 +539,45 @@ pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![h, uh, parent, t, a, k, size, ctx.now, str_of(n, "fa"), blob],
         )?;
+        // `ov`: the file this upload is a new version of. Anything but a current file of
+        // the caller is ignored (the node is then simply added).
+        if let Some(ov) = str_of(n, "ov").filter(|_| t == 0) {
+            let old = load(ctx, ov)?;
+            if old.is_some_and(|o| o.u == uh && o.t == 0) && !is_version(ctx, ov)? {
+                replaced.push((h.clone(), ov.to_string()));
+            }
+        }
         created.push(h);
+    }
+    // The replaced file becomes the newest older version (its own versions stay below it);
+    // with versioning off it is deleted and its older versions move under the new node.
+    let keep = replaced.is_empty() || keeps_versions(ctx, &uh, obj)?;
+    let mut moved = Vec::new();
+    let mut gone = Vec::new();
+    for (new_h, old_h) in &replaced {
+        if keep {
+            ctx.db.execute(
+                "UPDATE nodes SET parent = ?1, ver = 1 WHERE h = ?2",
+                params![new_h, old_h],
+            )?;
+            moved.push(old_h.clone());
+        } else {
+            let older: Vec<String> = {
+                let mut st = ctx
+                    .db
+                    .prepare_cached("SELECT h FROM nodes WHERE parent = ?1")?;
+                let rows = st.query_map(params![old_h], |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for c in older {
+                ctx.db.execute(
+                    "UPDATE nodes SET parent = ?1 WHERE h = ?2",
+                    params![new_h, c],
+                )?;
+                moved.push(c);
+            }
+            gone.push(old_h.clone());
+        }
     }
     // Checked with the new nodes in place; an error rolls the whole command back.
     if copied && db::storage_used(ctx.db, &uh)? > storage_max {
@@ -443,11 +589,24 @@ pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         nodes.push(load(ctx, h)?.ok_or(super::EINTERNAL)?.to_owner_json());
     }
     let list = format!("[{}]", nodes.join(","));
-    let packet = packet_head("t", obj)
-        .raw("t", &Obj::new().raw("f", &list).end())
-        .s("ou", &uh)
-        .end();
+    // Versions travel in `f2` of the packet, as in `f`: the SDK reads both, and clients
+    // that know no versions (megajs) are not handed a file whose parent is a file.
+    let mut t = Obj::new().raw("f", &list);
+    if !moved.is_empty() {
+        let mut old = Vec::with_capacity(moved.len());
+        for h in &moved {
+            old.push(load(ctx, h)?.ok_or(super::EINTERNAL)?.to_owner_json());
+        }
+        t = t.raw("f2", &format!("[{}]", old.join(",")));
+    }
+    let packet = packet_head("t", obj).raw("t", &t.end()).s("ou", &uh).end();
     ctx.packet_about(&uh, &target.h, packet)?;
+    for h in gone {
+        let scope = ctx.scope_of(&h)?;
+        delete_rows(ctx, std::slice::from_ref(&h))?;
+        let packet = packet_head("d", obj).s("n", &h).s("ou", &uh).end();
+        ctx.packet(&uh, &scope, packet)?;
+    }
     Ok(Obj::new().raw("f", &list).end())
 }
 
@@ -482,7 +641,7 @@ pub fn m(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     let uh = ctx.user()?.uh.clone();
     let n = own(ctx, str_of(obj, "n").ok_or(EARGS)?, EACCESS)?;
     let t = own(ctx, str_of(obj, "t").ok_or(EARGS)?, EACCESS)?;
-    if n.t >= 2 || t.t == 0 {
+    if n.t >= 2 || t.t == 0 || is_version(ctx, &n.h)? {
         return Err(EACCESS);
     }
     // Moving a folder under itself (or under its own subtree) would detach a cycle.
@@ -514,51 +673,82 @@ pub fn m(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     Ok("0".into())
 }
 
-/// `d`: delete a subtree for good; blobs nobody references any more are freed.
+/// `d`: delete a subtree for good (a file with its older versions); blobs nobody references
+/// any more are freed. With `v:1` a file alone goes and the next older version takes its
+/// place in the chain (as the newest, current one when the current file was deleted).
 pub fn d(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     let uh = ctx.user()?.uh.clone();
     let n = own(ctx, str_of(obj, "n").ok_or(EARGS)?, ENOENT)?;
     if n.t >= 2 {
         return Err(EACCESS);
     }
-    let scope = ctx.scope_of(&n.h)?;
-    let mut handles = Vec::new();
-    walk(ctx, "h = ?1", &n.h, |r| handles.push(r.h))?;
-    let mut blobs = Vec::new();
-    {
-        let mut get_blob = ctx
+    if n.t == 0 && obj.get("v").and_then(Value::as_i64) == Some(1) {
+        let older: Option<String> = ctx
             .db
-            .prepare_cached("SELECT blob FROM nodes WHERE h = ?1")?;
-        let mut del_node = ctx.db.prepare_cached("DELETE FROM nodes WHERE h = ?1")?;
-        let mut del_ns = ctx
-            .db
-            .prepare_cached("DELETE FROM node_shares WHERE node = ?1 OR share = ?1")?;
-        let mut del_share = ctx.db.prepare_cached("DELETE FROM shares WHERE h = ?1")?;
-        for h in &handles {
-            let blob: Option<String> = get_blob.query_row(params![h], |r| r.get(0))?;
-            if let Some(b) = blob {
-                blobs.push(b);
-            }
-            del_node.execute(params![h])?;
-            del_ns.execute(params![h])?;
-            del_share.execute(params![h])?;
+            .query_row(
+                "SELECT h FROM nodes WHERE parent = ?1 AND ver = 1",
+                params![n.h],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(c) = older {
+            let ver = i64::from(is_version(ctx, &n.h)?);
+            ctx.db.execute(
+                "UPDATE nodes SET parent = ?1, ver = ?2 WHERE h = ?3",
+                params![n.p, ver, c],
+            )?;
+            let row = load(ctx, &c)?.ok_or(super::EINTERNAL)?.to_owner_json();
+            let member = if ver == 1 { "f2" } else { "f" };
+            let t = Obj::new().raw(member, &format!("[{row}]"));
+            let t = if ver == 1 { t.raw("f", "[]") } else { t };
+            // Before the `d`: a client drops the deleted node's subtree, which held this one.
+            let packet = packet_head("t", obj).raw("t", &t.end()).s("ou", &uh).end();
+            ctx.packet_about(&uh, &c, packet)?;
         }
+        let scope = ctx.scope_of(&n.h)?;
+        delete_rows(ctx, std::slice::from_ref(&n.h))?;
+        let packet = packet_head("d", obj)
+            .s("n", &n.h)
+            .i("v", 1)
+            .s("ou", &uh)
+            .end();
+        ctx.packet(&uh, &scope, packet)?;
+        return Ok("0".into());
     }
-    blobs.sort();
-    blobs.dedup();
-    for b in blobs {
-        let used: bool = ctx.db.query_row(
-            "SELECT EXISTS(SELECT 1 FROM nodes WHERE blob = ?1)
-                 OR EXISTS(SELECT 1 FROM uploads WHERE blob = ?1)",
-            params![b],
-            |r| r.get(0),
+    delete_tree(ctx, &uh, &n.h, obj)?;
+    Ok("0".into())
+}
+
+/// `dv`: delete every older version of every file of the account (the files stay).
+pub fn dv(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let uh = ctx.user()?.uh.clone();
+    let newest: Vec<String> = {
+        let mut st = ctx.db.prepare_cached(
+            "SELECT v.h FROM nodes v JOIN nodes f ON f.h = v.parent
+             WHERE v.owner = ?1 AND v.ver = 1 AND f.ver = 0",
         )?;
-        if !used {
-            ctx.dead_blobs.push(b);
-        }
+        let rows = st.query_map(params![uh], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for h in newest {
+        delete_tree(ctx, &uh, &h, obj)?;
     }
-    let packet = packet_head("d", obj).s("n", &n.h).s("ou", &uh).end();
-    ctx.packet(&uh, &scope, packet)?;
+    Ok("0".into())
+}
+
+/// `dr`: empty the rubbish bin (everything in it is deleted for good).
+pub fn dr(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let user = ctx.user()?.clone();
+    let inside: Vec<String> = {
+        let mut st = ctx
+            .db
+            .prepare_cached("SELECT h FROM nodes WHERE parent = ?1")?;
+        let rows = st.query_map(params![user.rubbish], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for h in inside {
+        delete_tree(ctx, &user.uh, &h, obj)?;
+    }
     Ok("0".into())
 }
 

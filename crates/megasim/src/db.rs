@@ -63,7 +63,10 @@ CREATE TABLE IF NOT EXISTS nodes(
     ts INTEGER NOT NULL,
     fa TEXT,
     blob TEXT,
-    ph TEXT UNIQUE
+    ph TEXT UNIQUE,
+    -- 1 for a file's older version: its `parent` is the next newer version (a file), and
+    -- `f` sends it in `f2`, as MEGA does.
+    ver INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS nodes_parent ON nodes(parent);
 CREATE INDEX IF NOT EXISTS nodes_owner ON nodes(owner, parent);
@@ -71,6 +74,14 @@ CREATE INDEX IF NOT EXISTS nodes_owner ON nodes(owner, parent);
 -- in that order without a sort.
 CREATE INDEX IF NOT EXISTS nodes_by_owner ON nodes(owner);
 CREATE INDEX IF NOT EXISTS nodes_blob ON nodes(blob);
+CREATE TABLE IF NOT EXISTS uattrs(
+    uh TEXT NOT NULL,
+    name TEXT NOT NULL,
+    -- b64 of the value, as `up2` sends it and `uga` answers it.
+    value TEXT NOT NULL,
+    v TEXT NOT NULL,
+    PRIMARY KEY(uh, name)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS node_shares(
     node TEXT NOT NULL,
     share TEXT NOT NULL,
@@ -111,6 +122,7 @@ CREATE INDEX IF NOT EXISTS packets_uh ON packets(uh, sn);
 /// Triggers keeping `users.storage_used` equal to the sizes of the account's file nodes,
 /// whichever statement adds, removes or changes them. Created after the columns exist.
 const TRIGGERS: &str = r#"
+CREATE INDEX IF NOT EXISTS nodes_versions ON nodes(owner) WHERE ver = 1;
 CREATE TRIGGER IF NOT EXISTS nodes_used_insert AFTER INSERT ON nodes WHEN NEW.t = 0
 BEGIN
     UPDATE users SET storage_used = storage_used + COALESCE(NEW.s, 0) WHERE uh = NEW.owner;
@@ -184,6 +196,7 @@ pub fn open(data: &Path) -> Result<Connection, String> {
         ("sessions", "ua", "TEXT NOT NULL DEFAULT ''", None),
         ("sessions", "ip", "TEXT NOT NULL DEFAULT ''", None),
         ("sessions", "alive", "INTEGER NOT NULL DEFAULT 1", None),
+        ("nodes", "ver", "INTEGER NOT NULL DEFAULT 0", None),
     ] {
         add_missing_column(&conn, table, column, decl, fill)
             .map_err(|e| format!("cannot update schema: {e}"))?;

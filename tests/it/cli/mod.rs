@@ -13,6 +13,7 @@ mod completions;
 mod cp;
 mod cp_local;
 mod dedupe;
+mod deleteversions;
 mod df;
 mod diagnose;
 mod dispatch;
@@ -41,6 +42,7 @@ mod put;
 mod pwd;
 mod quit;
 mod reload;
+mod restore;
 mod rm;
 mod session;
 mod shell;
@@ -48,6 +50,7 @@ mod speedlimit;
 mod transfers;
 mod tree;
 mod version;
+
 mod whoami;
 
 use std::io::Write;

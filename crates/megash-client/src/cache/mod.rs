@@ -16,7 +16,9 @@
 mod path;
 mod sync;
 
-pub use path::{escape_name, glob_match, is_glob, split_path, Component, ResolveError};
+pub use path::{
+    escape_name, glob_match, is_glob, split_path, version_time, Component, ResolveError,
+};
 pub use sync::CatchUp;
 
 use std::path::{Path, PathBuf};
@@ -431,6 +433,51 @@ impl Cache {
         )
     }
 
+    /// The older versions of file `handle`, newest first (each is the only file child of the
+    /// next newer one).
+    pub fn versions(&self, handle: Handle) -> Result<Vec<Node>> {
+        let mut out: Vec<Node> = Vec::new();
+        let mut at = handle;
+        // A chain is short (MEGA keeps about a hundred); the bound stops a corrupt cycle.
+        for _ in 0..10_000 {
+            let next = self
+                .query_nodes(
+                    &format!(
+                        "SELECT {COLUMNS} FROM nodes WHERE parent=?1 AND type=0 \
+                         ORDER BY ts DESC, handle LIMIT 1"
+                    ),
+                    params![handle_to_i64(at)],
+                )?
+                .pop();
+            let Some(v) = next else { break };
+            at = v.handle;
+            out.push(v);
+        }
+        Ok(out)
+    }
+
+    /// Whether `node` is an older version of a file (its parent is a file).
+    pub fn is_version(&self, node: &Node) -> Result<bool> {
+        Ok(match node.parent {
+            Some(p) if node.kind == NodeType::File => self
+                .node(p)?
+                .is_some_and(|parent| parent.kind == NodeType::File),
+            _ => false,
+        })
+    }
+
+    /// The current version of `node` (itself when it is no older version).
+    pub fn current_version(&self, node: &Node) -> Result<Node> {
+        let mut cur = node.clone();
+        for _ in 0..10_000 {
+            match cur.parent.map(|p| self.node(p)).transpose()?.flatten() {
+                Some(parent) if parent.kind == NodeType::File => cur = parent,
+                _ => break,
+            }
+        }
+        Ok(cur)
+    }
+
     /// The children of `parent` named exactly `name` (more than one: duplicates).
     pub fn children_named(&self, parent: Handle, name: &str) -> Result<Vec<Node>> {
         self.query_nodes(
@@ -502,7 +549,7 @@ impl Cache {
         let sql = format!(
             "WITH RECURSIVE sub AS (SELECT {COLUMNS}, ph, 0 AS depth FROM nodes WHERE handle=?1 \
              UNION ALL SELECT {prefixed}, n.ph, sub.depth + 1 FROM nodes n \
-             JOIN sub ON n.parent = sub.handle WHERE sub.depth < 100000 \
+             JOIN sub ON n.parent = sub.handle WHERE sub.depth < 100000 AND sub.type != 0 \
              ORDER BY 16 DESC, 4, 1) \
              SELECT * FROM sub WHERE depth > 0"
         );
@@ -554,10 +601,19 @@ impl Cache {
 
     /// Files, folders and total file bytes below `handle` (for `du`), computed in SQLite.
     pub fn subtree_totals(&self, handle: Handle) -> Result<Totals> {
+        self.totals(SUBTREE, handle)
+    }
+
+    /// [`Cache::subtree_totals`] with the older versions of the files counted as files.
+    pub fn subtree_totals_with_versions(&self, handle: Handle) -> Result<Totals> {
+        self.totals(SUBTREE_ALL, handle)
+    }
+
+    fn totals(&self, subtree: &str, handle: Handle) -> Result<Totals> {
         self.conn()
             .query_row(
                 &format!(
-                    "{SUBTREE} SELECT COALESCE(SUM(type = 0), 0), COALESCE(SUM(type = 1), 0), \
+                    "{subtree} SELECT COALESCE(SUM(type = 0), 0), COALESCE(SUM(type = 1), 0), \
                      COALESCE(SUM(CASE WHEN type = 0 THEN size ELSE 0 END), 0) \
                      FROM nodes WHERE handle IN (SELECT h FROM sub) AND handle != ?1"
                 ),
@@ -710,8 +766,16 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
 }
 
 /// The handles of `?1`'s subtree with their depth (0 for `?1` itself), as table `sub(h, depth)`:
-/// one recursive walk of the parent index for every subtree query.
-pub(crate) const SUBTREE: &str = "WITH RECURSIVE sub(h, depth) AS (SELECT ?1, 0 UNION ALL \
+/// one recursive walk of the parent index for every subtree query. It descends through
+/// folders only: the children of a file are its older versions, which listings, sums and
+/// copies leave out (see [`SUBTREE_ALL`]).
+pub(crate) const SUBTREE: &str = "WITH RECURSIVE sub(h, depth, t) AS \
+     (SELECT ?1, 0, (SELECT type FROM nodes WHERE handle = ?1) UNION ALL \
+     SELECT n.handle, sub.depth + 1, n.type FROM nodes n JOIN sub ON n.parent = sub.h \
+     WHERE sub.t IS NOT 0)";
+
+/// [`SUBTREE`] with the older versions of files: what goes when the subtree is deleted.
+pub(crate) const SUBTREE_ALL: &str = "WITH RECURSIVE sub(h, depth) AS (SELECT ?1, 0 UNION ALL \
      SELECT n.handle, sub.depth + 1 FROM nodes n JOIN sub ON n.parent = sub.h)";
 
 pub(crate) const COLUMNS: &str = "handle, parent, type, name, size, ts, key, fingerprint, attrs, \

@@ -276,7 +276,11 @@ impl Cache {
                     }
                     (_, name) => {
                         if n.kind.is_container() {
-                            next.extend(self.children_named(n.handle, name)?);
+                            let found = self.children_named(n.handle, name)?;
+                            if found.is_empty() && i == last {
+                                next.extend(self.version_named(n.handle, name)?);
+                            }
+                            next.extend(found);
                         }
                     }
                 }
@@ -296,6 +300,32 @@ impl Cache {
         Ok(current)
     }
 
+    /// MEGAcmd's `NAME#EPOCH` (exactly ten digits): the version of file `NAME` in `parent`
+    /// (the current one included) whose modification time is EPOCH, as `ls --versions`
+    /// prints it.
+    fn version_named(&self, parent: Handle, name: &str) -> Result<Vec<Node>> {
+        let Some((base, epoch)) = name.rsplit_once('#') else {
+            return Ok(Vec::new());
+        };
+        if epoch.len() != 10 || !epoch.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Vec::new());
+        }
+        let epoch: i64 = epoch.parse().unwrap_or(-1);
+        let mut out = Vec::new();
+        for file in self.children_named(parent, base)? {
+            if file.kind != NodeType::File {
+                continue;
+            }
+            let versions = self.versions(file.handle)?;
+            out.extend(
+                std::iter::once(file)
+                    .chain(versions)
+                    .filter(|v| version_time(v) == epoch),
+            );
+        }
+        Ok(out)
+    }
+
     /// Exactly one node for `path` (not a glob), or why not.
     pub fn resolve_one(
         &self,
@@ -311,6 +341,15 @@ impl Cache {
             )),
         })
     }
+}
+
+/// The time a version is known by (`NAME#EPOCH`): its modification time from the
+/// fingerprint, else its upload time, as MEGAcmd.
+pub fn version_time(node: &Node) -> i64 {
+    node.fingerprint
+        .as_deref()
+        .and_then(crate::crypto::fingerprint::mtime_of)
+        .map_or(node.ts, |t| t as i64)
 }
 
 #[cfg(test)]

@@ -261,7 +261,7 @@ fn insert_fresh(conn: &Connection, nodes: &[api::Node]) -> rusqlite::Result<()> 
 fn delete_subtree(conn: &Connection, h: Handle) -> rusqlite::Result<()> {
     conn.prepare_cached(&format!(
         "{} DELETE FROM nodes WHERE handle IN (SELECT h FROM sub)",
-        super::SUBTREE
+        super::SUBTREE_ALL
     ))?
     .execute(params![handle_to_i64(h)])
     .map(|_| ())

@@ -599,6 +599,23 @@ impl Engine {
         journal_dir: Option<&Path>,
         progress: &Progress,
     ) -> Result<Node> {
+        self.upload_version(client, path, parent, name, None, journal_dir, progress)
+            .await
+    }
+
+    /// [`Engine::upload`] as the new version of file `replaces` (see
+    /// [`Client::put_file_version`]).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn upload_version(
+        &self,
+        client: &Client,
+        path: &Path,
+        parent: Handle,
+        name: &str,
+        replaces: Option<Handle>,
+        journal_dir: Option<&Path>,
+        progress: &Progress,
+    ) -> Result<Node> {
         let meta = std::fs::metadata(path).map_err(local("read", path))?;
         if !meta.is_file() {
             return Err(api::Error::InvalidArgument("not a regular file".into()).into());
@@ -713,7 +730,9 @@ impl Engine {
         let mut attributes = Map::new();
         attributes.insert("n".into(), Value::from(name));
         attributes.insert("c".into(), Value::from(fp));
-        Ok(client.put_file(parent, &token, &key, &attributes).await?)
+        Ok(client
+            .put_file_version(parent, &token, &key, &attributes, replaces)
+            .await?)
     }
 }
 
