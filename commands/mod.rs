@@ -40,8 +40,11 @@ pub mod login;
 mod logout;
 mod lpwd;
 mod ls;
+mod masterkey;
 mod mkdir;
+mod mount;
 mod mv;
+mod psa;
 mod put;
 mod pwd;
 mod quit;
@@ -243,8 +246,11 @@ pub static TABLE: &[&Command] = &[
     &logout::COMMAND,
     &lpwd::COMMAND,
     &ls::COMMAND,
+    &masterkey::COMMAND,
     &mkdir::COMMAND,
+    &mount::COMMAND,
     &mv::COMMAND,
+    &psa::COMMAND,
     &put::COMMAND,
     &pwd::COMMAND,
     &quit::COMMAND,
@@ -328,14 +334,11 @@ pub const NOT_YET: &[&str] = &[
     "invite",
     "ipc",
     "log",
-    "masterkey",
     "mediainfo",
-    "mount",
     "passwd",
     "permissions",
     "preview",
     "proxy",
-    "psa",
     "share",
     "showpcr",
     "signup",

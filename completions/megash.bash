@@ -1,7 +1,7 @@
 # bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
 # Source it, or install it as ~/.local/share/bash-completion/completions/megash.
 
-_megash_commands="attr cat cd clear cp dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload restore rm session speedlimit transfers tree version whoami"
+_megash_commands="attr cat cd clear cp dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls masterkey mkdir mount mv psa put pwd quit reload restore rm session speedlimit transfers tree version whoami"
 
 _megash_flags() {
     case "$1" in
@@ -30,8 +30,11 @@ _megash_flags() {
         logout) echo "--keep-session --help" ;;
         lpwd) echo "--help" ;;
         ls) echo "-R -r -l -h -a --tree --show-handles --versions --show-creation-time --time-format= --use-pcre --json --help" ;;
+        masterkey) echo "--help" ;;
         mkdir) echo "-p --help" ;;
+        mount) echo "--help" ;;
         mv) echo "--use-pcre --help" ;;
+        psa) echo "--discard --help" ;;
         put) echo "-c -q --print-tag-at-start --ignore-quota-warn --help" ;;
         pwd) echo "--help" ;;
         quit) echo "--only-shell --help" ;;
@@ -64,6 +67,7 @@ _megash_operands() {
         lcd) echo localdir ;;
         link) echo remote ;;
         ls) echo remote ;;
+        masterkey) echo local ;;
         mkdir) echo remote ;;
         mv) echo remote ;;
         put) echo local ;;
@@ -113,4 +117,4 @@ _megash() {
     esac
 }
 
-complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-cp mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-mkdir mega-mv mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-session mega-speedlimit mega-transfers mega-tree mega-version mega-whoami
+complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-cp mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-masterkey mega-mkdir mega-mount mega-mv mega-psa mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-session mega-speedlimit mega-transfers mega-tree mega-version mega-whoami

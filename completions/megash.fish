@@ -33,8 +33,11 @@ complete -c megash -n __fish_use_subcommand -a login -d 'Log into a MEGA account
 complete -c megash -n __fish_use_subcommand -a logout -d 'Log out'
 complete -c megash -n __fish_use_subcommand -a lpwd -d 'Print the current local folder'
 complete -c megash -n __fish_use_subcommand -a ls -d 'List files in a remote path'
+complete -c megash -n __fish_use_subcommand -a masterkey -d 'Print or save the account\'s recovery key'
 complete -c megash -n __fish_use_subcommand -a mkdir -d 'Create a remote folder'
+complete -c megash -n __fish_use_subcommand -a mount -d 'List the root nodes and their paths'
 complete -c megash -n __fish_use_subcommand -a mv -d 'Move or rename remote files and folders'
+complete -c megash -n __fish_use_subcommand -a psa -d 'Show (or --discard) MEGA\'s public service announcement'
 complete -c megash -n __fish_use_subcommand -a put -d 'Upload local files and folders'
 complete -c megash -n __fish_use_subcommand -a pwd -d 'Print the current remote folder'
 complete -c megash -n __fish_use_subcommand -a quit -d 'Quit the shell'
@@ -126,7 +129,7 @@ complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About ac
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear cp dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload restore rm session speedlimit transfers tree version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear cp dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls masterkey mkdir mount mv psa put pwd quit reload restore rm session speedlimit transfers tree version whoami'
 
 
 
@@ -162,11 +165,16 @@ complete -c megash -n '__fish_seen_subcommand_from ls' -l use-pcre -d 'Treat pat
 complete -c megash -n '__fish_seen_subcommand_from ls' -l json -d 'Print one JSON document with stable field names (megash extension)'
 complete -c megash -n '__fish_seen_subcommand_from ls' -f -a '(megash __complete ls (commandline -ct))'
 
+complete -c megash -n '__fish_seen_subcommand_from masterkey' -F
+
 complete -c megash -n '__fish_seen_subcommand_from mkdir' -s p -d 'Create missing parent folders'
 complete -c megash -n '__fish_seen_subcommand_from mkdir' -f -a '(megash __complete mkdir (commandline -ct))'
 
+
 complete -c megash -n '__fish_seen_subcommand_from mv' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c megash -n '__fish_seen_subcommand_from mv' -f -a '(megash __complete mv (commandline -ct))'
+
+complete -c megash -n '__fish_seen_subcommand_from psa' -l discard -d 'Dismiss the announcement'
 
 complete -c megash -n '__fish_seen_subcommand_from put' -s c -d 'Create the destination folder path if it is missing'
 complete -c megash -n '__fish_seen_subcommand_from put' -s q -d 'Queue in the background of the shell and return at once (one-shot: foreground)'
@@ -292,7 +300,7 @@ complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cat cd clear cp dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls mkdir mv put pwd quit reload restore rm session speedlimit transfers tree version whoami'
+complete -c mega-help -f -a 'attr cat cd clear cp dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls masterkey mkdir mount mv psa put pwd quit reload restore rm session speedlimit transfers tree version whoami'
 
 
 
@@ -328,11 +336,16 @@ complete -c mega-ls -l use-pcre -d 'Treat patterns as Perl-compatible regular ex
 complete -c mega-ls -l json -d 'Print one JSON document with stable field names (megash extension)'
 complete -c mega-ls -f -a '(megash __complete ls (commandline -ct))'
 
+complete -c mega-masterkey -F
+
 complete -c mega-mkdir -s p -d 'Create missing parent folders'
 complete -c mega-mkdir -f -a '(megash __complete mkdir (commandline -ct))'
 
+
 complete -c mega-mv -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c mega-mv -f -a '(megash __complete mv (commandline -ct))'
+
+complete -c mega-psa -l discard -d 'Dismiss the announcement'
 
 complete -c mega-put -s c -d 'Create the destination folder path if it is missing'
 complete -c mega-put -s q -d 'Queue in the background of the shell and return at once (one-shot: foreground)'

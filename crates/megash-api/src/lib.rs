@@ -51,7 +51,7 @@ pub use nodes::{
     OutgoingShare, UserHandle,
 };
 pub use retry::{is_retryable, retry, Backoff, Failed, Retried, Retry, RetryConfig};
-pub use session::{AccountSession, AccountVersion, Quota, Session, UserInfo};
+pub use session::{AccountSession, AccountVersion, Psa, Quota, Session, UserInfo};
 pub use transfer::{DownloadInfo, PublicFile};
 pub use transport::{ReqwestTransport, Transport};
 pub use tree::{ActionPacket, AttributeUpdate, Export, ScResult};

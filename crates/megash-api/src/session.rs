@@ -318,6 +318,37 @@ impl Client {
     }
 
     /// `usr` with `ko`: end every session of the account but this one.
+    /// `gpsa`: the public service announcement the account has not dismissed yet, if any
+    /// (MEGA answers `-9` when there is none).
+    pub async fn psa(&self) -> Result<Option<Psa>> {
+        let r = match self.command(json!({"a":"gpsa","w":1})).await {
+            Ok(r) => r,
+            Err(Error::Mega(ErrorCode::ENoent)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let text = |k: &str| {
+            r.get(k)
+                .and_then(Value::as_str)
+                .and_then(|v| b64::decode(v).ok())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default()
+        };
+        Ok(Some(Psa {
+            id: r.get("id").and_then(Value::as_i64).unwrap_or(0),
+            title: text("t"),
+            text: text("d"),
+            url: r.get("url").and_then(Value::as_str).map(str::to_string),
+        }))
+    }
+
+    /// Dismiss announcement `id` (the `^!lastPsa` user attribute, as the SDK's `setPSA`).
+    pub async fn dismiss_psa(&self, id: i64) -> Result<()> {
+        let value = b64::encode(id.to_string().as_bytes());
+        self.command(json!({"a":"up2","^!lastPsa":value}))
+            .await
+            .map(drop)
+    }
+
     pub async fn kill_other_sessions(&self) -> Result<()> {
         self.command(json!({"a":"usr","ko":1})).await?;
         Ok(())
@@ -399,4 +430,14 @@ mod tests {
         assert!(!d.contains("66"));
         assert!(d.contains("AbCdEfGhIjK"));
     }
+}
+
+/// A public service announcement (`gpsa`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Psa {
+    pub id: i64,
+    pub title: String,
+    pub text: String,
+    /// A web page to show instead, when the announcement is one.
+    pub url: Option<String>,
 }

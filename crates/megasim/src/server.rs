@@ -650,6 +650,8 @@ fn dispatch(ctx: &mut Ctx, cmd: &Value) -> ApiResult<String> {
         "usr" => cmd_account::usr(ctx, obj),
         "whyamiblocked" => cmd_account::whyamiblocked(ctx, obj),
         "log" => Ok("0".to_string()),
+        // megasim has no announcements: MEGA's answer when there is none.
+        "gpsa" => Err(super::ENOENT),
         "f" => cmd_nodes::f(ctx, obj),
         "p" => cmd_nodes::p(ctx, obj),
         "a" => cmd_nodes::a(ctx, obj),
