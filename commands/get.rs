@@ -177,9 +177,9 @@ fn get_link(ctx: &mut Ctx<'_>, text: &str, local: Option<&str>) -> Result<(), Cm
                     files.push((n.clone(), d));
                 }
             }
+            let mode = xfer::settings(ctx.state).folder_mode();
             for d in &dirs {
-                std::fs::create_dir_all(d)
-                    .map_err(|e| CmdError::io(format!("create folder {}", d.display()), e))?;
+                xfer::create_folder(d, mode)?;
             }
             let total = files.iter().map(|(n, _)| n.size).sum();
             let bar = xfer::Bar::new(total);

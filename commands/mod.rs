@@ -19,7 +19,9 @@ mod attr;
 mod cat;
 mod cd;
 mod clear;
+mod configure;
 mod cp;
+mod debug;
 mod dedupe;
 mod deleteversions;
 mod df;
@@ -36,6 +38,7 @@ mod import;
 mod killsession;
 mod lcd;
 mod link;
+mod log;
 pub mod login;
 mod logout;
 mod lpwd;
@@ -44,6 +47,8 @@ mod masterkey;
 mod mkdir;
 mod mount;
 mod mv;
+mod permissions;
+mod proxy;
 mod psa;
 mod put;
 mod pwd;
@@ -225,7 +230,9 @@ pub static TABLE: &[&Command] = &[
     &cat::COMMAND,
     &cd::COMMAND,
     &clear::COMMAND,
+    &configure::COMMAND,
     &cp::COMMAND,
+    &debug::COMMAND,
     &dedupe::COMMAND,
     &deleteversions::COMMAND,
     &df::COMMAND,
@@ -242,6 +249,7 @@ pub static TABLE: &[&Command] = &[
     &killsession::COMMAND,
     &lcd::COMMAND,
     &link::COMMAND,
+    &log::COMMAND,
     &login::COMMAND,
     &logout::COMMAND,
     &lpwd::COMMAND,
@@ -250,6 +258,8 @@ pub static TABLE: &[&Command] = &[
     &mkdir::COMMAND,
     &mount::COMMAND,
     &mv::COMMAND,
+    &permissions::COMMAND,
+    &proxy::COMMAND,
     &psa::COMMAND,
     &put::COMMAND,
     &pwd::COMMAND,
@@ -318,10 +328,8 @@ pub fn not_found(name: &str) -> CmdError {
 pub const NOT_YET: &[&str] = &[
     "backup",
     "cancel",
-    "configure",
     "confirm",
     "confirmcancel",
-    "debug",
     "exclude",
     "ftp",
     "fuse-add",
@@ -333,12 +341,9 @@ pub const NOT_YET: &[&str] = &[
     "graphics",
     "invite",
     "ipc",
-    "log",
     "mediainfo",
     "passwd",
-    "permissions",
     "preview",
-    "proxy",
     "share",
     "showpcr",
     "signup",
@@ -391,7 +396,18 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
     let globals = GLOBAL_WORDS.get().map_or(&[][..], Vec::as_slice);
     let rest: Vec<String> = globals.iter().chain(rest).cloned().collect();
     let args = args::parse(cmd, &rest)?;
-    crate::ui::set_debug(args.verbose >= 3);
+    // The settings every command shares: where logs go, which proxy requests use.
+    let settings = xfer::settings(ctx.state);
+    crate::ui::set_logging(
+        args.verbose >= 3,
+        settings.file_log(ctx.state.state_dir.as_deref()),
+    );
+    crate::api::proxy::configure(
+        settings
+            .proxy
+            .as_ref()
+            .map_or(crate::api::proxy::Configured::Environment, |p| p.choice()),
+    );
     crate::ui::set_progress(args.progress);
     if args.help {
         return help::print_command_help(ctx.ui, cmd);
@@ -405,7 +421,8 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
     if cmd.needs_login {
         ctx.account()?;
     }
-    if cmd.writes.applies(&args) && ctx.state.account.as_ref().is_some_and(|a| a.is_link()) {
+    // Loaded here for commands that work logged out too (configure) but write when logged in.
+    if cmd.writes.applies(&args) && ctx.account().is_ok_and(|a| a.is_link()) {
         return Err(CmdError::NotPermitted(format!(
             "{}: not allowed in a folder link session (read-only); log in to an account to change it",
             cmd.name

@@ -39,6 +39,7 @@ pub fn engine_with(
 ) -> Result<Engine, CmdError> {
     let mut config = Config {
         connections: settings.connections(upload),
+        file_mode: Some(settings.file_mode()),
         pause,
         retry: crate::session::retry_config(),
         ..Config::default()
@@ -445,11 +446,30 @@ pub(super) fn plan_download(
         }
         plan
     };
+    let mode = settings(ctx.state).folder_mode();
     for d in &plan.dirs {
-        std::fs::create_dir_all(d)
-            .map_err(|e| CmdError::io(format!("create folder {}", d.display()), e))?;
+        create_folder(d, mode)?;
     }
     Ok(plan)
+}
+
+/// Create a download's local folder (and missing parents) with mode `mode` (`permissions`);
+/// folders that already exist keep theirs.
+pub(super) fn create_folder(d: &Path, mode: u32) -> Result<(), CmdError> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, mode);
+    let existed = d.is_dir();
+    b.create(d)
+        .map_err(|e| CmdError::io(format!("create folder {}", d.display()), e))?;
+    // The umask narrows the mode given at creation; the setting is what was asked for.
+    #[cfg(unix)]
+    if !existed {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(d, std::fs::Permissions::from_mode(mode));
+    }
+    Ok(())
 }
 
 /// Fetch the files of a download plan, one after the other; `next_file` hands out each

@@ -1,7 +1,9 @@
-//! Transfer settings kept in the state directory (`transfer.cfg`, `key=value`, mode 0600, like
-//! MEGAcmd's `megacmd.cfg` keys `maxspeedupload`, `maxspeeddownload`,
-//! `maxuploadconnections`, `maxdownloadconnections`, `https`), and the process-wide rate
-//! limiters every engine of this process shares.
+//! Settings kept in the state directory (`transfer.cfg`, `key=value`, mode 0600, with
+//! MEGAcmd's `megacmd.cfg` key names: `maxspeedupload`, `maxspeeddownload`,
+//! `maxuploadconnections`, `maxdownloadconnections`, `https`, `permissionsFiles`,
+//! `permissionsFolders`, `proxy_type`/`proxy_url`/`proxy_username`/`proxy_password`,
+//! `cmdLogLevel`, `sdkLogLevel`), and the process-wide rate limiters every engine of this
+//! process shares. Logout keeps them (they are this machine's, not the account's).
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -23,10 +25,121 @@ pub struct Settings {
     pub download_limit: u64,
     pub upload_connections: Option<usize>,
     pub download_connections: Option<usize>,
+    /// Modes of downloaded files and folders (`permissions`); `None`: 600 and 700.
+    pub permissions_files: Option<u32>,
+    pub permissions_folders: Option<u32>,
+    /// The `proxy` command's choice; `None`: the environment decides.
+    pub proxy: Option<Proxy>,
+    /// Log levels (`log`), MEGAcmd's numbers 0 (FATAL) to 5 (VERBOSE): the command layer's
+    /// and the protocol library's; `None`: 1 (ERROR).
+    pub cmd_log_level: Option<u8>,
+    pub api_log_level: Option<u8>,
+}
+
+/// A configured proxy, as MEGAcmd keeps it (`proxy_type` 0 none, 1 auto, 2 custom).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Proxy {
+    pub kind: u8,
+    pub url: String,
+    pub username: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Proxy")
+            .field("kind", &self.kind)
+            .field("url", &crate::api::proxy::redact(&self.url))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Proxy {
+    /// What the requests of this process do with it.
+    pub fn choice(&self) -> crate::api::proxy::Configured {
+        use crate::api::proxy::Configured;
+        match self.kind {
+            0 => Configured::Direct,
+            2 if !self.url.is_empty() => {
+                let url = if self.url.contains("://") {
+                    self.url.clone()
+                } else {
+                    format!("http://{}", self.url)
+                };
+                if self.username.is_empty() {
+                    Configured::Url(url)
+                } else {
+                    let (scheme, rest) = url.split_once("://").unwrap_or(("http", &url));
+                    let user = url_escape(&self.username);
+                    let pass = url_escape(&self.password);
+                    Configured::Url(format!("{scheme}://{user}:{pass}@{rest}"))
+                }
+            }
+            _ => Configured::Environment,
+        }
+    }
+}
+
+/// Percent-encode what may not stand in a URL's user info.
+fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The log file's name in the state directory.
+pub const LOG_FILE: &str = "megash.log";
+
+/// MEGAcmd's default log level: ERROR.
+pub const DEFAULT_LOG_LEVEL: u8 = 1;
+
+/// MEGAcmd's level names, by number.
+pub const LOG_LEVELS: [&str; 6] = ["FATAL", "ERROR", "WARNING", "INFO", "DEBUG", "VERBOSE"];
+
+/// A level given by name (any case) or number, as MEGAcmd's `log` takes it.
+pub fn parse_log_level(v: &str) -> Option<u8> {
+    if let Ok(n) = v.parse::<u8>() {
+        return (n <= 5).then_some(n);
+    }
+    LOG_LEVELS
+        .iter()
+        .position(|l| l.eq_ignore_ascii_case(v))
+        .map(|i| i as u8)
+}
+
+/// What a MEGAcmd level lets through (the `log` crate has no FATAL: ERROR is the least).
+fn level_filter(level: u8) -> log::LevelFilter {
+    match level {
+        0 | 1 => log::LevelFilter::Error,
+        2 => log::LevelFilter::Warn,
+        3 => log::LevelFilter::Info,
+        4 => log::LevelFilter::Debug,
+        _ => log::LevelFilter::Trace,
+    }
+}
+
+/// A mode written as three octal digits (`640`).
+fn parse_mode(v: &str) -> Option<u32> {
+    (v.len() == 3)
+        .then(|| u32::from_str_radix(v, 8).ok())
+        .flatten()
 }
 
 impl Settings {
     pub fn load(dir: Option<&Path>) -> Settings {
+        fn proxy(s: &mut Settings) -> &mut Proxy {
+            s.proxy.get_or_insert_with(|| Proxy {
+                kind: 1,
+                url: String::new(),
+                username: String::new(),
+                password: String::new(),
+            })
+        }
         let mut s = Settings::default();
         let Some(text) = dir.and_then(|d| std::fs::read_to_string(d.join(FILE)).ok()) else {
             return s;
@@ -42,6 +155,14 @@ impl Settings {
                 "maxspeeddownload" => s.download_limit = v.parse().unwrap_or(0),
                 "maxuploadconnections" => s.upload_connections = v.parse().ok(),
                 "maxdownloadconnections" => s.download_connections = v.parse().ok(),
+                "permissionsFiles" => s.permissions_files = parse_mode(v),
+                "permissionsFolders" => s.permissions_folders = parse_mode(v),
+                "proxy_type" => proxy(&mut s).kind = v.parse().unwrap_or(1),
+                "proxy_url" => proxy(&mut s).url = v.to_string(),
+                "proxy_username" => proxy(&mut s).username = v.to_string(),
+                "proxy_password" => proxy(&mut s).password = v.to_string(),
+                "cmdLogLevel" => s.cmd_log_level = v.parse().ok().filter(|l| *l <= 5),
+                "sdkLogLevel" => s.api_log_level = v.parse().ok().filter(|l| *l <= 5),
                 _ => {}
             }
         }
@@ -64,6 +185,24 @@ impl Settings {
         if let Some(n) = self.download_connections {
             text.push_str(&format!("maxdownloadconnections={n}\n"));
         }
+        if let Some(m) = self.permissions_files {
+            text.push_str(&format!("permissionsFiles={m:03o}\n"));
+        }
+        if let Some(m) = self.permissions_folders {
+            text.push_str(&format!("permissionsFolders={m:03o}\n"));
+        }
+        if let Some(p) = &self.proxy {
+            text.push_str(&format!(
+                "proxy_type={}\nproxy_url={}\nproxy_username={}\nproxy_password={}\n",
+                p.kind, p.url, p.username, p.password
+            ));
+        }
+        if let Some(l) = self.cmd_log_level {
+            text.push_str(&format!("cmdLogLevel={l}\n"));
+        }
+        if let Some(l) = self.api_log_level {
+            text.push_str(&format!("sdkLogLevel={l}\n"));
+        }
         let tmp = dir.join(format!(".{FILE}.tmp"));
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create(true).truncate(true);
@@ -76,6 +215,25 @@ impl Settings {
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
         std::fs::rename(&tmp, dir.join(FILE))
+    }
+
+    /// What this process logs to `megash.log` in the state directory `dir` (`log`).
+    pub fn file_log(&self, dir: Option<&Path>) -> Option<crate::ui::FileLog> {
+        Some(crate::ui::FileLog {
+            path: dir?.join(LOG_FILE),
+            commands: level_filter(self.cmd_log_level.unwrap_or(DEFAULT_LOG_LEVEL)),
+            api: level_filter(self.api_log_level.unwrap_or(DEFAULT_LOG_LEVEL)),
+        })
+    }
+
+    /// The mode of downloaded files (MEGAcmd's default 600).
+    pub fn file_mode(&self) -> u32 {
+        self.permissions_files.unwrap_or(0o600)
+    }
+
+    /// The mode of folders made by downloads (MEGAcmd's default 700).
+    pub fn folder_mode(&self) -> u32 {
+        self.permissions_folders.unwrap_or(0o700)
     }
 
     /// Connections per file for a direction: `MEGASH_CONNECTIONS` overrides the setting.
@@ -162,6 +320,16 @@ mod tests {
             download_limit: 7,
             upload_connections: Some(3),
             download_connections: None,
+            permissions_files: Some(0o640),
+            permissions_folders: None,
+            proxy: Some(Proxy {
+                kind: 2,
+                url: "proxy.example:3128".into(),
+                username: "me".into(),
+                password: "p@ss word".into(),
+            }),
+            cmd_log_level: Some(4),
+            api_log_level: Some(0),
         };
         s.save(d.path()).unwrap();
         assert_eq!(Settings::load(Some(d.path())), s);
@@ -175,5 +343,9 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         assert_eq!(Settings::load(None), Settings::default());
+        assert_eq!(
+            s.proxy.unwrap().choice(),
+            crate::api::proxy::Configured::Url("http://me:p%40ss%20word@proxy.example:3128".into())
+        );
     }
 }

@@ -1,7 +1,7 @@
 # bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
 # Source it, or install it as ~/.local/share/bash-completion/completions/megash.
 
-_megash_commands="attr cat cd clear cp dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls masterkey mkdir mount mv psa put pwd quit reload restore rm session speedlimit transfers tree version whoami"
+_megash_commands="attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv permissions proxy psa put pwd quit reload restore rm session speedlimit transfers tree version whoami"
 
 _megash_flags() {
     case "$1" in
@@ -9,7 +9,9 @@ _megash_flags() {
         cat) echo "--offset= --length= --use-pcre --help" ;;
         cd) echo "--help" ;;
         clear) echo "--help" ;;
+        configure) echo "--help" ;;
         cp) echo "--use-pcre --help" ;;
+        debug) echo "--help" ;;
         dedupe) echo "-r --mode= --dry-run --help" ;;
         deleteversions) echo "-f --all --use-pcre --help" ;;
         df) echo "-h --json --help" ;;
@@ -26,6 +28,7 @@ _megash_flags() {
         killsession) echo "-a --help" ;;
         lcd) echo "--help" ;;
         link) echo "--help" ;;
+        log) echo "-c -s --help" ;;
         login) echo "--auth-code= --auth-key= --resume --password= --password-file= --force --help" ;;
         logout) echo "--keep-session --help" ;;
         lpwd) echo "--help" ;;
@@ -34,6 +37,8 @@ _megash_flags() {
         mkdir) echo "-p --help" ;;
         mount) echo "--help" ;;
         mv) echo "--use-pcre --help" ;;
+        permissions) echo "--files --folders -s --help" ;;
+        proxy) echo "--auto --none --username= --password= --help" ;;
         psa) echo "--discard --help" ;;
         put) echo "-c -q --print-tag-at-start --ignore-quota-warn --help" ;;
         pwd) echo "--help" ;;
@@ -117,4 +122,4 @@ _megash() {
     esac
 }
 
-complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-cp mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-login mega-logout mega-lpwd mega-ls mega-masterkey mega-mkdir mega-mount mega-mv mega-psa mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-session mega-speedlimit mega-transfers mega-tree mega-version mega-whoami
+complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-configure mega-cp mega-debug mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-log mega-login mega-logout mega-lpwd mega-ls mega-masterkey mega-mkdir mega-mount mega-mv mega-permissions mega-proxy mega-psa mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-session mega-speedlimit mega-transfers mega-tree mega-version mega-whoami

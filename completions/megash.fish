@@ -12,7 +12,9 @@ complete -c megash -n __fish_use_subcommand -a attr -d 'List, set or delete node
 complete -c megash -n __fish_use_subcommand -a cat -d 'Print remote files'
 complete -c megash -n __fish_use_subcommand -a cd -d 'Change the current remote folder'
 complete -c megash -n __fish_use_subcommand -a clear -d 'Clear the screen'
+complete -c megash -n __fish_use_subcommand -a configure -d 'Show or change settings (file versions, https, permissions, log levels)'
 complete -c megash -n __fish_use_subcommand -a cp -d 'Copy files and folders in the cloud; with a local endpoint, download or upload'
+complete -c megash -n __fish_use_subcommand -a debug -d 'Set every log level of megash\'s log file to VERBOSE'
 complete -c megash -n __fish_use_subcommand -a dedupe -d 'List, and with --mode resolve, names that occur twice in one remote folder'
 complete -c megash -n __fish_use_subcommand -a deleteversions -d 'Delete the previous versions of files (the current files stay)'
 complete -c megash -n __fish_use_subcommand -a df -d 'Print the account storage usage'
@@ -29,6 +31,7 @@ complete -c megash -n __fish_use_subcommand -a import -d 'Import the contents of
 complete -c megash -n __fish_use_subcommand -a killsession -d 'Kill a session of the current user (see "whoami -l" for the sessions)'
 complete -c megash -n __fish_use_subcommand -a lcd -d 'Change the current local folder'
 complete -c megash -n __fish_use_subcommand -a link -d 'Print the public link of a remote path, creating it if needed (megash extension)'
+complete -c megash -n __fish_use_subcommand -a log -d 'Show or set the log levels of megash\'s log file'
 complete -c megash -n __fish_use_subcommand -a login -d 'Log into a MEGA account, a folder link or a saved session'
 complete -c megash -n __fish_use_subcommand -a logout -d 'Log out'
 complete -c megash -n __fish_use_subcommand -a lpwd -d 'Print the current local folder'
@@ -37,6 +40,8 @@ complete -c megash -n __fish_use_subcommand -a masterkey -d 'Print or save the a
 complete -c megash -n __fish_use_subcommand -a mkdir -d 'Create a remote folder'
 complete -c megash -n __fish_use_subcommand -a mount -d 'List the root nodes and their paths'
 complete -c megash -n __fish_use_subcommand -a mv -d 'Move or rename remote files and folders'
+complete -c megash -n __fish_use_subcommand -a permissions -d 'Show or set the permissions of downloaded files and folders'
+complete -c megash -n __fish_use_subcommand -a proxy -d 'Show or set the proxy for every connection'
 complete -c megash -n __fish_use_subcommand -a psa -d 'Show (or --discard) MEGA\'s public service announcement'
 complete -c megash -n __fish_use_subcommand -a put -d 'Upload local files and folders'
 complete -c megash -n __fish_use_subcommand -a pwd -d 'Print the current remote folder'
@@ -65,8 +70,10 @@ complete -c megash -n '__fish_seen_subcommand_from cat' -f -a '(megash __complet
 complete -c megash -n '__fish_seen_subcommand_from cd' -f -a '(megash __complete cd (commandline -ct))'
 
 
+
 complete -c megash -n '__fish_seen_subcommand_from cp' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c megash -n '__fish_seen_subcommand_from cp' -f -a '(megash __complete cp (commandline -ct))'
+
 
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -s r -d 'Also look in every folder below'
 complete -c megash -n '__fish_seen_subcommand_from dedupe' -l mode -r -d 'list (default), skip, first, newest, oldest, largest, smallest or rename'
@@ -129,7 +136,7 @@ complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About ac
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear cp dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls masterkey mkdir mount mv psa put pwd quit reload restore rm session speedlimit transfers tree version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv permissions proxy psa put pwd quit reload restore rm session speedlimit transfers tree version whoami'
 
 
 
@@ -140,6 +147,9 @@ complete -c megash -n '__fish_seen_subcommand_from killsession' -s a -d 'Kill al
 complete -c megash -n '__fish_seen_subcommand_from lcd' -F
 
 complete -c megash -n '__fish_seen_subcommand_from link' -f -a '(megash __complete link (commandline -ct))'
+
+complete -c megash -n '__fish_seen_subcommand_from log' -s c -d 'The command layer\'s level'
+complete -c megash -n '__fish_seen_subcommand_from log' -s s -d 'The protocol library\'s level (MEGAcmd\'s SDK level)'
 
 complete -c megash -n '__fish_seen_subcommand_from login' -l auth-code -r -d 'Two-factor authentication code'
 complete -c megash -n '__fish_seen_subcommand_from login' -l auth-key -r -d 'Authentication key of a writable folder link'
@@ -173,6 +183,15 @@ complete -c megash -n '__fish_seen_subcommand_from mkdir' -f -a '(megash __compl
 
 complete -c megash -n '__fish_seen_subcommand_from mv' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c megash -n '__fish_seen_subcommand_from mv' -f -a '(megash __complete mv (commandline -ct))'
+
+complete -c megash -n '__fish_seen_subcommand_from permissions' -l files -d 'Files\' permissions'
+complete -c megash -n '__fish_seen_subcommand_from permissions' -l folders -d 'Folders\' permissions'
+complete -c megash -n '__fish_seen_subcommand_from permissions' -s s -d 'Set them to XXX (octal, e.g. 640)'
+
+complete -c megash -n '__fish_seen_subcommand_from proxy' -l auto -d 'Use the proxy environment variables (the default)'
+complete -c megash -n '__fish_seen_subcommand_from proxy' -l none -d 'Connect directly, whatever the environment says'
+complete -c megash -n '__fish_seen_subcommand_from proxy' -l username -r -d 'Proxy user name'
+complete -c megash -n '__fish_seen_subcommand_from proxy' -l password -r -d 'Proxy password (asked for when omitted)'
 
 complete -c megash -n '__fish_seen_subcommand_from psa' -l discard -d 'Dismiss the announcement'
 
@@ -236,8 +255,10 @@ complete -c mega-cat -f -a '(megash __complete cat (commandline -ct))'
 complete -c mega-cd -f -a '(megash __complete cd (commandline -ct))'
 
 
+
 complete -c mega-cp -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c mega-cp -f -a '(megash __complete cp (commandline -ct))'
+
 
 complete -c mega-dedupe -s r -d 'Also look in every folder below'
 complete -c mega-dedupe -l mode -r -d 'list (default), skip, first, newest, oldest, largest, smallest or rename'
@@ -300,7 +321,7 @@ complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cat cd clear cp dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link login logout lpwd ls masterkey mkdir mount mv psa put pwd quit reload restore rm session speedlimit transfers tree version whoami'
+complete -c mega-help -f -a 'attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv permissions proxy psa put pwd quit reload restore rm session speedlimit transfers tree version whoami'
 
 
 
@@ -311,6 +332,9 @@ complete -c mega-killsession -s a -d 'Kill all sessions except the current one'
 complete -c mega-lcd -F
 
 complete -c mega-link -f -a '(megash __complete link (commandline -ct))'
+
+complete -c mega-log -s c -d 'The command layer\'s level'
+complete -c mega-log -s s -d 'The protocol library\'s level (MEGAcmd\'s SDK level)'
 
 complete -c mega-login -l auth-code -r -d 'Two-factor authentication code'
 complete -c mega-login -l auth-key -r -d 'Authentication key of a writable folder link'
@@ -344,6 +368,15 @@ complete -c mega-mkdir -f -a '(megash __complete mkdir (commandline -ct))'
 
 complete -c mega-mv -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c mega-mv -f -a '(megash __complete mv (commandline -ct))'
+
+complete -c mega-permissions -l files -d 'Files\' permissions'
+complete -c mega-permissions -l folders -d 'Folders\' permissions'
+complete -c mega-permissions -s s -d 'Set them to XXX (octal, e.g. 640)'
+
+complete -c mega-proxy -l auto -d 'Use the proxy environment variables (the default)'
+complete -c mega-proxy -l none -d 'Connect directly, whatever the environment says'
+complete -c mega-proxy -l username -r -d 'Proxy user name'
+complete -c mega-proxy -l password -r -d 'Proxy password (asked for when omitted)'
 
 complete -c mega-psa -l discard -d 'Dismiss the announcement'
 

@@ -239,7 +239,10 @@ mod tests {
         let (start, c) = candidates("hi", None);
         assert_eq!((start, c), (0, vec!["history ".to_string()]));
         let (_, c) = candidates("l", None);
-        assert_eq!(c, ["lcd ", "link ", "login ", "logout ", "lpwd ", "ls "]);
+        assert_eq!(
+            c,
+            ["lcd ", "link ", "log ", "login ", "logout ", "lpwd ", "ls "]
+        );
     }
 
     #[test]

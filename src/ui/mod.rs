@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 use crate::error::CmdError;
 
@@ -207,16 +208,58 @@ pub fn progress_forced() -> bool {
 /// trace lines too. Library code logs only what is safe to show (command names, sizes,
 /// timings, error texts), never sids, keys or bodies.
 pub fn set_debug(on: bool) {
-    static LOGGER: StderrLogger = StderrLogger;
+    set_logging(on, None);
+}
+
+/// Where and how much megash logs to a file (the `log` command's levels).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileLog {
+    /// The log file; rotated to `NAME.1` … `NAME.3` past [`ROTATE_AT`] bytes.
+    pub path: std::path::PathBuf,
+    /// The command layer's records (targets `megash`, `megash_client`).
+    pub commands: log::LevelFilter,
+    /// The protocol library's records (target `megash_api`).
+    pub api: log::LevelFilter,
+}
+
+/// Size at which the log file is rotated.
+pub const ROTATE_AT: u64 = 1 << 20;
+
+/// [`set_debug`], plus records at or above the levels of `file` appended to its file.
+pub fn set_logging(debug: bool, file: Option<FileLog>) {
     let _ = log::set_logger(&LOGGER);
-    log::set_max_level(if on {
+    let stderr = if debug {
         log::LevelFilter::Debug
     } else {
         log::LevelFilter::Warn
-    });
+    };
+    let file_max = file
+        .as_ref()
+        .map_or(log::LevelFilter::Off, |f| f.commands.max(f.api));
+    let mut st = LOGGER.state.lock().unwrap_or_else(|e| e.into_inner());
+    if st.file.as_ref().map(|f| &f.0) != file.as_ref() {
+        st.file = file.map(|f| (f, None));
+    }
+    st.stderr = stderr;
+    log::set_max_level(stderr.max(file_max));
 }
 
-struct StderrLogger;
+static LOGGER: Logger = Logger {
+    state: Mutex::new(LogState {
+        stderr: log::LevelFilter::Warn,
+        file: None,
+    }),
+};
+
+struct Logger {
+    state: Mutex<LogState>,
+}
+
+struct LogState {
+    stderr: log::LevelFilter,
+    /// The settings and, once a record was written, the open file.
+    file: Option<(FileLog, Option<std::fs::File>)>,
+}
 
 /// Whether a `log` record is printed under `max`. Without --debug only our own warnings
 /// show: dependencies (rustls, reqwest) warn about things a user cannot act on.
@@ -224,17 +267,77 @@ fn shown(level: log::Level, target: &str, max: log::LevelFilter) -> bool {
     level <= max && (max >= log::LevelFilter::Debug || target.starts_with("megash"))
 }
 
-impl log::Log for StderrLogger {
+/// Whether the log file takes a record: ours only, by layer.
+fn filed(level: log::Level, target: &str, f: &FileLog) -> bool {
+    if target.starts_with("megash_api") {
+        level <= f.api
+    } else if target.starts_with("megash") {
+        level <= f.commands
+    } else {
+        false
+    }
+}
+
+/// Append one line to the log file, rotating it when it grew past [`ROTATE_AT`]. Failures
+/// are dropped: logging must not break a command.
+fn append(f: &FileLog, open: &mut Option<std::fs::File>, line: &str) {
+    use std::io::Write;
+    let too_big = std::fs::metadata(&f.path).is_ok_and(|m| m.len() > ROTATE_AT);
+    if too_big {
+        *open = None;
+        let name = |n: u32| {
+            let mut p = f.path.clone().into_os_string();
+            p.push(format!(".{n}"));
+            std::path::PathBuf::from(p)
+        };
+        for n in (1..3).rev() {
+            let _ = std::fs::rename(name(n), name(n + 1));
+        }
+        let _ = std::fs::rename(&f.path, name(1));
+    }
+    if open.is_none() {
+        let mut o = std::fs::OpenOptions::new();
+        o.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        *open = o.open(&f.path).ok();
+    }
+    if let Some(file) = open.as_mut() {
+        let _ = writeln!(file, "{line}");
+    }
+}
+
+impl log::Log for Logger {
     fn enabled(&self, m: &log::Metadata<'_>) -> bool {
-        shown(m.level(), m.target(), log::max_level())
+        m.level() <= log::max_level()
     }
 
     fn log(&self, r: &log::Record<'_>) {
-        if !self.enabled(r.metadata()) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let to_stderr = shown(r.level(), r.target(), st.stderr);
+        let to_file = st
+            .file
+            .as_ref()
+            .is_some_and(|(f, _)| filed(r.level(), r.target(), f));
+        if !to_stderr && !to_file {
             return;
         }
         let text = r.args().to_string();
         let text = terminal_safe(&text);
+        if to_file {
+            if let Some((f, open)) = st.file.as_mut() {
+                let when = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ");
+                append(
+                    f,
+                    open,
+                    &format!("{when} {:<5} {}: {text}", r.level(), r.target()),
+                );
+            }
+        }
+        drop(st);
+        if !to_stderr {
+            return;
+        }
         if r.level() <= log::Level::Warn {
             let mut chars = text.chars();
             let first = chars.next().map(|c| c.to_uppercase().to_string());
@@ -250,6 +353,36 @@ impl log::Log for StderrLogger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_log_file_rotates_and_keeps_three() {
+        let d = tempfile::tempdir().unwrap();
+        let f = FileLog {
+            path: d.path().join("megash.log"),
+            commands: log::LevelFilter::Trace,
+            api: log::LevelFilter::Trace,
+        };
+        let big = "x".repeat(ROTATE_AT as usize + 1);
+        for round in 0..5 {
+            let mut open = None;
+            append(&f, &mut open, &format!("{round}{big}"));
+            let mut open = None;
+            append(&f, &mut open, "tail");
+        }
+        let names: Vec<String> = std::fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 4, "{names:?}");
+        let current = std::fs::read_to_string(&f.path).unwrap();
+        assert!(
+            current.ends_with("tail\n") && current.len() < 10,
+            "{}",
+            current.len()
+        );
+        assert!(filed(log::Level::Debug, "megash_api::client", &f));
+        assert!(!filed(log::Level::Error, "rustls::conn", &f));
+    }
 
     #[test]
     fn only_our_warnings_show_without_debug() {

@@ -4,8 +4,36 @@
 //! `NO_PROXY`/`no_proxy` for exceptions (`*`, host names and domains, IP addresses and CIDR
 //! ranges). Loopback addresses never go through a proxy, as Go's and curl's HTTP stacks do:
 //! a proxy cannot reach this machine's own 127.0.0.1, so a local megasim would be lost.
+//!
+//! A proxy configured for the process ([`configure`]: megash's `proxy` command) takes the
+//! variables' place: none at all, or one URL for everything (loopback still goes direct).
 
 use std::net::IpAddr;
+use std::sync::RwLock;
+
+/// The proxy choice of this process, over the environment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Configured {
+    /// Nothing configured: the environment variables decide.
+    #[default]
+    Environment,
+    /// Connect directly whatever the environment says.
+    Direct,
+    /// Every request through this proxy URL (`user:pass@` allowed).
+    Url(String),
+}
+
+static CONFIGURED: RwLock<Configured> = RwLock::new(Configured::Environment);
+
+/// Set the process's proxy choice (every client built afterwards, and those built before:
+/// the choice is read per request).
+pub fn configure(choice: Configured) {
+    *CONFIGURED.write().unwrap_or_else(|e| e.into_inner()) = choice;
+}
+
+fn configured() -> Configured {
+    CONFIGURED.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
 
 /// Whether `host` (a URL's host, IPv6 in brackets or not) is this machine's loopback.
 pub fn is_loopback(host: &str) -> bool {
@@ -55,9 +83,17 @@ fn exempt_by(entry: &str, host: &str) -> bool {
     host == domain || host.ends_with(&format!(".{domain}"))
 }
 
-/// The proxy for `url` (`None`: connect directly), from the environment.
+/// The proxy for `url` (`None`: connect directly): the configured one, else from the
+/// environment.
 pub fn proxy_for(url: &reqwest::Url) -> Option<String> {
-    choose(url, |n| std::env::var(n).ok())
+    match configured() {
+        Configured::Environment => choose(url, |n| std::env::var(n).ok()),
+        Configured::Direct => None,
+        Configured::Url(p) => match url.host_str() {
+            Some(h) if !is_loopback(h) => Some(p),
+            _ => None,
+        },
+    }
 }
 
 /// [`proxy_for`] with the variables looked up by `env`.

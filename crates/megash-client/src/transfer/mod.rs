@@ -53,6 +53,8 @@ pub struct Config {
     pub limit: Option<Arc<limit::Limiter>>,
     /// Pause switch for the transfers of this engine (`transfers -p`).
     pub pause: Option<Arc<limit::Pause>>,
+    /// Mode of downloaded files (Unix permission bits); `None`: what the umask leaves.
+    pub file_mode: Option<u32>,
 }
 
 impl Default for Config {
@@ -67,6 +69,7 @@ impl Default for Config {
             retry: RetryConfig::default(),
             limit: None,
             pause: None,
+            file_mode: None,
         }
     }
 }
@@ -422,7 +425,8 @@ impl Engine {
                 node.handle.to_b64(),
                 key_check(&key)
             );
-            let (file, journal, macs) = open_part(&part, &jpath, &header, size)?;
+            let (file, journal, macs) =
+                open_part(&part, &jpath, &header, size, self.inner.config.file_mode)?;
             let file = Arc::new(file);
             let journal = Arc::new(Mutex::new(journal));
             let macs = Arc::new(Mutex::new(macs));
@@ -790,6 +794,7 @@ fn open_part(
     jpath: &Path,
     header: &str,
     size: u64,
+    mode: Option<u32>,
 ) -> Result<(std::fs::File, Option<Journal>, ChunkMacs)> {
     let resumed = if part.exists() {
         Journal::resume(jpath, header, size)
@@ -812,6 +817,13 @@ fn open_part(
         .truncate(truncate)
         .open(part)
         .map_err(local("create", part))?;
+    // Set on the open file: exact (no umask), and before any byte is in it.
+    #[cfg(unix)]
+    if let Some(m) = mode {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(m))
+            .map_err(local("create", part))?;
+    }
     file.set_len(size).map_err(local("write", part))?;
     Ok((file, journal, macs))
 }
