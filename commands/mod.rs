@@ -31,6 +31,7 @@ mod errorcode;
 pub mod export;
 mod find;
 mod get;
+mod graphics;
 pub mod help;
 pub mod history;
 mod https;
@@ -48,6 +49,7 @@ mod mkdir;
 mod mount;
 mod mv;
 mod permissions;
+mod preview;
 mod proxy;
 mod psa;
 mod put;
@@ -58,6 +60,7 @@ mod restore;
 mod rm;
 mod session;
 mod speedlimit;
+mod thumbnail;
 pub mod transfer_cp;
 mod transfers;
 mod tree;
@@ -242,6 +245,7 @@ pub static TABLE: &[&Command] = &[
     &export::COMMAND,
     &find::COMMAND,
     &get::COMMAND,
+    &graphics::COMMAND,
     &help::COMMAND,
     &history::COMMAND,
     &https::COMMAND,
@@ -259,6 +263,7 @@ pub static TABLE: &[&Command] = &[
     &mount::COMMAND,
     &mv::COMMAND,
     &permissions::COMMAND,
+    &preview::COMMAND,
     &proxy::COMMAND,
     &psa::COMMAND,
     &put::COMMAND,
@@ -269,6 +274,7 @@ pub static TABLE: &[&Command] = &[
     &rm::COMMAND,
     &session::COMMAND,
     &speedlimit::COMMAND,
+    &thumbnail::COMMAND,
     &transfers::COMMAND,
     &tree::COMMAND,
     &version::COMMAND,
@@ -338,12 +344,10 @@ pub const NOT_YET: &[&str] = &[
     "fuse-enable",
     "fuse-remove",
     "fuse-show",
-    "graphics",
     "invite",
     "ipc",
     "mediainfo",
     "passwd",
-    "preview",
     "share",
     "showpcr",
     "signup",
@@ -351,7 +355,6 @@ pub const NOT_YET: &[&str] = &[
     "sync-config",
     "sync-ignore",
     "sync-issues",
-    "thumbnail",
     "userattr",
     "users",
     "webdav",

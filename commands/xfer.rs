@@ -14,7 +14,9 @@ use super::remote;
 use super::Ctx;
 use crate::account::Account;
 use crate::api::{Client, Handle, Node, NodeType};
+use crate::crypto::keys::NodeKey;
 use crate::error::CmdError;
+use crate::graphics;
 use crate::transfer::{self, Config, Engine, Progress};
 
 pub use super::xfer_settings::Settings;
@@ -548,6 +550,8 @@ pub(super) struct UploadPlan {
     files: Vec<Send>,
     pub(super) skipped: u64,
     pub(super) finished: Vec<String>,
+    /// Make thumbnails and previews for images (`graphics`).
+    graphics: bool,
 }
 
 impl UploadPlan {
@@ -767,8 +771,12 @@ pub(super) fn plan_upload(
     sources: &[PathBuf],
     target: &RemoteTarget,
 ) -> Result<UploadPlan, CmdError> {
+    let graphics = settings(ctx.state).graphics();
     let acct = ctx.synced()?;
-    let mut plan = UploadPlan::default();
+    let mut plan = UploadPlan {
+        graphics,
+        ..UploadPlan::default()
+    };
     for src in sources {
         let (parent, name) = match target {
             RemoteTarget::Folder(h) => (*h, source_name(src)?),
@@ -803,7 +811,7 @@ pub(super) async fn run_upload(
     }
     for f in &plan.files {
         let progress = next_file();
-        engine
+        let node = engine
             .upload_version(
                 client,
                 &f.path,
@@ -815,7 +823,46 @@ pub(super) async fn run_upload(
             )
             .await
             .map_err(|e| transfer_error("upload", e))?;
+        if plan.graphics && graphics::is_image_name(&f.name) {
+            // Best effort, as in MEGA's apps: the file is uploaded whatever happens here.
+            if let Err(e) = attach_pictures(client, &node, &f.path).await {
+                log::warn!("no thumbnail for {}: {e}", f.name);
+            }
+        }
     }
+    Ok(())
+}
+
+/// Make the thumbnail and preview of image `local`, upload them (`ufa`) and attach them to
+/// `node` (`pfa`).
+pub(super) async fn attach_pictures(
+    client: &Client,
+    node: &Node,
+    local: &Path,
+) -> Result<(), CmdError> {
+    let Some(NodeKey::File(key)) = node.key else {
+        return Ok(());
+    };
+    let path = local.to_path_buf();
+    let made = tokio::task::spawn_blocking(move || {
+        let img = graphics::load(&path)?;
+        Ok::<_, graphics::GraphicsError>((graphics::thumbnail(&img)?, graphics::preview(&img)?))
+    })
+    .await
+    .map_err(|e| CmdError::Unexpected(e.to_string()))?;
+    let (thumb, preview) = made.map_err(|e| CmdError::InvalidType(e.to_string()))?;
+    let t = client
+        .upload_file_attribute(&key, &thumb)
+        .await
+        .map_err(|e| CmdError::api("upload the thumbnail", e))?;
+    let p = client
+        .upload_file_attribute(&key, &preview)
+        .await
+        .map_err(|e| CmdError::api("upload the preview", e))?;
+    client
+        .attach_file_attributes(node.handle, &format!("0*{t}/1*{p}"))
+        .await
+        .map_err(|e| CmdError::api("attach the thumbnail", e))?;
     Ok(())
 }
 

@@ -34,6 +34,8 @@ pub struct Settings {
     /// and the protocol library's; `None`: 1 (ERROR).
     pub cmd_log_level: Option<u8>,
     pub api_log_level: Option<u8>,
+    /// Thumbnails and previews for uploaded images (`graphics`); `None`: on.
+    pub graphics: Option<bool>,
 }
 
 /// A configured proxy, as MEGAcmd keeps it (`proxy_type` 0 none, 1 auto, 2 custom).
@@ -161,6 +163,7 @@ impl Settings {
                 "proxy_url" => proxy(&mut s).url = v.to_string(),
                 "proxy_username" => proxy(&mut s).username = v.to_string(),
                 "proxy_password" => proxy(&mut s).password = v.to_string(),
+                "graphics" => s.graphics = Some(v == "1"),
                 "cmdLogLevel" => s.cmd_log_level = v.parse().ok().filter(|l| *l <= 5),
                 "sdkLogLevel" => s.api_log_level = v.parse().ok().filter(|l| *l <= 5),
                 _ => {}
@@ -197,6 +200,9 @@ impl Settings {
                 p.kind, p.url, p.username, p.password
             ));
         }
+        if let Some(g) = self.graphics {
+            text.push_str(&format!("graphics={}\n", u8::from(g)));
+        }
         if let Some(l) = self.cmd_log_level {
             text.push_str(&format!("cmdLogLevel={l}\n"));
         }
@@ -224,6 +230,11 @@ impl Settings {
             commands: level_filter(self.cmd_log_level.unwrap_or(DEFAULT_LOG_LEVEL)),
             api: level_filter(self.api_log_level.unwrap_or(DEFAULT_LOG_LEVEL)),
         })
+    }
+
+    /// Whether uploads of images get a thumbnail and a preview (default on, as MEGAcmd).
+    pub fn graphics(&self) -> bool {
+        self.graphics.unwrap_or(true)
     }
 
     /// The mode of downloaded files (MEGAcmd's default 600).
@@ -330,6 +341,7 @@ mod tests {
             }),
             cmd_log_level: Some(4),
             api_log_level: Some(0),
+            graphics: Some(false),
         };
         s.save(d.path()).unwrap();
         assert_eq!(Settings::load(Some(d.path())), s);

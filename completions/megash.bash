@@ -1,7 +1,7 @@
 # bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
 # Source it, or install it as ~/.local/share/bash-completion/completions/megash.
 
-_megash_commands="attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv permissions proxy psa put pwd quit reload restore rm session speedlimit transfers tree version whoami"
+_megash_commands="attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv permissions preview proxy psa put pwd quit reload restore rm session speedlimit thumbnail transfers tree version whoami"
 
 _megash_flags() {
     case "$1" in
@@ -21,6 +21,7 @@ _megash_flags() {
         export) echo "-a -d -f --expire= --writable --password= --json --help" ;;
         find) echo "-l --pattern= --type= --mtime= --size= --use-pcre --time-format= --show-handles --print-only-handles --json --help" ;;
         get) echo "-m -q --ignore-quota-warn --use-pcre --help" ;;
+        graphics) echo "--help" ;;
         help) echo "-f --non-interactive --upgrade --paths --show-all-options --markdown --help" ;;
         history) echo "--help" ;;
         https) echo "--help" ;;
@@ -38,6 +39,7 @@ _megash_flags() {
         mount) echo "--help" ;;
         mv) echo "--use-pcre --help" ;;
         permissions) echo "--files --folders -s --help" ;;
+        preview) echo "-s --help" ;;
         proxy) echo "--auto --none --username= --password= --help" ;;
         psa) echo "--discard --help" ;;
         put) echo "-c -q --print-tag-at-start --ignore-quota-warn --help" ;;
@@ -48,6 +50,7 @@ _megash_flags() {
         rm) echo "-r -f --trash --empty-trash --use-pcre --help" ;;
         session) echo "--json --help" ;;
         speedlimit) echo "-u -d --upload-connections --download-connections -h --help" ;;
+        thumbnail) echo "-s --help" ;;
         transfers) echo "-c -p -r -a --only-downloads --only-uploads --summary --show-completed --help" ;;
         tree) echo "--show-handles --help" ;;
         version) echo "-l -c --help" ;;
@@ -75,9 +78,11 @@ _megash_operands() {
         masterkey) echo local ;;
         mkdir) echo remote ;;
         mv) echo remote ;;
+        preview) echo remote-local ;;
         put) echo local ;;
         restore) echo remote ;;
         rm) echo remote ;;
+        thumbnail) echo remote-local ;;
         tree) echo remote ;;
         *) echo none ;;
     esac
@@ -122,4 +127,4 @@ _megash() {
     esac
 }
 
-complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-configure mega-cp mega-debug mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-log mega-login mega-logout mega-lpwd mega-ls mega-masterkey mega-mkdir mega-mount mega-mv mega-permissions mega-proxy mega-psa mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-session mega-speedlimit mega-transfers mega-tree mega-version mega-whoami
+complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-configure mega-cp mega-debug mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-graphics mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-log mega-login mega-logout mega-lpwd mega-ls mega-masterkey mega-mkdir mega-mount mega-mv mega-permissions mega-preview mega-proxy mega-psa mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-session mega-speedlimit mega-thumbnail mega-transfers mega-tree mega-version mega-whoami

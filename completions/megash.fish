@@ -24,6 +24,7 @@ complete -c megash -n __fish_use_subcommand -a errorcode -d 'Translate an error 
 complete -c megash -n __fish_use_subcommand -a export -d 'Create, list or remove public links'
 complete -c megash -n __fish_use_subcommand -a find -d 'Find remote nodes'
 complete -c megash -n __fish_use_subcommand -a get -d 'Download remote files and folders'
+complete -c megash -n __fish_use_subcommand -a graphics -d 'Make thumbnails and previews of uploaded images (on|off)'
 complete -c megash -n __fish_use_subcommand -a help -d 'Print the list of commands, or the usage of one'
 complete -c megash -n __fish_use_subcommand -a history -d 'Print the shell\'s command history'
 complete -c megash -n __fish_use_subcommand -a https -d 'Use HTTPS for transfers'
@@ -41,6 +42,7 @@ complete -c megash -n __fish_use_subcommand -a mkdir -d 'Create a remote folder'
 complete -c megash -n __fish_use_subcommand -a mount -d 'List the root nodes and their paths'
 complete -c megash -n __fish_use_subcommand -a mv -d 'Move or rename remote files and folders'
 complete -c megash -n __fish_use_subcommand -a permissions -d 'Show or set the permissions of downloaded files and folders'
+complete -c megash -n __fish_use_subcommand -a preview -d 'Save a file\'s preview, or set it from a local image (-s)'
 complete -c megash -n __fish_use_subcommand -a proxy -d 'Show or set the proxy for every connection'
 complete -c megash -n __fish_use_subcommand -a psa -d 'Show (or --discard) MEGA\'s public service announcement'
 complete -c megash -n __fish_use_subcommand -a put -d 'Upload local files and folders'
@@ -51,6 +53,7 @@ complete -c megash -n __fish_use_subcommand -a restore -d 'Move nodes from the r
 complete -c megash -n __fish_use_subcommand -a rm -d 'Delete remote files and folders permanently'
 complete -c megash -n __fish_use_subcommand -a session -d 'Print the secret session id'
 complete -c megash -n __fish_use_subcommand -a speedlimit -d 'Show or set transfer speed limits and connections'
+complete -c megash -n __fish_use_subcommand -a thumbnail -d 'Save a file\'s thumbnail, or set it from a local image (-s)'
 complete -c megash -n __fish_use_subcommand -a transfers -d 'List, pause, resume or cancel the shell\'s background transfers'
 complete -c megash -n __fish_use_subcommand -a tree -d 'Print a tree view of a remote folder'
 complete -c megash -n __fish_use_subcommand -a version -d 'Print the version'
@@ -130,13 +133,14 @@ complete -c megash -n '__fish_seen_subcommand_from get' -l use-pcre -d 'Treat pa
 complete -c megash -n '__fish_seen_subcommand_from get; and test (__megash_operands_before) -le 1' -f -a '(megash __complete get (commandline -ct))'
 complete -c megash -n '__fish_seen_subcommand_from get; and test (__megash_operands_before) -gt 1' -F
 
+
 complete -c megash -n '__fish_seen_subcommand_from help' -s f -d 'Also print each command\'s usage; -ff adds its options'
 complete -c megash -n '__fish_seen_subcommand_from help' -l non-interactive -d 'How to use megash from scripts'
 complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About account plans'
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv permissions proxy psa put pwd quit reload restore rm session speedlimit transfers tree version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv permissions preview proxy psa put pwd quit reload restore rm session speedlimit thumbnail transfers tree version whoami'
 
 
 
@@ -188,6 +192,10 @@ complete -c megash -n '__fish_seen_subcommand_from permissions' -l files -d 'Fil
 complete -c megash -n '__fish_seen_subcommand_from permissions' -l folders -d 'Folders\' permissions'
 complete -c megash -n '__fish_seen_subcommand_from permissions' -s s -d 'Set them to XXX (octal, e.g. 640)'
 
+complete -c megash -n '__fish_seen_subcommand_from preview' -s s -d 'Set the preview from the local image'
+complete -c megash -n '__fish_seen_subcommand_from preview; and test (__megash_operands_before) -le 1' -f -a '(megash __complete preview (commandline -ct))'
+complete -c megash -n '__fish_seen_subcommand_from preview; and test (__megash_operands_before) -gt 1' -F
+
 complete -c megash -n '__fish_seen_subcommand_from proxy' -l auto -d 'Use the proxy environment variables (the default)'
 complete -c megash -n '__fish_seen_subcommand_from proxy' -l none -d 'Connect directly, whatever the environment says'
 complete -c megash -n '__fish_seen_subcommand_from proxy' -l username -r -d 'Proxy user name'
@@ -222,6 +230,10 @@ complete -c megash -n '__fish_seen_subcommand_from speedlimit' -s d -d 'The down
 complete -c megash -n '__fish_seen_subcommand_from speedlimit' -l upload-connections -d 'Connections per file for uploads (NEWLIMIT: 1 to 32)'
 complete -c megash -n '__fish_seen_subcommand_from speedlimit' -l download-connections -d 'Connections per file for downloads (NEWLIMIT: 1 to 32)'
 complete -c megash -n '__fish_seen_subcommand_from speedlimit' -s h -d 'Human-readable speeds'
+
+complete -c megash -n '__fish_seen_subcommand_from thumbnail' -s s -d 'Set the thumbnail from the local image'
+complete -c megash -n '__fish_seen_subcommand_from thumbnail; and test (__megash_operands_before) -le 1' -f -a '(megash __complete thumbnail (commandline -ct))'
+complete -c megash -n '__fish_seen_subcommand_from thumbnail; and test (__megash_operands_before) -gt 1' -F
 
 complete -c megash -n '__fish_seen_subcommand_from transfers' -s c -d 'Cancel the transfer TAG (with -a: all)'
 complete -c megash -n '__fish_seen_subcommand_from transfers' -s p -d 'Pause the transfer TAG (with -a: all)'
@@ -315,13 +327,14 @@ complete -c mega-get -l use-pcre -d 'Treat patterns as Perl-compatible regular e
 complete -c mega-get -n 'test (__megash_operands_before) -le 0' -f -a '(megash __complete get (commandline -ct))'
 complete -c mega-get -n 'test (__megash_operands_before) -gt 0' -F
 
+
 complete -c mega-help -s f -d 'Also print each command\'s usage; -ff adds its options'
 complete -c mega-help -l non-interactive -d 'How to use megash from scripts'
 complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv permissions proxy psa put pwd quit reload restore rm session speedlimit transfers tree version whoami'
+complete -c mega-help -f -a 'attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv permissions preview proxy psa put pwd quit reload restore rm session speedlimit thumbnail transfers tree version whoami'
 
 
 
@@ -373,6 +386,10 @@ complete -c mega-permissions -l files -d 'Files\' permissions'
 complete -c mega-permissions -l folders -d 'Folders\' permissions'
 complete -c mega-permissions -s s -d 'Set them to XXX (octal, e.g. 640)'
 
+complete -c mega-preview -s s -d 'Set the preview from the local image'
+complete -c mega-preview -n 'test (__megash_operands_before) -le 0' -f -a '(megash __complete preview (commandline -ct))'
+complete -c mega-preview -n 'test (__megash_operands_before) -gt 0' -F
+
 complete -c mega-proxy -l auto -d 'Use the proxy environment variables (the default)'
 complete -c mega-proxy -l none -d 'Connect directly, whatever the environment says'
 complete -c mega-proxy -l username -r -d 'Proxy user name'
@@ -407,6 +424,10 @@ complete -c mega-speedlimit -s d -d 'The download speed limit only'
 complete -c mega-speedlimit -l upload-connections -d 'Connections per file for uploads (NEWLIMIT: 1 to 32)'
 complete -c mega-speedlimit -l download-connections -d 'Connections per file for downloads (NEWLIMIT: 1 to 32)'
 complete -c mega-speedlimit -s h -d 'Human-readable speeds'
+
+complete -c mega-thumbnail -s s -d 'Set the thumbnail from the local image'
+complete -c mega-thumbnail -n 'test (__megash_operands_before) -le 0' -f -a '(megash __complete thumbnail (commandline -ct))'
+complete -c mega-thumbnail -n 'test (__megash_operands_before) -gt 0' -F
 
 complete -c mega-transfers -s c -d 'Cancel the transfer TAG (with -a: all)'
 complete -c mega-transfers -s p -d 'Pause the transfer TAG (with -a: all)'

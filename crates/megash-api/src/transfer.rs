@@ -385,6 +385,135 @@ fn pieces(size: u64) -> Vec<(u64, Vec<(u64, u64)>)> {
 /// enough that a retried piece repeats little.
 const PIECE: u64 = 4 << 20;
 
+/// File attribute types (`fa`): what MEGA's apps show for an image.
+pub const THUMBNAIL: u8 = 0;
+pub const PREVIEW: u8 = 1;
+
+/// The handle of attribute `kind` in a node's `fa` string (`CLUSTER:TYPE*HANDLE/…`).
+pub fn file_attribute_handle(fa: &str, kind: u8) -> Option<&str> {
+    fa.split('/').find_map(|part| {
+        let bare = part.split_once(':').map_or(part, |(_, b)| b);
+        let (t, h) = bare.split_once('*')?;
+        (t.parse::<u8>().ok()? == kind).then_some(h)
+    })
+}
+
+impl Client {
+    /// `ufa`: store one file attribute (a JPEG thumbnail or preview), encrypted with the
+    /// file's key as MEGA's clients do (AES-CBC, zero IV, zero-padded to 16 bytes). Returns its
+    /// handle, for [`Client::attach_file_attributes`].
+    pub async fn upload_file_attribute(&self, key: &FileKey, data: &[u8]) -> Result<String> {
+        let mut body = data.to_vec();
+        body.resize(data.len().div_ceil(16).max(1) * 16, 0);
+        aes::cbc_encrypt_zero_iv(&key.aes, &mut body)?;
+        let r = self
+            .command(json!({"a":"ufa","s":body.len(),"ssl":self.transfer_ssl()}))
+            .await?;
+        let url = r
+            .get("p")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::bad("an upload URL `p` in the ufa answer"))?
+            .to_string();
+        let transport = self.data_transport()?;
+        let headers = [(
+            "content-type".to_string(),
+            "application/octet-stream".to_string(),
+        )];
+        let mut again = super::retry::Retry::new(self.retry_config(), super::retry::Retried::Piece);
+        let answer = loop {
+            let outcome = async {
+                let resp = transport.post(&url, &headers, body.clone().into()).await?;
+                if resp.status != 200 {
+                    return Err(Error::Http {
+                        status: resp.status,
+                    });
+                }
+                data::check_upload_answer(&resp.body)?;
+                Ok(resp.body)
+            };
+            match outcome.await {
+                Ok(b) => break b,
+                Err(e) => again.after(e).await?,
+            }
+        };
+        if answer.len() != 8 {
+            return Err(Error::bad(
+                "an 8-byte attribute handle from the upload server",
+            ));
+        }
+        Ok(b64::encode(&answer))
+    }
+
+    /// `pfa`: attach uploaded attributes (`TYPE*HANDLE/…`) to a file; returns its new `fa`.
+    pub async fn attach_file_attributes(&self, node: Handle, fa: &str) -> Result<String> {
+        let r = self
+            .command(json!({"a":"pfa","n":node.to_b64(),"fa":fa}))
+            .await?;
+        Ok(match r {
+            Value::String(s) => s,
+            other => other
+                .get("fa")
+                .and_then(Value::as_str)
+                .unwrap_or(fa)
+                .to_string(),
+        })
+    }
+
+    /// File attribute `kind` of `node` (decrypted, padding kept: JPEG readers stop at the
+    /// image's end), or `None` when the node has none.
+    pub async fn file_attribute(&self, node: &Node, kind: u8) -> Result<Option<Vec<u8>>> {
+        let key = file_key_of(node)?;
+        let Some(h) = node
+            .file_attrs
+            .as_deref()
+            .and_then(|fa| file_attribute_handle(fa, kind))
+        else {
+            return Ok(None);
+        };
+        let handle = b64::decode(h).map_err(|_| Error::bad("a file attribute handle"))?;
+        let r = self
+            .command(json!({"a":"ufa","fah":h,"ssl":self.transfer_ssl(),"r":1}))
+            .await?;
+        let url = r
+            .get("p")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::bad("a URL `p` in the ufa answer"))?;
+        let transport = self.data_transport()?;
+        let headers = [(
+            "content-type".to_string(),
+            "application/octet-stream".to_string(),
+        )];
+        let resp = transport
+            .post(&format!("{url}/{kind}"), &headers, handle.clone().into())
+            .await?;
+        if resp.status != 200 {
+            return Err(Error::Http {
+                status: resp.status,
+            });
+        }
+        // Records of handle (8), length (4, little-endian), data.
+        let mut rest = &resp.body[..];
+        while rest.len() >= 12 {
+            let len = u32::from_le_bytes([rest[8], rest[9], rest[10], rest[11]]) as usize;
+            let Some(data) = rest.get(12..12 + len) else {
+                break;
+            };
+            if rest[..8] == handle[..] {
+                let mut plain = data.to_vec();
+                if plain.len() % 16 != 0 {
+                    return Err(Error::bad("a file attribute of whole AES blocks"));
+                }
+                aes::cbc_decrypt_zero_iv(&key.aes, &mut plain)?;
+                return Ok(Some(plain));
+            }
+            rest = &rest[12 + len..];
+        }
+        Err(Error::bad(
+            "the asked-for attribute in the attribute server's answer",
+        ))
+    }
+}
+
 fn download_info(r: &Value) -> Result<DownloadInfo> {
     if let Some(e) = r.get("e").and_then(Value::as_i64) {
         if e < 0 {

@@ -65,6 +65,8 @@ pub enum ActionPacket {
         moved: bool,
         tag: Option<String>,
     },
+    /// `fa`: a file's attributes (thumbnail, preview) changed to `fa`.
+    FileAttributes { handle: Handle, fa: String },
     /// `ph`: a public link created, changed or removed.
     PublicLink {
         handle: Handle,
@@ -529,6 +531,14 @@ fn parse_packet(p: &Value, ring: &mut KeyRing) -> Result<ActionPacket> {
             handle: handle_of(p, "n")?,
             moved: p.get("m").and_then(Value::as_i64) == Some(1),
             tag,
+        },
+        "fa" => ActionPacket::FileAttributes {
+            handle: handle_of(p, "n")?,
+            fa: p
+                .get("fa")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
         },
         "ph" => ActionPacket::PublicLink {
             handle: handle_of(p, "h")?,

@@ -537,7 +537,18 @@ pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         ctx.db.execute(
             "INSERT INTO nodes(h, owner, parent, t, a, k, s, ts, fa, blob)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![h, uh, parent, t, a, k, size, ctx.now, str_of(n, "fa"), blob],
+            params![
+                h,
+                uh,
+                parent,
+                t,
+                a,
+                k,
+                size,
+                ctx.now,
+                str_of(n, "fa").map(|f| merge_fa(None, f)),
+                blob
+            ],
         )?;
         // `ov`: the file this upload is a new version of. Anything but a current file of
         // the caller is ignored (the node is then simply added).
@@ -608,6 +619,57 @@ pub fn p(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         ctx.packet(&uh, &scope, packet)?;
     }
     Ok(Obj::new().raw("f", &list).end())
+}
+
+/// The storage cluster megasim names in `fa` strings (MEGA's are numbers too).
+const FA_CLUSTER: &str = "924";
+
+/// A node's `fa` string with the attributes of `add` (`TYPE*HANDLE/…`, a cluster prefix
+/// allowed) replacing those of the same type in `existing`: `CLUSTER:TYPE*HANDLE/…`, by type.
+fn merge_fa(existing: Option<&str>, add: &str) -> String {
+    let mut by_type: std::collections::BTreeMap<u32, String> = Default::default();
+    for part in existing.into_iter().chain([add]).flat_map(|s| s.split('/')) {
+        let bare = part.split_once(':').map_or(part, |(_, b)| b);
+        let Some((t, h)) = bare.split_once('*') else {
+            continue;
+        };
+        if let Ok(t) = t.parse::<u32>() {
+            by_type.insert(t, format!("{FA_CLUSTER}:{t}*{h}"));
+        }
+    }
+    by_type.into_values().collect::<Vec<_>>().join("/")
+}
+
+/// `pfa`: attach file attributes (`fa`: `TYPE*HANDLE`, from `ufa` uploads) to one of the
+/// caller's files; answers the node's new `fa` string and tells other sessions (`fa` packet).
+pub fn pfa(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let uh = ctx.user()?.uh.clone();
+    let n = own(ctx, str_of(obj, "n").ok_or(EARGS)?, EACCESS)?;
+    if n.t != 0 {
+        return Err(EACCESS);
+    }
+    let add = str_of(obj, "fa").ok_or(EARGS)?;
+    for part in add.split('/') {
+        let h = part.rsplit_once('*').map(|(_, h)| h).ok_or(EARGS)?;
+        let known: bool = ctx.db.query_row(
+            "SELECT EXISTS(SELECT 1 FROM fattrs WHERE h = ?1)",
+            params![h],
+            |r| r.get(0),
+        )?;
+        if !known {
+            return Err(ENOENT);
+        }
+    }
+    let fa = merge_fa(n.fa.as_deref(), add);
+    ctx.db
+        .execute("UPDATE nodes SET fa = ?1 WHERE h = ?2", params![fa, n.h])?;
+    let packet = packet_head("fa", obj)
+        .s("n", &n.h)
+        .s("fa", &fa)
+        .s("ou", &uh)
+        .end();
+    ctx.packet_about(&uh, &n.h, packet)?;
+    Ok(quote(&fa))
 }
 
 /// `a`: set attributes; accepts the modern `at` and the legacy `attr` (+ ignored `key`).
@@ -874,4 +936,16 @@ pub fn s2(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         .raw("r", &format!("[{}]", results.join(",")))
         .raw("u", "[]")
         .end())
+}
+
+#[cfg(test)]
+mod fa_tests {
+    #[test]
+    fn fa_strings_merge_by_type() {
+        assert_eq!(super::merge_fa(None, "0*AAAAAAAAAAA"), "924:0*AAAAAAAAAAA");
+        assert_eq!(
+            super::merge_fa(Some("1:0*old/1:1*prev"), "0*new"),
+            "924:0*new/924:1*prev"
+        );
+    }
 }

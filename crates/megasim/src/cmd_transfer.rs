@@ -114,3 +114,27 @@ pub fn g(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     }
     Ok(out.os("fa", node.fa.as_deref()).end())
 }
+
+/// The largest file attribute megasim takes (MEGA's previews are tens of KiB).
+pub const MAX_FILE_ATTRIBUTE: usize = 16 << 20;
+
+/// `ufa`: with `s`, a URL to POST one encrypted file attribute to (the answer is its 8-byte
+/// handle); with `fah`, the URL to POST attribute handles to and get their data back.
+pub fn ufa(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let base = transfer_base(ctx, "ufa", obj).to_string();
+    if obj.get("fah").is_some() {
+        // Attributes are served to whoever holds their handle: the data is encrypted.
+        return Ok(Obj::new().s("p", &format!("{base}fa/get")).end());
+    }
+    let uh = ctx.user()?.uh.clone();
+    let size = int_of(obj, "s").filter(|s| *s > 0).ok_or(EARGS)?;
+    if size as usize > MAX_FILE_ATTRIBUTE {
+        return Err(EARGS);
+    }
+    let token = random_b64(24);
+    ctx.db.execute(
+        "INSERT INTO fa_uploads(token, owner, created) VALUES (?1, ?2, ?3)",
+        params![token, uh, ctx.now],
+    )?;
+    Ok(Obj::new().s("p", &format!("{base}fa/up/{token}")).end())
+}

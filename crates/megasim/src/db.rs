@@ -74,6 +74,18 @@ CREATE INDEX IF NOT EXISTS nodes_owner ON nodes(owner, parent);
 -- in that order without a sort.
 CREATE INDEX IF NOT EXISTS nodes_by_owner ON nodes(owner);
 CREATE INDEX IF NOT EXISTS nodes_blob ON nodes(blob);
+-- File attributes (thumbnails, previews): encrypted by the client, stored as they came, by
+-- their 8-byte handle (b64). `fa_uploads` are the URLs `ufa` handed out.
+CREATE TABLE IF NOT EXISTS fattrs(
+    h TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fa_uploads(
+    token TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS uattrs(
     uh TEXT NOT NULL,
     name TEXT NOT NULL,

@@ -275,6 +275,13 @@ async fn route(
             let (token, offset) = (token.to_string(), offset.to_string());
             transfer::upload(state, &token, &offset, req).await
         }
+        ["fa", "up", token] | ["fa", "up", token, _] if req.method() == Method::POST => {
+            let token = token.to_string();
+            Ok(transfer::attribute_upload(state, &token, req).await)
+        }
+        ["fa", "get"] | ["fa", "get", _] if req.method() == Method::POST => {
+            Ok(transfer::attribute_fetch(state, req).await)
+        }
         // MEGA's download servers also take a POST with an empty body (megatools downloads
         // only that way).
         ["dl", token] if download_method(req.method()) => {
@@ -664,6 +671,8 @@ fn dispatch(ctx: &mut Ctx, cmd: &Value) -> ApiResult<String> {
         "s2" => cmd_nodes::s2(ctx, obj),
         "u" => cmd_transfer::u(ctx, obj),
         "g" => cmd_transfer::g(ctx, obj),
+        "ufa" => cmd_transfer::ufa(ctx, obj),
+        "pfa" => cmd_nodes::pfa(ctx, obj),
         _ => Err(EARGS),
     }
 }

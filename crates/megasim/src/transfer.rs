@@ -338,3 +338,73 @@ pub async fn download(
     );
     r
 }
+
+/// `POST /fa/up/<token>[/<type>]`: store one encrypted file attribute; the answer is its new
+/// 8-byte handle, raw.
+pub async fn attribute_upload(
+    state: Arc<State>,
+    token: &str,
+    req: Request<Incoming>,
+) -> Response<Body> {
+    let body = match read_limited(req, super::cmd_transfer::MAX_FILE_ATTRIBUTE).await {
+        Some(b) if !b.is_empty() => b,
+        _ => return text("-2"),
+    };
+    let db = lock(&state.db);
+    let owner: Option<String> = db
+        .query_row(
+            "SELECT owner FROM fa_uploads WHERE token = ?1",
+            params![token],
+            |r| r.get(0),
+        )
+        .optional()
+        .ok()
+        .flatten();
+    let Some(owner) = owner else {
+        return text("-9");
+    };
+    let handle: [u8; 8] = rand::random();
+    let stored = db
+        .execute(
+            "INSERT INTO fattrs(h, owner, data) VALUES (?1, ?2, ?3)",
+            params![b64::encode(&handle), owner, body.to_vec()],
+        )
+        .and_then(|_| db.execute("DELETE FROM fa_uploads WHERE token = ?1", params![token]));
+    match stored {
+        Ok(_) => plain_response(StatusCode::OK, Bytes::copy_from_slice(&handle)),
+        Err(_) => text("-1"),
+    }
+}
+
+/// `POST /fa/get[/<type>]` with 8-byte attribute handles as the body: for each one known,
+/// the handle, its length (4 bytes, little-endian) and its data, one after the other.
+pub async fn attribute_fetch(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
+    let Some(body) = read_limited(req, 8 * 1024).await else {
+        return text("-2");
+    };
+    let db = lock(&state.db);
+    let mut out = Vec::new();
+    for h in body.chunks_exact(8) {
+        let data: Option<Vec<u8>> = db
+            .query_row(
+                "SELECT data FROM fattrs WHERE h = ?1",
+                params![b64::encode(h)],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()
+            .flatten();
+        if let Some(d) = data {
+            out.extend_from_slice(h);
+            out.extend_from_slice(&(d.len() as u32).to_le_bytes());
+            out.extend_from_slice(&d);
+        }
+    }
+    plain_response(StatusCode::OK, Bytes::from(out))
+}
+
+/// A request body of at most `max` bytes (`None`: longer, or broken).
+async fn read_limited(req: Request<Incoming>, max: usize) -> Option<Bytes> {
+    let body = http_body_util::Limited::new(req.into_body(), max);
+    body.collect().await.ok().map(|c| c.to_bytes())
+}

@@ -318,6 +318,10 @@ fn apply_packets(conn: &Connection, packets: &[ActionPacket]) -> rusqlite::Resul
                 conn.prepare_cached("UPDATE nodes SET ph=?1 WHERE handle=?2")?
                     .execute(params![ph, handle_to_i64(*handle)])?;
             }
+            ActionPacket::FileAttributes { handle, fa } => {
+                conn.prepare_cached("UPDATE nodes SET fa=?1 WHERE handle=?2")?
+                    .execute(params![fa, handle_to_i64(*handle)])?;
+            }
             ActionPacket::Other { .. } => {}
         }
     }
