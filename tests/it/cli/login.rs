@@ -315,6 +315,8 @@ fn every_command_that_writes_is_refused_in_a_read_only_session() {
         ("configure", &["versions", "off"]),
         ("cp", &["/a.txt", "/b.txt"]),
         ("dedupe", &["--mode=newest", "/"]),
+        ("preview", &["-s", "/a.txt", "x.png"]),
+        ("thumbnail", &["-s", "/a.txt", "x.png"]),
     ];
     let mut checked = 0;
     for cmd in TABLE {
