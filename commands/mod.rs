@@ -48,6 +48,7 @@ mod masterkey;
 mod mkdir;
 mod mount;
 mod mv;
+mod passwd;
 mod permissions;
 mod preview;
 mod proxy;
@@ -262,6 +263,7 @@ pub static TABLE: &[&Command] = &[
     &mkdir::COMMAND,
     &mount::COMMAND,
     &mv::COMMAND,
+    &passwd::COMMAND,
     &permissions::COMMAND,
     &preview::COMMAND,
     &proxy::COMMAND,
@@ -347,7 +349,6 @@ pub const NOT_YET: &[&str] = &[
     "invite",
     "ipc",
     "mediainfo",
-    "passwd",
     "share",
     "showpcr",
     "signup",
@@ -435,7 +436,7 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
 }
 
 /// MEGAcmd's commands not in megash yet whose lines carry a password.
-const NOT_YET_SECRET: &[&str] = &["passwd", "signup", "confirm", "confirmcancel"];
+const NOT_YET_SECRET: &[&str] = &["signup", "confirm", "confirmcancel"];
 
 /// Whether a shell line may carry a password (then it stays out of the history file).
 pub fn may_hold_secret(words: &[String]) -> bool {

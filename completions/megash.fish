@@ -41,6 +41,7 @@ complete -c megash -n __fish_use_subcommand -a masterkey -d 'Print or save the a
 complete -c megash -n __fish_use_subcommand -a mkdir -d 'Create a remote folder'
 complete -c megash -n __fish_use_subcommand -a mount -d 'List the root nodes and their paths'
 complete -c megash -n __fish_use_subcommand -a mv -d 'Move or rename remote files and folders'
+complete -c megash -n __fish_use_subcommand -a passwd -d 'Change the account\'s password'
 complete -c megash -n __fish_use_subcommand -a permissions -d 'Show or set the permissions of downloaded files and folders'
 complete -c megash -n __fish_use_subcommand -a preview -d 'Save a file\'s preview, or set it from a local image (-s)'
 complete -c megash -n __fish_use_subcommand -a proxy -d 'Show or set the proxy for every connection'
@@ -140,7 +141,7 @@ complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About ac
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv permissions preview proxy psa put pwd quit reload restore rm session speedlimit thumbnail transfers tree version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session speedlimit thumbnail transfers tree version whoami'
 
 
 
@@ -187,6 +188,9 @@ complete -c megash -n '__fish_seen_subcommand_from mkdir' -f -a '(megash __compl
 
 complete -c megash -n '__fish_seen_subcommand_from mv' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c megash -n '__fish_seen_subcommand_from mv' -f -a '(megash __complete mv (commandline -ct))'
+
+complete -c megash -n '__fish_seen_subcommand_from passwd' -s f -d 'Do not ask for confirmation'
+complete -c megash -n '__fish_seen_subcommand_from passwd' -l auth-code -r -d 'Two-factor authentication code'
 
 complete -c megash -n '__fish_seen_subcommand_from permissions' -l files -d 'Files\' permissions'
 complete -c megash -n '__fish_seen_subcommand_from permissions' -l folders -d 'Folders\' permissions'
@@ -334,7 +338,7 @@ complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv permissions preview proxy psa put pwd quit reload restore rm session speedlimit thumbnail transfers tree version whoami'
+complete -c mega-help -f -a 'attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session speedlimit thumbnail transfers tree version whoami'
 
 
 
@@ -381,6 +385,9 @@ complete -c mega-mkdir -f -a '(megash __complete mkdir (commandline -ct))'
 
 complete -c mega-mv -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c mega-mv -f -a '(megash __complete mv (commandline -ct))'
+
+complete -c mega-passwd -s f -d 'Do not ask for confirmation'
+complete -c mega-passwd -l auth-code -r -d 'Two-factor authentication code'
 
 complete -c mega-permissions -l files -d 'Files\' permissions'
 complete -c mega-permissions -l folders -d 'Folders\' permissions'

@@ -137,6 +137,44 @@ impl Client {
         }
     }
 
+    /// Change the account's password, as the SDK does (`up` with the master key wrapped under
+    /// the new password key and the new login hash; a v2 account gets a fresh salt, sent as
+    /// its random value `crv`). The master key, and so every file, stays; the server ends the
+    /// account's other sessions. On a 2FA account without `mfa` this fails with
+    /// [`Error::MfaRequired`].
+    pub async fn change_password(
+        &self,
+        email: &str,
+        new_password: &str,
+        mfa: Option<&str>,
+    ) -> Result<()> {
+        let email = email.trim().to_lowercase();
+        let mk: Key128 = self.state().keys.master_key.ok_or(Error::NotLoggedIn)?;
+        let mut req = match self.prelogin(&email).await? {
+            AccountVersion::V1 => {
+                let pk = login::prepare_key_v1(new_password);
+                let k = b64::encode(&aes::wrap(&pk, &mk)?);
+                json!({"a":"up","k":k,"uh":login::user_hash_v1(&email, &pk)})
+            }
+            AccountVersion::V2 { .. } => {
+                let crv: [u8; 16] = rand::random();
+                let salt = login::salt_v2_from_crv(&crv);
+                let (pk, auth) = login::derive_v2(new_password, &salt);
+                let hak = login::hashed_auth_key(&b64::decode(&auth)?);
+                let k = b64::encode(&aes::wrap(&pk, &mk)?);
+                json!({"a":"up","k":k,"uh":b64::encode(&hak),"crv":b64::encode(&crv)})
+            }
+        };
+        if let Some(code) = mfa {
+            req["mfa"] = Value::from(code.trim());
+        }
+        match self.command(req).await {
+            Ok(_) => Ok(()),
+            Err(Error::Mega(ErrorCode::EMfaRequired)) => Err(Error::MfaRequired),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Log in with e-mail and password (and a 6-digit 2FA code if the account needs one).
     ///
     /// Without a code on a 2FA account this fails with [`Error::MfaRequired`]; ask the user

@@ -84,6 +84,29 @@ pub fn derive_v2(password: &str, salt: &[u8]) -> (Key128, String) {
     (pk, b64::encode(&dk[16..]))
 }
 
+/// The v2 salt MEGA derives from a client random value (`crv`): SHA-256 of "mega.nz" padded
+/// with `P` to 200 bytes, then the 16 random bytes. Sign-up and password change send `crv`;
+/// the server keeps the salt and returns it in `us0`.
+pub fn salt_v2_from_crv(crv: &[u8; 16]) -> [u8; 32] {
+    use sha2::Digest;
+    let mut pad = b"mega.nz".to_vec();
+    pad.resize(200, b'P');
+    let mut h = sha2::Sha256::new();
+    h.update(&pad);
+    h.update(crv);
+    h.finalize().into()
+}
+
+/// The hashed auth key a v2 account's server keeps (`hak` in sign-up, `uh` in a password
+/// change): SHA-256 of the auth key (dk[16..32], what `us` sends), first 16 bytes.
+pub fn hashed_auth_key(auth_key: &[u8]) -> [u8; 16] {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(auth_key);
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&d[..16]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,7 +56,9 @@ pub fn add_user(data: &Path, u: &NewUser) -> Result<String, String> {
     } else {
         let salt = random_bytes(32);
         let (pk, auth) = login::derive_v2(u.password, &salt);
-        (2, Some(b64::encode(&salt)), pk, auth)
+        let raw = b64::decode(&auth).map_err(|e| e.to_string())?;
+        let hak = b64::encode(&login::hashed_auth_key(&raw));
+        (2, Some(b64::encode(&salt)), pk, hak)
     };
     let k = wrap(&pk, &mk)?;
     let (privk, pubk, keys_av) = if u.no_keys {
@@ -85,8 +87,8 @@ pub fn add_user(data: &Path, u: &NewUser) -> Result<String, String> {
     let tx = conn.unchecked_transaction().map_err(|e| e.to_string())?;
     tx.execute(
         "INSERT INTO users(uh, email, version, salt, k, auth, privk, pubk, ts, keys_av, keys_v,
-                           mfa, name, blocked, since, root, inbox, rubbish)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14, ?15, ?16, ?17)",
+                           mfa, name, blocked, since, root, inbox, rubbish, auth_hashed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14, ?15, ?16, ?17, 1)",
         params![
             uh,
             email,
@@ -197,7 +199,7 @@ fn unlock(conn: &Connection, email: &str, password: &str) -> Result<(User, Key12
         let salt = b64::decode(user.salt.as_deref().unwrap_or("")).map_err(|e| e.to_string())?;
         login::derive_v2(password, &salt)
     };
-    if b64::decode(&auth).ok() != b64::decode(&user.auth).ok() {
+    if !db::auth_matches(&user, &auth) {
         return Err("wrong password".into());
     }
     let wrapped = b64::decode(&user.k).map_err(|e| e.to_string())?;

@@ -34,13 +34,6 @@ pub fn us0(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     }
 }
 
-fn same_b64(a: &str, b: &str) -> bool {
-    match (b64::decode(a), b64::decode(b)) {
-        (Ok(x), Ok(y)) => !x.is_empty() && x == y,
-        _ => false,
-    }
-}
-
 fn totp_ok(secret_b32: &str, code: &str) -> bool {
     let Ok(secret) = totp_rs::Secret::Encoded(secret_b32.to_string()).to_bytes() else {
         return false;
@@ -71,7 +64,7 @@ pub fn us(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         }
     }
     let uh = str_of(obj, "uh").ok_or(ENOENT)?;
-    if !same_b64(uh, &user.auth) {
+    if !db::auth_matches(&user, uh) {
         return Err(ENOENT);
     }
     // A blocked account still gets its session: MEGA's SDK sends `us` alone "in case the
@@ -235,6 +228,9 @@ const SETTABLE: &[&str] = &["^!dv", "^!lastPsa"];
 /// `up2`: set user attributes (`{"a":"up2","^!dv":"MQ"}`, values b64). The answer names the
 /// attribute and its new version, as the SDK reads it; a `ua` packet tells other sessions.
 pub fn up(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    if obj.contains_key("k") && obj.contains_key("uh") {
+        return change_password(ctx, obj);
+    }
     let uh = ctx.user()?.uh.clone();
     let mut answer = Vec::new();
     for (name, value) in obj
@@ -269,6 +265,56 @@ pub fn up(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         return Err(EARGS);
     }
     Ok(format!("[{}]", answer.join(",")))
+}
+
+/// `up` with `k` (the master key under the new password key), `uh` (v1: the user hash; v2: the
+/// hashed auth key) and for v2 `crv` (the salt's random value), plus `mfa` on a 2FA account:
+/// a password change, as the SDK's `CommandSetMasterKey` sends it. Every other session of the
+/// account ends (MEGAcmd: "will close all your active sessions … except for the current
+/// one"). Answers the user handle.
+fn change_password(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let user = ctx.user()?.clone();
+    let sid = ctx.sid.clone().ok_or(super::EACCESS)?;
+    let k = str_of(obj, "k").ok_or(EARGS)?;
+    let uh = str_of(obj, "uh").ok_or(EARGS)?;
+    if b64::decode(k).map_or(true, |b| b.len() != 16) {
+        return Err(EARGS);
+    }
+    let crv = match str_of(obj, "crv") {
+        Some(c) => Some(
+            <[u8; 16]>::try_from(b64::decode(c).map_err(|_| EARGS)?.as_slice())
+                .map_err(|_| EARGS)?,
+        ),
+        None => None,
+    };
+    let auth_len = b64::decode(uh).map_err(|_| EARGS)?.len();
+    if auth_len != if crv.is_some() { 16 } else { 8 } {
+        return Err(EARGS);
+    }
+    if let Some(secret) = &user.mfa {
+        match str_of(obj, "mfa") {
+            Some(code) if totp_ok(secret, code) => {}
+            Some(_) => return Err(ApiError(-5)),
+            None => return Err(ApiError(-26)),
+        }
+    }
+    let (version, salt) = match crv {
+        Some(c) => (
+            2,
+            Some(b64::encode(&crate::crypto::login::salt_v2_from_crv(&c))),
+        ),
+        None => (1, None),
+    };
+    ctx.db.execute(
+        "UPDATE users SET k = ?1, auth = ?2, version = ?3, salt = ?4, auth_hashed = 1
+         WHERE uh = ?5",
+        rusqlite::params![k, uh, version, salt, user.uh],
+    )?;
+    ctx.db.execute(
+        "UPDATE sessions SET alive = 0 WHERE uh = ?1 AND sid != ?2",
+        rusqlite::params![user.uh, db::sid_key(&sid)],
+    )?;
+    Ok(super::json::quote(&user.uh))
 }
 
 /// `sml`: log out; the sid stops working.

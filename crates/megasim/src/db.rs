@@ -209,6 +209,7 @@ pub fn open(data: &Path) -> Result<Connection, String> {
         ("sessions", "ip", "TEXT NOT NULL DEFAULT ''", None),
         ("sessions", "alive", "INTEGER NOT NULL DEFAULT 1", None),
         ("nodes", "ver", "INTEGER NOT NULL DEFAULT 0", None),
+        ("users", "auth_hashed", "INTEGER NOT NULL DEFAULT 0", None),
     ] {
         add_missing_column(&conn, table, column, decl, fill)
             .map_err(|e| format!("cannot update schema: {e}"))?;
@@ -216,7 +217,45 @@ pub fn open(data: &Path) -> Result<Connection, String> {
     conn.execute_batch(TRIGGERS)
         .map_err(|e| format!("cannot create schema: {e}"))?;
     hash_stored_sids(&conn).map_err(|e| format!("cannot update sessions: {e}"))?;
+    hash_stored_auth_keys(&conn).map_err(|e| format!("cannot update accounts: {e}"))?;
     Ok(conn)
+}
+
+/// v2 accounts keep the hashed auth key, as MEGA's server does (a password change sends only
+/// that); data directories from before kept the auth key itself: hash it once.
+fn hash_stored_auth_keys(conn: &Connection) -> rusqlite::Result<()> {
+    let old: Vec<(String, String)> = {
+        let mut st =
+            conn.prepare("SELECT uh, auth FROM users WHERE version = 2 AND auth_hashed = 0")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (uh, auth) in old {
+        let raw = crate::crypto::b64::decode(&auth).unwrap_or_default();
+        let hak = crate::crypto::b64::encode(&crate::crypto::login::hashed_auth_key(&raw));
+        conn.execute(
+            "UPDATE users SET auth = ?1, auth_hashed = 1 WHERE uh = ?2",
+            params![hak, uh],
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether `uh` from a login matches what the server keeps for `user`: v1 the user hash
+/// itself, v2 the hash of the auth key sent.
+pub fn auth_matches(user: &User, uh: &str) -> bool {
+    use crate::crypto::{b64, login};
+    let (Ok(sent), Ok(kept)) = (b64::decode(uh), b64::decode(&user.auth)) else {
+        return false;
+    };
+    if sent.is_empty() {
+        return false;
+    }
+    if user.version == 1 {
+        sent == kept
+    } else {
+        login::hashed_auth_key(&sent)[..] == kept[..]
+    }
 }
 
 /// Add `column` to `table` unless it is there, and then run `fill` if given.

@@ -44,6 +44,7 @@ const CASES: &[(&str, &str)] = &[
     ("mkdir", "mkdir -p /m{n}/deep"),
     ("mount", "mount"),
     ("mv", "mv /c{n}.txt /moved{n}.txt"),
+    ("passwd", "passwd --bogus"),
     ("permissions", "permissions --files"),
     ("preview", "preview /Docs/a.txt ./none{n}.jpg"),
     ("proxy", "proxy"),

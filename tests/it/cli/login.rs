@@ -112,7 +112,7 @@ fn two_factor_code() {
     );
 }
 
-fn totp(secret: &str) -> String {
+pub(super) fn totp(secret: &str) -> String {
     let bytes = totp_rs::Secret::Encoded(secret.to_string())
         .to_bytes()
         .unwrap();

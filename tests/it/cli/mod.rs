@@ -44,6 +44,7 @@ mod masterkey;
 mod mkdir;
 mod mount;
 mod mv;
+mod passwd;
 mod permissions;
 mod preview;
 mod proxy;
