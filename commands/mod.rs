@@ -20,6 +20,7 @@ mod cat;
 mod cd;
 mod clear;
 mod configure;
+mod confirm;
 mod cp;
 mod debug;
 mod dedupe;
@@ -60,6 +61,7 @@ mod reload;
 mod restore;
 mod rm;
 mod session;
+mod signup;
 mod speedlimit;
 mod thumbnail;
 pub mod transfer_cp;
@@ -235,6 +237,7 @@ pub static TABLE: &[&Command] = &[
     &cd::COMMAND,
     &clear::COMMAND,
     &configure::COMMAND,
+    &confirm::COMMAND,
     &cp::COMMAND,
     &debug::COMMAND,
     &dedupe::COMMAND,
@@ -275,6 +278,7 @@ pub static TABLE: &[&Command] = &[
     &restore::COMMAND,
     &rm::COMMAND,
     &session::COMMAND,
+    &signup::COMMAND,
     &speedlimit::COMMAND,
     &thumbnail::COMMAND,
     &transfers::COMMAND,
@@ -336,7 +340,6 @@ pub fn not_found(name: &str) -> CmdError {
 pub const NOT_YET: &[&str] = &[
     "backup",
     "cancel",
-    "confirm",
     "confirmcancel",
     "exclude",
     "ftp",
@@ -351,7 +354,6 @@ pub const NOT_YET: &[&str] = &[
     "mediainfo",
     "share",
     "showpcr",
-    "signup",
     "sync",
     "sync-config",
     "sync-ignore",
@@ -436,7 +438,7 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
 }
 
 /// MEGAcmd's commands not in megash yet whose lines carry a password.
-const NOT_YET_SECRET: &[&str] = &["signup", "confirm", "confirmcancel"];
+const NOT_YET_SECRET: &[&str] = &["confirmcancel"];
 
 /// Whether a shell line may carry a password (then it stays out of the history file).
 pub fn may_hold_secret(words: &[String]) -> bool {

@@ -13,6 +13,7 @@ complete -c megash -n __fish_use_subcommand -a cat -d 'Print remote files'
 complete -c megash -n __fish_use_subcommand -a cd -d 'Change the current remote folder'
 complete -c megash -n __fish_use_subcommand -a clear -d 'Clear the screen'
 complete -c megash -n __fish_use_subcommand -a configure -d 'Show or change settings (file versions, https, permissions, log levels)'
+complete -c megash -n __fish_use_subcommand -a confirm -d 'Confirm a new account with the link MEGA mailed'
 complete -c megash -n __fish_use_subcommand -a cp -d 'Copy files and folders in the cloud; with a local endpoint, download or upload'
 complete -c megash -n __fish_use_subcommand -a debug -d 'Set every log level of megash\'s log file to VERBOSE'
 complete -c megash -n __fish_use_subcommand -a dedupe -d 'List, and with --mode resolve, names that occur twice in one remote folder'
@@ -53,6 +54,7 @@ complete -c megash -n __fish_use_subcommand -a reload -d 'Reload the remote node
 complete -c megash -n __fish_use_subcommand -a restore -d 'Move nodes from the rubbish bin back to where they were deleted from'
 complete -c megash -n __fish_use_subcommand -a rm -d 'Delete remote files and folders permanently'
 complete -c megash -n __fish_use_subcommand -a session -d 'Print the secret session id'
+complete -c megash -n __fish_use_subcommand -a signup -d 'Create a MEGA account (confirm it with the link MEGA mails)'
 complete -c megash -n __fish_use_subcommand -a speedlimit -d 'Show or set transfer speed limits and connections'
 complete -c megash -n __fish_use_subcommand -a thumbnail -d 'Save a file\'s thumbnail, or set it from a local image (-s)'
 complete -c megash -n __fish_use_subcommand -a transfers -d 'List, pause, resume or cancel the shell\'s background transfers'
@@ -72,6 +74,7 @@ complete -c megash -n '__fish_seen_subcommand_from cat' -l use-pcre -d 'Treat pa
 complete -c megash -n '__fish_seen_subcommand_from cat' -f -a '(megash __complete cat (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from cd' -f -a '(megash __complete cd (commandline -ct))'
+
 
 
 
@@ -141,7 +144,7 @@ complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About ac
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session speedlimit thumbnail transfers tree version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear configure confirm cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree version whoami'
 
 
 
@@ -229,6 +232,8 @@ complete -c megash -n '__fish_seen_subcommand_from rm' -f -a '(megash __complete
 
 complete -c megash -n '__fish_seen_subcommand_from session' -l json -d 'Print one JSON document with stable field names (megash extension)'
 
+complete -c megash -n '__fish_seen_subcommand_from signup' -l name -r -d 'First name and surname'
+
 complete -c megash -n '__fish_seen_subcommand_from speedlimit' -s u -d 'The upload speed limit only'
 complete -c megash -n '__fish_seen_subcommand_from speedlimit' -s d -d 'The download speed limit only'
 complete -c megash -n '__fish_seen_subcommand_from speedlimit' -l upload-connections -d 'Connections per file for uploads (NEWLIMIT: 1 to 32)'
@@ -269,6 +274,7 @@ complete -c mega-cat -l use-pcre -d 'Treat patterns as Perl-compatible regular e
 complete -c mega-cat -f -a '(megash __complete cat (commandline -ct))'
 
 complete -c mega-cd -f -a '(megash __complete cd (commandline -ct))'
+
 
 
 
@@ -338,7 +344,7 @@ complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cat cd clear configure cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session speedlimit thumbnail transfers tree version whoami'
+complete -c mega-help -f -a 'attr cat cd clear configure confirm cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree version whoami'
 
 
 
@@ -425,6 +431,8 @@ complete -c mega-rm -l use-pcre -d 'Treat patterns as Perl-compatible regular ex
 complete -c mega-rm -f -a '(megash __complete rm (commandline -ct))'
 
 complete -c mega-session -l json -d 'Print one JSON document with stable field names (megash extension)'
+
+complete -c mega-signup -l name -r -d 'First name and surname'
 
 complete -c mega-speedlimit -s u -d 'The upload speed limit only'
 complete -c mega-speedlimit -s d -d 'The download speed limit only'

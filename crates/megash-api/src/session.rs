@@ -240,8 +240,111 @@ impl Client {
             email,
             api_url: self.api_url().to_string(),
         };
-        self.install(session.clone(), privk);
+        self.install(session.clone(), privk.clone());
+        if privk.is_none() && r.get("tsid").is_some() {
+            // A new account's first login: it has no RSA key pair yet; the SDK makes one
+            // now (shares need it), and so do we.
+            self.make_keypair(&master_key).await?;
+        }
         Ok(session)
+    }
+
+    /// Make the account's RSA key pair and send it (`up` with `privk`, wrapped with the master
+    /// key, and `pubk`).
+    async fn make_keypair(&self, master_key: &Key128) -> Result<()> {
+        let (private, public) = tokio::task::spawn_blocking(PrivateKey::generate)
+            .await
+            .map_err(|_| Error::bad("a generated key pair"))?;
+        let privk = b64::encode(&aes::wrap(master_key, &private.to_privk())?);
+        let pubk = b64::encode(&public.to_pubk());
+        self.command(json!({"a":"up","privk":privk,"pubk":pubk}))
+            .await?;
+        self.state().keys.privk = Some(private);
+        Ok(())
+    }
+
+    /// Start a sign-up as the SDK does: a new ephemeral account (`up` with a random master
+    /// key under a random password key, and `ts`), logged into at once (`us` with its handle,
+    /// a temporary sid). Then [`Client::send_signup_link`].
+    pub async fn create_ephemeral_account(&self) -> Result<Session> {
+        let mk: Key128 = rand::random();
+        let pwk: Key128 = rand::random();
+        let r: [u8; 16] = rand::random();
+        let mut rr = r;
+        aes::ecb_encrypt(&mk, &mut rr)?;
+        let k = b64::encode(&aes::wrap(&pwk, &mk)?);
+        let ts = b64::encode(&[r, rr].concat());
+        let uh = self.command(json!({"a":"up","k":k,"ts":ts})).await?;
+        let uh = uh
+            .as_str()
+            .ok_or_else(|| Error::bad("a user handle in the up answer"))?
+            .to_string();
+        let ans = self.command(json!({"a":"us","user":uh})).await?;
+        let k = b64::decode(str_field(&ans, "k", "us")?)?;
+        let master_key: Key128 = aes::unwrap(&pwk, &k)?
+            .try_into()
+            .map_err(|_| Error::bad("a 16-byte master key"))?;
+        if master_key != mk {
+            return Err(Error::bad("the ephemeral account's own master key"));
+        }
+        let sid = check_tsid(&master_key, str_field(&ans, "tsid", "us")?)?;
+        let session = Session {
+            sid,
+            master_key,
+            user_handle: uh,
+            email: String::new(),
+            api_url: self.api_url().to_string(),
+        };
+        self.install(session.clone(), None);
+        Ok(session)
+    }
+
+    /// `uc2`: ask MEGA to mail the confirmation link that turns this ephemeral account into
+    /// `email` with `password` (v2: a fresh salt from `crv`, the hashed auth key, the master
+    /// key under the new password key). `-12` (EEXIST) when the e-mail has an account.
+    pub async fn send_signup_link(&self, email: &str, name: &str, password: &str) -> Result<()> {
+        let mk: Key128 = self.state().keys.master_key.ok_or(Error::NotLoggedIn)?;
+        let crv: [u8; 16] = rand::random();
+        let salt = login::salt_v2_from_crv(&crv);
+        let (pk, auth) = login::derive_v2(password, &salt);
+        let hak = login::hashed_auth_key(&b64::decode(&auth)?);
+        let k = b64::encode(&aes::wrap(&pk, &mk)?);
+        let email = email.trim().to_lowercase();
+        self.command(json!({
+            "a":"uc2",
+            "n":b64::encode(name.as_bytes()),
+            "m":b64::encode(email.as_bytes()),
+            "crv":b64::encode(&crv),
+            "hak":b64::encode(&hak),
+            "k":k,
+            "v":2
+        }))
+        .await
+        .map(drop)
+    }
+
+    /// Set the account's first name and surname (`up2` of `firstname` and `lastname`, the
+    /// UTF-8 text in b64), as the SDK does during sign-up.
+    pub async fn set_names(&self, first: &str, last: &str) -> Result<()> {
+        self.command(json!({"a":"up2","firstname":b64::encode(first.as_bytes())}))
+            .await?;
+        self.command(json!({"a":"up2","lastname":b64::encode(last.as_bytes())}))
+            .await
+            .map(drop)
+    }
+
+    /// `ud2`: confirm a sign-up with the code of its link (`…#confirm<code>`); returns the
+    /// e-mail and the name the account was made with.
+    pub async fn confirm_signup(&self, code: &str) -> Result<(String, String)> {
+        let r = self.command(json!({"a":"ud2","c":code})).await?;
+        let text = |i: usize| {
+            r.get(i)
+                .and_then(Value::as_str)
+                .and_then(|v| b64::decode(v).ok())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .ok_or_else(|| Error::bad("[email, name, handle, 2] in the ud2 answer"))
+        };
+        Ok((text(0)?, text(1)?))
     }
 
     /// The session's `sek` (what MEGA's SDK wraps the master key of a saved session with),

@@ -57,6 +57,9 @@ pub fn us(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
             .i("ach", 1)
             .end());
     };
+    if str_of(obj, "uh").is_none() && !email.contains('@') {
+        return ephemeral_login(ctx, email);
+    }
     let user = db::user_by_email(ctx.db, email)?.ok_or(ENOENT)?;
     if let Some(limit) = ctx.state.faults().login_limit {
         if lock(&ctx.state.logins).attempt(&user.uh, &limit) {
@@ -75,6 +78,11 @@ pub fn us(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     // "Object (typically, node or user) not found" (rclone issue 4677 and others); the exact
     // server logic is inferred, so megasim answers `us0` normally and `us` with -9.
     let (Some(privk), Some(pubk)) = (user.privk.as_deref(), user.pubk.as_deref()) else {
+        // A sign-up's first login: no RSA key yet, so a temporary sid (`tsid`), after which
+        // the client sends its key pair (`up` with `privk`/`pubk`), as the SDK does.
+        if signed_up(ctx, &user.uh)? {
+            return temporary_session(ctx, &user);
+        }
         return Err(ENOENT);
     };
     if let Some(secret) = &user.mfa {
@@ -223,11 +231,17 @@ pub fn uga(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
 
 /// User attributes `up2` (and the older `up`) may set: the private, unencrypted ones whose
 /// meaning megasim knows. Others are refused rather than stored unchecked.
-const SETTABLE: &[&str] = &["^!dv", "^!lastPsa"];
+const SETTABLE: &[&str] = &["^!dv", "^!lastPsa", "firstname", "lastname"];
 
 /// `up2`: set user attributes (`{"a":"up2","^!dv":"MQ"}`, values b64). The answer names the
 /// attribute and its new version, as the SDK reads it; a `ua` packet tells other sessions.
 pub fn up(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    if ctx.user.is_none() && obj.contains_key("k") && obj.contains_key("ts") {
+        return create_ephemeral(ctx, obj);
+    }
+    if obj.contains_key("privk") && obj.contains_key("pubk") {
+        return set_keypair(ctx, obj);
+    }
     if obj.contains_key("k") && obj.contains_key("uh") {
         return change_password(ctx, obj);
     }
@@ -265,6 +279,219 @@ pub fn up(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         return Err(EARGS);
     }
     Ok(format!("[{}]", answer.join(",")))
+}
+
+/// The e-mail an ephemeral account has until its sign-up is confirmed (unique, no `@`).
+fn ephemeral_email(uh: &str) -> String {
+    format!("ephemeral:{uh}")
+}
+
+fn signed_up(ctx: &Ctx, uh: &str) -> ApiResult<bool> {
+    Ok(ctx.db.query_row(
+        "SELECT signup FROM users WHERE uh = ?1",
+        rusqlite::params![uh],
+        |r| r.get::<_, i64>(0),
+    )? == 1)
+}
+
+/// `up` without a session, with `k` (a random master key under a random password key) and
+/// `ts` (16 random bytes and the same encrypted with the master key): a new ephemeral
+/// account, the first step of the SDK's sign-up. Answers its user handle.
+fn create_ephemeral(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let k = str_of(obj, "k").ok_or(EARGS)?;
+    let ts = str_of(obj, "ts").ok_or(EARGS)?;
+    if b64::decode(k).map_or(true, |b| b.len() != 16)
+        || b64::decode(ts).map_or(true, |b| b.len() != 32)
+    {
+        return Err(EARGS);
+    }
+    let uh = super::random_b64(8);
+    let roots = [
+        super::new_node_handle(),
+        super::new_node_handle(),
+        super::new_node_handle(),
+    ];
+    ctx.db.execute(
+        "INSERT INTO users(uh, email, version, salt, k, auth, privk, pubk, ts, keys_av, keys_v,
+                           mfa, name, blocked, since, root, inbox, rubbish, auth_hashed, signup)
+         VALUES (?1, ?2, 2, NULL, ?3, '', NULL, NULL, ?4, NULL, NULL, NULL, '', 0, ?5,
+                 ?6, ?7, ?8, 1, 1)",
+        rusqlite::params![
+            uh,
+            ephemeral_email(&uh),
+            k,
+            ts,
+            ctx.now,
+            roots[0],
+            roots[1],
+            roots[2]
+        ],
+    )?;
+    for (h, kind) in roots.iter().zip([2, 3, 4]) {
+        ctx.db.execute(
+            "INSERT INTO nodes(h, owner, parent, t, a, k, ts) VALUES (?1, ?2, '', ?3, '', '', ?4)",
+            rusqlite::params![h, uh, kind, ctx.now],
+        )?;
+    }
+    Ok(super::json::quote(&uh))
+}
+
+/// `us` with `user` = the handle of an ephemeral account (no password yet): its temporary
+/// session.
+fn ephemeral_login(ctx: &mut Ctx, uh: &str) -> ApiResult<String> {
+    let user = db::user_by_handle(ctx.db, uh)?.ok_or(ENOENT)?;
+    if user.email != ephemeral_email(uh) {
+        return Err(ENOENT);
+    }
+    temporary_session(ctx, &user)
+}
+
+/// A session whose id the client checks with its master key (`tsid`: 16 bytes, the user
+/// handle, the 16 bytes encrypted; from the account's `ts`), for accounts without an RSA key.
+fn temporary_session(ctx: &mut Ctx, user: &db::User) -> ApiResult<String> {
+    let ts = b64::decode(&user.ts).map_err(|_| super::EINTERNAL)?;
+    if ts.len() != 32 {
+        return Err(super::EINTERNAL);
+    }
+    let mut tsid = Vec::with_capacity(43);
+    tsid.extend_from_slice(&ts[..16]);
+    tsid.extend_from_slice(user.uh.as_bytes());
+    tsid.extend_from_slice(&ts[16..]);
+    let tsid = b64::encode(&tsid);
+    // The server knows one pair (`ts`) the client can check, so every temporary session
+    // of an account has this same id: a later one takes the row over.
+    ctx.db.execute(
+        "INSERT OR REPLACE INTO sessions(sid, uh, sek, created, mru, ua, ip) \
+         VALUES (?1, ?2, NULL, ?3, ?3, ?4, ?5)",
+        rusqlite::params![
+            db::sid_key(&tsid),
+            user.uh,
+            ctx.now,
+            ctx.caller.user_agent,
+            ctx.caller.ip
+        ],
+    )?;
+    Ok(Obj::new()
+        .s("k", &user.k)
+        .s("u", &user.uh)
+        .s("tsid", &tsid)
+        .i("ach", 1)
+        .end())
+}
+
+/// `up` with `privk` (wrapped with the master key) and `pubk`: the key pair a signed-up
+/// account's first login makes. Only once: an account's keys never change this way.
+fn set_keypair(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let user = ctx.user()?.clone();
+    if user.privk.is_some() {
+        return Err(ApiError(-12));
+    }
+    let privk = str_of(obj, "privk").ok_or(EARGS)?;
+    let pubk = str_of(obj, "pubk").ok_or(EARGS)?;
+    let pubk_bytes = b64::decode(pubk).map_err(|_| EARGS)?;
+    PublicKey::from_pubk(&pubk_bytes).map_err(|_| EARGS)?;
+    if b64::decode(privk).is_err() {
+        return Err(EARGS);
+    }
+    ctx.db.execute(
+        "UPDATE users SET privk = ?1, pubk = ?2 WHERE uh = ?3",
+        rusqlite::params![privk, pubk, user.uh],
+    )?;
+    Ok(super::json::quote(&user.uh))
+}
+
+/// `uc2` from an ephemeral session: name (`n`), e-mail (`m`, both b64), `crv`, `hak` and `k`
+/// for the password (v2): megasim "mails" the confirmation link (`…#confirm` + the code, the
+/// SDK's layout: `ConfirmCodeV2`, 15 random bytes, the e-mail, a tab, the name, 8 bytes).
+/// `-12` when the e-mail has an account.
+pub fn uc2(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let user = ctx.user()?.clone();
+    if user.email != ephemeral_email(&user.uh) {
+        return Err(super::EACCESS);
+    }
+    let text = |k: &str| -> ApiResult<String> {
+        let b = b64::decode(str_of(obj, k).ok_or(EARGS)?).map_err(|_| EARGS)?;
+        String::from_utf8(b).map_err(|_| EARGS)
+    };
+    let email = text("m")?.trim().to_lowercase();
+    let name = text("n")?;
+    if !email.contains('@') || email.len() > 254 {
+        return Err(EARGS);
+    }
+    if db::user_by_email(ctx.db, &email)?.is_some() {
+        return Err(ApiError(-12));
+    }
+    let crv: [u8; 16] = b64::decode(str_of(obj, "crv").ok_or(EARGS)?)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or(EARGS)?;
+    let hak = str_of(obj, "hak").ok_or(EARGS)?;
+    let k = str_of(obj, "k").ok_or(EARGS)?;
+    if b64::decode(hak).map_or(true, |b| b.len() != 16)
+        || b64::decode(k).map_or(true, |b| b.len() != 16)
+    {
+        return Err(EARGS);
+    }
+    let mut code = b"ConfirmCodeV2".to_vec();
+    code.extend_from_slice(&rand::random::<[u8; 15]>());
+    code.extend_from_slice(email.as_bytes());
+    code.push(b'\t');
+    code.extend_from_slice(name.as_bytes());
+    code.extend_from_slice(&rand::random::<[u8; 8]>());
+    let code = b64::encode(&code);
+    let salt = b64::encode(&crate::crypto::login::salt_v2_from_crv(&crv));
+    ctx.db.execute(
+        "INSERT INTO signups(code, uh, email, name, salt, hak, k, created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        rusqlite::params![code, user.uh, email, name, salt, hak, k, ctx.now],
+    )?;
+    ctx.state.mail(
+        &email,
+        "confirmation link",
+        &format!("https://mega.nz/#confirm{code}"),
+    );
+    Ok("0".into())
+}
+
+/// `ud2` with `c` (the code of a confirmation link): the account is made, and the answer is
+/// `[email, name (both b64), user handle, 2]`, as the SDK reads it.
+pub fn ud2(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let c = str_of(obj, "c").ok_or(EARGS)?;
+    let code = b64::encode(&b64::decode(c).map_err(|_| EARGS)?);
+    let row: Option<(String, String, String, String, String, String)> = ctx
+        .db
+        .query_row(
+            "SELECT uh, email, name, salt, hak, k FROM signups WHERE code = ?1",
+            rusqlite::params![code],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let (uh, email, name, salt, hak, k) = row.ok_or(ENOENT)?;
+    if db::user_by_email(ctx.db, &email)?.is_some() {
+        return Err(ApiError(-12));
+    }
+    ctx.db.execute(
+        "UPDATE users SET email = ?1, name = ?2, version = 2, salt = ?3, auth = ?4, k = ?5,
+             auth_hashed = 1, signup = 1 WHERE uh = ?6",
+        rusqlite::params![email, name, salt, hak, k, uh],
+    )?;
+    ctx.db
+        .execute("DELETE FROM signups WHERE uh = ?1", rusqlite::params![uh])?;
+    Ok(format!(
+        "[{},{},{},2]",
+        super::json::quote(&b64::encode(email.as_bytes())),
+        super::json::quote(&b64::encode(name.as_bytes())),
+        super::json::quote(&uh)
+    ))
 }
 
 /// `up` with `k` (the master key under the new password key), `uh` (v1: the user hash; v2: the

@@ -64,6 +64,11 @@ pub struct State {
     pub packets: broadcast::Sender<String>,
     /// `serve -v`: refused requests are said on stderr.
     pub verbose: bool,
+    /// `serve -q`: nothing on stdout or stderr but errors (the mailbox still fills).
+    pub quiet: bool,
+    /// The links megasim "e-mailed" (sign-up confirmations, cancellations): `(to, link)`,
+    /// oldest first; printed on stderr and listed at `/_admin/mail`.
+    pub mail: Mutex<Vec<(String, String)>>,
 }
 
 /// Lock a mutex, surviving poisoning (a panicked request must not take the server down).
@@ -72,6 +77,19 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl State {
+    /// "Send" `link` to `to`: megasim has no mail server, so it says it on stderr and keeps it
+    /// for `/_admin/mail`.
+    pub fn mail(&self, to: &str, what: &str, link: &str) {
+        if !self.quiet {
+            eprintln!("megasim: {what} for {to}: {link}");
+        }
+        let mut m = lock(&self.mail);
+        if m.len() >= 1000 {
+            m.remove(0);
+        }
+        m.push((to.to_string(), link.to_string()));
+    }
+
     /// Run `f` with the database on a blocking thread.
     pub async fn with_db<T, F>(self: &Arc<Self>, f: F) -> ApiResult<T>
     where

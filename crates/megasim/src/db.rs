@@ -86,6 +86,18 @@ CREATE TABLE IF NOT EXISTS fa_uploads(
     owner TEXT NOT NULL,
     created INTEGER NOT NULL
 );
+-- Sign-ups waiting for their confirmation link (`uc2` → `ud2`): the ephemeral account `uh`
+-- becomes `email` with this password (salt, hashed auth key, wrapped master key).
+CREATE TABLE IF NOT EXISTS signups(
+    code TEXT PRIMARY KEY,
+    uh TEXT NOT NULL,
+    email TEXT NOT NULL,
+    name TEXT NOT NULL,
+    salt TEXT NOT NULL,
+    hak TEXT NOT NULL,
+    k TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS uattrs(
     uh TEXT NOT NULL,
     name TEXT NOT NULL,
@@ -210,6 +222,8 @@ pub fn open(data: &Path) -> Result<Connection, String> {
         ("sessions", "alive", "INTEGER NOT NULL DEFAULT 1", None),
         ("nodes", "ver", "INTEGER NOT NULL DEFAULT 0", None),
         ("users", "auth_hashed", "INTEGER NOT NULL DEFAULT 0", None),
+        // 1: made by sign-up (its first login gets a temporary sid and then sends its keys).
+        ("users", "signup", "INTEGER NOT NULL DEFAULT 0", None),
     ] {
         add_missing_column(&conn, table, column, decl, fill)
             .map_err(|e| format!("cannot update schema: {e}"))?;

@@ -156,6 +156,8 @@ pub fn serve_with(
             transfer_ssl: Mutex::new(Vec::new()),
             packets: tx,
             verbose: options.verbose,
+            quiet: options.quiet,
+            mail: Mutex::new(Vec::new()),
         });
         if !options.quiet {
             let mut out = std::io::stdout().lock();
@@ -238,6 +240,13 @@ async fn route(
     let path = req.uri().path().to_string();
     if path == "/_admin/faults" {
         return Ok(admin(state, peer, req).await);
+    }
+    if path == "/_admin/mail" && peer.ip().is_loopback() {
+        let log: Vec<Value> = lock(&state.mail)
+            .iter()
+            .map(|(to, link)| serde_json::json!({"to": to, "link": link}))
+            .collect();
+        return Ok(json_response(StatusCode::OK, Value::from(log).to_string()));
     }
     if path == "/_admin/transfer-ssl" && peer.ip().is_loopback() {
         let log: Vec<Value> = lock(&state.transfer_ssl)
@@ -667,6 +676,8 @@ fn dispatch(ctx: &mut Ctx, cmd: &Value) -> ApiResult<String> {
         "dv" => cmd_nodes::dv(ctx, obj),
         "dr" => cmd_nodes::dr(ctx, obj),
         "up" | "up2" => cmd_account::up(ctx, obj),
+        "uc2" => cmd_account::uc2(ctx, obj),
+        "ud2" => cmd_account::ud2(ctx, obj),
         "l" => cmd_nodes::l(ctx, obj),
         "s2" => cmd_nodes::s2(ctx, obj),
         "u" => cmd_transfer::u(ctx, obj),
