@@ -16,11 +16,13 @@ pub mod storage;
 pub mod timefmt;
 
 mod attr;
+mod cancel;
 mod cat;
 mod cd;
 mod clear;
 mod configure;
 mod confirm;
+mod confirmcancel;
 mod cp;
 mod debug;
 mod dedupe;
@@ -233,11 +235,13 @@ impl Command {
 /// Every command, sorted by name.
 pub static TABLE: &[&Command] = &[
     &attr::COMMAND,
+    &cancel::COMMAND,
     &cat::COMMAND,
     &cd::COMMAND,
     &clear::COMMAND,
     &configure::COMMAND,
     &confirm::COMMAND,
+    &confirmcancel::COMMAND,
     &cp::COMMAND,
     &debug::COMMAND,
     &dedupe::COMMAND,
@@ -339,8 +343,6 @@ pub fn not_found(name: &str) -> CmdError {
 /// typo.
 pub const NOT_YET: &[&str] = &[
     "backup",
-    "cancel",
-    "confirmcancel",
     "exclude",
     "ftp",
     "fuse-add",
@@ -437,18 +439,12 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
     handler(ctx, &args)
 }
 
-/// MEGAcmd's commands not in megash yet whose lines carry a password.
-const NOT_YET_SECRET: &[&str] = &["confirmcancel"];
-
 /// Whether a shell line may carry a password (then it stays out of the history file).
 pub fn may_hold_secret(words: &[String]) -> bool {
     let Some(name) = words.first() else {
         return false;
     };
-    match find_typed(name) {
-        Ok(cmd) => cmd.may_hold_secret,
-        Err(_) => NOT_YET_SECRET.contains(&name.strip_prefix("mega-").unwrap_or(name)),
-    }
+    find_typed(name).is_ok_and(|cmd| cmd.may_hold_secret)
 }
 
 /// Run one line of the shell or of a batch file.

@@ -1,16 +1,18 @@
 # bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
 # Source it, or install it as ~/.local/share/bash-completion/completions/megash.
 
-_megash_commands="attr cat cd clear configure confirm cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree version whoami"
+_megash_commands="attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree version whoami"
 
 _megash_flags() {
     case "$1" in
         attr) echo "-s -d --force-non-official --print-only-value --help" ;;
+        cancel) echo "--auth-code= --help" ;;
         cat) echo "--offset= --length= --use-pcre --help" ;;
         cd) echo "--help" ;;
         clear) echo "--help" ;;
         configure) echo "--help" ;;
         confirm) echo "--help" ;;
+        confirmcancel) echo "--help" ;;
         cp) echo "--use-pcre --help" ;;
         debug) echo "--help" ;;
         dedupe) echo "-r --mode= --dry-run --help" ;;
@@ -130,4 +132,4 @@ _megash() {
     esac
 }
 
-complete -F _megash megash mega-attr mega-cat mega-cd mega-clear mega-configure mega-confirm mega-cp mega-debug mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-graphics mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-log mega-login mega-logout mega-lpwd mega-ls mega-masterkey mega-mkdir mega-mount mega-mv mega-passwd mega-permissions mega-preview mega-proxy mega-psa mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-session mega-signup mega-speedlimit mega-thumbnail mega-transfers mega-tree mega-version mega-whoami
+complete -F _megash megash mega-attr mega-cancel mega-cat mega-cd mega-clear mega-configure mega-confirm mega-confirmcancel mega-cp mega-debug mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-graphics mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-log mega-login mega-logout mega-lpwd mega-ls mega-masterkey mega-mkdir mega-mount mega-mv mega-passwd mega-permissions mega-preview mega-proxy mega-psa mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-session mega-signup mega-speedlimit mega-thumbnail mega-transfers mega-tree mega-version mega-whoami

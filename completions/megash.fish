@@ -9,11 +9,13 @@ function __megash_operands_before
 end
 
 complete -c megash -n __fish_use_subcommand -a attr -d 'List, set or delete node attributes'
+complete -c megash -n __fish_use_subcommand -a cancel -d 'Start cancelling the account (MEGA mails a confirmation link)'
 complete -c megash -n __fish_use_subcommand -a cat -d 'Print remote files'
 complete -c megash -n __fish_use_subcommand -a cd -d 'Change the current remote folder'
 complete -c megash -n __fish_use_subcommand -a clear -d 'Clear the screen'
 complete -c megash -n __fish_use_subcommand -a configure -d 'Show or change settings (file versions, https, permissions, log levels)'
 complete -c megash -n __fish_use_subcommand -a confirm -d 'Confirm a new account with the link MEGA mailed'
+complete -c megash -n __fish_use_subcommand -a confirmcancel -d 'Cancel (delete) the account with the link MEGA mailed'
 complete -c megash -n __fish_use_subcommand -a cp -d 'Copy files and folders in the cloud; with a local endpoint, download or upload'
 complete -c megash -n __fish_use_subcommand -a debug -d 'Set every log level of megash\'s log file to VERBOSE'
 complete -c megash -n __fish_use_subcommand -a dedupe -d 'List, and with --mode resolve, names that occur twice in one remote folder'
@@ -68,12 +70,15 @@ complete -c megash -n '__fish_seen_subcommand_from attr' -l force-non-official -
 complete -c megash -n '__fish_seen_subcommand_from attr' -l print-only-value -d 'Print only the value of the attribute'
 complete -c megash -n '__fish_seen_subcommand_from attr' -f -a '(megash __complete attr (commandline -ct))'
 
+complete -c megash -n '__fish_seen_subcommand_from cancel' -l auth-code -r -d 'Two-factor authentication code'
+
 complete -c megash -n '__fish_seen_subcommand_from cat' -l offset -r -d 'Start at byte N (megash extension)'
 complete -c megash -n '__fish_seen_subcommand_from cat' -l length -r -d 'Print at most N bytes (megash extension)'
 complete -c megash -n '__fish_seen_subcommand_from cat' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c megash -n '__fish_seen_subcommand_from cat' -f -a '(megash __complete cat (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from cd' -f -a '(megash __complete cd (commandline -ct))'
+
 
 
 
@@ -144,7 +149,7 @@ complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About ac
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cat cd clear configure confirm cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree version whoami'
 
 
 
@@ -268,12 +273,15 @@ complete -c mega-attr -l force-non-official -d 'Set a non-official attribute wit
 complete -c mega-attr -l print-only-value -d 'Print only the value of the attribute'
 complete -c mega-attr -f -a '(megash __complete attr (commandline -ct))'
 
+complete -c mega-cancel -l auth-code -r -d 'Two-factor authentication code'
+
 complete -c mega-cat -l offset -r -d 'Start at byte N (megash extension)'
 complete -c mega-cat -l length -r -d 'Print at most N bytes (megash extension)'
 complete -c mega-cat -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c mega-cat -f -a '(megash __complete cat (commandline -ct))'
 
 complete -c mega-cd -f -a '(megash __complete cd (commandline -ct))'
+
 
 
 
@@ -344,7 +352,7 @@ complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cat cd clear configure confirm cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree version whoami'
+complete -c mega-help -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree version whoami'
 
 
 

@@ -333,6 +333,43 @@ impl Client {
             .map(drop)
     }
 
+    /// `erm` with `t:21`: ask MEGA to mail the link that cancels the account (`email`, the
+    /// account's own); a 2FA account needs `mfa` ([`Error::MfaRequired`] without).
+    pub async fn request_cancel_link(&self, email: &str, mfa: Option<&str>) -> Result<()> {
+        let mut req = json!({"a":"erm","m":email.trim().to_lowercase(),"t":21});
+        if let Some(code) = mfa {
+            req["mfa"] = Value::from(code.trim());
+        }
+        match self.command(req).await {
+            Ok(_) => Ok(()),
+            Err(Error::Mega(ErrorCode::EMfaRequired)) => Err(Error::MfaRequired),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `erx`: cancel the account with the code of its cancellation link (`…#cancel<code>`).
+    /// Everything in it is deleted; the session ends.
+    pub async fn confirm_cancel(&self, code: &str) -> Result<()> {
+        match self.command(json!({"a":"erx","c":code})).await {
+            // The session is gone with the account: that is success.
+            Ok(_) | Err(Error::Mega(ErrorCode::ESid)) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether `password` is the account's, checked as the SDK does before it cancels an
+    /// account: the master key it unwraps (from `us`'s `k`) must be this session's.
+    pub async fn password_matches(&self, email: &str, password: &str) -> Result<bool> {
+        let mk: Key128 = self.state().keys.master_key.ok_or(Error::NotLoggedIn)?;
+        let pk = match self.prelogin(email).await? {
+            AccountVersion::V1 => login::prepare_key_v1(password),
+            AccountVersion::V2 { salt } => login::derive_v2(password, &salt).0,
+        };
+        let r = self.command(json!({"a":"us"})).await?;
+        let k = b64::decode(str_field(&r, "k", "us")?)?;
+        Ok(aes::unwrap(&pk, &k).ok().as_deref() == Some(&mk[..]))
+    }
+
     /// `ud2`: confirm a sign-up with the code of its link (`…#confirm<code>`); returns the
     /// e-mail and the name the account was made with.
     pub async fn confirm_signup(&self, code: &str) -> Result<(String, String)> {

@@ -494,6 +494,85 @@ pub fn ud2(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     ))
 }
 
+/// `erm` with `t:21` and `m` (the session's own e-mail): "mail" the link that cancels the
+/// account (`…#cancel<code>`); 2FA accounts need `mfa`. Other `t` (recovery links) are not
+/// implemented (-2).
+pub fn erm(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let user = ctx.user()?.clone();
+    if obj.get("t").and_then(Value::as_i64) != Some(21) {
+        return Err(EARGS);
+    }
+    if str_of(obj, "m").map(str::to_lowercase).as_deref() != Some(user.email.as_str()) {
+        return Err(super::EACCESS);
+    }
+    if let Some(secret) = &user.mfa {
+        match str_of(obj, "mfa") {
+            Some(code) if totp_ok(secret, code) => {}
+            Some(_) => return Err(ApiError(-5)),
+            None => return Err(ApiError(-26)),
+        }
+    }
+    let code = super::random_b64(16);
+    ctx.db.execute(
+        "INSERT INTO cancels(code, uh, created) VALUES (?1, ?2, ?3)",
+        rusqlite::params![code, user.uh, ctx.now],
+    )?;
+    ctx.state.mail(
+        &user.email,
+        "cancellation link",
+        &format!("https://mega.nz/#cancel{code}"),
+    );
+    Ok("0".into())
+}
+
+/// `erx` with `c` (a cancellation link's code), from the account's own session: the account
+/// and everything in it is deleted, and its sessions end.
+pub fn erx(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
+    let user = ctx.user()?.clone();
+    let code = str_of(obj, "c").ok_or(EARGS)?;
+    let owner: Option<String> = ctx
+        .db
+        .query_row(
+            "SELECT uh FROM cancels WHERE code = ?1",
+            rusqlite::params![code],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if owner.as_deref() != Some(user.uh.as_str()) {
+        return Err(ENOENT);
+    }
+    let blobs: Vec<String> = {
+        let mut st = ctx
+            .db
+            .prepare("SELECT DISTINCT blob FROM nodes WHERE owner = ?1 AND blob IS NOT NULL")?;
+        let rows = st.query_map(rusqlite::params![user.uh], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for sql in [
+        "DELETE FROM node_shares WHERE node IN (SELECT h FROM nodes WHERE owner = ?1)",
+        "DELETE FROM shares WHERE owner = ?1",
+        "DELETE FROM nodes WHERE owner = ?1",
+        "DELETE FROM uattrs WHERE uh = ?1",
+        "DELETE FROM fattrs WHERE owner = ?1",
+        "DELETE FROM cancels WHERE uh = ?1",
+        "DELETE FROM sessions WHERE uh = ?1",
+        "DELETE FROM users WHERE uh = ?1",
+    ] {
+        ctx.db.execute(sql, rusqlite::params![user.uh])?;
+    }
+    for b in blobs {
+        let used: bool = ctx.db.query_row(
+            "SELECT EXISTS(SELECT 1 FROM nodes WHERE blob = ?1)",
+            rusqlite::params![b],
+            |r| r.get(0),
+        )?;
+        if !used {
+            ctx.dead_blobs.push(b);
+        }
+    }
+    Ok("0".into())
+}
+
 /// `up` with `k` (the master key under the new password key), `uh` (v1: the user hash; v2: the
 /// hashed auth key) and for v2 `crv` (the salt's random value), plus `mfa` on a 2FA account:
 /// a password change, as the SDK's `CommandSetMasterKey` sends it. Every other session of the

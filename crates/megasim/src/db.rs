@@ -98,6 +98,12 @@ CREATE TABLE IF NOT EXISTS signups(
     k TEXT NOT NULL,
     created INTEGER NOT NULL
 );
+-- Cancellation links handed out by `erm` (`t:21`), until `erx` uses them.
+CREATE TABLE IF NOT EXISTS cancels(
+    code TEXT PRIMARY KEY,
+    uh TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS uattrs(
     uh TEXT NOT NULL,
     name TEXT NOT NULL,

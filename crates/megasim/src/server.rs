@@ -678,6 +678,8 @@ fn dispatch(ctx: &mut Ctx, cmd: &Value) -> ApiResult<String> {
         "up" | "up2" => cmd_account::up(ctx, obj),
         "uc2" => cmd_account::uc2(ctx, obj),
         "ud2" => cmd_account::ud2(ctx, obj),
+        "erm" => cmd_account::erm(ctx, obj),
+        "erx" => cmd_account::erx(ctx, obj),
         "l" => cmd_nodes::l(ctx, obj),
         "s2" => cmd_nodes::s2(ctx, obj),
         "u" => cmd_transfer::u(ctx, obj),

@@ -12,11 +12,13 @@ use super::{Env, World};
 /// a listing instead; their own test files cover the rest.
 const CASES: &[(&str, &str)] = &[
     ("attr", "attr /Docs/a.txt"),
+    ("cancel", "cancel --bogus"),
     ("cat", "cat /Docs/a.txt"),
     ("cd", "cd /Docs"),
     ("clear", "clear"),
     ("configure", "configure https"),
     ("confirm", "confirm nonsense a@example.com"),
+    ("confirmcancel", "confirmcancel nonsense pw"),
     ("cp", "cp /Docs/a.txt /c{n}.txt"),
     ("debug", "debug --bogus"),
     ("dedupe", "dedupe /Docs"),

@@ -322,7 +322,10 @@ fn every_command_that_writes_is_refused_in_a_read_only_session() {
     for cmd in TABLE {
         let args: Vec<String> = match cmd.writes {
             Writes::No => continue,
-            Writes::Yes => (0..cmd.min_args.max(1)).map(|i| format!("/x{i}")).collect(),
+            Writes::Yes => {
+                let n = cmd.min_args.max(1).min(cmd.max_args.unwrap_or(usize::MAX));
+                (0..n).map(|i| format!("/x{i}")).collect()
+            }
             Writes::When(_) => {
                 let (_, args) = when
                     .iter()

@@ -6,12 +6,14 @@
 mod attr;
 mod batch;
 mod big_file;
+mod cancel;
 mod cat;
 mod cd;
 mod clear;
 mod completions;
 mod configure;
 mod confirm;
+mod confirmcancel;
 mod cp;
 mod cp_local;
 mod debug;
