@@ -69,6 +69,7 @@ mod thumbnail;
 pub mod transfer_cp;
 mod transfers;
 mod tree;
+mod userattr;
 mod version;
 mod whoami;
 mod write;
@@ -287,6 +288,7 @@ pub static TABLE: &[&Command] = &[
     &thumbnail::COMMAND,
     &transfers::COMMAND,
     &tree::COMMAND,
+    &userattr::COMMAND,
     &version::COMMAND,
     &whoami::COMMAND,
 ];
@@ -360,7 +362,6 @@ pub const NOT_YET: &[&str] = &[
     "sync-config",
     "sync-ignore",
     "sync-issues",
-    "userattr",
     "users",
     "webdav",
 ];

@@ -61,6 +61,7 @@ complete -c megash -n __fish_use_subcommand -a speedlimit -d 'Show or set transf
 complete -c megash -n __fish_use_subcommand -a thumbnail -d 'Save a file\'s thumbnail, or set it from a local image (-s)'
 complete -c megash -n __fish_use_subcommand -a transfers -d 'List, pause, resume or cancel the shell\'s background transfers'
 complete -c megash -n __fish_use_subcommand -a tree -d 'Print a tree view of a remote folder'
+complete -c megash -n __fish_use_subcommand -a userattr -d 'List, show or set user attributes'
 complete -c megash -n __fish_use_subcommand -a version -d 'Print the version'
 complete -c megash -n __fish_use_subcommand -a whoami -d 'Print info of the user'
 
@@ -149,7 +150,7 @@ complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About ac
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree userattr version whoami'
 
 
 
@@ -261,6 +262,10 @@ complete -c megash -n '__fish_seen_subcommand_from transfers' -l show-completed 
 complete -c megash -n '__fish_seen_subcommand_from tree' -l show-handles -d 'Show node handles (H:XXXXXXXX)'
 complete -c megash -n '__fish_seen_subcommand_from tree' -f -a '(megash __complete tree (commandline -ct))'
 
+complete -c megash -n '__fish_seen_subcommand_from userattr' -s s -d 'Set the attribute to the value'
+complete -c megash -n '__fish_seen_subcommand_from userattr' -l list -d 'List the attribute names'
+complete -c megash -n '__fish_seen_subcommand_from userattr' -l user -r -d 'Another user\'s attributes (read only)'
+
 complete -c megash -n '__fish_seen_subcommand_from version' -s l -d 'Show extended info: protocol and features'
 complete -c megash -n '__fish_seen_subcommand_from version' -s c -d 'Show where to find the changes of this version'
 
@@ -352,7 +357,7 @@ complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree version whoami'
+complete -c mega-help -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree userattr version whoami'
 
 
 
@@ -463,6 +468,10 @@ complete -c mega-transfers -l show-completed -d 'Also list finished and cancelle
 
 complete -c mega-tree -l show-handles -d 'Show node handles (H:XXXXXXXX)'
 complete -c mega-tree -f -a '(megash __complete tree (commandline -ct))'
+
+complete -c mega-userattr -s s -d 'Set the attribute to the value'
+complete -c mega-userattr -l list -d 'List the attribute names'
+complete -c mega-userattr -l user -r -d 'Another user\'s attributes (read only)'
 
 complete -c mega-version -s l -d 'Show extended info: protocol and features'
 complete -c mega-version -s c -d 'Show where to find the changes of this version'

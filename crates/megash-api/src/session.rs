@@ -323,6 +323,29 @@ impl Client {
         .map(drop)
     }
 
+    /// `uga`: the value of user attribute `name` (wire name, e.g. `firstname`, `^!lang`) of
+    /// this account or of `user` (an e-mail or handle), decoded from b64.
+    pub async fn user_attribute(&self, user: Option<&str>, name: &str) -> Result<Vec<u8>> {
+        let mut req = json!({"a":"uga","ua":name,"v":1});
+        if let Some(u) = user {
+            req["u"] = Value::from(u);
+        }
+        let r = self.command(req).await?;
+        let av = r
+            .get("av")
+            .and_then(Value::as_str)
+            .or_else(|| r.as_str())
+            .ok_or_else(|| Error::bad("`av` in the uga answer"))?;
+        Ok(b64::decode(av)?)
+    }
+
+    /// `up2`: set user attribute `name` of this account to `value` (sent in b64).
+    pub async fn set_user_attribute(&self, name: &str, value: &[u8]) -> Result<()> {
+        let mut req = json!({"a":"up2"});
+        req[name] = Value::from(b64::encode(value));
+        self.command(req).await.map(drop)
+    }
+
     /// Set the account's first name and surname (`up2` of `firstname` and `lastname`, the
     /// UTF-8 text in b64), as the SDK does during sign-up.
     pub async fn set_names(&self, first: &str, last: &str) -> Result<()> {

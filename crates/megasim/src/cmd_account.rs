@@ -231,7 +231,19 @@ pub fn uga(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
 
 /// User attributes `up2` (and the older `up`) may set: the private, unencrypted ones whose
 /// meaning megasim knows. Others are refused rather than stored unchecked.
-const SETTABLE: &[&str] = &["^!dv", "^!lastPsa", "firstname", "lastname"];
+const SETTABLE: &[&str] = &[
+    "^!dv",
+    "^!lastPsa",
+    "firstname",
+    "lastname",
+    "country",
+    "birthday",
+    "birthmonth",
+    "birthyear",
+    "^!lang",
+    "^!prd",
+    "^clv",
+];
 
 /// `up2`: set user attributes (`{"a":"up2","^!dv":"MQ"}`, values b64). The answer names the
 /// attribute and its new version, as the SDK reads it; a `ua` packet tells other sessions.

@@ -64,6 +64,7 @@ const CASES: &[(&str, &str)] = &[
     ("thumbnail", "thumbnail /Docs/a.txt ./none{n}.jpg"),
     ("transfers", "transfers"),
     ("tree", "tree /Docs"),
+    ("userattr", "userattr --list"),
     ("version", "version"),
     ("whoami", "whoami"),
 ];

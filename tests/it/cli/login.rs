@@ -317,6 +317,7 @@ fn every_command_that_writes_is_refused_in_a_read_only_session() {
         ("dedupe", &["--mode=newest", "/"]),
         ("preview", &["-s", "/a.txt", "x.png"]),
         ("thumbnail", &["-s", "/a.txt", "x.png"]),
+        ("userattr", &["-s", "firstname", "X"]),
     ];
     let mut checked = 0;
     for cmd in TABLE {

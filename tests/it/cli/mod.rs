@@ -65,6 +65,7 @@ mod speedlimit;
 mod thumbnail;
 mod transfers;
 mod tree;
+mod userattr;
 mod version;
 
 mod whoami;
