@@ -12,7 +12,7 @@ use crate::account::Account;
 use crate::api::Node;
 use crate::cache::Totals;
 use crate::error::CmdError;
-use crate::ui::{size_to_text, terminal_safe};
+use crate::ui::{fixed_width, size_to_text, terminal_safe};
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -69,24 +69,6 @@ fn path_width(args: &Args) -> Result<usize, CmdError> {
         .unwrap_or(80);
     let extra = if args.has("versions") { 11 } else { 0 };
     Ok(cols.saturating_sub(13 + extra).max(10))
-}
-
-/// `text` in exactly `width` columns: padded on the right, or cut in the middle with
-/// `...` when longer (MEGAcmd's `getFixLengthString`).
-fn fit(text: &str, width: usize) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    if chars.len() <= width {
-        return format!("{text:<width$}");
-    }
-    if width <= 3 {
-        return chars[..width].iter().collect();
-    }
-    let head = width.div_ceil(2) - 2;
-    let tail = width - head - 3;
-    let mut out: String = chars[..head].iter().collect();
-    out.push_str("...");
-    out.extend(&chars[chars.len() - tail..]);
-    out
 }
 
 /// What one path holds, without and with the older versions of its files: a file counts
@@ -182,31 +164,31 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     };
     ui.line(format!(
         "{}{:>12}{vers_head}",
-        fit("FILENAME", width),
+        fixed_width("FILENAME", width),
         "SIZE"
     ))?;
     for (_, shown, t, w) in &rows {
-        let label = fit(&format!("{}:", terminal_safe(shown)), width);
+        let label = fixed_width(&format!("{}:", terminal_safe(shown)), width);
         ui.line(format!("{label}{}", size(t.bytes, *w)))?;
     }
     ui.line("-".repeat(width + 12 + if versions { 12 } else { 0 }))?;
     ui.line(format!(
         "{}{}",
-        fit("Total storage used:", width),
+        fixed_width("Total storage used:", width),
         size(total, total_with)
     ))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::fit;
+    use super::fixed_width;
 
     #[test]
     fn fixed_width_columns() {
-        assert_eq!(fit("ab", 5), "ab   ");
-        assert_eq!(fit("abcdefghijkl", 10), "abc...ijkl");
-        assert_eq!(fit("abcdefghijkl", 11), "abcd...ijkl");
-        assert_eq!(fit("äbcdefghijkl", 10).chars().count(), 10);
-        assert_eq!(fit("abcdef", 3), "abc");
+        assert_eq!(fixed_width("ab", 5), "ab   ");
+        assert_eq!(fixed_width("abcdefghijkl", 10), "abc...ijkl");
+        assert_eq!(fixed_width("abcdefghijkl", 11), "abcd...ijkl");
+        assert_eq!(fixed_width("äbcdefghijkl", 10).chars().count(), 10);
+        assert_eq!(fixed_width("abcdef", 3), "abc");
     }
 }

@@ -48,6 +48,7 @@ mod logout;
 mod lpwd;
 mod ls;
 mod masterkey;
+mod mediainfo;
 mod mkdir;
 mod mount;
 mod mv;
@@ -268,6 +269,7 @@ pub static TABLE: &[&Command] = &[
     &lpwd::COMMAND,
     &ls::COMMAND,
     &masterkey::COMMAND,
+    &mediainfo::COMMAND,
     &mkdir::COMMAND,
     &mount::COMMAND,
     &mv::COMMAND,
@@ -355,7 +357,6 @@ pub const NOT_YET: &[&str] = &[
     "fuse-show",
     "invite",
     "ipc",
-    "mediainfo",
     "share",
     "showpcr",
     "sync",

@@ -1,7 +1,7 @@
 # bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
 # Source it, or install it as ~/.local/share/bash-completion/completions/megash.
 
-_megash_commands="attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree userattr version whoami"
+_megash_commands="attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree userattr version whoami"
 
 _megash_flags() {
     case "$1" in
@@ -38,6 +38,7 @@ _megash_flags() {
         lpwd) echo "--help" ;;
         ls) echo "-R -r -l -h -a --tree --show-handles --versions --show-creation-time --time-format= --use-pcre --json --help" ;;
         masterkey) echo "--help" ;;
+        mediainfo) echo "--path-display-size= --use-pcre --help" ;;
         mkdir) echo "-p --help" ;;
         mount) echo "--help" ;;
         mv) echo "--use-pcre --help" ;;
@@ -82,6 +83,7 @@ _megash_operands() {
         link) echo remote ;;
         ls) echo remote ;;
         masterkey) echo local ;;
+        mediainfo) echo remote ;;
         mkdir) echo remote ;;
         mv) echo remote ;;
         preview) echo remote-local ;;
@@ -133,4 +135,4 @@ _megash() {
     esac
 }
 
-complete -F _megash megash mega-attr mega-cancel mega-cat mega-cd mega-clear mega-configure mega-confirm mega-confirmcancel mega-cp mega-debug mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-graphics mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-log mega-login mega-logout mega-lpwd mega-ls mega-masterkey mega-mkdir mega-mount mega-mv mega-passwd mega-permissions mega-preview mega-proxy mega-psa mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-session mega-signup mega-speedlimit mega-thumbnail mega-transfers mega-tree mega-userattr mega-version mega-whoami
+complete -F _megash megash mega-attr mega-cancel mega-cat mega-cd mega-clear mega-configure mega-confirm mega-confirmcancel mega-cp mega-debug mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-graphics mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-log mega-login mega-logout mega-lpwd mega-ls mega-masterkey mega-mediainfo mega-mkdir mega-mount mega-mv mega-passwd mega-permissions mega-preview mega-proxy mega-psa mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-session mega-signup mega-speedlimit mega-thumbnail mega-transfers mega-tree mega-userattr mega-version mega-whoami

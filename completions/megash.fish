@@ -41,6 +41,7 @@ complete -c megash -n __fish_use_subcommand -a logout -d 'Log out'
 complete -c megash -n __fish_use_subcommand -a lpwd -d 'Print the current local folder'
 complete -c megash -n __fish_use_subcommand -a ls -d 'List files in a remote path'
 complete -c megash -n __fish_use_subcommand -a masterkey -d 'Print or save the account\'s recovery key'
+complete -c megash -n __fish_use_subcommand -a mediainfo -d 'Print width, height, frame rate and playing time of media files'
 complete -c megash -n __fish_use_subcommand -a mkdir -d 'Create a remote folder'
 complete -c megash -n __fish_use_subcommand -a mount -d 'List the root nodes and their paths'
 complete -c megash -n __fish_use_subcommand -a mv -d 'Move or rename remote files and folders'
@@ -150,7 +151,7 @@ complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About ac
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree userattr version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree userattr version whoami'
 
 
 
@@ -190,6 +191,10 @@ complete -c megash -n '__fish_seen_subcommand_from ls' -l json -d 'Print one JSO
 complete -c megash -n '__fish_seen_subcommand_from ls' -f -a '(megash __complete ls (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from masterkey' -F
+
+complete -c megash -n '__fish_seen_subcommand_from mediainfo' -l path-display-size -r -d 'Width of the path column (default: min(50, terminal width - 28))'
+complete -c megash -n '__fish_seen_subcommand_from mediainfo' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c megash -n '__fish_seen_subcommand_from mediainfo' -f -a '(megash __complete mediainfo (commandline -ct))'
 
 complete -c megash -n '__fish_seen_subcommand_from mkdir' -s p -d 'Create missing parent folders'
 complete -c megash -n '__fish_seen_subcommand_from mkdir' -f -a '(megash __complete mkdir (commandline -ct))'
@@ -357,7 +362,7 @@ complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree userattr version whoami'
+complete -c mega-help -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree userattr version whoami'
 
 
 
@@ -397,6 +402,10 @@ complete -c mega-ls -l json -d 'Print one JSON document with stable field names 
 complete -c mega-ls -f -a '(megash __complete ls (commandline -ct))'
 
 complete -c mega-masterkey -F
+
+complete -c mega-mediainfo -l path-display-size -r -d 'Width of the path column (default: min(50, terminal width - 28))'
+complete -c mega-mediainfo -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
+complete -c mega-mediainfo -f -a '(megash __complete mediainfo (commandline -ct))'
 
 complete -c mega-mkdir -s p -d 'Create missing parent folders'
 complete -c mega-mkdir -f -a '(megash __complete mkdir (commandline -ct))'

@@ -203,6 +203,24 @@ pub fn progress_forced() -> bool {
     FORCE_PROGRESS.load(Ordering::Relaxed)
 }
 
+/// `text` in exactly `width` columns: padded on the right, or cut in the middle with
+/// `...` when longer (MEGAcmd's `getFixLengthString`).
+pub fn fixed_width(text: &str, width: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= width {
+        return format!("{text:<width$}");
+    }
+    if width <= 3 {
+        return chars[..width].iter().collect();
+    }
+    let head = width.div_ceil(2) - 2;
+    let tail = width - head - 3;
+    let mut out: String = chars[..head].iter().collect();
+    out.push_str("...");
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
 /// The `log` facade's lines on stderr: warnings always (the library warns only about long
 /// waits, such as retrying a server that does not answer), and with `--debug` (or `-vvv`)
 /// trace lines too. Library code logs only what is safe to show (command names, sizes,

@@ -17,6 +17,7 @@ pub mod hashcash;
 pub mod keys;
 pub mod login;
 pub mod mac;
+pub mod media;
 pub mod rsa;
 pub mod session;
 

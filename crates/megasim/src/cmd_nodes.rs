@@ -650,7 +650,12 @@ pub fn pfa(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     }
     let add = str_of(obj, "fa").ok_or(EARGS)?;
     for part in add.split('/') {
-        let h = part.rsplit_once('*').map(|(_, h)| h).ok_or(EARGS)?;
+        let (t, h) = part.rsplit_once('*').ok_or(EARGS)?;
+        // Types 8 and 9 (media information) carry their (encrypted) value in place of a
+        // handle.
+        if matches!(t.rsplit(':').next(), Some("8" | "9")) {
+            continue;
+        }
         let known: bool = ctx.db.query_row(
             "SELECT EXISTS(SELECT 1 FROM fattrs WHERE h = ?1)",
             params![h],

@@ -44,6 +44,7 @@ const CASES: &[(&str, &str)] = &[
     ("lpwd", "lpwd --bogus"),
     ("ls", "ls -l /Docs"),
     ("masterkey", "masterkey /nonexistent-dir/key"),
+    ("mediainfo", "mediainfo /Docs/a.txt"),
     ("mkdir", "mkdir -p /m{n}/deep"),
     ("mount", "mount"),
     ("mv", "mv /c{n}.txt /moved{n}.txt"),

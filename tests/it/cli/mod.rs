@@ -44,6 +44,7 @@ mod logout;
 mod lpwd;
 mod ls;
 mod masterkey;
+mod mediainfo;
 mod mkdir;
 mod mount;
 mod mv;
