@@ -150,7 +150,7 @@ impl Client {
     ) -> Result<()> {
         let email = email.trim().to_lowercase();
         let mk: Key128 = self.state().keys.master_key.ok_or(Error::NotLoggedIn)?;
-        let mut req = match self.prelogin(&email).await? {
+        let req = match self.prelogin(&email).await? {
             AccountVersion::V1 => {
                 let pk = login::prepare_key_v1(new_password);
                 let k = b64::encode(&aes::wrap(&pk, &mk)?);
@@ -165,14 +165,7 @@ impl Client {
                 json!({"a":"up","k":k,"uh":b64::encode(&hak),"crv":b64::encode(&crv)})
             }
         };
-        if let Some(code) = mfa {
-            req["mfa"] = Value::from(code.trim());
-        }
-        match self.command(req).await {
-            Ok(_) => Ok(()),
-            Err(Error::Mega(ErrorCode::EMfaRequired)) => Err(Error::MfaRequired),
-            Err(e) => Err(e),
-        }
+        self.command_with_mfa(req, mfa).await
     }
 
     /// Log in with e-mail and password (and a 6-digit 2FA code if the account needs one).
@@ -356,10 +349,9 @@ impl Client {
             .map(drop)
     }
 
-    /// `erm` with `t:21`: ask MEGA to mail the link that cancels the account (`email`, the
-    /// account's own); a 2FA account needs `mfa` ([`Error::MfaRequired`] without).
-    pub async fn request_cancel_link(&self, email: &str, mfa: Option<&str>) -> Result<()> {
-        let mut req = json!({"a":"erm","m":email.trim().to_lowercase(),"t":21});
+    /// Send `req` with the 2FA code `mfa` (when given); `-26` becomes [`Error::MfaRequired`],
+    /// as for logins.
+    async fn command_with_mfa(&self, mut req: Value, mfa: Option<&str>) -> Result<()> {
         if let Some(code) = mfa {
             req["mfa"] = Value::from(code.trim());
         }
@@ -368,6 +360,13 @@ impl Client {
             Err(Error::Mega(ErrorCode::EMfaRequired)) => Err(Error::MfaRequired),
             Err(e) => Err(e),
         }
+    }
+
+    /// `erm` with `t:21`: ask MEGA to mail the link that cancels the account (`email`, the
+    /// account's own); a 2FA account needs `mfa` ([`Error::MfaRequired`] without).
+    pub async fn request_cancel_link(&self, email: &str, mfa: Option<&str>) -> Result<()> {
+        let req = json!({"a":"erm","m":email.trim().to_lowercase(),"t":21});
+        self.command_with_mfa(req, mfa).await
     }
 
     /// `erx`: cancel the account with the code of its cancellation link (`…#cancel<code>`).

@@ -3,24 +3,6 @@
 
 use super::{ok, World, EMAIL, PASSWORD};
 
-fn mailed(w: &World) -> Vec<String> {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let list: serde_json::Value = rt.block_on(async {
-        reqwest::get(format!("{}_admin/mail", w.sim.url))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
-    list.as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["to"] == EMAIL)
-        .map(|m| m["link"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn cancel_then_confirm_deletes_the_account() {
     let w = World::new(&["Docs/", "Docs/a.txt"]);
@@ -28,7 +10,7 @@ fn cancel_then_confirm_deletes_the_account() {
         w.run(&["cancel"]),
         ok("Account pending cancel confirmation. You will receive a confirmation link. Use \"confirmcancel\" with the provided link to confirm the cancellation\n")
     );
-    let links = mailed(&w);
+    let links = super::mailed(&w.sim, EMAIL);
     assert_eq!(links.len(), 1, "{links:?}");
     assert!(links[0].contains("#cancel"), "{links:?}");
     let wrong = w.run(&["confirmcancel", &links[0], "not the password"]);

@@ -384,3 +384,23 @@ pub fn fixture(sim: &Sim, paths: &[&str]) {
         }
     });
 }
+
+/// The links megasim "mailed" to `to` (sign-up confirmations, cancellations), oldest first,
+/// from its `/_admin/mail` list.
+pub fn mailed(sim: &Sim, to: &str) -> Vec<String> {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let list: serde_json::Value = rt.block_on(async {
+        reqwest::get(format!("{}_admin/mail", sim.url))
+            .await
+            .expect("mailbox")
+            .json()
+            .await
+            .expect("mailbox JSON")
+    });
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .filter(|m| m["to"] == to)
+        .map(|m| m["link"].as_str().unwrap_or_default().to_string())
+        .collect()
+}

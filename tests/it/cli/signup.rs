@@ -9,25 +9,6 @@ use crate::support::Sim;
 const WHO: &str = "new@example.com";
 const PW: &str = "a fresh password";
 
-/// The links megasim "mailed" to `to`.
-fn mailed(sim: &Sim, to: &str) -> Vec<String> {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let list: serde_json::Value = rt.block_on(async {
-        reqwest::get(format!("{}_admin/mail", sim.url))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
-    list.as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["to"] == to)
-        .map(|m| m["link"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn sign_up_confirm_and_log_in() {
     let sim = Sim::start();
@@ -36,7 +17,7 @@ fn sign_up_confirm_and_log_in() {
         env.run(&["signup", WHO, PW, "--name=New User"]),
         ok(&format!("Signing up. name=New. surname=User\nAccount {WHO} created successfully. You will receive a confirmation link. Use \"confirm\" with the provided link to confirm that account\n"))
     );
-    let links = mailed(&sim, WHO);
+    let links = super::mailed(&sim, WHO);
     assert_eq!(links.len(), 1, "{links:?}");
     // Not confirmed yet: no such account.
     let early = env.run(&["login", WHO, PW]);
