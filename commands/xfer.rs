@@ -482,7 +482,26 @@ pub(super) async fn run_download(
     plan: &DownloadPlan,
     next_file: &dyn Fn() -> Progress,
 ) -> Result<(), CmdError> {
-    for f in &plan.files {
+    // Small files go in batches that share their requests; the others one by one.
+    let (small, large): (Vec<&Fetch>, Vec<&Fetch>) = plan
+        .files
+        .iter()
+        .partition(|f| f.node.size <= transfer::SMALL_FILE);
+    for batch in small.chunks(SMALL_BATCH) {
+        let progress = next_file();
+        let files: Vec<(Node, PathBuf)> = batch
+            .iter()
+            .map(|f| (f.node.clone(), f.dest.clone()))
+            .collect();
+        let results = engine
+            .download_small(client, &files, &progress)
+            .await
+            .map_err(|e| transfer_error("download", e))?;
+        for r in results {
+            r.map_err(|e| transfer_error("download", e))?;
+        }
+    }
+    for f in large {
         let progress = next_file();
         engine
             .download(client, &f.node, &f.dest, &progress)
@@ -809,7 +828,37 @@ pub(super) async fn run_upload(
             .map_err(|e| CmdError::api("create folder", e))?;
         made.push(n.handle);
     }
-    for f in &plan.files {
+    // Small files go in batches that share their requests; the others one by one.
+    let (small, large): (Vec<&Send>, Vec<&Send>) = plan
+        .files
+        .iter()
+        .partition(|f| f.size <= transfer::SMALL_FILE);
+    for batch in small.chunks(SMALL_BATCH) {
+        let progress = next_file();
+        let files: Vec<transfer::SmallFile> = batch
+            .iter()
+            .map(|f| transfer::SmallFile {
+                path: f.path.clone(),
+                parent: resolve(f.parent, &made),
+                name: f.name.clone(),
+                replaces: f.replaces,
+                progress: progress.clone(),
+            })
+            .collect();
+        let results = engine
+            .upload_small(client, &files)
+            .await
+            .map_err(|e| transfer_error("upload", e))?;
+        for (f, r) in batch.iter().zip(results) {
+            let node = r.map_err(|e| transfer_error("upload", e))?;
+            if plan.graphics && graphics::is_image_name(&f.name) {
+                if let Err(e) = attach_pictures(client, &node, &f.path).await {
+                    log::warn!("no thumbnail for {}: {e}", f.name);
+                }
+            }
+        }
+    }
+    for f in large {
         let progress = next_file();
         let node = engine
             .upload_version(
@@ -832,6 +881,10 @@ pub(super) async fn run_upload(
     }
     Ok(())
 }
+
+/// Small files per batch: enough that the per-request cost vanishes, few enough that memory
+/// stays small (at most 64 MiB of them in flight).
+const SMALL_BATCH: usize = 64;
 
 /// Make the thumbnail and preview of image `local`, upload them (`ufa`) and attach them to
 /// `node` (`pfa`).

@@ -57,6 +57,19 @@ impl DownloadInfo {
     }
 }
 
+/// A finished upload to make a node of ([`Client::put_files`]).
+#[derive(Clone, Debug)]
+pub struct NewFile {
+    pub parent: Handle,
+    /// The completion token the upload server answered.
+    pub token: String,
+    pub key: FileKey,
+    /// `n`, `c` and whatever else the node carries.
+    pub attributes: Map<String, Value>,
+    /// The file this one is a new version of (`ov`).
+    pub replaces: Option<Handle>,
+}
+
 /// A public file as described by `g` with `p`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublicFile {
@@ -135,22 +148,77 @@ impl Client {
         attributes: &Map<String, Value>,
         replaces: Option<Handle>,
     ) -> Result<Node> {
+        let req = self.put_file_command(&NewFile {
+            parent,
+            token: token.to_string(),
+            key: *key,
+            attributes: attributes.clone(),
+            replaces,
+        })?;
+        let r = self.command(req).await?;
+        super::tree::first_new_node(self, &r)
+    }
+
+    /// The `p` command that makes the node of a finished upload.
+    fn put_file_command(&self, f: &NewFile) -> Result<Value> {
         let mk: Key128 = self.state().keys.master_key.ok_or(Error::NotLoggedIn)?;
-        let a = attrs::encrypt(&key.aes, attributes);
-        let k = b64::encode(&aes::wrap(&mk, &key.to_bytes())?);
-        let mut node = json!({"h":token,"t":0,"a":a,"k":k});
-        if let Some(ov) = replaces {
+        let a = attrs::encrypt(&f.key.aes, &f.attributes);
+        let k = b64::encode(&aes::wrap(&mk, &f.key.to_bytes())?);
+        let mut node = json!({"h":f.token,"t":0,"a":a,"k":k});
+        if let Some(ov) = f.replaces {
             node["ov"] = Value::from(ov.to_b64());
         }
         let mut req = json!({
-            "a":"p","t":parent.to_b64(),"i":request_tag(),
+            "a":"p","t":f.parent.to_b64(),"i":request_tag(),
             "n":[node]
         });
-        if let Some(cr) = self.cr_for(parent, &[(token.to_string(), key.to_bytes().to_vec())])? {
+        if let Some(cr) = self.cr_for(f.parent, &[(f.token.clone(), f.key.to_bytes().to_vec())])? {
             req["cr"] = cr;
         }
-        let r = self.command(req).await?;
-        super::tree::first_new_node(self, &r)
+        Ok(req)
+    }
+
+    /// `u` for several uploads at once (one request for all): an upload URL or the error
+    /// for each size, in order.
+    pub async fn upload_urls(&self, sizes: &[u64]) -> Result<Vec<Result<String>>> {
+        let ssl = self.transfer_ssl();
+        let commands: Vec<Value> = sizes
+            .iter()
+            .map(|s| json!({"a":"u","s":s,"ssl":ssl,"v":2,"ms":0,"r":0,"e":0}))
+            .collect();
+        let mut out = Vec::with_capacity(sizes.len());
+        for chunk in commands.chunks(super::tree::BATCH) {
+            for r in self.request(chunk).await? {
+                out.push(match r {
+                    Ok(v) => v
+                        .get("p")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .ok_or_else(|| Error::bad("an upload URL `p` in the u answer")),
+                    Err(code) => Err(Error::Mega(code)),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// `p` for several finished uploads at once (one command per file, each with its own
+    /// target, `ov` and `cr`, sent together): the new node or the error for each, in order.
+    pub async fn put_files(&self, files: &[NewFile]) -> Result<Vec<Result<Node>>> {
+        let commands = files
+            .iter()
+            .map(|f| self.put_file_command(f))
+            .collect::<Result<Vec<_>>>()?;
+        let mut out = Vec::with_capacity(files.len());
+        for chunk in commands.chunks(super::tree::BATCH) {
+            for r in self.request(chunk).await? {
+                out.push(match r {
+                    Ok(v) => super::tree::first_new_node(self, &v),
+                    Err(code) => Err(Error::Mega(code)),
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Upload a local file under `parent`, named `name` (default: the file's name).
@@ -226,6 +294,26 @@ impl Client {
             .command(json!({"a":"g","g":1,"n":node.to_b64(),"ssl":self.transfer_ssl()}))
             .await?;
         download_info(&r)
+    }
+
+    /// `g` with `g:1` for several files at once (one request): each one's download URL and
+    /// size, or its error, in order.
+    pub async fn download_urls(&self, nodes: &[Handle]) -> Result<Vec<Result<DownloadInfo>>> {
+        let ssl = self.transfer_ssl();
+        let commands: Vec<Value> = nodes
+            .iter()
+            .map(|h| json!({"a":"g","g":1,"n":h.to_b64(),"ssl":ssl}))
+            .collect();
+        let mut out = Vec::with_capacity(nodes.len());
+        for chunk in commands.chunks(super::tree::BATCH) {
+            for r in self.request(chunk).await? {
+                out.push(match r {
+                    Ok(v) => download_info(&v),
+                    Err(code) => Err(Error::Mega(code)),
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// `g` for a file link: size, attributes and a download URL, no session needed.

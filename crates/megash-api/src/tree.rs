@@ -97,7 +97,7 @@ pub fn decrypt_update(node: &mut Node, at: &str) {
 /// Most commands sent in one request by the bulk calls: big enough that deleting thousands
 /// of nodes takes a handful of round trips, small enough that one request stays far below
 /// any body limit.
-const BATCH: usize = 100;
+pub(crate) const BATCH: usize = 100;
 
 /// A stored `fa` (`<cluster>:<type>*<handle>/…`) in the form `p` takes (`<type>*<handle>/…`,
 /// the server adds the cluster back).
