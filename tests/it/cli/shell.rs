@@ -261,8 +261,16 @@ fn names_in(dir: &std::path::Path) -> Vec<String> {
 
 #[test]
 fn ctrl_c_cancels_a_running_command_not_the_shell() {
-    let w = World::new(&["Docs/", "Docs/a.txt"]);
+    let w = World::new(&["Docs/"]);
     let home = w.env.home.path().to_path_buf();
+    // Larger than a small file (those are fetched whole, with no part file to resume).
+    let data: Vec<u8> = (0..(2u32 << 20)).map(|i| (i % 251) as u8).collect();
+    std::fs::create_dir(home.join("src")).unwrap();
+    std::fs::write(home.join("src/a.bin"), &data).unwrap();
+    assert_eq!(
+        w.run(&["put", "src/a.bin", "/Docs/"]),
+        super::ok("Upload finished: src/a.bin\n")
+    );
     let before = names_in(&home);
     let Some(mut pty) = Pty::start(&w.env) else {
         return;
@@ -275,8 +283,8 @@ fn ctrl_c_cancels_a_running_command_not_the_shell() {
         assert!(out.status.success(), "{out:?}");
     };
     faults("1000");
-    pty.send("get Docs/a.txt\r");
-    let part = home.join(".a.txt.megash-part");
+    pty.send("get Docs/a.bin\r");
+    let part = home.join(".a.bin.megash-part");
     let deadline = Instant::now() + WAIT;
     while !part.exists() {
         assert!(
@@ -295,24 +303,21 @@ fn ctrl_c_cancels_a_running_command_not_the_shell() {
         .filter(|n| !before.contains(n))
         .collect();
     assert!(
-        !after.is_empty() && after.iter().all(|n| n.starts_with(".a.txt.megash-part")),
+        !after.is_empty() && after.iter().all(|n| n.starts_with(".a.bin.megash-part")),
         "{after:?}"
     );
     // The shell carries on, and the same session finishes the download.
     pty.send("errorcode 0\r");
     pty.expect("Everything OK");
     pty.prompt(PROMPT);
-    pty.send("get Docs/a.txt\r");
+    pty.send("get Docs/a.bin\r");
     pty.prompt(PROMPT);
-    assert_eq!(
-        std::fs::read_to_string(home.join("a.txt")).unwrap(),
-        "Docs/a.txt"
-    );
+    assert!(std::fs::read(home.join("a.bin")).unwrap() == data);
     let left: Vec<String> = names_in(&home)
         .into_iter()
         .filter(|n| !before.contains(n))
         .collect();
-    assert_eq!(left, ["a.txt"]);
+    assert_eq!(left, ["a.bin"]);
     let status = pty.ctrl_d();
     assert!(status.success(), "{status:?}");
 }
