@@ -51,7 +51,14 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             }
         };
         for n in nodes {
-            if n.kind.is_root() || root_kind(acct, &n)? != Some(NodeType::Rubbish) {
+            if n.kind.is_root() {
+                errors.push(CmdError::NotPermitted(format!(
+                    "{} is a root folder: restore what is in it (//bin/NAME)",
+                    shown(&remote::abs_path(acct, &n)?)
+                )));
+                continue;
+            }
+            if root_kind(acct, &n)? != Some(NodeType::Rubbish) {
                 errors.push(CmdError::InvalidState(format!(
                     "{} is not in the rubbish bin",
                     shown(&remote::abs_path(acct, &n)?)

@@ -60,6 +60,11 @@ fn trash_restore_and_empty() {
         w.run(&["restore", "/d.txt"]),
         err(54, "/d.txt is not in the rubbish bin\n")
     );
+    let root = w.run(&["restore", "//bin"]);
+    assert!(
+        root.contains("is a root folder") && !root.starts_with("exit: 0"),
+        "{root}"
+    );
     // mv out of the bin works as well (and drops the mark).
     assert_eq!(w.run(&["mv", "//bin/b.txt", "/Docs"]), ok(""));
     assert_eq!(w.run(&["ls", "/Docs"]), ok("a.txt\nb.txt\n"));
