@@ -6,7 +6,7 @@
 //! MEGAcmd's own keys (`max_nodes_in_cache`, `exported_folders_sdks`) tune its in-memory
 //! server and have no meaning here: they are refused like unknown keys.
 
-use super::xfer_settings::{parse_log_level, Settings, DEFAULT_LOG_LEVEL, LOG_LEVELS};
+use super::xfer_settings::{allowed_mode, log_level_name, parse_log_level, Settings};
 use super::{xfer, Args, Command, Ctx, Operand, Writes};
 use crate::error::CmdError;
 
@@ -55,18 +55,14 @@ fn on_off(v: &str) -> Result<bool, CmdError> {
     }
 }
 
-fn level_name(l: Option<u8>) -> &'static str {
-    LOG_LEVELS[usize::from(l.unwrap_or(DEFAULT_LOG_LEVEL).min(5))]
-}
-
 /// A local setting's value as shown.
 fn shown(s: &Settings, key: &str) -> String {
     match key {
         "https" => if s.https { "on" } else { "off" }.to_string(),
         "permissions_files" => format!("{:03o}", s.file_mode()),
         "permissions_folders" => format!("{:03o}", s.folder_mode()),
-        "log_level" => level_name(s.cmd_log_level).to_string(),
-        _ => level_name(s.api_log_level).to_string(),
+        "log_level" => log_level_name(s.cmd_log_level).to_string(),
+        _ => log_level_name(s.api_log_level).to_string(),
     }
 }
 
@@ -81,12 +77,8 @@ fn set_local(s: &mut Settings, key: &str, v: &str) -> Result<(), CmdError> {
     match key {
         "https" => s.https = on_off(v)?,
         "permissions_files" | "permissions_folders" => {
-            let m = u32::from_str_radix(v, 8).map_err(|_| bad())?;
             let folders = key == "permissions_folders";
-            let owner_ok = if folders { m >> 6 == 7 } else { m >> 6 >= 6 };
-            if v.len() != 3 || m > 0o777 || !owner_ok {
-                return Err(bad());
-            }
+            let m = allowed_mode(v, folders).ok_or_else(bad)?;
             if folders {
                 s.permissions_folders = Some(m);
             } else {
@@ -122,10 +114,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             })?;
         } else {
             set_local(&mut settings, k, v)?;
-            let dir = ctx.state.state_dir()?;
-            settings
-                .save(dir.path())
-                .map_err(|e| CmdError::io("save the settings", e))?;
+            xfer::save_settings(ctx.state, &settings)?;
         }
     }
     for k in KEYS.iter().filter(|k| key.is_none_or(|want| want == **k)) {

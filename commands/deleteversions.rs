@@ -46,17 +46,9 @@ fn confirmed(ctx: &mut Ctx<'_>, force: bool, what: &str) -> Result<bool, CmdErro
             "deleteversions needs -f when there is no terminal to confirm on".into(),
         ));
     }
-    let question = format!("Are you sure todelete the version histories of {what}? (Yes/No): ");
-    loop {
-        let Some(answer) = ctx.ui.ask(&question)? else {
-            return Ok(false);
-        };
-        match answer.to_ascii_lowercase().as_str() {
-            "y" | "yes" | "a" | "all" => return Ok(true),
-            "n" | "no" | "none" => return Ok(false),
-            _ => {}
-        }
-    }
+    ctx.ui.confirm(&format!(
+        "Are you sure todelete the version histories of {what}? (Yes/No): "
+    ))
 }
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {

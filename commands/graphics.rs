@@ -35,10 +35,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
                 })
             }
         });
-        let dir = ctx.state.state_dir()?;
-        settings
-            .save(dir.path())
-            .map_err(|e| CmdError::io("save the settings", e))?;
+        xfer::save_settings(ctx.state, &settings)?;
     }
     let state = if settings.graphics() {
         "enabled"

@@ -38,10 +38,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             )))
         }
     };
-    let dir = ctx.state.state_dir()?;
-    settings
-        .save(dir.path())
-        .map_err(|e| CmdError::io("save the transfer settings", e))?;
+    xfer::save_settings(ctx.state, &settings)?;
     let mode = if settings.https { "HTTPS" } else { "HTTP" };
     ctx.ui.line(format!("File transfer now uses {mode}"))
 }

@@ -4,7 +4,7 @@
 //! FATAL, ERROR (the default), WARNING, INFO, DEBUG, VERBOSE or their numbers 0–5. Kept in the
 //! settings, so every later command logs alike. The log never holds sids, keys or bodies.
 
-use super::xfer_settings::{parse_log_level, Settings, DEFAULT_LOG_LEVEL, LOG_LEVELS};
+use super::xfer_settings::{log_level_name, parse_log_level, LOG_LEVELS};
 use super::{xfer, Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 
@@ -61,28 +61,19 @@ pub fn set_and_show(
         if api {
             settings.api_log_level = Some(l);
         }
-        save(ctx, &settings)?;
+        xfer::save_settings(ctx.state, &settings)?;
     }
-    let name = |l: Option<u8>| LOG_LEVELS[usize::from(l.unwrap_or(DEFAULT_LOG_LEVEL).min(5))];
     if commands {
         ctx.ui.line(format!(
             "megash log level = {}",
-            name(settings.cmd_log_level)
+            log_level_name(settings.cmd_log_level)
         ))?;
     }
     if api {
-        ctx.ui
-            .line(format!("API log level = {}", name(settings.api_log_level)))?;
+        ctx.ui.line(format!(
+            "API log level = {}",
+            log_level_name(settings.api_log_level)
+        ))?;
     }
-    Ok(())
-}
-
-fn save(ctx: &mut Ctx<'_>, settings: &Settings) -> Result<(), CmdError> {
-    let dir = ctx.state.state_dir()?;
-    settings
-        .save(dir.path())
-        .map_err(|e| CmdError::io("save the settings", e))?;
-    // The command that changed them logs with them from now on too.
-    crate::ui::set_logging(false, settings.file_log(Some(dir.path())));
     Ok(())
 }

@@ -406,18 +406,7 @@ pub fn run(ctx: &mut Ctx<'_>, words: &[String]) -> Result<(), CmdError> {
     let globals = GLOBAL_WORDS.get().map_or(&[][..], Vec::as_slice);
     let rest: Vec<String> = globals.iter().chain(rest).cloned().collect();
     let args = args::parse(cmd, &rest)?;
-    // The settings every command shares: where logs go, which proxy requests use.
-    let settings = xfer::settings(ctx.state);
-    crate::ui::set_logging(
-        args.verbose >= 3,
-        settings.file_log(ctx.state.state_dir.as_deref()),
-    );
-    crate::api::proxy::configure(
-        settings
-            .proxy
-            .as_ref()
-            .map_or(crate::api::proxy::Configured::Environment, |p| p.choice()),
-    );
+    xfer::apply_settings(ctx.state, &xfer::settings(ctx.state), args.verbose >= 3);
     crate::ui::set_progress(args.progress);
     if args.help {
         return help::print_command_help(ctx.ui, cmd);

@@ -40,10 +40,10 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
                 "passwd needs -f when there is no terminal to confirm on".into(),
             ));
         }
-        let answer = ctx
+        if !ctx
             .ui
-            .ask("Changing password will close all your sessions. Are you sure?(Yes/No): ")?;
-        if !answer.is_some_and(|a| matches!(a.to_ascii_lowercase().as_str(), "y" | "yes")) {
+            .confirm("Changing password will close all your sessions. Are you sure?(Yes/No): ")?
+        {
             return Ok(());
         }
     }

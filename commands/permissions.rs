@@ -47,28 +47,13 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     let mut settings = xfer::settings(ctx.state);
     if let Some(v) = args.operands.first() {
         let invalid = || CmdError::Args(format!("Invalid permissions value: {v}"));
-        let digits: Vec<u32> = v.chars().filter_map(|c| c.to_digit(8)).collect();
-        if digits.len() != 3 || v.len() != 3 {
-            return Err(invalid());
-        }
-        let owner_ok = if folders {
-            digits[0] == 7
-        } else {
-            digits[0] >= 6
-        };
-        if !owner_ok {
-            return Err(invalid());
-        }
-        let mode = digits[0] << 6 | digits[1] << 3 | digits[2];
+        let mode = super::xfer_settings::allowed_mode(v, folders).ok_or_else(invalid)?;
         if files {
             settings.permissions_files = Some(mode);
         } else {
             settings.permissions_folders = Some(mode);
         }
-        let dir = ctx.state.state_dir()?;
-        settings
-            .save(dir.path())
-            .map_err(|e| CmdError::io("save the settings", e))?;
+        xfer::save_settings(ctx.state, &settings)?;
     }
     if files {
         ctx.ui.line(format!(

@@ -105,13 +105,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         username,
         password,
     });
-    let dir = ctx.state.state_dir()?;
-    settings
-        .save(dir.path())
-        .map_err(|e| CmdError::io("save the settings", e))?;
-    if let Some(p) = &settings.proxy {
-        crate::api::proxy::configure(p.choice());
-    }
+    xfer::save_settings(ctx.state, &settings)?;
     if kind == 0 {
         return ctx.ui.line("Proxy unset correctly");
     }

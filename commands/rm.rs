@@ -189,9 +189,8 @@ fn empty_trash(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     if !args.has("f") && ctx.state.interactive && ctx.ui.can_ask() {
         let question =
             format!("Delete the {inside} item(s) in the rubbish bin for good? (Yes/No): ");
-        match ctx.ui.ask(&question)? {
-            Some(a) if matches!(a.to_ascii_lowercase().as_str(), "y" | "yes") => {}
-            _ => return Ok(()),
+        if !ctx.ui.confirm(&question)? {
+            return Ok(());
         }
     }
     ctx.online(async |acct| {

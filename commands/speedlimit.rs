@@ -72,9 +72,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
                 s.download_limit = speed;
             }
         }
-        let dir = ctx.state.state_dir()?;
-        s.save(dir.path())
-            .map_err(|e| CmdError::io("save the transfer settings", e))?;
+        super::xfer::save_settings(ctx.state, &s)?;
         // Transfers already running in this process follow the new limits at once.
         s.limiter(true);
         s.limiter(false);

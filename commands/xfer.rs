@@ -26,6 +26,28 @@ pub fn settings(state: &super::State) -> Settings {
     Settings::load(state.state_dir.as_deref())
 }
 
+/// Save changed settings, and make this process follow them at once (every later command
+/// reads them at its start, through [`apply_settings`]).
+pub fn save_settings(state: &super::State, settings: &Settings) -> Result<(), CmdError> {
+    let dir = state.state_dir()?;
+    settings
+        .save(dir.path())
+        .map_err(|e| CmdError::io("save the settings", e))?;
+    apply_settings(state, settings, crate::ui::debugging());
+    Ok(())
+}
+
+/// What the settings change for every command: where logs go, which proxy requests use.
+pub fn apply_settings(state: &super::State, settings: &Settings, debug: bool) {
+    crate::ui::set_logging(debug, settings.file_log(state.state_dir.as_deref()));
+    crate::api::proxy::configure(
+        settings
+            .proxy
+            .as_ref()
+            .map_or(crate::api::proxy::Configured::Environment, |p| p.choice()),
+    );
+}
+
 /// An engine for one direction with the saved settings: connections per file (8 unless
 /// `speedlimit --upload-connections/--download-connections` or `MEGASH_CONNECTIONS` say
 /// otherwise) and the process-wide rate limit of that direction.

@@ -125,6 +125,19 @@ fn level_filter(level: u8) -> log::LevelFilter {
     }
 }
 
+/// A level's name (the default's when unset).
+pub fn log_level_name(level: Option<u8>) -> &'static str {
+    LOG_LEVELS[usize::from(level.unwrap_or(DEFAULT_LOG_LEVEL).min(5))]
+}
+
+/// A mode `permissions` accepts: three octal digits with the owner keeping read and write
+/// (6 or 7 first), all of it for folders (7 first).
+pub fn allowed_mode(v: &str, folder: bool) -> Option<u32> {
+    let m = parse_mode(v)?;
+    let owner = m >> 6;
+    (if folder { owner == 7 } else { owner >= 6 }).then_some(m)
+}
+
 /// A mode written as three octal digits (`640`).
 fn parse_mode(v: &str) -> Option<u32> {
     (v.len() == 3)

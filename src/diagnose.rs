@@ -248,14 +248,18 @@ fn proxy_check(url: &str) -> Check {
         }
         _ => format!("requests to {url} go directly"),
     };
-    if vars.is_empty() {
-        ok("proxy", format!("{route}; no proxy variables set"))
-    } else {
-        ok(
-            "proxy",
-            format!("{route}; proxy variables: {}", vars.join(", ")),
-        )
-    }
+    // A `proxy` setting takes the variables' place.
+    let source = match api::proxy::configured() {
+        api::proxy::Configured::Url(p) => {
+            format!("the proxy setting: {}", api::proxy::redact(&p))
+        }
+        api::proxy::Configured::Direct => "the proxy setting: none".to_string(),
+        api::proxy::Configured::Environment if vars.is_empty() => {
+            "no proxy variables set".to_string()
+        }
+        api::proxy::Configured::Environment => format!("proxy variables: {}", vars.join(", ")),
+    };
+    ok("proxy", format!("{route}; {source}"))
 }
 
 /// How long one probe may take.

@@ -112,6 +112,21 @@ impl Ui {
         Ok((n > 0).then(|| line.trim().to_string()))
     }
 
+    /// A yes/no question (MEGAcmd's `(Yes/No)` prompts; `All` counts as yes, `None` as no),
+    /// asked again until answered; the end of input is no.
+    pub fn confirm(&mut self, question: &str) -> Result<bool, CmdError> {
+        loop {
+            let Some(answer) = self.ask(question)? else {
+                return Ok(false);
+            };
+            match answer.to_ascii_lowercase().as_str() {
+                "y" | "yes" | "a" | "all" => return Ok(true),
+                "n" | "no" | "none" => return Ok(false),
+                _ => {}
+            }
+        }
+    }
+
     /// A password from the terminal, not echoed (`None` when stdin is no terminal).
     pub fn password(&mut self, prompt: &str) -> Result<Option<String>, CmdError> {
         if !self.can_ask() {
@@ -240,6 +255,16 @@ pub struct FileLog {
     pub api: log::LevelFilter,
 }
 
+/// Whether this command prints debug records on stderr (`--debug`).
+pub fn debugging() -> bool {
+    LOGGER
+        .state
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .stderr
+        >= log::LevelFilter::Debug
+}
+
 /// Size at which the log file is rotated.
 pub const ROTATE_AT: u64 = 1 << 20;
 
@@ -276,7 +301,7 @@ struct Logger {
 struct LogState {
     stderr: log::LevelFilter,
     /// The settings and, once a record was written, the open file.
-    file: Option<(FileLog, Option<std::fs::File>)>,
+    file: Option<(FileLog, Option<(std::fs::File, u64)>)>,
 }
 
 /// Whether a `log` record is printed under `max`. Without --debug only our own warnings
@@ -296,12 +321,22 @@ fn filed(level: log::Level, target: &str, f: &FileLog) -> bool {
     }
 }
 
-/// Append one line to the log file, rotating it when it grew past [`ROTATE_AT`]. Failures
-/// are dropped: logging must not break a command.
-fn append(f: &FileLog, open: &mut Option<std::fs::File>, line: &str) {
+/// Append one line to the log file, rotating it when it grew past [`ROTATE_AT`]. `open` is
+/// the file and its size, kept between records (one `stat` per opening, not per line).
+/// Failures are dropped: logging must not break a command.
+fn append(f: &FileLog, open: &mut Option<(std::fs::File, u64)>, line: &str) {
     use std::io::Write;
-    let too_big = std::fs::metadata(&f.path).is_ok_and(|m| m.len() > ROTATE_AT);
-    if too_big {
+    if open.is_none() {
+        let mut o = std::fs::OpenOptions::new();
+        o.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        *open = o.open(&f.path).ok().map(|file| {
+            let size = file.metadata().map_or(0, |m| m.len());
+            (file, size)
+        });
+    }
+    if open.as_ref().is_some_and(|(_, size)| *size > ROTATE_AT) {
         *open = None;
         let name = |n: u32| {
             let mut p = f.path.clone().into_os_string();
@@ -312,16 +347,12 @@ fn append(f: &FileLog, open: &mut Option<std::fs::File>, line: &str) {
             let _ = std::fs::rename(name(n), name(n + 1));
         }
         let _ = std::fs::rename(&f.path, name(1));
+        return append(f, open, line);
     }
-    if open.is_none() {
-        let mut o = std::fs::OpenOptions::new();
-        o.create(true).append(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-        *open = o.open(&f.path).ok();
-    }
-    if let Some(file) = open.as_mut() {
-        let _ = writeln!(file, "{line}");
+    if let Some((file, size)) = open.as_mut() {
+        if writeln!(file, "{line}").is_ok() {
+            *size += line.len() as u64 + 1;
+        }
     }
 }
 

@@ -107,23 +107,42 @@ pub async fn post_piece(
     body: Bytes,
     retry_config: &RetryConfig,
 ) -> Result<Option<String>> {
+    let answer = post(
+        transport,
+        &format!("{url}/{offset}"),
+        body,
+        retry_config,
+        check_upload_answer,
+    )
+    .await?;
+    upload_token(&answer)
+}
+
+/// POST `body` to a transfer server's `url` and read the whole answer, which `check` may
+/// turn into an error; retried with the same body under [`Retry`] (pieces, file attributes).
+pub async fn post(
+    transport: &dyn Transport,
+    url: &str,
+    body: Bytes,
+    retry_config: &RetryConfig,
+    check: fn(&[u8]) -> Result<()>,
+) -> Result<Bytes> {
     let mut again = Retry::new(retry_config, Retried::Piece);
     let headers = [(
         "content-type".to_string(),
         "application/octet-stream".to_string(),
     )];
-    let url = format!("{url}/{offset}");
     loop {
         let outcome = async {
-            let resp = transport.post(&url, &headers, body.clone()).await?;
+            let resp = transport.post(url, &headers, body.clone()).await?;
             if resp.status != 200 {
                 return Err(status_error(resp.status, &resp.headers));
             }
-            check_upload_answer(&resp.body)?;
-            upload_token(&resp.body)
+            check(&resp.body)?;
+            Ok(resp.body)
         };
         match outcome.await {
-            Ok(t) => return Ok(t),
+            Ok(b) => return Ok(b),
             Err(e) => again.after(e).await?,
         }
     }

@@ -35,6 +35,7 @@ pub mod error;
 pub mod fetch;
 pub mod link;
 pub mod nodes;
+pub mod plan;
 pub mod proxy;
 pub mod retry;
 pub mod session;

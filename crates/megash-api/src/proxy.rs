@@ -31,7 +31,8 @@ pub fn configure(choice: Configured) {
     *CONFIGURED.write().unwrap_or_else(|e| e.into_inner()) = choice;
 }
 
-fn configured() -> Configured {
+/// The process's proxy choice ([`configure`]).
+pub fn configured() -> Configured {
     CONFIGURED.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
 

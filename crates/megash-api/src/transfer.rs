@@ -16,9 +16,9 @@ use serde_json::{json, Map, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::client::{request_tag, Client};
-use super::data;
 use super::error::{Error, ErrorCode, Result};
 use super::nodes::{Handle, Node};
+use super::{data, plan};
 use crate::crypto::keys::{FileKey, NodeKey};
 use crate::crypto::mac::{self, FileMac};
 use crate::crypto::{aes, attrs, b64, fingerprint, Key128};
@@ -186,20 +186,17 @@ impl Client {
             .iter()
             .map(|s| json!({"a":"u","s":s,"ssl":ssl,"v":2,"ms":0,"r":0,"e":0}))
             .collect();
-        let mut out = Vec::with_capacity(sizes.len());
-        for chunk in commands.chunks(super::tree::BATCH) {
-            for r in self.request(chunk).await? {
-                out.push(match r {
-                    Ok(v) => v
-                        .get("p")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                        .ok_or_else(|| Error::bad("an upload URL `p` in the u answer")),
-                    Err(code) => Err(Error::Mega(code)),
-                });
-            }
-        }
-        Ok(out)
+        let answers = self.request_chunked(&commands).await?;
+        Ok(answers
+            .into_iter()
+            .map(|r| {
+                r.map_err(Error::Mega)?
+                    .get("p")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .ok_or_else(|| Error::bad("an upload URL `p` in the u answer"))
+            })
+            .collect())
     }
 
     /// `p` for several finished uploads at once (one command per file, each with its own
@@ -209,16 +206,11 @@ impl Client {
             .iter()
             .map(|f| self.put_file_command(f))
             .collect::<Result<Vec<_>>>()?;
-        let mut out = Vec::with_capacity(files.len());
-        for chunk in commands.chunks(super::tree::BATCH) {
-            for r in self.request(chunk).await? {
-                out.push(match r {
-                    Ok(v) => super::tree::first_new_node(self, &v),
-                    Err(code) => Err(Error::Mega(code)),
-                });
-            }
-        }
-        Ok(out)
+        let answers = self.request_chunked(&commands).await?;
+        Ok(answers
+            .into_iter()
+            .map(|r| super::tree::first_new_node(self, &r.map_err(Error::Mega)?))
+            .collect())
     }
 
     /// Upload a local file under `parent`, named `name` (default: the file's name).
@@ -262,16 +254,12 @@ impl Client {
         if size == 0 {
             token = self.upload_piece(&url, 0, Bytes::new()).await?;
         }
-        for (offset, chunks) in pieces(size) {
-            let len: u64 = chunks.iter().map(|&(_, l)| l).sum();
-            let mut buf = vec![0u8; len as usize];
+        for p in plan::pieces(size, PIECE) {
+            let mut buf = vec![0u8; p.len as usize];
             file.read_exact(&mut buf).await?;
-            for &(at, l) in &chunks {
-                let at = (at - offset) as usize;
-                chunk_macs.push(mac::chunk_mac(&aes_key, &nonce, &buf[at..at + l as usize]));
-            }
-            aes::ctr_apply(&aes_key, &nonce, offset, &mut buf);
-            if let Some(t) = self.upload_piece(&url, offset, buf.into()).await? {
+            chunk_macs.extend(mac::chunk_macs(&aes_key, &nonce, p.offset, &buf));
+            aes::ctr_apply(&aes_key, &nonce, p.offset, &mut buf);
+            if let Some(t) = self.upload_piece(&url, p.offset, buf.into()).await? {
                 token = Some(t);
             }
         }
@@ -304,16 +292,11 @@ impl Client {
             .iter()
             .map(|h| json!({"a":"g","g":1,"n":h.to_b64(),"ssl":ssl}))
             .collect();
-        let mut out = Vec::with_capacity(nodes.len());
-        for chunk in commands.chunks(super::tree::BATCH) {
-            for r in self.request(chunk).await? {
-                out.push(match r {
-                    Ok(v) => download_info(&v),
-                    Err(code) => Err(Error::Mega(code)),
-                });
-            }
-        }
-        Ok(out)
+        let answers = self.request_chunked(&commands).await?;
+        Ok(answers
+            .into_iter()
+            .map(|r| download_info(&r.map_err(Error::Mega)?))
+            .collect())
     }
 
     /// `g` for a file link: size, attributes and a download URL, no session needed.
@@ -425,14 +408,13 @@ impl Client {
         let mut mac = FileMac::new(&key.aes, &key.nonce);
         let moved = AtomicU64::new(0);
         let mut buf = Vec::new();
-        for (offset, chunks) in pieces(info.size) {
-            let len: u64 = chunks.iter().map(|&(_, l)| l).sum();
-            buf.resize(len as usize, 0);
+        for p in plan::pieces(info.size, PIECE) {
+            buf.resize(p.len as usize, 0);
             data::fetch_piece(
                 &*transport,
                 &info.url,
                 key,
-                offset,
+                p.offset,
                 &mut buf,
                 self.retry_config(),
                 &moved,
@@ -449,24 +431,6 @@ impl Client {
         }
         Ok(())
     }
-}
-
-/// Requests of whole MAC chunks, at least [`PIECE`] bytes each but the last: `(offset,
-/// chunks)`.
-fn pieces(size: u64) -> Vec<(u64, Vec<(u64, u64)>)> {
-    let mut out: Vec<(u64, Vec<(u64, u64)>)> = Vec::new();
-    let mut len = 0;
-    for (offset, l) in mac::chunks(size) {
-        match out.last_mut() {
-            Some((_, chunks)) if len < PIECE => chunks.push((offset, l)),
-            _ => {
-                out.push((offset, vec![(offset, l)]));
-                len = 0;
-            }
-        }
-        len += l;
-    }
-    out
 }
 
 /// The serial transfers' request size: large enough that per-request costs vanish, small
@@ -503,27 +467,14 @@ impl Client {
             .ok_or_else(|| Error::bad("an upload URL `p` in the ufa answer"))?
             .to_string();
         let transport = self.data_transport()?;
-        let headers = [(
-            "content-type".to_string(),
-            "application/octet-stream".to_string(),
-        )];
-        let mut again = super::retry::Retry::new(self.retry_config(), super::retry::Retried::Piece);
-        let answer = loop {
-            let outcome = async {
-                let resp = transport.post(&url, &headers, body.clone().into()).await?;
-                if resp.status != 200 {
-                    return Err(Error::Http {
-                        status: resp.status,
-                    });
-                }
-                data::check_upload_answer(&resp.body)?;
-                Ok(resp.body)
-            };
-            match outcome.await {
-                Ok(b) => break b,
-                Err(e) => again.after(e).await?,
-            }
-        };
+        let answer = data::post(
+            &*transport,
+            &url,
+            body.into(),
+            self.retry_config(),
+            data::check_upload_answer,
+        )
+        .await?;
         if answer.len() != 8 {
             return Err(Error::bad(
                 "an 8-byte attribute handle from the upload server",
@@ -567,20 +518,16 @@ impl Client {
             .and_then(Value::as_str)
             .ok_or_else(|| Error::bad("a URL `p` in the ufa answer"))?;
         let transport = self.data_transport()?;
-        let headers = [(
-            "content-type".to_string(),
-            "application/octet-stream".to_string(),
-        )];
-        let resp = transport
-            .post(&format!("{url}/{kind}"), &headers, handle.clone().into())
-            .await?;
-        if resp.status != 200 {
-            return Err(Error::Http {
-                status: resp.status,
-            });
-        }
+        let body = data::post(
+            &*transport,
+            &format!("{url}/{kind}"),
+            handle.clone().into(),
+            self.retry_config(),
+            |_| Ok(()),
+        )
+        .await?;
         // Records of handle (8), length (4, little-endian), data.
-        let mut rest = &resp.body[..];
+        let mut rest = &body[..];
         while rest.len() >= 12 {
             let len = u32::from_le_bytes([rest[8], rest[9], rest[10], rest[11]]) as usize;
             let Some(data) = rest.get(12..12 + len) else {
@@ -630,27 +577,6 @@ fn download_info(r: &Value) -> Result<DownloadInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn serial_pieces_cover_the_file() {
-        for size in [0u64, 1, 131_072, 5 << 20, (40 << 20) + 3] {
-            let p = pieces(size);
-            let mut next = 0;
-            for (offset, chunks) in &p {
-                assert_eq!(*offset, next);
-                for &(at, l) in chunks {
-                    assert_eq!(at, next);
-                    next += l;
-                }
-            }
-            assert_eq!(next, size);
-            assert!(p
-                .iter()
-                .rev()
-                .skip(1)
-                .all(|(o, c)| { c.last().map(|&(a, l)| a + l - o).unwrap_or(0) >= PIECE }));
-        }
-    }
 
     #[test]
     fn g_answers() {

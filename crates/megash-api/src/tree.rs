@@ -97,7 +97,7 @@ pub fn decrypt_update(node: &mut Node, at: &str) {
 /// Most commands sent in one request by the bulk calls: big enough that deleting thousands
 /// of nodes takes a handful of round trips, small enough that one request stays far below
 /// any body limit.
-pub(crate) const BATCH: usize = 100;
+const BATCH: usize = 100;
 
 /// A stored `fa` (`<cluster>:<type>*<handle>/…`) in the form `p` takes (`<type>*<handle>/…`,
 /// the server adds the cluster back).
@@ -355,7 +355,7 @@ impl Client {
     }
 
     /// Send commands in requests of at most [`BATCH`] commands each.
-    async fn request_chunked(&self, commands: &[Value]) -> Result<Vec<CommandResult>> {
+    pub(crate) async fn request_chunked(&self, commands: &[Value]) -> Result<Vec<CommandResult>> {
         let mut out = Vec::with_capacity(commands.len());
         for chunk in commands.chunks(BATCH) {
             out.extend(self.request(chunk).await?);

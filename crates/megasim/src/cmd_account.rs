@@ -42,6 +42,18 @@ fn totp_ok(secret_b32: &str, code: &str) -> bool {
     totp.check(code.trim(), super::now().max(0) as u64)
 }
 
+/// On a 2FA account, the request's `mfa` code must be right: none is -26 (EMFAREQUIRED), a
+/// wrong one -5 (EFAILED: MEGAcmd users see its "incorrect authentication", a line MEGAcmd
+/// prints only for API_EFAILED).
+fn second_factor(user: &db::User, obj: &Req) -> ApiResult<()> {
+    match (&user.mfa, str_of(obj, "mfa")) {
+        (None, _) => Ok(()),
+        (Some(secret), Some(code)) if totp_ok(secret, code) => Ok(()),
+        (Some(_), Some(_)) => Err(ApiError(-5)),
+        (Some(_), None) => Err(ApiError(-26)),
+    }
+}
+
 /// `us`: login with `user` + `uh` (+ `mfa`, `sek`), or a session check (sid, no `user`).
 pub fn us(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     let Some(email) = str_of(obj, "user") else {
@@ -85,15 +97,7 @@ pub fn us(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
         }
         return Err(ENOENT);
     };
-    if let Some(secret) = &user.mfa {
-        match str_of(obj, "mfa") {
-            Some(code) if totp_ok(secret, code) => {}
-            // A wrong code is -5 (EFAILED): MEGAcmd users see its "Login failed: incorrect
-            // authentication", a line MEGAcmd prints only for API_EFAILED.
-            Some(_) => return Err(ApiError(-5)),
-            None => return Err(ApiError(-26)),
-        }
-    }
+    second_factor(&user, obj)?;
     let pubk = PublicKey::from_pubk(&b64::decode(pubk).map_err(|_| super::EINTERNAL)?)
         .map_err(|_| super::EINTERNAL)?;
     let sid = session::new_sid(&user.uh);
@@ -517,13 +521,7 @@ pub fn erm(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     if str_of(obj, "m").map(str::to_lowercase).as_deref() != Some(user.email.as_str()) {
         return Err(super::EACCESS);
     }
-    if let Some(secret) = &user.mfa {
-        match str_of(obj, "mfa") {
-            Some(code) if totp_ok(secret, code) => {}
-            Some(_) => return Err(ApiError(-5)),
-            None => return Err(ApiError(-26)),
-        }
-    }
+    second_factor(&user, obj)?;
     let code = super::random_b64(16);
     ctx.db.execute(
         "INSERT INTO cancels(code, uh, created) VALUES (?1, ?2, ?3)",
@@ -609,13 +607,7 @@ fn change_password(ctx: &mut Ctx, obj: &Req) -> ApiResult<String> {
     if auth_len != if crv.is_some() { 16 } else { 8 } {
         return Err(EARGS);
     }
-    if let Some(secret) = &user.mfa {
-        match str_of(obj, "mfa") {
-            Some(code) if totp_ok(secret, code) => {}
-            Some(_) => return Err(ApiError(-5)),
-            None => return Err(ApiError(-26)),
-        }
-    }
+    second_factor(&user, obj)?;
     let (version, salt) = match crv {
         Some(c) => (
             2,

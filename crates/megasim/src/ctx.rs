@@ -64,7 +64,8 @@ pub struct State {
     pub packets: broadcast::Sender<String>,
     /// `serve -v`: refused requests are said on stderr.
     pub verbose: bool,
-    /// `serve -q`: nothing on stdout or stderr but errors (the mailbox still fills).
+    /// Quiet (`Options::quiet`, as the embedded demo server runs): nothing on stdout or
+    /// stderr but errors (the mailbox still fills).
     pub quiet: bool,
     /// The links megasim "e-mailed" (sign-up confirmations, cancellations): `(to, link)`,
     /// oldest first; printed on stderr and listed at `/_admin/mail`.

@@ -1,7 +1,7 @@
 //! The transfer engine: parallel, verified, resumable downloads and uploads of single files,
 //! and ranged reads (`cat`).
 //!
-//! A file is cut into requests of whole MAC chunks, several MiB each ([`plan`]); up to
+//! A file is cut into requests of whole MAC chunks, several MiB each ([`api::plan`]); up to
 //! [`Config::connections`] requests per file run at once on the engine's own multi-threaded
 //! runtime, on the client's data transport ([`Client::data_transport`]), under a cap on bytes in flight per transfer and per engine.
 //! Decryption happens as bytes arrive; chunk MACs are computed eight chunks at a time
@@ -17,7 +17,6 @@
 
 pub mod journal;
 pub mod limit;
-pub mod plan;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -28,11 +27,11 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
+use crate::api::plan::{self, Piece};
 use crate::api::{self, Client, ErrorCode, Handle, Node, RetryConfig, Transport};
 use crate::crypto::keys::{FileKey, NodeKey};
 use crate::crypto::{aes, b64, fingerprint, mac, Key128};
 use journal::{ChunkMacs, Journal};
-use plan::Piece;
 
 const MIB: u64 = 1 << 20;
 
