@@ -39,6 +39,11 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             .line(format!("You can also login with the session id: {sid}"))?;
         return Ok(());
     }
+    let user = account.saved.session.user_handle.clone();
     ctx.block_on(account.logout(false))??;
+    // As MEGAcmd: a full logout forgets the account's syncs (the folders stay as they are).
+    if let Ok(store) = super::engine::store(ctx) {
+        store.remove_user(&user)?;
+    }
     Ok(())
 }

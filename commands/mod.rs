@@ -30,6 +30,7 @@ mod deleteversions;
 mod df;
 mod diagnose;
 mod du;
+pub mod engine;
 mod errorcode;
 pub mod export;
 mod find;
@@ -63,9 +64,13 @@ mod quit;
 mod reload;
 mod restore;
 mod rm;
+pub mod serve;
 mod session;
 mod signup;
 mod speedlimit;
+pub mod sync;
+mod sync_ignore;
+mod sync_issues;
 mod thumbnail;
 pub mod transfer_cp;
 mod transfers;
@@ -284,9 +289,13 @@ pub static TABLE: &[&Command] = &[
     &reload::COMMAND,
     &restore::COMMAND,
     &rm::COMMAND,
+    &serve::COMMAND,
     &session::COMMAND,
     &signup::COMMAND,
     &speedlimit::COMMAND,
+    &sync::COMMAND,
+    &sync_ignore::COMMAND,
+    &sync_issues::COMMAND,
     &thumbnail::COMMAND,
     &transfers::COMMAND,
     &tree::COMMAND,
@@ -359,10 +368,7 @@ pub const NOT_YET: &[&str] = &[
     "ipc",
     "share",
     "showpcr",
-    "sync",
     "sync-config",
-    "sync-ignore",
-    "sync-issues",
     "users",
     "webdav",
 ];
@@ -540,9 +546,9 @@ mod tests {
 
     #[test]
     fn megacmd_commands_we_lack_say_so_and_mega_prefixes_are_accepted() {
-        let (r, _) = run_capture("sync /a /b");
+        let (r, _) = run_capture("backup /a /b");
         let e = r.unwrap_err();
-        assert_eq!(e.to_string(), "megash does not support sync yet");
+        assert_eq!(e.to_string(), "megash does not support backup yet");
         assert_eq!(e.exit_code(), 51);
         let (r, _) = run_capture("mega-webdav /x");
         assert_eq!(

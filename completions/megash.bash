@@ -1,7 +1,7 @@
 # bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
 # Source it, or install it as ~/.local/share/bash-completion/completions/megash.
 
-_megash_commands="attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree userattr version whoami"
+_megash_commands="attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm serve session signup speedlimit sync sync-ignore sync-issues thumbnail transfers tree userattr version whoami"
 
 _megash_flags() {
     case "$1" in
@@ -53,9 +53,13 @@ _megash_flags() {
         reload) echo "--help" ;;
         restore) echo "--use-pcre --help" ;;
         rm) echo "-r -f --trash --empty-trash --use-pcre --help" ;;
+        serve) echo "--log-file= --help" ;;
         session) echo "--json --help" ;;
         signup) echo "--name= --help" ;;
         speedlimit) echo "-u -d --upload-connections --download-connections -h --help" ;;
+        sync) echo "--pause --enable --delete --remove --disable -r --once --up --down --max-delete= --show-handles --path-display-size= --col-separator= --output-cols= --json --help" ;;
+        sync-ignore) echo "--show --add --add-exclusion --remove --remove-exclusion --help" ;;
+        sync-issues) echo "--detail --all --limit= --disable-path-collapse --enable-warning --disable-warning --col-separator= --output-cols= --json --help" ;;
         thumbnail) echo "-s --help" ;;
         transfers) echo "-c -p -r -a --only-downloads --only-uploads --summary --show-completed --help" ;;
         tree) echo "--show-handles --help" ;;
@@ -90,6 +94,8 @@ _megash_operands() {
         put) echo local ;;
         restore) echo remote ;;
         rm) echo remote ;;
+        sync) echo local ;;
+        sync-ignore) echo local ;;
         thumbnail) echo remote-local ;;
         tree) echo remote ;;
         *) echo none ;;
@@ -135,4 +141,4 @@ _megash() {
     esac
 }
 
-complete -F _megash megash mega-attr mega-cancel mega-cat mega-cd mega-clear mega-configure mega-confirm mega-confirmcancel mega-cp mega-debug mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-graphics mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-log mega-login mega-logout mega-lpwd mega-ls mega-masterkey mega-mediainfo mega-mkdir mega-mount mega-mv mega-passwd mega-permissions mega-preview mega-proxy mega-psa mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-session mega-signup mega-speedlimit mega-thumbnail mega-transfers mega-tree mega-userattr mega-version mega-whoami
+complete -F _megash megash mega-attr mega-cancel mega-cat mega-cd mega-clear mega-configure mega-confirm mega-confirmcancel mega-cp mega-debug mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-graphics mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-log mega-login mega-logout mega-lpwd mega-ls mega-masterkey mega-mediainfo mega-mkdir mega-mount mega-mv mega-passwd mega-permissions mega-preview mega-proxy mega-psa mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-serve mega-session mega-signup mega-speedlimit mega-sync mega-sync-ignore mega-sync-issues mega-thumbnail mega-transfers mega-tree mega-userattr mega-version mega-whoami

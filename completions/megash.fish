@@ -56,9 +56,13 @@ complete -c megash -n __fish_use_subcommand -a quit -d 'Quit the shell'
 complete -c megash -n __fish_use_subcommand -a reload -d 'Reload the remote node tree'
 complete -c megash -n __fish_use_subcommand -a restore -d 'Move nodes from the rubbish bin back to where they were deleted from'
 complete -c megash -n __fish_use_subcommand -a rm -d 'Delete remote files and folders permanently'
+complete -c megash -n __fish_use_subcommand -a serve -d 'Run the engine in the foreground: keep every enabled sync in step'
 complete -c megash -n __fish_use_subcommand -a session -d 'Print the secret session id'
 complete -c megash -n __fish_use_subcommand -a signup -d 'Create a MEGA account (confirm it with the link MEGA mails)'
 complete -c megash -n __fish_use_subcommand -a speedlimit -d 'Show or set transfer speed limits and connections'
+complete -c megash -n __fish_use_subcommand -a sync -d 'Add, list, pause, enable or delete syncs between local and cloud folders'
+complete -c megash -n __fish_use_subcommand -a sync-ignore -d 'Show or edit the exclusion rules (.megaignore) of a sync'
+complete -c megash -n __fish_use_subcommand -a sync-issues -d 'Show the paths syncs stalled on, with why and what to do'
 complete -c megash -n __fish_use_subcommand -a thumbnail -d 'Save a file\'s thumbnail, or set it from a local image (-s)'
 complete -c megash -n __fish_use_subcommand -a transfers -d 'List, pause, resume or cancel the shell\'s background transfers'
 complete -c megash -n __fish_use_subcommand -a tree -d 'Print a tree view of a remote folder'
@@ -151,7 +155,7 @@ complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About ac
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree userattr version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm serve session signup speedlimit sync sync-ignore sync-issues thumbnail transfers tree userattr version whoami'
 
 
 
@@ -241,6 +245,8 @@ complete -c megash -n '__fish_seen_subcommand_from rm' -l empty-trash -d 'Delete
 complete -c megash -n '__fish_seen_subcommand_from rm' -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c megash -n '__fish_seen_subcommand_from rm' -f -a '(megash __complete rm (commandline -ct))'
 
+complete -c megash -n '__fish_seen_subcommand_from serve' -l log-file -r -d 'Append the log lines to PATH instead of stderr'
+
 complete -c megash -n '__fish_seen_subcommand_from session' -l json -d 'Print one JSON document with stable field names (megash extension)'
 
 complete -c megash -n '__fish_seen_subcommand_from signup' -l name -r -d 'First name and surname'
@@ -250,6 +256,40 @@ complete -c megash -n '__fish_seen_subcommand_from speedlimit' -s d -d 'The down
 complete -c megash -n '__fish_seen_subcommand_from speedlimit' -l upload-connections -d 'Connections per file for uploads (NEWLIMIT: 1 to 32)'
 complete -c megash -n '__fish_seen_subcommand_from speedlimit' -l download-connections -d 'Connections per file for downloads (NEWLIMIT: 1 to 32)'
 complete -c megash -n '__fish_seen_subcommand_from speedlimit' -s h -d 'Human-readable speeds'
+
+complete -c megash -n '__fish_seen_subcommand_from sync' -s p -l pause -d 'Pause the sync (its state is kept)'
+complete -c megash -n '__fish_seen_subcommand_from sync' -s e -l enable -d 'Enable (resume) a paused sync'
+complete -c megash -n '__fish_seen_subcommand_from sync' -s d -l delete -d 'Delete the sync (both folders stay as they are)'
+complete -c megash -n '__fish_seen_subcommand_from sync' -l remove -d 'Deprecated: -d'
+complete -c megash -n '__fish_seen_subcommand_from sync' -s s -l disable -d 'Deprecated: -p'
+complete -c megash -n '__fish_seen_subcommand_from sync' -s r -d 'Deprecated: -e'
+complete -c megash -n '__fish_seen_subcommand_from sync' -l once -d 'Run passes now, in the foreground, until both sides are in step (megash extension)'
+complete -c megash -n '__fish_seen_subcommand_from sync' -l up -d 'A one-way mirror: the cloud follows the local folder (megash extension)'
+complete -c megash -n '__fish_seen_subcommand_from sync' -l down -d 'A one-way mirror: the local folder follows the cloud (megash extension)'
+complete -c megash -n '__fish_seen_subcommand_from sync' -l max-delete -r -d 'Stall a pass that would delete more than N% of the synced files (default 50%)'
+complete -c megash -n '__fish_seen_subcommand_from sync' -l show-handles -d 'Show the cloud folder\'s handle'
+complete -c megash -n '__fish_seen_subcommand_from sync' -l path-display-size -r -d 'Shorten paths to N characters'
+complete -c megash -n '__fish_seen_subcommand_from sync' -l col-separator -r -d 'Separate columns with X instead of spaces'
+complete -c megash -n '__fish_seen_subcommand_from sync' -l output-cols -r -d 'Only these columns, in this order (e.g. ID,LOCALPATH,STATUS)'
+complete -c megash -n '__fish_seen_subcommand_from sync' -l json -d 'Print the list as JSON (megash extension)'
+complete -c megash -n '__fish_seen_subcommand_from sync' -F
+
+complete -c megash -n '__fish_seen_subcommand_from sync-ignore' -l show -d 'Print the rules (the default)'
+complete -c megash -n '__fish_seen_subcommand_from sync-ignore' -l add -d 'Add the rules given'
+complete -c megash -n '__fish_seen_subcommand_from sync-ignore' -l add-exclusion -d 'Add exclusions: each PATTERN becomes -:PATTERN'
+complete -c megash -n '__fish_seen_subcommand_from sync-ignore' -l remove -d 'Remove the rules given'
+complete -c megash -n '__fish_seen_subcommand_from sync-ignore' -l remove-exclusion -d 'Remove exclusions: each PATTERN as -:PATTERN'
+complete -c megash -n '__fish_seen_subcommand_from sync-ignore' -F
+
+complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l detail -d 'Show the issue ID (or every issue with --all) in full'
+complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l all -d 'With --detail: every issue'
+complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l limit -r -d 'Show at most N issues (default 10; 0: all)'
+complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l disable-path-collapse -d 'Accepted for MEGAcmd compatibility'
+complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l enable-warning -d 'Accepted for MEGAcmd compatibility'
+complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l disable-warning -d 'Accepted for MEGAcmd compatibility'
+complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l col-separator -r -d 'Separate columns with X instead of spaces'
+complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l output-cols -r -d 'Only these columns, in this order'
+complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l json -d 'Print the issues as JSON (megash extension)'
 
 complete -c megash -n '__fish_seen_subcommand_from thumbnail' -s s -d 'Set the thumbnail from the local image'
 complete -c megash -n '__fish_seen_subcommand_from thumbnail; and test (__megash_operands_before) -le 1' -f -a '(megash __complete thumbnail (commandline -ct))'
@@ -362,7 +402,7 @@ complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm session signup speedlimit thumbnail transfers tree userattr version whoami'
+complete -c mega-help -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm serve session signup speedlimit sync sync-ignore sync-issues thumbnail transfers tree userattr version whoami'
 
 
 
@@ -452,6 +492,8 @@ complete -c mega-rm -l empty-trash -d 'Delete everything in the rubbish bin for 
 complete -c mega-rm -l use-pcre -d 'Treat patterns as Perl-compatible regular expressions'
 complete -c mega-rm -f -a '(megash __complete rm (commandline -ct))'
 
+complete -c mega-serve -l log-file -r -d 'Append the log lines to PATH instead of stderr'
+
 complete -c mega-session -l json -d 'Print one JSON document with stable field names (megash extension)'
 
 complete -c mega-signup -l name -r -d 'First name and surname'
@@ -461,6 +503,40 @@ complete -c mega-speedlimit -s d -d 'The download speed limit only'
 complete -c mega-speedlimit -l upload-connections -d 'Connections per file for uploads (NEWLIMIT: 1 to 32)'
 complete -c mega-speedlimit -l download-connections -d 'Connections per file for downloads (NEWLIMIT: 1 to 32)'
 complete -c mega-speedlimit -s h -d 'Human-readable speeds'
+
+complete -c mega-sync -s p -l pause -d 'Pause the sync (its state is kept)'
+complete -c mega-sync -s e -l enable -d 'Enable (resume) a paused sync'
+complete -c mega-sync -s d -l delete -d 'Delete the sync (both folders stay as they are)'
+complete -c mega-sync -l remove -d 'Deprecated: -d'
+complete -c mega-sync -s s -l disable -d 'Deprecated: -p'
+complete -c mega-sync -s r -d 'Deprecated: -e'
+complete -c mega-sync -l once -d 'Run passes now, in the foreground, until both sides are in step (megash extension)'
+complete -c mega-sync -l up -d 'A one-way mirror: the cloud follows the local folder (megash extension)'
+complete -c mega-sync -l down -d 'A one-way mirror: the local folder follows the cloud (megash extension)'
+complete -c mega-sync -l max-delete -r -d 'Stall a pass that would delete more than N% of the synced files (default 50%)'
+complete -c mega-sync -l show-handles -d 'Show the cloud folder\'s handle'
+complete -c mega-sync -l path-display-size -r -d 'Shorten paths to N characters'
+complete -c mega-sync -l col-separator -r -d 'Separate columns with X instead of spaces'
+complete -c mega-sync -l output-cols -r -d 'Only these columns, in this order (e.g. ID,LOCALPATH,STATUS)'
+complete -c mega-sync -l json -d 'Print the list as JSON (megash extension)'
+complete -c mega-sync -F
+
+complete -c mega-sync-ignore -l show -d 'Print the rules (the default)'
+complete -c mega-sync-ignore -l add -d 'Add the rules given'
+complete -c mega-sync-ignore -l add-exclusion -d 'Add exclusions: each PATTERN becomes -:PATTERN'
+complete -c mega-sync-ignore -l remove -d 'Remove the rules given'
+complete -c mega-sync-ignore -l remove-exclusion -d 'Remove exclusions: each PATTERN as -:PATTERN'
+complete -c mega-sync-ignore -F
+
+complete -c mega-sync-issues -l detail -d 'Show the issue ID (or every issue with --all) in full'
+complete -c mega-sync-issues -l all -d 'With --detail: every issue'
+complete -c mega-sync-issues -l limit -r -d 'Show at most N issues (default 10; 0: all)'
+complete -c mega-sync-issues -l disable-path-collapse -d 'Accepted for MEGAcmd compatibility'
+complete -c mega-sync-issues -l enable-warning -d 'Accepted for MEGAcmd compatibility'
+complete -c mega-sync-issues -l disable-warning -d 'Accepted for MEGAcmd compatibility'
+complete -c mega-sync-issues -l col-separator -r -d 'Separate columns with X instead of spaces'
+complete -c mega-sync-issues -l output-cols -r -d 'Only these columns, in this order'
+complete -c mega-sync-issues -l json -d 'Print the issues as JSON (megash extension)'
 
 complete -c mega-thumbnail -s s -d 'Set the thumbnail from the local image'
 complete -c mega-thumbnail -n 'test (__megash_operands_before) -le 0' -f -a '(megash __complete thumbnail (commandline -ct))'

@@ -331,6 +331,22 @@ impl From<crate::account::AccountError> for CmdError {
     }
 }
 
+impl From<crate::sync::SyncError> for CmdError {
+    fn from(e: crate::sync::SyncError) -> CmdError {
+        use crate::sync::SyncError as S;
+        match e {
+            S::Account(e) => e.into(),
+            S::Cache(e) => e.into(),
+            S::Api(e) => e.into(),
+            S::Transfer(e) => crate::commands::xfer::transfer_error("sync", e),
+            S::Locked { .. } => CmdError::InvalidState(e.to_string()),
+            S::Db { .. } | S::Io { .. } | S::BadConfig | S::NoRubbishBin => {
+                CmdError::Unexpected(e.to_string())
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

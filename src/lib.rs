@@ -8,7 +8,7 @@
 //! here under their old module names.
 
 pub use megash_api as api;
-pub use megash_client::{account, cache, graphics, session, transfer};
+pub use megash_client::{account, cache, graphics, session, sync, transfer};
 pub use megash_crypto as crypto;
 pub use megasim as sim;
 

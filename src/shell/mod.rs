@@ -9,6 +9,8 @@ use std::cell::RefCell;
 use std::io::BufRead;
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
@@ -130,6 +132,12 @@ pub fn repl(ui: &mut Ui) -> u8 {
     }
     state.borrow_mut().history = editor.history().iter().cloned().collect();
     ui.info("Welcome to megash, a MEGAcmd-compatible shell. Type \"help\" for the list of commands, Ctrl-D to leave.");
+    // The shell is an engine while it is open (as MEGAcmd's shell and server pair are).
+    let stop_engine = Arc::new(AtomicBool::new(false));
+    let _engine = EngineGuard(
+        commands::serve::background(stop_engine.clone()),
+        stop_engine,
+    );
 
     // Set when leaving was put off because queued transfers still run: leaving right
     // again (the very next line, as bash does with stopped jobs) goes through.
@@ -180,6 +188,18 @@ pub fn repl(ui: &mut Ui) -> u8 {
                 ui.report(&CmdError::Unexpected(format!("Cannot read the line: {e}")));
                 return code::EUNEXPECTED;
             }
+        }
+    }
+}
+
+/// Stops the shell's engine thread when the shell returns (after the action in flight).
+struct EngineGuard(Option<std::thread::JoinHandle<()>>, Arc<AtomicBool>);
+
+impl Drop for EngineGuard {
+    fn drop(&mut self) {
+        self.1.store(true, Ordering::Relaxed);
+        if let Some(t) = self.0.take() {
+            let _ = t.join();
         }
     }
 }

@@ -33,7 +33,7 @@ pub struct Account {
     /// The account's node cache.
     pub cache: Cache,
     state: StateDir,
-    client: Option<Client>,
+    client: Option<std::sync::Arc<Client>>,
     /// Whether the cache was caught up during the current command.
     synced: bool,
     /// Whether the saved master key is the one this cache recorded as verified (a login, or
@@ -93,7 +93,7 @@ impl Account {
         // The login itself proved the key (it unwrapped `k` with the password).
         a.key_is_verified()?;
         a.install_share_resolver(&client);
-        a.client = Some(client);
+        a.client = Some(std::sync::Arc::new(client));
         Ok(a)
     }
 
@@ -127,7 +127,16 @@ impl Account {
             self.connect(url).await?;
         }
         self.client
-            .as_ref()
+            .as_deref()
+            .ok_or(AccountError::Session(SessionError::NotLoggedIn))
+    }
+
+    /// [`Account::client`] as a shared handle, for work that also needs the account
+    /// (the sync engine calls the API between cache catch-ups).
+    pub async fn shared_client(&mut self) -> Result<std::sync::Arc<Client>> {
+        self.client().await?;
+        self.client
+            .clone()
             .ok_or(AccountError::Session(SessionError::NotLoggedIn))
     }
 
@@ -154,7 +163,7 @@ impl Account {
             }
         }
         self.install_share_resolver(&client);
-        self.client = Some(client);
+        self.client = Some(std::sync::Arc::new(client));
         Ok(())
     }
 
@@ -296,7 +305,7 @@ impl Account {
                 let url = session::saved_api_url(&self.saved);
                 let c = session::client_for(&url).map_err(SessionError::Api)?;
                 c.adopt(&self.saved.session);
-                c
+                std::sync::Arc::new(c)
             }
         };
         let state = self.state.clone();

@@ -14,4 +14,5 @@ pub mod account;
 pub mod cache;
 pub mod graphics;
 pub mod session;
+pub mod sync;
 pub mod transfer;

@@ -7,7 +7,7 @@ use aes::cipher::{
 use aes::Aes128;
 
 fn check_blocks(data: &[u8]) -> Result<(), CryptoError> {
-    if data.len() % 16 != 0 {
+    if !data.len().is_multiple_of(16) {
         return Err(CryptoError::Length {
             expected: data.len().next_multiple_of(16),
             got: data.len(),

@@ -315,6 +315,7 @@ fn every_command_that_writes_is_refused_in_a_read_only_session() {
         ("configure", &["versions", "off"]),
         ("cp", &["/a.txt", "/b.txt"]),
         ("dedupe", &["--mode=newest", "/"]),
+        ("sync", &["/tmp", "/x"]),
         ("preview", &["-s", "/a.txt", "x.png"]),
         ("thumbnail", &["-s", "/a.txt", "x.png"]),
         ("userattr", &["-s", "firstname", "X"]),

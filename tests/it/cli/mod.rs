@@ -59,10 +59,14 @@ mod quit;
 mod reload;
 mod restore;
 mod rm;
+mod serve;
 mod session;
 mod shell;
 mod signup;
 mod speedlimit;
+mod sync;
+mod sync_ignore;
+mod sync_issues;
 mod thumbnail;
 mod transfers;
 mod tree;
@@ -116,6 +120,8 @@ impl Env {
             .env_remove("XDG_CONFIG_HOME")
             .env("TZ", "UTC")
             .env("COLUMNS", "80")
+            // Sync tests write a file and sync it at once: no settling time.
+            .env("MEGASH_SYNC_SETTLE_MS", "0")
             .current_dir(self.home.path())
             .stdin(Stdio::null());
         if let Some(url) = &self.api_url {

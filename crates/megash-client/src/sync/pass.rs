@@ -1,0 +1,1168 @@
+//! One pass of a sync: both sides scanned and compared with the last synced state of each
+//! path (the store), renames and moves carried over as renames and moves, then every other
+//! difference turned into one action — create a folder, upload, download, or move to the
+//! debris — or into a stalled path when both sides changed or a side cannot hold it.
+//!
+//! Crash safety comes from the order: a path's synced state is written only after its action
+//! completed, and a pass that finds both sides agreeing on a path it has no record of just
+//! records it. A pass killed anywhere therefore repeats at most the action in flight (an
+//! upload resumes from its journal), never duplicates a node, and never deletes: a deletion
+//! needs a record saying both sides had the item, and one side no longer has it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::ignore::{self, Filters};
+use super::scan::{self, LocalEntry, Problem, RemoteEntry, Side};
+use super::store::{Direction, Issue, Status, Store, SyncConfig, Synced};
+use super::{Result, SyncError};
+use crate::account::Account;
+use crate::api::{Client, Handle, Node, NodeType};
+use crate::transfer::{self, Engine, SmallFile, SMALL_FILE};
+
+/// The cloud's debris folder, in the rubbish bin (MEGA's place).
+pub const REMOTE_DEBRIS: &str = "SyncDebris";
+
+/// Something a pass did, for the engine's log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// The sync's ID.
+    pub sync: String,
+    /// `upload`, `download`, `mkdir-cloud`, `mkdir-local`, `rename-cloud`, `rename-local`,
+    /// `debris-cloud`, `debris-local`, `stall`, `error`.
+    pub action: &'static str,
+    /// The path below the sync root.
+    pub path: String,
+    /// More (the new path of a rename, the reason of a stall, an error).
+    pub detail: String,
+}
+
+/// What a pass came to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Actions carried out (transfers, folders, moves, debris).
+    pub actions: usize,
+    /// Local files still being written, left for a later pass.
+    pub deferred: usize,
+    /// Paths stalled (see `sync-issues`).
+    pub issues: usize,
+    /// Actions that failed (retried by the next pass).
+    pub errors: usize,
+}
+
+impl Outcome {
+    /// Nothing was left to do: both sides agree on every path that is not stalled.
+    pub fn quiet(&self) -> bool {
+        self.actions == 0 && self.deferred == 0 && self.errors == 0
+    }
+}
+
+/// What a pass works with.
+pub struct Pass<'a> {
+    pub account: &'a mut Account,
+    /// Transfers each way (each with its direction's speed limit).
+    pub uploads: &'a Engine,
+    pub downloads: &'a Engine,
+    pub store: &'a Store,
+    /// Where interrupted uploads keep their journals (so they resume across restarts).
+    pub journals: Option<PathBuf>,
+    /// A local file modified more recently than this is still being written: it waits.
+    pub settle: Duration,
+    /// Set to stop between actions (the engine's shutdown).
+    pub stop: Arc<AtomicBool>,
+    /// Gets every action as it is done.
+    pub log: &'a mut dyn FnMut(Event),
+    /// The progress counter of the transfers (the engine's `transfers --show-syncs`).
+    pub progress: transfer::Progress,
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn today() -> String {
+    chrono::Local::now().format("%Y-%m-%d").to_string()
+}
+
+fn parent_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(p, _)| p)
+}
+
+fn name_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or(path, |(_, n)| n)
+}
+
+fn under(path: &str, prefix: &str) -> bool {
+    path.len() > prefix.len() && path.starts_with(prefix) && path.as_bytes()[prefix.len()] == b'/'
+}
+
+fn local_changed(l: &LocalEntry, s: &Synced) -> bool {
+    l.dir != s.dir || (!l.dir && (l.size != s.size || l.mtime != s.mtime))
+}
+
+fn remote_changed(r: &RemoteEntry, s: &Synced) -> bool {
+    r.dir() != s.dir || r.node.handle.to_b64() != s.handle
+}
+
+fn synced_of(l: &LocalEntry, node: &Node) -> Synced {
+    Synced {
+        dir: l.dir,
+        size: l.size,
+        mtime: l.mtime,
+        ino: l.ino,
+        dev: l.dev,
+        handle: node.handle.to_b64(),
+        fp: node.fingerprint.clone().unwrap_or_default(),
+    }
+}
+
+/// One planned action.
+#[derive(Debug)]
+enum Act {
+    Record,
+    Forget,
+    Upload { replaces: Option<Handle> },
+    MkdirRemote,
+    Download { replace: bool },
+    MkdirLocal,
+    DeleteRemote,
+    DeleteLocal,
+    Conflict(&'static str, &'static str),
+    Defer,
+}
+
+const BOTH_CHANGED: (&str, &str) = (
+    "changed on both sides since the last sync",
+    "keep the one you want: remove or rename the other side's copy (both are kept until then)",
+);
+const NEVER_SYNCED: (&str, &str) = (
+    "different files on both sides, never synced before",
+    "keep the one you want: remove or rename the other side's copy (both are kept until then)",
+);
+const KIND_CLASH: (&str, &str) = (
+    "a file on one side is a folder on the other",
+    "rename one of them",
+);
+
+impl Pass<'_> {
+    fn event(&mut self, sync: &SyncConfig, action: &'static str, path: &str, detail: String) {
+        (self.log)(Event {
+            sync: sync.id.clone(),
+            action,
+            path: path.to_string(),
+            detail,
+        });
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Run one pass of `sync`.
+    pub async fn run(&mut self, sync: &SyncConfig) -> Result<Outcome> {
+        self.account.refresh().await?;
+        let mut outcome = Outcome::default();
+        let mut issues: Vec<Issue> = Vec::new();
+        let stall = |issues: &mut Vec<Issue>, path: &str, reason: &str, advice: &str| {
+            issues.push(Issue {
+                sync: sync.id.clone(),
+                path: path.to_string(),
+                reason: reason.to_string(),
+                advice: advice.to_string(),
+                since: now_secs(),
+            });
+        };
+        // The roots first: a missing one stalls the whole sync, and nothing is touched.
+        let root_problem = self.root_problem(sync)?;
+        if let Some((reason, advice)) = root_problem {
+            stall(&mut issues, "", &reason, advice);
+            return self.finish(sync, issues, outcome, None);
+        }
+        let remote_root = Handle::from_b64(&sync.remote).map_err(|_| SyncError::BadConfig)?;
+        let filters = match std::fs::read_to_string(sync.local.join(ignore::FILE_NAME)) {
+            Ok(text) => {
+                let (f, bad) = Filters::parse(&text);
+                for b in bad {
+                    stall(
+                        &mut issues,
+                        ignore::FILE_NAME,
+                        &format!("line {} is not a rule: {} ({})", b.line, b.text, b.why),
+                        "fix or remove the line (sync-ignore --show lists the rules)",
+                    );
+                }
+                f
+            }
+            Err(_) => Filters::default(),
+        };
+        let mut rounds = 0;
+        let (mut local, mut remote, mut synced);
+        loop {
+            local = scan::local(&sync.local, &filters).map_err(|e| SyncError::Io {
+                what: "read",
+                path: sync.local.clone(),
+                source: e,
+            })?;
+            remote = scan::remote(&self.account.cache, remote_root, &filters)?;
+            synced = self.store.synced(&sync.id)?;
+            // Moves change both sides: scan again after them (twice at most).
+            if rounds == 2 {
+                break;
+            }
+            rounds += 1;
+            if !self
+                .moves(sync, &local, &remote, &synced, &mut outcome, &mut issues)
+                .await?
+            {
+                break;
+            }
+            self.account.refresh().await?;
+        }
+        for p in local.problems.iter().chain(&remote.problems) {
+            stall(&mut issues, &p.path, &p.reason, &p.advice);
+        }
+        let blocked: Vec<String> = issues.iter().map(|i| i.path.clone()).collect();
+        let plan = self.plan(sync, &local, &remote, &synced, &blocked)?;
+        let mut acts = Vec::new();
+        for (path, act) in plan {
+            match act {
+                Act::Conflict(reason, advice) => {
+                    self.event(sync, "stall", &path, reason.into());
+                    stall(&mut issues, &path, reason, advice);
+                }
+                Act::Defer => outcome.deferred += 1,
+                other => acts.push((path, other)),
+            }
+        }
+        // The deletion limit: a wiped or unmounted folder must never empty the other side.
+        let synced_files = synced.values().filter(|s| !s.dir).count();
+        let deletes: usize = acts
+            .iter()
+            .filter(|(_, a)| matches!(a, Act::DeleteLocal | Act::DeleteRemote))
+            .map(|(p, _)| {
+                synced
+                    .iter()
+                    .filter(|(q, s)| !s.dir && (*q == p || under(q, p)))
+                    .count()
+                    .max(1)
+            })
+            .sum();
+        // Mirrors also delete what was never synced (the other side's extras): measured
+        // against the larger side then.
+        let files = |n: usize| synced_files.max(n);
+        let total = files(local.entries.values().filter(|l| !l.dir).count())
+            .max(files(remote.entries.values().filter(|r| !r.dir()).count()));
+        if sync.max_delete < 100 && deletes >= 2 && deletes * 100 > sync.max_delete as usize * total
+        {
+            acts.retain(|(_, a)| !matches!(a, Act::DeleteLocal | Act::DeleteRemote));
+            let reason = format!(
+                "this pass would delete {deletes} of the {total} synced files, more than the limit of {}%",
+                sync.max_delete
+            );
+            self.event(sync, "stall", "", reason.clone());
+            stall(
+                &mut issues,
+                "",
+                &reason,
+                "if the folder was unmounted or emptied by mistake, put the files back; if the deletions are wanted, raise the limit: sync --max-delete=100% ID (nothing else is held back)",
+            );
+        }
+        self.execute(sync, acts, &local, &remote, &mut outcome)
+            .await?;
+        self.finish(sync, issues, outcome, Some((&local, &remote)))
+    }
+
+    /// Why the sync cannot run at all, if it cannot.
+    fn root_problem(&self, sync: &SyncConfig) -> Result<Option<(String, &'static str)>> {
+        match std::fs::metadata(&sync.local) {
+            Ok(m) if m.is_dir() => {}
+            _ => {
+                return Ok(Some((
+                    format!("the local folder {} is missing", sync.local.display()),
+                    "mount or recreate it; nothing is synced (or deleted) until it is back",
+                )))
+            }
+        }
+        let gone = || {
+            Ok(Some((
+                format!("the cloud folder {} is gone", sync.remote_path),
+                "restore it from the rubbish bin, or remove this sync (sync -d ID)",
+            )))
+        };
+        let Ok(h) = Handle::from_b64(&sync.remote) else {
+            return gone();
+        };
+        let cache = &self.account.cache;
+        match cache.node(h)? {
+            Some(n) if n.kind == NodeType::Folder || n.kind == NodeType::Root => {}
+            _ => return gone(),
+        }
+        if cache
+            .ancestors(h)?
+            .iter()
+            .any(|a| a.kind == NodeType::Rubbish)
+        {
+            return gone();
+        }
+        Ok(None)
+    }
+
+    /// Record the issues and the status; the outcome goes back to the caller.
+    fn finish(
+        &mut self,
+        sync: &SyncConfig,
+        issues: Vec<Issue>,
+        mut outcome: Outcome,
+        sides: Option<(&Side<LocalEntry>, &Side<RemoteEntry>)>,
+    ) -> Result<Outcome> {
+        outcome.issues = issues.len();
+        self.store.set_issues(&sync.id, &issues)?;
+        let mut status = Status {
+            status: if !outcome.quiet() {
+                "Pending".into()
+            } else if issues.is_empty() {
+                "Synced".into()
+            } else {
+                "Stalled".into()
+            },
+            error: match issues.iter().find(|i| i.path.is_empty()) {
+                Some(i) => i.reason.clone(),
+                None if !issues.is_empty() => format!(
+                    "{} path{} stalled; see sync-issues",
+                    issues.len(),
+                    if issues.len() == 1 { "" } else { "s" }
+                ),
+                None => String::new(),
+            },
+            ..Status::default()
+        };
+        if let Some((local, _)) = sides {
+            for e in local.entries.values() {
+                if e.dir {
+                    status.dirs += 1;
+                } else {
+                    status.files += 1;
+                    status.size += e.size;
+                }
+            }
+        }
+        status.polling = self.store.status(&sync.id)?.polling;
+        self.store.set_status(&sync.id, &status)?;
+        Ok(outcome)
+    }
+
+    /// Carry renames and moves over (by inode locally, by handle in the cloud). Returns
+    /// whether anything moved (then both sides are scanned again).
+    async fn moves(
+        &mut self,
+        sync: &SyncConfig,
+        local: &Side<LocalEntry>,
+        remote: &Side<RemoteEntry>,
+        synced: &HashMap<String, Synced>,
+        outcome: &mut Outcome,
+        issues: &mut Vec<Issue>,
+    ) -> Result<bool> {
+        let new_local: HashMap<(u64, u64), &str> = local
+            .entries
+            .iter()
+            .filter(|(p, l)| {
+                synced
+                    .get(*p)
+                    .is_none_or(|s| s.ino != l.ino || s.dev != l.dev)
+            })
+            .map(|(p, l)| ((l.dev, l.ino), p.as_str()))
+            .collect();
+        let remote_at: HashMap<String, &str> = remote
+            .entries
+            .iter()
+            .map(|(p, r)| (r.node.handle.to_b64(), p.as_str()))
+            .collect();
+        let mut paths: Vec<&String> = synced.keys().collect();
+        paths.sort();
+        let mut done: Vec<String> = Vec::new();
+        let client = self.account.shared_client().await?;
+        let mut moved = false;
+        for from in paths {
+            if self.stopped() {
+                break;
+            }
+            if done.iter().any(|d| under(from, d)) {
+                continue;
+            }
+            let s = &synced[from];
+            let l_here = local.entries.get(from);
+            let r_here = remote.entries.get(from);
+            let local_to = if l_here.is_none_or(|l| l.ino != s.ino || l.dev != s.dev) && s.ino != 0
+            {
+                // A file keeps its size and mtime through a rename: an inode reused by an
+                // unrelated new file does not pass for a move.
+                new_local
+                    .get(&(s.dev, s.ino))
+                    .filter(|p| {
+                        let l = &local.entries[**p];
+                        l.dir == s.dir && (l.dir || (l.size == s.size && l.mtime == s.mtime))
+                    })
+                    .map(|p| p.to_string())
+            } else {
+                None
+            };
+            let remote_to = if r_here.is_none_or(|r| r.node.handle.to_b64() != s.handle) {
+                remote_at
+                    .get(&s.handle)
+                    .filter(|p| **p != from.as_str())
+                    .map(|p| p.to_string())
+            } else {
+                None
+            };
+            match (local_to, remote_to) {
+                (Some(l), Some(r)) if l == r => {
+                    self.store.rename(&sync.id, from, &l)?;
+                    done.push(from.clone());
+                    moved = true;
+                }
+                (Some(l), Some(r)) => {
+                    let (reason, advice) = (
+                        format!("moved to {l} locally and to {r} in the cloud"),
+                        "move one of them where the other is",
+                    );
+                    self.event(sync, "stall", from, reason.clone());
+                    issues.push(Issue {
+                        sync: sync.id.clone(),
+                        path: from.clone(),
+                        reason,
+                        advice: advice.into(),
+                        since: now_secs(),
+                    });
+                    done.push(from.clone());
+                }
+                (Some(to), None) if sync.direction.uploads() => {
+                    // The cloud item must still be where it was, and the target free.
+                    let Some(r) = r_here.filter(|r| r.node.handle.to_b64() == s.handle) else {
+                        continue;
+                    };
+                    if remote.entries.contains_key(&to) {
+                        continue;
+                    }
+                    let parent = self
+                        .remote_dir(&client, sync, remote, parent_of(&to))
+                        .await?;
+                    let Some(parent) = parent else { continue };
+                    let node = r.node.clone();
+                    let result = async {
+                        if node.parent != Some(parent) {
+                            client.move_node(node.handle, parent).await?;
+                        }
+                        if name_of(&to) != name_of(from) {
+                            client.rename(&node, name_of(&to)).await?;
+                        }
+                        Ok::<_, crate::api::Error>(())
+                    }
+                    .await;
+                    match result {
+                        Ok(()) => {
+                            self.store.rename(&sync.id, from, &to)?;
+                            self.event(sync, "rename-cloud", from, to.clone());
+                            outcome.actions += 1;
+                            moved = true;
+                        }
+                        Err(e) => {
+                            outcome.errors += 1;
+                            self.event(sync, "error", from, e.to_string());
+                        }
+                    }
+                    done.push(from.clone());
+                }
+                (None, Some(to)) if sync.direction.downloads() => {
+                    let Some(l) = l_here.filter(|l| l.ino == s.ino && l.dev == s.dev) else {
+                        continue;
+                    };
+                    if local.entries.contains_key(&to) || local_changed(l, s) {
+                        continue;
+                    }
+                    let dest = sync.local.join(&to);
+                    let result = (|| {
+                        if let Some(p) = dest.parent() {
+                            std::fs::create_dir_all(p)?;
+                        }
+                        std::fs::rename(sync.local.join(from), &dest)
+                    })();
+                    match result {
+                        Ok(()) => {
+                            self.store.rename(&sync.id, from, &to)?;
+                            self.event(sync, "rename-local", from, to.clone());
+                            outcome.actions += 1;
+                            moved = true;
+                        }
+                        Err(e) => {
+                            outcome.errors += 1;
+                            self.event(sync, "error", from, e.to_string());
+                        }
+                    }
+                    done.push(from.clone());
+                }
+                _ => {}
+            }
+        }
+        Ok(moved)
+    }
+
+    /// The cloud folder for `path` (below the sync root), created with its parents if missing
+    /// (`None` when a file is in the way).
+    async fn remote_dir(
+        &mut self,
+        client: &Client,
+        sync: &SyncConfig,
+        remote: &Side<RemoteEntry>,
+        path: &str,
+    ) -> Result<Option<Handle>> {
+        let mut handle = Handle::from_b64(&sync.remote).map_err(|_| SyncError::BadConfig)?;
+        if path.is_empty() {
+            return Ok(Some(handle));
+        }
+        let mut sofar = String::new();
+        for part in path.split('/') {
+            if !sofar.is_empty() {
+                sofar.push('/');
+            }
+            sofar.push_str(part);
+            match remote.entries.get(&sofar) {
+                Some(r) if r.dir() => handle = r.node.handle,
+                Some(_) => return Ok(None),
+                None => {
+                    // Created earlier in this pass? The cache knows after a refresh only.
+                    if let Some(n) = self
+                        .account
+                        .cache
+                        .children_named(handle, part)?
+                        .into_iter()
+                        .find(|n| n.is_folder())
+                    {
+                        handle = n.handle;
+                    } else {
+                        let n = client.create_folder(handle, part).await?;
+                        self.account.refresh().await?;
+                        handle = n.handle;
+                    }
+                }
+            }
+        }
+        Ok(Some(handle))
+    }
+
+    /// Decide what to do for every path.
+    fn plan(
+        &mut self,
+        sync: &SyncConfig,
+        local: &Side<LocalEntry>,
+        remote: &Side<RemoteEntry>,
+        synced: &HashMap<String, Synced>,
+        blocked: &[String],
+    ) -> Result<Vec<(String, Act)>> {
+        let mut all: BTreeMap<&str, ()> = BTreeMap::new();
+        for p in local
+            .entries
+            .keys()
+            .chain(remote.entries.keys())
+            .chain(synced.keys())
+        {
+            all.insert(p.as_str(), ());
+        }
+        let blocked: HashSet<&str> = blocked.iter().map(String::as_str).collect();
+        let settle_before = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.saturating_sub(self.settle).as_nanos() as i64);
+        let dir = sync.direction;
+        let mut out = Vec::new();
+        let mut skip: Option<String> = None;
+        for path in all.keys() {
+            let path = *path;
+            if skip.as_deref().is_some_and(|s| under(path, s)) {
+                continue;
+            }
+            if blocked.contains(path) || blocked.iter().any(|b| !b.is_empty() && under(path, b)) {
+                continue;
+            }
+            let (l, r, s) = (
+                local.entries.get(path),
+                remote.entries.get(path),
+                synced.get(path),
+            );
+            let settled = |l: &LocalEntry| l.dir || l.mtime <= settle_before;
+            let act = match (l, r) {
+                (Some(l), Some(r)) if l.dir != r.dir() => Act::Conflict(KIND_CLASH.0, KIND_CLASH.1),
+                (Some(_), Some(r)) if r.dir() => {
+                    if s.is_none_or(|s| remote_changed(r, s) || !s.dir) {
+                        Act::Record
+                    } else {
+                        continue;
+                    }
+                }
+                (Some(l), Some(r)) => {
+                    let lc = s.is_none_or(|s| local_changed(l, s));
+                    let rc = s.is_none_or(|s| remote_changed(r, s));
+                    if !lc && !rc {
+                        continue;
+                    }
+                    // Both sides changed (or were never compared): the same content needs
+                    // no transfer, only a record.
+                    let same = lc
+                        && rc
+                        && transfer::local_fingerprint(&sync.local.join(path))
+                            .is_ok_and(|fp| fp == r.fp());
+                    let upload = || {
+                        if settled(l) {
+                            Act::Upload {
+                                replaces: Some(r.node.handle),
+                            }
+                        } else {
+                            Act::Defer
+                        }
+                    };
+                    match dir {
+                        _ if same => Act::Record,
+                        Direction::Up => upload(),
+                        Direction::Down => Act::Download { replace: true },
+                        Direction::TwoWay if !rc => upload(),
+                        Direction::TwoWay if !lc => Act::Download { replace: true },
+                        Direction::TwoWay if s.is_none() => {
+                            Act::Conflict(NEVER_SYNCED.0, NEVER_SYNCED.1)
+                        }
+                        Direction::TwoWay => Act::Conflict(BOTH_CHANGED.0, BOTH_CHANGED.1),
+                    }
+                }
+                (Some(l), None) => {
+                    let unchanged = s.is_some_and(|s| {
+                        !local_changed(l, s)
+                            && (!l.dir || self.local_subtree_unchanged(path, local, synced))
+                    });
+                    if dir == Direction::Down
+                        || (s.is_some() && unchanged && dir == Direction::TwoWay)
+                    {
+                        Act::DeleteLocal
+                    } else if l.dir {
+                        Act::MkdirRemote
+                    } else if settled(l) {
+                        Act::Upload { replaces: None }
+                    } else {
+                        Act::Defer
+                    }
+                }
+                (None, Some(r)) => {
+                    let unchanged = s.is_some_and(|s| {
+                        !remote_changed(r, s)
+                            && (!r.dir() || Self::remote_subtree_unchanged(path, remote, synced))
+                    });
+                    if dir == Direction::Up
+                        || (s.is_some() && unchanged && dir == Direction::TwoWay)
+                    {
+                        Act::DeleteRemote
+                    } else if r.dir() {
+                        Act::MkdirLocal
+                    } else {
+                        Act::Download { replace: false }
+                    }
+                }
+                (None, None) => Act::Forget,
+            };
+            if matches!(
+                act,
+                Act::DeleteLocal | Act::DeleteRemote | Act::Conflict(..) | Act::Forget
+            ) {
+                skip = Some(path.to_string());
+            }
+            out.push((path.to_string(), act));
+        }
+        Ok(out)
+    }
+
+    fn local_subtree_unchanged(
+        &self,
+        path: &str,
+        local: &Side<LocalEntry>,
+        synced: &HashMap<String, Synced>,
+    ) -> bool {
+        local
+            .entries
+            .range(format!("{path}/")..)
+            .take_while(|(p, _)| under(p, path))
+            .all(|(p, l)| synced.get(p).is_some_and(|s| !local_changed(l, s)))
+    }
+
+    fn remote_subtree_unchanged(
+        path: &str,
+        remote: &Side<RemoteEntry>,
+        synced: &HashMap<String, Synced>,
+    ) -> bool {
+        remote
+            .entries
+            .range(format!("{path}/")..)
+            .take_while(|(p, _)| under(p, path))
+            .all(|(p, r)| synced.get(p).is_some_and(|s| !remote_changed(r, s)))
+    }
+
+    /// Carry out the planned actions: records, folders, uploads, downloads, then debris.
+    async fn execute(
+        &mut self,
+        sync: &SyncConfig,
+        acts: Vec<(String, Act)>,
+        local: &Side<LocalEntry>,
+        remote: &Side<RemoteEntry>,
+        outcome: &mut Outcome,
+    ) -> Result<()> {
+        let client = self.account.shared_client().await?;
+        let id = sync.id.clone();
+        // Records and forgets: both sides agree already.
+        self.store.batch(|st| {
+            for (path, act) in &acts {
+                match act {
+                    Act::Record => {
+                        if let (Some(l), Some(r)) =
+                            (local.entries.get(path), remote.entries.get(path))
+                        {
+                            st.record(&id, path, &synced_of(l, &r.node))?;
+                        }
+                    }
+                    Act::Forget => st.forget(&id, path)?,
+                    _ => {}
+                }
+            }
+            Ok(())
+        })?;
+        // Folders, parents first (the plan is in path order).
+        for (path, act) in &acts {
+            if self.stopped() {
+                return Ok(());
+            }
+            match act {
+                Act::MkdirRemote => {
+                    let made = self.remote_dir(&client, sync, remote, path).await;
+                    match made {
+                        Ok(Some(h)) => {
+                            let l = local.entries[path];
+                            let node = Node {
+                                kind: NodeType::Folder,
+                                ..Node::file(h, 0)
+                            };
+                            self.store.record(&sync.id, path, &synced_of(&l, &node))?;
+                            self.event(sync, "mkdir-cloud", path, String::new());
+                            outcome.actions += 1;
+                        }
+                        Ok(None) => outcome.errors += 1,
+                        Err(e) => {
+                            outcome.errors += 1;
+                            self.event(sync, "error", path, e.to_string());
+                        }
+                    }
+                }
+                Act::MkdirLocal => {
+                    let dest = sync.local.join(path);
+                    match std::fs::create_dir_all(&dest).and_then(|()| dest.symlink_metadata()) {
+                        Ok(m) => {
+                            let l = scan::local_entry(&m);
+                            self.store.record(
+                                &sync.id,
+                                path,
+                                &synced_of(&l, &remote.entries[path].node),
+                            )?;
+                            self.event(sync, "mkdir-local", path, String::new());
+                            outcome.actions += 1;
+                        }
+                        Err(e) => {
+                            outcome.errors += 1;
+                            self.event(sync, "error", path, e.to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if acts.iter().any(|(_, a)| matches!(a, Act::MkdirRemote)) {
+            self.account.refresh().await?;
+        }
+        self.uploads(sync, &client, &acts, local, outcome).await?;
+        self.downloads(sync, &client, &acts, local, remote, outcome)
+            .await?;
+
+        // Debris last: everything that could be kept is in place by now.
+        let mut debris_folder: Option<Handle> = None;
+        for (path, act) in &acts {
+            if self.stopped() {
+                return Ok(());
+            }
+            match act {
+                Act::DeleteLocal => match self.local_debris(sync, path) {
+                    Ok(to) => {
+                        self.store.forget(&sync.id, path)?;
+                        self.event(sync, "debris-local", path, to);
+                        outcome.actions += 1;
+                    }
+                    Err(e) => {
+                        outcome.errors += 1;
+                        self.event(sync, "error", path, e.to_string());
+                    }
+                },
+                Act::DeleteRemote => {
+                    let folder = match debris_folder {
+                        Some(f) => f,
+                        None => {
+                            let f = self.remote_debris(&client).await?;
+                            debris_folder = Some(f);
+                            f
+                        }
+                    };
+                    match client
+                        .move_node(remote.entries[path].node.handle, folder)
+                        .await
+                    {
+                        Ok(()) => {
+                            self.store.forget(&sync.id, path)?;
+                            self.event(
+                                sync,
+                                "debris-cloud",
+                                path,
+                                format!("//bin/{REMOTE_DEBRIS}/{}", today()),
+                            );
+                            outcome.actions += 1;
+                        }
+                        Err(e) => {
+                            outcome.errors += 1;
+                            self.event(sync, "error", path, e.to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // The server echoes this pass's changes: taken in now, they do not look like news
+        // from another client to the engine's next poll.
+        if outcome.actions > 0 {
+            self.account.refresh().await?;
+        }
+        Ok(())
+    }
+
+    async fn uploads(
+        &mut self,
+        sync: &SyncConfig,
+        client: &Client,
+        acts: &[(String, Act)],
+        local: &Side<LocalEntry>,
+        outcome: &mut Outcome,
+    ) -> Result<()> {
+        // The files, each checked to be what the scan saw (else it changed: next pass).
+        let mut small: Vec<(String, LocalEntry, SmallFile)> = Vec::new();
+        let mut large: Vec<(String, LocalEntry, Handle, Option<Handle>)> = Vec::new();
+        let fresh = self.fresh_remote(sync)?;
+        for (path, act) in acts {
+            let Act::Upload { replaces } = act else {
+                continue;
+            };
+            let l = local.entries[path];
+            let abs = sync.local.join(path);
+            match abs.symlink_metadata() {
+                Ok(m) if scan::local_entry(&m) == l => {}
+                _ => {
+                    outcome.deferred += 1;
+                    continue;
+                }
+            }
+            let Some(parent) = self
+                .remote_dir(client, sync, &fresh, parent_of(path))
+                .await?
+            else {
+                outcome.errors += 1;
+                continue;
+            };
+            if l.size <= SMALL_FILE {
+                small.push((
+                    path.clone(),
+                    l,
+                    SmallFile {
+                        path: abs,
+                        parent,
+                        name: name_of(path).to_string(),
+                        replaces: *replaces,
+                        progress: self.progress.clone(),
+                    },
+                ));
+            } else {
+                large.push((path.clone(), l, parent, *replaces));
+            }
+        }
+        for chunk in small.chunks(64) {
+            if self.stopped() {
+                return Ok(());
+            }
+            let files: Vec<SmallFile> = chunk
+                .iter()
+                .map(|(_, _, f)| SmallFile {
+                    path: f.path.clone(),
+                    parent: f.parent,
+                    name: f.name.clone(),
+                    replaces: f.replaces,
+                    progress: f.progress.clone(),
+                })
+                .collect();
+            let results = self.uploads.upload_small(client, &files).await;
+            let results = match results {
+                Ok(r) => r,
+                Err(e) => {
+                    outcome.errors += chunk.len();
+                    self.event(sync, "error", &chunk[0].0, e.to_string());
+                    continue;
+                }
+            };
+            let id = sync.id.clone();
+            let mut events = Vec::new();
+            self.store.batch(|st| {
+                for ((path, l, _), r) in chunk.iter().zip(results) {
+                    match r {
+                        Ok(node) => {
+                            st.record(&id, path, &synced_of(l, &node))?;
+                            events.push(("upload", path.clone(), String::new()));
+                        }
+                        Err(e) => events.push(("error", path.clone(), e.to_string())),
+                    }
+                }
+                Ok(())
+            })?;
+            for (action, path, detail) in events {
+                if action == "error" {
+                    outcome.errors += 1;
+                } else {
+                    outcome.actions += 1;
+                }
+                self.event(sync, action, &path, detail);
+            }
+        }
+        for (path, l, parent, replaces) in large {
+            if self.stopped() {
+                return Ok(());
+            }
+            let r = self
+                .uploads
+                .upload_version(
+                    client,
+                    &sync.local.join(&path),
+                    parent,
+                    name_of(&path),
+                    replaces,
+                    self.journals.as_deref(),
+                    &self.progress,
+                )
+                .await;
+            match r {
+                Ok(node) => {
+                    self.store.record(&sync.id, &path, &synced_of(&l, &node))?;
+                    self.event(sync, "upload", &path, String::new());
+                    outcome.actions += 1;
+                }
+                Err(e) => {
+                    outcome.errors += 1;
+                    self.event(sync, "error", &path, e.to_string());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The cloud side as the cache has it now (folders made this pass included).
+    fn fresh_remote(&self, sync: &SyncConfig) -> Result<Side<RemoteEntry>> {
+        let root = Handle::from_b64(&sync.remote).map_err(|_| SyncError::BadConfig)?;
+        Ok(scan::remote(
+            &self.account.cache,
+            root,
+            &Filters::default(),
+        )?)
+    }
+
+    async fn downloads(
+        &mut self,
+        sync: &SyncConfig,
+        client: &Client,
+        acts: &[(String, Act)],
+        local: &Side<LocalEntry>,
+        remote: &Side<RemoteEntry>,
+        outcome: &mut Outcome,
+    ) -> Result<()> {
+        let mut small: Vec<(String, Node, PathBuf)> = Vec::new();
+        let mut large: Vec<(String, Node, PathBuf)> = Vec::new();
+        for (path, act) in acts {
+            let Act::Download { replace } = act else {
+                continue;
+            };
+            let dest = sync.local.join(path);
+            let now = dest.symlink_metadata().ok().map(|m| scan::local_entry(&m));
+            // Only over what the scan saw: a file that appeared or changed since waits.
+            if now != local.entries.get(path).copied() {
+                outcome.deferred += 1;
+                continue;
+            }
+            if *replace {
+                if let Err(e) = self.keep_replaced(sync, path) {
+                    outcome.errors += 1;
+                    self.event(sync, "error", path, e.to_string());
+                    continue;
+                }
+            }
+            if let Some(p) = dest.parent() {
+                let _ = std::fs::create_dir_all(p);
+            }
+            let node = remote.entries[path].node.clone();
+            if node.size <= SMALL_FILE {
+                small.push((path.clone(), node, dest));
+            } else {
+                large.push((path.clone(), node, dest));
+            }
+        }
+        for chunk in small.chunks(64) {
+            if self.stopped() {
+                return Ok(());
+            }
+            let files: Vec<(Node, PathBuf)> = chunk
+                .iter()
+                .map(|(_, n, d)| (n.clone(), d.clone()))
+                .collect();
+            match self
+                .downloads
+                .download_small(client, &files, &self.progress)
+                .await
+            {
+                Ok(results) => {
+                    for ((path, node, dest), r) in chunk.iter().zip(results) {
+                        self.downloaded(sync, path, node, dest, r.map(|_| ()), outcome)?;
+                    }
+                }
+                Err(e) => {
+                    outcome.errors += chunk.len();
+                    self.event(sync, "error", &chunk[0].0, e.to_string());
+                }
+            }
+        }
+        for (path, node, dest) in large {
+            if self.stopped() {
+                return Ok(());
+            }
+            let r = self
+                .downloads
+                .download(client, &node, &dest, &self.progress)
+                .await;
+            self.downloaded(sync, &path, &node, &dest, r.map(|_| ()), outcome)?;
+        }
+        Ok(())
+    }
+
+    fn downloaded(
+        &mut self,
+        sync: &SyncConfig,
+        path: &str,
+        node: &Node,
+        dest: &Path,
+        r: transfer::Result<()>,
+        outcome: &mut Outcome,
+    ) -> Result<()> {
+        match r
+            .map_err(|e| e.to_string())
+            .and_then(|()| dest.symlink_metadata().map_err(|e| e.to_string()))
+        {
+            Ok(m) => {
+                self.store
+                    .record(&sync.id, path, &synced_of(&scan::local_entry(&m), node))?;
+                self.event(sync, "download", path, String::new());
+                outcome.actions += 1;
+            }
+            Err(e) => {
+                outcome.errors += 1;
+                self.event(sync, "error", path, e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Before a download replaces a local file, a copy goes to the local debris (a hard
+    /// link: instant, and the download's rename then leaves it alone).
+    fn keep_replaced(&self, sync: &SyncConfig, path: &str) -> std::io::Result<()> {
+        let from = sync.local.join(path);
+        let to = free_path(&sync.local.join(scan::LOCAL_DEBRIS).join(today()).join(path));
+        if let Some(p) = to.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        std::fs::hard_link(&from, &to).or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
+    }
+
+    /// Move a local entry to `.debris/YYYY-MM-DD/PATH`; returns where it went.
+    fn local_debris(&self, sync: &SyncConfig, path: &str) -> std::io::Result<String> {
+        let to = free_path(&sync.local.join(scan::LOCAL_DEBRIS).join(today()).join(path));
+        if let Some(p) = to.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        std::fs::rename(sync.local.join(path), &to)?;
+        Ok(to
+            .strip_prefix(&sync.local)
+            .unwrap_or(&to)
+            .to_string_lossy()
+            .into_owned())
+    }
+
+    /// `//bin/SyncDebris/YYYY-MM-DD`, created if needed.
+    async fn remote_debris(&mut self, client: &Client) -> Result<Handle> {
+        let bin = self
+            .account
+            .cache
+            .root_of(NodeType::Rubbish)?
+            .ok_or(SyncError::NoRubbishBin)?
+            .handle;
+        let mut at = bin;
+        for name in [REMOTE_DEBRIS.to_string(), today()] {
+            let existing = self
+                .account
+                .cache
+                .children_named(at, &name)?
+                .into_iter()
+                .find(|n| n.is_folder());
+            at = match existing {
+                Some(n) => n.handle,
+                None => {
+                    let n = client.create_folder(at, &name).await?;
+                    self.account.refresh().await?;
+                    n.handle
+                }
+            };
+        }
+        Ok(at)
+    }
+}
+
+/// `path`, or `path (1)`, `path (2)`… when taken.
+fn free_path(path: &Path) -> PathBuf {
+    if path.symlink_metadata().is_err() {
+        return path.to_path_buf();
+    }
+    let stem = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (1..)
+        .map(|i| path.with_file_name(format!("{stem} ({i})")))
+        .find(|p| p.symlink_metadata().is_err())
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// The problems as issues (for tests of the scan alone).
+#[doc(hidden)]
+pub fn issues_of(sync: &str, problems: &[Problem]) -> Vec<Issue> {
+    problems
+        .iter()
+        .map(|p| Issue {
+            sync: sync.into(),
+            path: p.path.clone(),
+            reason: p.reason.clone(),
+            advice: p.advice.clone(),
+            since: now_secs(),
+        })
+        .collect()
+}

@@ -1,0 +1,246 @@
+//! Both sides of a sync as flat maps from the path below the sync root (`/`-separated) to
+//! what is there, with the `.megaignore` rules applied, and the paths that cannot be synced
+//! (a symlink, a name one side cannot hold, two cloud items with one name).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::ignore::{Filters, Kind};
+use crate::api::{Handle, Node};
+use crate::cache::Cache;
+
+/// Where a sync keeps what it removed locally (MEGA's place, in the sync root).
+pub const LOCAL_DEBRIS: &str = ".debris";
+
+/// One local file or folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LocalEntry {
+    pub dir: bool,
+    pub size: u64,
+    /// Unix time in nanoseconds: an edit in the same second as the last sync, of the same
+    /// size, still shows.
+    pub mtime: i64,
+    pub ino: u64,
+    pub dev: u64,
+}
+
+/// One cloud file or folder (the current version of a file).
+#[derive(Clone, Debug)]
+pub struct RemoteEntry {
+    pub node: Node,
+}
+
+impl RemoteEntry {
+    pub fn dir(&self) -> bool {
+        self.node.is_folder()
+    }
+    pub fn fp(&self) -> &str {
+        self.node.fingerprint.as_deref().unwrap_or("")
+    }
+}
+
+/// A path that cannot be synced as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub reason: String,
+    pub advice: String,
+}
+
+fn problem(path: &str, reason: &str, advice: &str) -> Problem {
+    Problem {
+        path: path.into(),
+        reason: reason.into(),
+        advice: advice.into(),
+    }
+}
+
+/// A side of a sync.
+#[derive(Debug)]
+pub struct Side<T> {
+    pub entries: BTreeMap<String, T>,
+    pub problems: Vec<Problem>,
+}
+
+impl<T> Default for Side<T> {
+    fn default() -> Self {
+        Side {
+            entries: BTreeMap::new(),
+            problems: Vec::new(),
+        }
+    }
+}
+
+/// Whether a local name is one of ours that the scan never reports (an unfinished
+/// download and its journal).
+pub fn is_transient(name: &str) -> bool {
+    name.starts_with('.')
+        && (name.ends_with(".megash-part") || name.ends_with(".megash-part.state"))
+}
+
+/// Stat of a local entry (symlinks not followed).
+pub fn local_entry(meta: &std::fs::Metadata) -> LocalEntry {
+    #[cfg(unix)]
+    let (ino, dev) = {
+        use std::os::unix::fs::MetadataExt;
+        (meta.ino(), meta.dev())
+    };
+    #[cfg(not(unix))]
+    let (ino, dev) = (0, 0);
+    LocalEntry {
+        dir: meta.is_dir(),
+        size: if meta.is_dir() { 0 } else { meta.len() },
+        mtime: meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i64),
+        ino,
+        dev,
+    }
+}
+
+/// Every local entry below `root`.
+pub fn local(root: &Path, filters: &Filters) -> std::io::Result<Side<LocalEntry>> {
+    let mut side = Side::default();
+    let mut stack = vec![String::new()];
+    while let Some(rel) = stack.pop() {
+        let dir = if rel.is_empty() {
+            root.to_path_buf()
+        } else {
+            root.join(&rel)
+        };
+        let read = match std::fs::read_dir(&dir) {
+            Ok(r) => r,
+            Err(e) if rel.is_empty() => return Err(e),
+            Err(e) => {
+                side.problems.push(problem(
+                    &rel,
+                    &format!("the folder cannot be read: {e}"),
+                    "fix its permissions; nothing below it is synced until then",
+                ));
+                continue;
+            }
+        };
+        for item in read {
+            let Ok(item) = item else { continue };
+            let os_name = item.file_name();
+            let Some(name) = os_name.to_str() else {
+                let shown = os_name.to_string_lossy().into_owned();
+                let path = if rel.is_empty() {
+                    shown
+                } else {
+                    format!("{rel}/{shown}")
+                };
+                side.problems.push(problem(
+                    &path,
+                    "the local name is not valid UTF-8, which MEGA names must be",
+                    "rename it",
+                ));
+                continue;
+            };
+            if is_transient(name) || (rel.is_empty() && name == LOCAL_DEBRIS) {
+                continue;
+            }
+            let path = if rel.is_empty() {
+                name.to_string()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let Ok(meta) = item.path().symlink_metadata() else {
+                continue;
+            };
+            let ft = meta.file_type();
+            if ft.is_symlink() {
+                if !filters.excluded(&path, Kind::Symlink, None) {
+                    side.problems.push(problem(
+                        &path,
+                        "symbolic links are not synced",
+                        "add -s:* to .megaignore to leave them out, or replace the link with what it points to",
+                    ));
+                }
+                continue;
+            }
+            if !ft.is_dir() && !ft.is_file() {
+                continue;
+            }
+            let e = local_entry(&meta);
+            let kind = if e.dir { Kind::Dir } else { Kind::File };
+            if filters.excluded(&path, kind, (!e.dir).then_some(e.size)) {
+                continue;
+            }
+            if e.dir {
+                stack.push(path.clone());
+            }
+            side.entries.insert(path, e);
+        }
+    }
+    Ok(side)
+}
+
+/// Whether `name` cannot be a local file name.
+fn bad_local_name(name: &str) -> bool {
+    name.is_empty() || name == "." || name == ".." || name.contains(['/', '\0'])
+}
+
+/// Every cloud entry below folder `root`, from the node cache.
+pub fn remote(
+    cache: &Cache,
+    root: Handle,
+    filters: &Filters,
+) -> Result<Side<RemoteEntry>, crate::cache::CacheError> {
+    let mut side: Side<RemoteEntry> = Side::default();
+    let mut skip: Option<String> = None;
+    let mut clashes: BTreeSet<String> = BTreeSet::new();
+    cache.walk_descendants(root, |node, path, _| {
+        if let Some(s) = &skip {
+            if path.len() > s.len()
+                && path.starts_with(s.as_str())
+                && path.as_bytes()[s.len()] == b'/'
+            {
+                return Ok::<_, crate::cache::CacheError>(true);
+            }
+            skip = None;
+        }
+        let name = node.name.clone().unwrap_or_default();
+        if node.problem.is_some() || bad_local_name(&name) {
+            side.problems.push(problem(
+                path,
+                if node.problem.is_some() {
+                    "the cloud item cannot be decrypted"
+                } else {
+                    "the cloud name cannot be a local file name"
+                },
+                "rename or remove it in the cloud",
+            ));
+            skip = Some(path.to_string());
+            return Ok(true);
+        }
+        let kind = if node.is_folder() {
+            Kind::Dir
+        } else {
+            Kind::File
+        };
+        if filters.excluded(path, kind, node.is_file().then_some(node.size)) {
+            skip = Some(path.to_string());
+            return Ok(true);
+        }
+        if side.entries.contains_key(path) {
+            clashes.insert(path.to_string());
+            return Ok(true);
+        }
+        side.entries.insert(path.to_string(), RemoteEntry { node });
+        Ok(true)
+    })?;
+    for c in clashes {
+        let below = format!("{c}/");
+        side.entries
+            .retain(|p, _| p != &c && !p.starts_with(&below));
+        side.problems.push(problem(
+            &c,
+            "two or more cloud items have this name",
+            "rename or remove all but one of them in the cloud",
+        ));
+    }
+    Ok(side)
+}

@@ -1,0 +1,612 @@
+//! The sync database (`sync.db` in the state directory, mode 0600): the configured syncs, the
+//! last synced state of every path of each (what both sides agreed on after the last action
+//! that touched it), the stalled paths (`sync-issues`) and what the engine last reported.
+//!
+//! Any process may change the configuration (a one-shot `sync -p`); each change bumps
+//! `meta.config_version`, which a running engine polls (one indexed read) to apply it within
+//! a second. No socket: nothing is left behind by a killed engine.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{Result, SyncError};
+
+const SCHEMA_VERSION: i64 = 1;
+
+/// Which way a sync moves changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Both ways (MEGAcmd's `sync`).
+    TwoWay,
+    /// The cloud follows the local folder (`sync --up`).
+    Up,
+    /// The local folder follows the cloud (`sync --down`).
+    Down,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::TwoWay => "two-way",
+            Direction::Up => "up",
+            Direction::Down => "down",
+        }
+    }
+
+    fn parse(s: &str) -> Direction {
+        match s {
+            "up" => Direction::Up,
+            "down" => Direction::Down,
+            _ => Direction::TwoWay,
+        }
+    }
+
+    /// Whether local changes go to the cloud.
+    pub fn uploads(self) -> bool {
+        self != Direction::Down
+    }
+
+    /// Whether cloud changes come to the local folder.
+    pub fn downloads(self) -> bool {
+        self != Direction::Up
+    }
+}
+
+/// One configured sync.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncConfig {
+    /// MEGAcmd-style ID (an 11-character b64 handle).
+    pub id: String,
+    /// The account's user handle (syncs of another login stay dormant).
+    pub user: String,
+    /// Absolute local folder.
+    pub local: PathBuf,
+    /// The remote folder's handle (b64): the sync follows it through renames and moves.
+    pub remote: String,
+    /// The remote path when the sync was added (shown if the folder is gone).
+    pub remote_path: String,
+    pub direction: Direction,
+    /// Paused syncs keep their state but run no passes.
+    pub enabled: bool,
+    /// A pass deleting more than this percentage of the synced files stalls instead.
+    pub max_delete: u32,
+}
+
+/// The state both sides agreed on for one path after the last action on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Synced {
+    pub dir: bool,
+    pub size: u64,
+    /// Local mtime in nanoseconds.
+    pub mtime: i64,
+    pub ino: u64,
+    pub dev: u64,
+    /// Remote handle (b64).
+    pub handle: String,
+    /// Remote fingerprint (`c`), empty for folders.
+    pub fp: String,
+}
+
+/// A stalled path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    pub sync: String,
+    /// Path relative to the sync root (empty: the whole sync).
+    pub path: String,
+    /// Short reason (one line).
+    pub reason: String,
+    /// What the user can do.
+    pub advice: String,
+    /// Unix seconds when first seen.
+    pub since: i64,
+}
+
+impl Issue {
+    /// A short ID that stays the same while the path stays stalled (`sync-issues --detail`).
+    pub fn id(&self) -> String {
+        use sha2::Digest;
+        let d = sha2::Sha256::digest(format!("{}\0{}", self.sync, self.path).as_bytes());
+        crate::crypto::b64::encode(&d[..6])
+    }
+}
+
+/// A new sync's ID: 8 random bytes in MEGA's b64, as MEGAcmd's backup IDs look.
+pub fn new_id() -> String {
+    let bytes: [u8; 8] = rand::random();
+    crate::crypto::b64::encode(&bytes)
+}
+
+/// What the engine last said about a sync (for `sync`'s listing).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Status {
+    /// `Synced`, `Pending`, `Syncing`, `Stalled`.
+    pub status: String,
+    /// One line, empty when none.
+    pub error: String,
+    pub size: u64,
+    pub files: u64,
+    pub dirs: u64,
+    /// Local changes are seen by periodic rescans only (inotify refused).
+    pub polling: bool,
+}
+
+/// The sync database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+fn db(path: &Path) -> impl Fn(rusqlite::Error) -> SyncError + '_ {
+    move |e| SyncError::Db {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+impl Store {
+    /// Open (creating if needed) `sync.db` in state directory `dir`.
+    pub fn open(dir: &Path) -> Result<Store> {
+        let path = dir.join("sync.db");
+        crate::cache::create_private_file(&path).map_err(|e| SyncError::Io {
+            what: "create",
+            path: path.clone(),
+            source: e,
+        })?;
+        let err = db(&path);
+        let conn = Connection::open(&path).map_err(&err)?;
+        conn.busy_timeout(Duration::from_secs(30)).map_err(&err)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(&err)?;
+        if version != SCHEMA_VERSION {
+            if version != 0 {
+                return Err(SyncError::Db {
+                    path: path.clone(),
+                    message: format!(
+                        "schema {version} is not one this megash knows ({SCHEMA_VERSION})"
+                    ),
+                });
+            }
+            conn.execute_batch(
+                "PRAGMA journal_mode=WAL;
+                 BEGIN;
+                 CREATE TABLE IF NOT EXISTS syncs(id TEXT PRIMARY KEY, user TEXT NOT NULL,
+                   local TEXT NOT NULL, remote TEXT NOT NULL, remote_path TEXT NOT NULL,
+                   direction TEXT NOT NULL, enabled INTEGER NOT NULL, max_delete INTEGER NOT NULL,
+                   created INTEGER NOT NULL);
+                 CREATE TABLE IF NOT EXISTS synced(sync TEXT NOT NULL, path TEXT NOT NULL,
+                   dir INTEGER NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+                   ino INTEGER NOT NULL, dev INTEGER NOT NULL, handle TEXT NOT NULL,
+                   fp TEXT NOT NULL, PRIMARY KEY(sync, path)) WITHOUT ROWID;
+                 CREATE TABLE IF NOT EXISTS issues(sync TEXT NOT NULL, path TEXT NOT NULL,
+                   reason TEXT NOT NULL, advice TEXT NOT NULL, since INTEGER NOT NULL,
+                   PRIMARY KEY(sync, path)) WITHOUT ROWID;
+                 CREATE TABLE IF NOT EXISTS status(sync TEXT PRIMARY KEY, status TEXT NOT NULL,
+                   error TEXT NOT NULL, size INTEGER NOT NULL, files INTEGER NOT NULL,
+                   dirs INTEGER NOT NULL, polling INTEGER NOT NULL);
+                 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                 PRAGMA user_version=1;
+                 COMMIT;",
+            )
+            .map_err(&err)?;
+        }
+        // Durable enough: a synced row lost to a power cut only makes the next pass compare
+        // that path again (it never drives a deletion: both sides must agree for that).
+        conn.execute_batch("PRAGMA synchronous=NORMAL")
+            .map_err(&err)?;
+        drop(err);
+        Ok(Store { conn, path })
+    }
+
+    fn err(&self) -> impl Fn(rusqlite::Error) -> SyncError + '_ {
+        db(&self.path)
+    }
+
+    /// Every configured sync, oldest first.
+    pub fn syncs(&self) -> Result<Vec<SyncConfig>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT id, user, local, remote, remote_path, direction, enabled, max_delete \
+                 FROM syncs ORDER BY created, id",
+            )
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(SyncConfig {
+                    id: r.get(0)?,
+                    user: r.get(1)?,
+                    local: PathBuf::from(r.get::<_, String>(2)?),
+                    remote: r.get(3)?,
+                    remote_path: r.get(4)?,
+                    direction: Direction::parse(&r.get::<_, String>(5)?),
+                    enabled: r.get::<_, i64>(6)? != 0,
+                    max_delete: r.get::<_, i64>(7)?.clamp(0, 100) as u32,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(self.err())
+    }
+
+    /// Add a sync; its ID is returned in it.
+    pub fn add(&self, config: &SyncConfig) -> Result<()> {
+        let created = crate::session::now_ms() as i64;
+        self.conn
+            .execute(
+                "INSERT INTO syncs(id, user, local, remote, remote_path, direction, enabled, \
+                 max_delete, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    config.id,
+                    config.user,
+                    config.local.to_string_lossy(),
+                    config.remote,
+                    config.remote_path,
+                    config.direction.as_str(),
+                    config.enabled,
+                    config.max_delete,
+                    created
+                ],
+            )
+            .map_err(self.err())?;
+        self.bump()
+    }
+
+    /// Pause or enable a sync.
+    pub fn set_enabled(&self, id: &str, enabled: bool) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE syncs SET enabled=?2 WHERE id=?1",
+                params![id, enabled],
+            )
+            .map_err(self.err())?;
+        self.bump()
+    }
+
+    /// Change a sync's deletion limit.
+    pub fn set_max_delete(&self, id: &str, percent: u32) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE syncs SET max_delete=?2 WHERE id=?1",
+                params![id, percent],
+            )
+            .map_err(self.err())?;
+        self.bump()
+    }
+
+    /// Forget a sync and everything recorded for it (both sides' files stay as they are).
+    pub fn remove(&self, id: &str) -> Result<()> {
+        let tx = self.conn.unchecked_transaction().map_err(self.err())?;
+        for table in ["syncs WHERE id", "synced WHERE sync", "issues WHERE sync"] {
+            tx.execute(&format!("DELETE FROM {table}=?1"), params![id])
+                .map_err(self.err())?;
+        }
+        tx.execute("DELETE FROM status WHERE sync=?1", params![id])
+            .map_err(self.err())?;
+        tx.commit().map_err(self.err())?;
+        self.bump()
+    }
+
+    /// Forget every sync of the account `user` (logout).
+    pub fn remove_user(&self, user: &str) -> Result<()> {
+        for s in self.syncs()? {
+            if s.user == user {
+                self.remove(&s.id)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The configuration's change counter.
+    pub fn config_version(&self) -> Result<i64> {
+        let v: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key='config_version'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())?;
+        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// Ask running engines to look again (a configuration or filter change).
+    pub fn bump(&self) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO meta(key, value) VALUES ('config_version', '1') \
+                 ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                [],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// The synced state of every path of sync `id`.
+    pub fn synced(&self, id: &str) -> Result<HashMap<String, Synced>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT path, dir, size, mtime, ino, dev, handle, fp FROM synced WHERE sync=?1",
+            )
+            .map_err(self.err())?;
+        let rows = st
+            .query_map(params![id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    Synced {
+                        dir: r.get::<_, i64>(1)? != 0,
+                        size: r.get::<_, i64>(2)? as u64,
+                        mtime: r.get(3)?,
+                        ino: r.get::<_, i64>(4)? as u64,
+                        dev: r.get::<_, i64>(5)? as u64,
+                        handle: r.get(6)?,
+                        fp: r.get(7)?,
+                    },
+                ))
+            })
+            .map_err(self.err())?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(self.err())
+    }
+
+    /// Record that both sides agree on `path`.
+    pub fn record(&self, id: &str, path: &str, s: &Synced) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO synced(sync, path, dir, size, mtime, ino, dev, handle, fp) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    id,
+                    path,
+                    s.dir,
+                    s.size as i64,
+                    s.mtime,
+                    s.ino as i64,
+                    s.dev as i64,
+                    s.handle,
+                    s.fp
+                ])
+            })
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Forget `path` and everything below it.
+    pub fn forget(&self, id: &str, path: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "DELETE FROM synced WHERE sync=?1 AND (path=?2 OR substr(path, 1, ?3)=?4)",
+                params![id, path, path.len() as i64 + 1, format!("{path}/")],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// `from` (and everything below it) is now called `to`.
+    pub fn rename(&self, id: &str, from: &str, to: &str) -> Result<()> {
+        let tx = self.conn.unchecked_transaction().map_err(self.err())?;
+        // Whatever was recorded at the destination is stale: the moved entry replaces it.
+        tx.execute(
+            "DELETE FROM synced WHERE sync=?1 AND (path=?2 OR substr(path, 1, ?3)=?4)",
+            params![id, to, to.len() as i64 + 1, format!("{to}/")],
+        )
+        .map_err(self.err())?;
+        tx.execute(
+            "UPDATE synced SET path = ?3 || substr(path, ?4) \
+             WHERE sync=?1 AND (path=?2 OR substr(path, 1, ?5)=?6)",
+            params![
+                id,
+                from,
+                to,
+                from.len() as i64 + 1,
+                from.len() as i64 + 1,
+                format!("{from}/")
+            ],
+        )
+        .map_err(self.err())?;
+        tx.commit().map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Replace the stalled paths of sync `id` with `issues` (keeping when each was first seen).
+    pub fn set_issues(&self, id: &str, issues: &[Issue]) -> Result<()> {
+        let old: HashMap<String, i64> = self
+            .issues(Some(id))?
+            .into_iter()
+            .map(|i| (i.path, i.since))
+            .collect();
+        let tx = self.conn.unchecked_transaction().map_err(self.err())?;
+        tx.execute("DELETE FROM issues WHERE sync=?1", params![id])
+            .map_err(self.err())?;
+        for i in issues {
+            let since = old.get(&i.path).copied().unwrap_or(i.since);
+            tx.execute(
+                "INSERT OR REPLACE INTO issues(sync, path, reason, advice, since) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, i.path, i.reason, i.advice, since],
+            )
+            .map_err(self.err())?;
+        }
+        tx.commit().map_err(self.err())?;
+        Ok(())
+    }
+
+    /// The stalled paths of sync `id` (or of every sync).
+    pub fn issues(&self, id: Option<&str>) -> Result<Vec<Issue>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT sync, path, reason, advice, since FROM issues \
+                 WHERE ?1 IS NULL OR sync=?1 ORDER BY sync, path",
+            )
+            .map_err(self.err())?;
+        let rows = st
+            .query_map(params![id], |r| {
+                Ok(Issue {
+                    sync: r.get(0)?,
+                    path: r.get(1)?,
+                    reason: r.get(2)?,
+                    advice: r.get(3)?,
+                    since: r.get(4)?,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(self.err())
+    }
+
+    /// Record what the last pass found.
+    pub fn set_status(&self, id: &str, s: &Status) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO status(sync, status, error, size, files, dirs, polling) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    id,
+                    s.status,
+                    s.error,
+                    s.size as i64,
+                    s.files as i64,
+                    s.dirs as i64,
+                    s.polling
+                ],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// What the last pass found (default: nothing yet).
+    pub fn status(&self, id: &str) -> Result<Status> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT status, error, size, files, dirs, polling FROM status WHERE sync=?1",
+                params![id],
+                |r| {
+                    Ok(Status {
+                        status: r.get(0)?,
+                        error: r.get(1)?,
+                        size: r.get::<_, i64>(2)? as u64,
+                        files: r.get::<_, i64>(3)? as u64,
+                        dirs: r.get::<_, i64>(4)? as u64,
+                        polling: r.get::<_, i64>(5)? != 0,
+                    })
+                },
+            )
+            .optional()
+            .map_err(self.err())?
+            .unwrap_or_default())
+    }
+
+    /// Run `f` in one transaction (many records at once are much faster so).
+    pub fn batch<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(self.err())?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT").map_err(self.err())?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(handle: &str) -> Synced {
+        Synced {
+            dir: false,
+            size: 1,
+            mtime: 2,
+            ino: 3,
+            dev: 4,
+            handle: handle.into(),
+            fp: "fp".into(),
+        }
+    }
+
+    #[test]
+    fn rename_moves_a_subtree_and_replaces_the_destination() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        for (p, h) in [
+            ("a", "1"),
+            ("a/x", "2"),
+            ("a/x/y", "3"),
+            ("ab", "4"),
+            ("b", "5"),
+        ] {
+            s.record("S", p, &entry(h)).unwrap();
+        }
+        s.rename("S", "a", "b").unwrap();
+        let mut got: Vec<(String, String)> = s
+            .synced("S")
+            .unwrap()
+            .into_iter()
+            .map(|(p, e)| (p, e.handle))
+            .collect();
+        got.sort();
+        let want = [("ab", "4"), ("b", "1"), ("b/x", "2"), ("b/x/y", "3")];
+        assert_eq!(
+            got,
+            want.map(|(p, h)| (p.to_string(), h.to_string())).to_vec()
+        );
+        s.forget("S", "b").unwrap();
+        assert_eq!(s.synced("S").unwrap().len(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("sync.db"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn config_changes_bump_the_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let v0 = s.config_version().unwrap();
+        let c = SyncConfig {
+            id: "X".into(),
+            user: "u".into(),
+            local: "/tmp/x".into(),
+            remote: "h".into(),
+            remote_path: "/x".into(),
+            direction: Direction::Up,
+            enabled: true,
+            max_delete: 50,
+        };
+        s.add(&c).unwrap();
+        s.set_enabled("X", false).unwrap();
+        assert!(s.config_version().unwrap() >= v0 + 2);
+        let got = s.syncs().unwrap();
+        assert_eq!(got.len(), 1);
+        assert!(!got[0].enabled);
+        assert_eq!(got[0].direction, Direction::Up);
+        s.remove("X").unwrap();
+        assert!(s.syncs().unwrap().is_empty());
+    }
+}
