@@ -65,6 +65,7 @@ mod shell;
 mod signup;
 mod speedlimit;
 mod sync;
+mod sync_faults;
 mod sync_ignore;
 mod sync_issues;
 mod thumbnail;

@@ -28,8 +28,8 @@ pub fn megajs(w: &World, ops: serde_json::Value) {
     );
 }
 
-/// Every entry below `dir` as `path` (folders with `/`) or `path=content`, sorted; the
-/// debris and `.megaignore` left out.
+/// Every entry below `dir` as `path` (folders with `/`) or `path=content` (`path=<N bytes>`
+/// over 4 KiB), sorted; the debris and `.megaignore` left out.
 pub fn local_tree(dir: &Path) -> Vec<String> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
         for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
@@ -44,8 +44,13 @@ pub fn local_tree(dir: &Path) -> Vec<String> {
                 walk(base, &p, out);
             } else if meta.file_type().is_symlink() {
                 out.push(format!("{rel}@"));
+            } else if meta.len() > 4096 {
+                out.push(format!("{rel}=<{} bytes>", meta.len()));
             } else {
-                out.push(format!("{rel}={}", std::fs::read_to_string(&p).unwrap()));
+                out.push(format!(
+                    "{rel}={}",
+                    String::from_utf8_lossy(&std::fs::read(&p).unwrap())
+                ));
             }
         }
     }
