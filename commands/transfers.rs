@@ -13,7 +13,7 @@ pub const COMMAND: Command = Command {
     name: "transfers",
     aliases: &[],
     summary: "List, pause, resume or cancel the shell's background transfers",
-    usage: "[-c TAG|-a] | [-p TAG|-a] | [-r TAG|-a] [--only-downloads|--only-uploads] [--summary] [--show-completed]",
+    usage: "[-c TAG|-a] | [-p TAG|-a] | [-r TAG|-a] [--only-downloads|--only-uploads] [--summary] [--show-completed] [--show-syncs]",
     flags: &[
         Flag::short('c', "Cancel the transfer TAG (with -a: all)"),
         Flag::short('p', "Pause the transfer TAG (with -a: all)"),
@@ -23,6 +23,10 @@ pub const COMMAND: Command = Command {
         Flag::long("only-uploads", "Uploads only"),
         Flag::long("summary", "Counts and bytes instead of the list"),
         Flag::long("show-completed", "Also list finished and cancelled transfers"),
+        Flag::long(
+            "show-syncs",
+            "Also list the transfers a running engine does for syncs (type ⇵)",
+        ),
     ],
     min_args: 0,
     max_args: None,
@@ -67,7 +71,12 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
                 )
         })
         .collect();
-    if shown.is_empty() {
+    let syncing = if args.has("show-syncs") {
+        sync_rows(ctx, args)?
+    } else {
+        Vec::new()
+    };
+    if shown.is_empty() && syncing.is_empty() {
         return Ok(());
     }
     let mut rows = vec![[
@@ -97,6 +106,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             e.state().to_string(),
         ]);
     }
+    rows.extend(syncing);
     for line in columns(&rows) {
         ctx.ui.line(line)?;
     }
@@ -113,6 +123,40 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
 }
 
 /// Left-aligned columns one space apart (the last one unpadded).
+/// The sync transfers under way in a running engine (none without one), as listing rows.
+fn sync_rows(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<[String; 6]>, CmdError> {
+    if super::engine::running(ctx).is_none() {
+        return Ok(Vec::new());
+    }
+    let store = super::engine::store(ctx)?;
+    let syncs = store.syncs()?;
+    let mut rows = Vec::new();
+    for (id, path, upload, size) in store.transfers()? {
+        if args.has("only-downloads") && upload || args.has("only-uploads") && !upload {
+            continue;
+        }
+        let Some(s) = syncs.iter().find(|s| s.id == id) else {
+            continue;
+        };
+        let local = s.local.join(&path).to_string_lossy().into_owned();
+        let remote = format!("{}/{path}", s.remote_path.trim_end_matches('/'));
+        let (from, to) = if upload {
+            (local, remote)
+        } else {
+            (remote, local)
+        };
+        rows.push([
+            "⇵".to_string(),
+            "-".into(),
+            crate::ui::terminal_safe(&from).into_owned(),
+            crate::ui::terminal_safe(&to).into_owned(),
+            format!("{:>10}", size_to_text(size, true, true)),
+            "ACTIVE".into(),
+        ]);
+    }
+    Ok(rows)
+}
+
 fn columns<const N: usize>(rows: &[[String; N]]) -> Vec<String> {
     let mut widths = [0usize; N];
     for r in rows {

@@ -61,7 +61,7 @@ _megash_flags() {
         sync-ignore) echo "--show --add --add-exclusion --remove --remove-exclusion --help" ;;
         sync-issues) echo "--detail --all --limit= --disable-path-collapse --enable-warning --disable-warning --col-separator= --output-cols= --json --help" ;;
         thumbnail) echo "-s --help" ;;
-        transfers) echo "-c -p -r -a --only-downloads --only-uploads --summary --show-completed --help" ;;
+        transfers) echo "-c -p -r -a --only-downloads --only-uploads --summary --show-completed --show-syncs --help" ;;
         tree) echo "--show-handles --help" ;;
         userattr) echo "-s --list --user= --help" ;;
         version) echo "-l -c --help" ;;

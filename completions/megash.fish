@@ -281,7 +281,7 @@ complete -c megash -n '__fish_seen_subcommand_from sync-ignore' -l remove -d 'Re
 complete -c megash -n '__fish_seen_subcommand_from sync-ignore' -l remove-exclusion -d 'Remove exclusions: each PATTERN as -:PATTERN'
 complete -c megash -n '__fish_seen_subcommand_from sync-ignore' -F
 
-complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l detail -d 'Show the issue ID (or every issue with --all) in full'
+complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l detail -d 'Show the one with the ID given (or every one, with --all) in full'
 complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l all -d 'With --detail: every issue'
 complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l limit -r -d 'Show at most N issues (default 10; 0: all)'
 complete -c megash -n '__fish_seen_subcommand_from sync-issues' -l disable-path-collapse -d 'Accepted for MEGAcmd compatibility'
@@ -303,6 +303,7 @@ complete -c megash -n '__fish_seen_subcommand_from transfers' -l only-downloads 
 complete -c megash -n '__fish_seen_subcommand_from transfers' -l only-uploads -d 'Uploads only'
 complete -c megash -n '__fish_seen_subcommand_from transfers' -l summary -d 'Counts and bytes instead of the list'
 complete -c megash -n '__fish_seen_subcommand_from transfers' -l show-completed -d 'Also list finished and cancelled transfers'
+complete -c megash -n '__fish_seen_subcommand_from transfers' -l show-syncs -d 'Also list the transfers a running engine does for syncs (type ⇵)'
 
 complete -c megash -n '__fish_seen_subcommand_from tree' -l show-handles -d 'Show node handles (H:XXXXXXXX)'
 complete -c megash -n '__fish_seen_subcommand_from tree' -f -a '(megash __complete tree (commandline -ct))'
@@ -528,7 +529,7 @@ complete -c mega-sync-ignore -l remove -d 'Remove the rules given'
 complete -c mega-sync-ignore -l remove-exclusion -d 'Remove exclusions: each PATTERN as -:PATTERN'
 complete -c mega-sync-ignore -F
 
-complete -c mega-sync-issues -l detail -d 'Show the issue ID (or every issue with --all) in full'
+complete -c mega-sync-issues -l detail -d 'Show the one with the ID given (or every one, with --all) in full'
 complete -c mega-sync-issues -l all -d 'With --detail: every issue'
 complete -c mega-sync-issues -l limit -r -d 'Show at most N issues (default 10; 0: all)'
 complete -c mega-sync-issues -l disable-path-collapse -d 'Accepted for MEGAcmd compatibility'
@@ -550,6 +551,7 @@ complete -c mega-transfers -l only-downloads -d 'Downloads only'
 complete -c mega-transfers -l only-uploads -d 'Uploads only'
 complete -c mega-transfers -l summary -d 'Counts and bytes instead of the list'
 complete -c mega-transfers -l show-completed -d 'Also list finished and cancelled transfers'
+complete -c mega-transfers -l show-syncs -d 'Also list the transfers a running engine does for syncs (type ⇵)'
 
 complete -c mega-tree -l show-handles -d 'Show node handles (H:XXXXXXXX)'
 complete -c mega-tree -f -a '(megash __complete tree (commandline -ct))'

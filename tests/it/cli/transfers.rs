@@ -178,3 +178,32 @@ fn leaving_with_queued_transfers_running_is_confirmed_first() {
     pty.send("quit\r");
     assert!(pty.wait_exit().success());
 }
+
+/// `--show-syncs`: what a running engine transfers for a sync is listed with the ⇵ type, and
+/// the speed limit applies to it.
+#[test]
+fn show_syncs_lists_the_engine_s_transfers() {
+    let w = World::new(&["S/"]);
+    let dir = w.env.home.path().join("L");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("slow.bin"), vec![7u8; 3 << 20]).unwrap();
+    assert!(w
+        .run(&["sync", dir.to_str().unwrap(), "/S"])
+        .starts_with("exit: 0\n"));
+    assert_eq!(
+        w.run(&["speedlimit", "-u", "256K"]).lines().next(),
+        Some("exit: 0")
+    );
+    assert_eq!(w.run(&["transfers", "--show-syncs"]), ok(""));
+    let mut engine = super::serve::start_serve(&w, &w.env.home.path().join("engine.log"));
+    let want = format!("⇵    -   {}", dir.join("slow.bin").display());
+    super::serve::wait_for("the sync upload in the list", || {
+        w.run(&["transfers", "--show-syncs"]).contains(&want)
+    });
+    let out = w.run(&["transfers", "--show-syncs", "--only-downloads"]);
+    assert!(!out.contains("slow.bin"), "{out}");
+    engine.kill().unwrap();
+    engine.wait().unwrap();
+    // The engine is gone: nothing is under way, whatever its table says.
+    assert_eq!(w.run(&["transfers", "--show-syncs"]), ok(""));
+}

@@ -165,6 +165,8 @@ impl Pass<'_> {
 
     /// Run one pass of `sync`.
     pub async fn run(&mut self, sync: &SyncConfig) -> Result<Outcome> {
+        // Whatever a killed engine left listed is not under way any more.
+        self.store.transfers_done(&sync.id, None)?;
         self.account.refresh().await?;
         let mut outcome = Outcome::default();
         let mut issues: Vec<Issue> = Vec::new();
@@ -907,7 +909,14 @@ impl Pass<'_> {
                     progress: f.progress.clone(),
                 })
                 .collect();
+            let listed: Vec<(&str, bool, u64)> = chunk
+                .iter()
+                .map(|(p, l, _)| (p.as_str(), true, l.size))
+                .collect();
+            self.store.transfers_started(&sync.id, &listed)?;
             let results = self.uploads.upload_small(client, &files).await;
+            let paths: Vec<&str> = listed.iter().map(|(p, _, _)| *p).collect();
+            self.store.transfers_done(&sync.id, Some(&paths))?;
             let results = match results {
                 Ok(r) => r,
                 Err(e) => {
@@ -943,6 +952,8 @@ impl Pass<'_> {
             if self.stopped() {
                 return Ok(());
             }
+            self.store
+                .transfers_started(&sync.id, &[(path.as_str(), true, l.size)])?;
             let r = self
                 .uploads
                 .upload_version(
@@ -955,6 +966,8 @@ impl Pass<'_> {
                     &self.progress,
                 )
                 .await;
+            self.store
+                .transfers_done(&sync.id, Some(&[path.as_str()]))?;
             match r {
                 Ok(node) => {
                     self.store.record(&sync.id, &path, &synced_of(&l, &node))?;
@@ -1027,11 +1040,18 @@ impl Pass<'_> {
                 .iter()
                 .map(|(_, n, d)| (n.clone(), d.clone()))
                 .collect();
-            match self
+            let listed: Vec<(&str, bool, u64)> = chunk
+                .iter()
+                .map(|(p, n, _)| (p.as_str(), false, n.size))
+                .collect();
+            self.store.transfers_started(&sync.id, &listed)?;
+            let got = self
                 .downloads
                 .download_small(client, &files, &self.progress)
-                .await
-            {
+                .await;
+            let paths: Vec<&str> = listed.iter().map(|(p, _, _)| *p).collect();
+            self.store.transfers_done(&sync.id, Some(&paths))?;
+            match got {
                 Ok(results) => {
                     for ((path, node, dest), r) in chunk.iter().zip(results) {
                         self.downloaded(sync, path, node, dest, r.map(|_| ()), outcome)?;
@@ -1047,10 +1067,14 @@ impl Pass<'_> {
             if self.stopped() {
                 return Ok(());
             }
+            self.store
+                .transfers_started(&sync.id, &[(path.as_str(), false, node.size)])?;
             let r = self
                 .downloads
                 .download(client, &node, &dest, &self.progress)
                 .await;
+            self.store
+                .transfers_done(&sync.id, Some(&[path.as_str()]))?;
             self.downloaded(sync, &path, &node, &dest, r.map(|_| ()), outcome)?;
         }
         Ok(())

@@ -194,6 +194,9 @@ impl Store {
                    error TEXT NOT NULL, size INTEGER NOT NULL, files INTEGER NOT NULL,
                    dirs INTEGER NOT NULL, polling INTEGER NOT NULL);
                  CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                 CREATE TABLE IF NOT EXISTS transfers(sync TEXT NOT NULL, path TEXT NOT NULL,
+                   upload INTEGER NOT NULL, size INTEGER NOT NULL, started INTEGER NOT NULL,
+                   PRIMARY KEY(sync, path)) WITHOUT ROWID;
                  PRAGMA user_version=1;
                  COMMIT;",
             )
@@ -509,6 +512,66 @@ impl Store {
             .optional()
             .map_err(self.err())?
             .unwrap_or_default())
+    }
+
+    /// Transfers of sync `id` under way (for `transfers --show-syncs`).
+    pub fn transfers_started(&self, id: &str, files: &[(&str, bool, u64)]) -> Result<()> {
+        let now = crate::session::now_ms() as i64 / 1000;
+        self.batch(|st| {
+            for (path, upload, size) in files {
+                st.conn
+                    .prepare_cached(
+                        "INSERT OR REPLACE INTO transfers(sync, path, upload, size, started) \
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                    )
+                    .and_then(|mut q| q.execute(params![id, path, upload, *size as i64, now]))
+                    .map_err(st.err())?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Transfers of sync `id` over (`None`: all of them, as when a pass starts).
+    pub fn transfers_done(&self, id: &str, paths: Option<&[&str]>) -> Result<()> {
+        match paths {
+            None => {
+                self.conn
+                    .execute("DELETE FROM transfers WHERE sync=?1", params![id])
+                    .map_err(self.err())?;
+            }
+            Some(paths) => self.batch(|st| {
+                for p in paths {
+                    st.conn
+                        .execute(
+                            "DELETE FROM transfers WHERE sync=?1 AND path=?2",
+                            params![id, p],
+                        )
+                        .map_err(st.err())?;
+                }
+                Ok(())
+            })?,
+        }
+        Ok(())
+    }
+
+    /// Every transfer under way: (sync, path, upload, size).
+    pub fn transfers(&self) -> Result<Vec<(String, String, bool, u64)>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT sync, path, upload, size FROM transfers ORDER BY started, path")
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get::<_, i64>(2)? != 0,
+                    r.get::<_, i64>(3)? as u64,
+                ))
+            })
+            .map_err(self.err())?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(self.err())
     }
 
     /// Run `f` in one transaction (many records at once are much faster so).
