@@ -14,7 +14,9 @@ use crate::transfer::Engine;
 pub fn log_line(ev: &Event) -> String {
     let time = chrono::Local::now().format("%Y-%m-%d %H:%M:%S");
     let mut line = format!("{time} ");
-    if !ev.sync.is_empty() {
+    if ev.sync.starts_with("backup ") {
+        line.push_str(&format!("{}: ", ev.sync));
+    } else if !ev.sync.is_empty() {
         line.push_str(&format!("sync {}: ", ev.sync));
     }
     line.push_str(ev.action);

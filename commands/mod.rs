@@ -16,6 +16,7 @@ pub mod storage;
 pub mod timefmt;
 
 mod attr;
+mod backup;
 mod cancel;
 mod cat;
 mod cd;
@@ -242,6 +243,7 @@ impl Command {
 /// Every command, sorted by name.
 pub static TABLE: &[&Command] = &[
     &attr::COMMAND,
+    &backup::COMMAND,
     &cancel::COMMAND,
     &cat::COMMAND,
     &cd::COMMAND,
@@ -355,7 +357,6 @@ pub fn not_found(name: &str) -> CmdError {
 /// MEGAcmd's commands that megash does not have yet: they say so instead of looking like a
 /// typo.
 pub const NOT_YET: &[&str] = &[
-    "backup",
     "exclude",
     "ftp",
     "fuse-add",
@@ -546,9 +547,9 @@ mod tests {
 
     #[test]
     fn megacmd_commands_we_lack_say_so_and_mega_prefixes_are_accepted() {
-        let (r, _) = run_capture("backup /a /b");
+        let (r, _) = run_capture("share /a");
         let e = r.unwrap_err();
-        assert_eq!(e.to_string(), "megash does not support backup yet");
+        assert_eq!(e.to_string(), "megash does not support share yet");
         assert_eq!(e.exit_code(), 51);
         let (r, _) = run_capture("mega-webdav /x");
         assert_eq!(

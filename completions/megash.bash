@@ -1,11 +1,12 @@
 # bash completion for megash and mega-*. Generated from megash's command table by `megash completions bash`.
 # Source it, or install it as ~/.local/share/bash-completion/completions/megash.
 
-_megash_commands="attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm serve session signup speedlimit sync sync-ignore sync-issues thumbnail transfers tree userattr version whoami"
+_megash_commands="attr backup cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm serve session signup speedlimit sync sync-ignore sync-issues thumbnail transfers tree userattr version whoami"
 
 _megash_flags() {
     case "$1" in
         attr) echo "-s -d --force-non-official --print-only-value --help" ;;
+        backup) echo "--period= --num-backups= -l -h -d -a --once --path-display-size= --time-format= --help" ;;
         cancel) echo "--auth-code= --help" ;;
         cat) echo "--offset= --length= --use-pcre --help" ;;
         cd) echo "--help" ;;
@@ -72,6 +73,7 @@ _megash_flags() {
 _megash_operands() {
     case "$1" in
         attr) echo remote ;;
+        backup) echo local ;;
         cat) echo remote ;;
         cd) echo remotedir ;;
         cp) echo remote ;;
@@ -141,4 +143,4 @@ _megash() {
     esac
 }
 
-complete -F _megash megash mega-attr mega-cancel mega-cat mega-cd mega-clear mega-configure mega-confirm mega-confirmcancel mega-cp mega-debug mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-graphics mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-log mega-login mega-logout mega-lpwd mega-ls mega-masterkey mega-mediainfo mega-mkdir mega-mount mega-mv mega-passwd mega-permissions mega-preview mega-proxy mega-psa mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-serve mega-session mega-signup mega-speedlimit mega-sync mega-sync-ignore mega-sync-issues mega-thumbnail mega-transfers mega-tree mega-userattr mega-version mega-whoami
+complete -F _megash megash mega-attr mega-backup mega-cancel mega-cat mega-cd mega-clear mega-configure mega-confirm mega-confirmcancel mega-cp mega-debug mega-dedupe mega-deleteversions mega-df mega-diagnose mega-du mega-errorcode mega-export mega-find mega-get mega-graphics mega-help mega-history mega-https mega-import mega-killsession mega-lcd mega-link mega-log mega-login mega-logout mega-lpwd mega-ls mega-masterkey mega-mediainfo mega-mkdir mega-mount mega-mv mega-passwd mega-permissions mega-preview mega-proxy mega-psa mega-put mega-pwd mega-quit mega-reload mega-restore mega-rm mega-serve mega-session mega-signup mega-speedlimit mega-sync mega-sync-ignore mega-sync-issues mega-thumbnail mega-transfers mega-tree mega-userattr mega-version mega-whoami

@@ -9,6 +9,7 @@ function __megash_operands_before
 end
 
 complete -c megash -n __fish_use_subcommand -a attr -d 'List, set or delete node attributes'
+complete -c megash -n __fish_use_subcommand -a backup -d 'Set up, list, abort or remove scheduled backups of local folders'
 complete -c megash -n __fish_use_subcommand -a cancel -d 'Start cancelling the account (MEGA mails a confirmation link)'
 complete -c megash -n __fish_use_subcommand -a cat -d 'Print remote files'
 complete -c megash -n __fish_use_subcommand -a cd -d 'Change the current remote folder'
@@ -75,6 +76,17 @@ complete -c megash -n '__fish_seen_subcommand_from attr' -s d -d 'Delete an attr
 complete -c megash -n '__fish_seen_subcommand_from attr' -l force-non-official -d 'Set a non-official attribute without the _ prefix'
 complete -c megash -n '__fish_seen_subcommand_from attr' -l print-only-value -d 'Print only the value of the attribute'
 complete -c megash -n '__fish_seen_subcommand_from attr' -f -a '(megash __complete attr (commandline -ct))'
+
+complete -c megash -n '__fish_seen_subcommand_from backup' -l period -r -d 'How often: a time (1d, 12h, 30M) or a 6-field cron expression ("0 0 4 * * *")'
+complete -c megash -n '__fish_seen_subcommand_from backup' -l num-backups -r -d 'How many copies to keep'
+complete -c megash -n '__fish_seen_subcommand_from backup' -s l -d 'Show details: period, copies kept, next copy, the last copy'
+complete -c megash -n '__fish_seen_subcommand_from backup' -s h -d 'Show the history of copies'
+complete -c megash -n '__fish_seen_subcommand_from backup' -s d -d 'Remove the backup (its copies stay in the cloud)'
+complete -c megash -n '__fish_seen_subcommand_from backup' -s a -d 'Abort the copy under way'
+complete -c megash -n '__fish_seen_subcommand_from backup' -l once -d 'Make a copy now, in the foreground (megash extension)'
+complete -c megash -n '__fish_seen_subcommand_from backup' -l path-display-size -r -d 'Use N characters for paths'
+complete -c megash -n '__fish_seen_subcommand_from backup' -l time-format -r -d 'How times are shown (RFC2822, ISO6081, SHORT, ...)'
+complete -c megash -n '__fish_seen_subcommand_from backup' -F
 
 complete -c megash -n '__fish_seen_subcommand_from cancel' -l auth-code -r -d 'Two-factor authentication code'
 
@@ -155,7 +167,7 @@ complete -c megash -n '__fish_seen_subcommand_from help' -l upgrade -d 'About ac
 complete -c megash -n '__fish_seen_subcommand_from help' -l paths -d 'The syntax of remote paths'
 complete -c megash -n '__fish_seen_subcommand_from help' -l show-all-options -d 'Print every option of every command'
 complete -c megash -n '__fish_seen_subcommand_from help' -l markdown -d 'Print the command reference in Markdown'
-complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm serve session signup speedlimit sync sync-ignore sync-issues thumbnail transfers tree userattr version whoami'
+complete -c megash -n '__fish_seen_subcommand_from help' -f -a 'attr backup cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm serve session signup speedlimit sync sync-ignore sync-issues thumbnail transfers tree userattr version whoami'
 
 
 
@@ -324,6 +336,17 @@ complete -c mega-attr -l force-non-official -d 'Set a non-official attribute wit
 complete -c mega-attr -l print-only-value -d 'Print only the value of the attribute'
 complete -c mega-attr -f -a '(megash __complete attr (commandline -ct))'
 
+complete -c mega-backup -l period -r -d 'How often: a time (1d, 12h, 30M) or a 6-field cron expression ("0 0 4 * * *")'
+complete -c mega-backup -l num-backups -r -d 'How many copies to keep'
+complete -c mega-backup -s l -d 'Show details: period, copies kept, next copy, the last copy'
+complete -c mega-backup -s h -d 'Show the history of copies'
+complete -c mega-backup -s d -d 'Remove the backup (its copies stay in the cloud)'
+complete -c mega-backup -s a -d 'Abort the copy under way'
+complete -c mega-backup -l once -d 'Make a copy now, in the foreground (megash extension)'
+complete -c mega-backup -l path-display-size -r -d 'Use N characters for paths'
+complete -c mega-backup -l time-format -r -d 'How times are shown (RFC2822, ISO6081, SHORT, ...)'
+complete -c mega-backup -F
+
 complete -c mega-cancel -l auth-code -r -d 'Two-factor authentication code'
 
 complete -c mega-cat -l offset -r -d 'Start at byte N (megash extension)'
@@ -403,7 +426,7 @@ complete -c mega-help -l upgrade -d 'About account plans'
 complete -c mega-help -l paths -d 'The syntax of remote paths'
 complete -c mega-help -l show-all-options -d 'Print every option of every command'
 complete -c mega-help -l markdown -d 'Print the command reference in Markdown'
-complete -c mega-help -f -a 'attr cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm serve session signup speedlimit sync sync-ignore sync-issues thumbnail transfers tree userattr version whoami'
+complete -c mega-help -f -a 'attr backup cancel cat cd clear configure confirm confirmcancel cp debug dedupe deleteversions df diagnose du errorcode export find get graphics help history https import killsession lcd link log login logout lpwd ls masterkey mediainfo mkdir mount mv passwd permissions preview proxy psa put pwd quit reload restore rm serve session signup speedlimit sync sync-ignore sync-issues thumbnail transfers tree userattr version whoami'
 
 
 

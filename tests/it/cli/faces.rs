@@ -12,6 +12,7 @@ use super::{Env, World};
 /// a listing instead; their own test files cover the rest.
 const CASES: &[(&str, &str)] = &[
     ("attr", "attr /Docs/a.txt"),
+    ("backup", "backup"),
     ("cancel", "cancel --bogus"),
     ("cat", "cat /Docs/a.txt"),
     ("cd", "cd /Docs"),

@@ -312,6 +312,7 @@ fn every_command_that_writes_is_refused_in_a_read_only_session() {
     // Arguments that make the commands whose writing depends on them write.
     let when: &[(&str, &[&str])] = &[
         ("attr", &["-s", "/a.txt", "k", "v"]),
+        ("backup", &["/tmp", "/x"]),
         ("configure", &["versions", "off"]),
         ("cp", &["/a.txt", "/b.txt"]),
         ("dedupe", &["--mode=newest", "/"]),

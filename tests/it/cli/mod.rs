@@ -4,6 +4,7 @@
 //! together as one snapshot.
 
 mod attr;
+mod backup;
 mod batch;
 mod big_file;
 mod cancel;

@@ -242,6 +242,8 @@ pub async fn run(
     let mut last_poll = Instant::now();
     let tick = Duration::from_millis(100);
     let session_file = account.state_dir().session_file();
+    super::backup::mark_miscarried(store)?;
+    let mut last_backup_check = Instant::now() - Duration::from_secs(1);
     while !stop.load(Ordering::Relaxed) {
         // Logged out (by another command): this account's work is over.
         if !session_file.exists() {
@@ -322,6 +324,27 @@ pub async fn run(
             };
             if r.due.is_none() && now.duration_since(r.last_pass) >= every {
                 r.due = Some(now);
+            }
+        }
+        if now.duration_since(last_backup_check) >= Duration::from_secs(1) {
+            last_backup_check = now;
+            let clock = chrono::Utc::now().timestamp();
+            for b in super::backup::due(store, &user, clock)? {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let period = super::backup::parse_period(&b.period);
+                if let Err(e) = super::backup::run(account, engines.0, store, &b, log).await {
+                    log(Event {
+                        sync: format!("backup {}", b.tag),
+                        action: "error",
+                        path: String::new(),
+                        detail: e.to_string(),
+                    });
+                }
+                let after = chrono::Utc::now().timestamp();
+                let next = period.map_or(after + 86_400, |p| p.next_after(after));
+                store.set_backup_next(b.tag, next)?;
             }
         }
         let ready: Vec<String> = running

@@ -4,8 +4,10 @@
 //! - [`ignore`]: `.megaignore` rules.
 //! - [`scan`]: both sides as flat maps.
 //! - [`pass`]: one comparison of the two sides and the actions it leads to.
+//! - [`backup`]: scheduled copies (`NAME_bk_TIME`).
 //! - [`engine`]: the long-running loop (`megash serve`, the open shell) and its lock.
 
+pub mod backup;
 pub mod engine;
 pub mod ignore;
 pub mod pass;

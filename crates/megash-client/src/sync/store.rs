@@ -14,7 +14,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{Result, SyncError};
 
-const SCHEMA_VERSION: i64 = 1;
+/// 1 had no backup or transfer tables; every statement below is `IF NOT EXISTS`, so opening
+/// a version 1 file adds them.
+const SCHEMA_VERSION: i64 = 2;
 
 /// Which way a sync moves changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,6 +121,44 @@ pub fn new_id() -> String {
     crate::crypto::b64::encode(&bytes)
 }
 
+/// One configured backup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupConfig {
+    /// MEGAcmd's TAG.
+    pub tag: i64,
+    pub user: String,
+    pub local: PathBuf,
+    /// The remote parent folder's handle (b64).
+    pub remote: String,
+    pub remote_path: String,
+    /// As given: a time (`1d`, `12h30M`) or a 6-field cron expression.
+    pub period: String,
+    /// Copies kept.
+    pub num: u32,
+    /// The next run, Unix seconds.
+    pub next: i64,
+    /// Asked to stop (`backup -a`).
+    pub abort: bool,
+}
+
+/// One copy a backup made (`NAME_bk_TIME`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupRun {
+    pub tag: i64,
+    pub name: String,
+    /// The copy's folder (b64 handle).
+    pub handle: String,
+    /// Unix seconds.
+    pub started: i64,
+    /// `ONGOING`, `COMPLETE`, `INCOMPLETE`, `ABORTED`, `MISCARRIED` (MEGAcmd's words).
+    pub status: String,
+    pub files: u64,
+    pub folders: u64,
+    /// Files uploaded, and files copied in the cloud from the previous copy.
+    pub uploaded: u64,
+    pub copied: u64,
+}
+
 /// What the engine last said about a sync (for `sync`'s listing).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Status {
@@ -168,7 +208,7 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(&err)?;
         if version != SCHEMA_VERSION {
-            if version != 0 {
+            if version > SCHEMA_VERSION {
                 return Err(SyncError::Db {
                     path: path.clone(),
                     message: format!(
@@ -194,10 +234,18 @@ impl Store {
                    error TEXT NOT NULL, size INTEGER NOT NULL, files INTEGER NOT NULL,
                    dirs INTEGER NOT NULL, polling INTEGER NOT NULL);
                  CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                 CREATE TABLE IF NOT EXISTS backups(tag INTEGER PRIMARY KEY AUTOINCREMENT,
+                   user TEXT NOT NULL, local TEXT NOT NULL, remote TEXT NOT NULL,
+                   remote_path TEXT NOT NULL, period TEXT NOT NULL, num INTEGER NOT NULL,
+                   next INTEGER NOT NULL, abort INTEGER NOT NULL DEFAULT 0);
+                 CREATE TABLE IF NOT EXISTS backup_runs(tag INTEGER NOT NULL, name TEXT NOT NULL,
+                   handle TEXT NOT NULL, started INTEGER NOT NULL, status TEXT NOT NULL,
+                   files INTEGER NOT NULL, folders INTEGER NOT NULL, uploaded INTEGER NOT NULL,
+                   copied INTEGER NOT NULL, PRIMARY KEY(tag, name)) WITHOUT ROWID;
                  CREATE TABLE IF NOT EXISTS transfers(sync TEXT NOT NULL, path TEXT NOT NULL,
                    upload INTEGER NOT NULL, size INTEGER NOT NULL, started INTEGER NOT NULL,
                    PRIMARY KEY(sync, path)) WITHOUT ROWID;
-                 PRAGMA user_version=1;
+                 PRAGMA user_version=2;
                  COMMIT;",
             )
             .map_err(&err)?;
@@ -568,6 +616,164 @@ impl Store {
                     r.get::<_, i64>(2)? != 0,
                     r.get::<_, i64>(3)? as u64,
                 ))
+            })
+            .map_err(self.err())?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(self.err())
+    }
+
+    /// Every configured backup, by tag.
+    pub fn backups(&self) -> Result<Vec<BackupConfig>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT tag, user, local, remote, remote_path, period, num, next, abort \
+                 FROM backups ORDER BY tag",
+            )
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(BackupConfig {
+                    tag: r.get(0)?,
+                    user: r.get(1)?,
+                    local: PathBuf::from(r.get::<_, String>(2)?),
+                    remote: r.get(3)?,
+                    remote_path: r.get(4)?,
+                    period: r.get(5)?,
+                    num: r.get::<_, i64>(6)?.max(1) as u32,
+                    next: r.get(7)?,
+                    abort: r.get::<_, i64>(8)? != 0,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(self.err())
+    }
+
+    /// Add a backup; returns its tag.
+    pub fn add_backup(&self, b: &BackupConfig) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO backups(user, local, remote, remote_path, period, num, next) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    b.user,
+                    b.local.to_string_lossy(),
+                    b.remote,
+                    b.remote_path,
+                    b.period,
+                    b.num,
+                    b.next
+                ],
+            )
+            .map_err(self.err())?;
+        let tag = self.conn.last_insert_rowid();
+        self.bump()?;
+        Ok(tag)
+    }
+
+    /// Forget a backup and its history (the copies in the cloud stay).
+    pub fn remove_backup(&self, tag: i64) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM backups WHERE tag=?1", params![tag])
+            .map_err(self.err())?;
+        self.conn
+            .execute("DELETE FROM backup_runs WHERE tag=?1", params![tag])
+            .map_err(self.err())?;
+        self.bump()
+    }
+
+    /// When backup `tag` runs next (Unix seconds).
+    pub fn set_backup_next(&self, tag: i64, next: i64) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE backups SET next=?2 WHERE tag=?1",
+                params![tag, next],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Ask the running backup `tag` to stop (or clear the request).
+    pub fn set_backup_abort(&self, tag: i64, abort: bool) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE backups SET abort=?2 WHERE tag=?1",
+                params![tag, abort],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Whether backup `tag` was asked to stop.
+    pub fn backup_abort_requested(&self, tag: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT abort FROM backups WHERE tag=?1",
+                params![tag],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()
+            .map_err(self.err())?
+            .is_some_and(|a| a != 0))
+    }
+
+    /// Record (or update) one backup copy.
+    pub fn record_run(&self, run: &BackupRun) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO backup_runs(tag, name, handle, started, status, files, \
+                 folders, uploaded, copied) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    run.tag,
+                    run.name,
+                    run.handle,
+                    run.started,
+                    run.status,
+                    run.files as i64,
+                    run.folders as i64,
+                    run.uploaded as i64,
+                    run.copied as i64
+                ],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Forget one backup copy.
+    pub fn forget_run(&self, tag: i64, name: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "DELETE FROM backup_runs WHERE tag=?1 AND name=?2",
+                params![tag, name],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// The copies of backup `tag`, oldest first.
+    pub fn runs(&self, tag: i64) -> Result<Vec<BackupRun>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT tag, name, handle, started, status, files, folders, uploaded, copied \
+                 FROM backup_runs WHERE tag=?1 ORDER BY started, name",
+            )
+            .map_err(self.err())?;
+        let rows = st
+            .query_map(params![tag], |r| {
+                Ok(BackupRun {
+                    tag: r.get(0)?,
+                    name: r.get(1)?,
+                    handle: r.get(2)?,
+                    started: r.get(3)?,
+                    status: r.get(4)?,
+                    files: r.get::<_, i64>(5)? as u64,
+                    folders: r.get::<_, i64>(6)? as u64,
+                    uploaded: r.get::<_, i64>(7)? as u64,
+                    copied: r.get::<_, i64>(8)? as u64,
+                })
             })
             .map_err(self.err())?;
         rows.collect::<std::result::Result<_, _>>()
