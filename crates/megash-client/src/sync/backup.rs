@@ -233,11 +233,7 @@ pub async fn run(
     // Local fingerprints of the files the previous copy has too (the others upload anyway).
     let mut fps: BTreeMap<&str, String> = BTreeMap::new();
     for (p, l) in &local.entries {
-        if !l.dir
-            && prev
-                .get(p)
-                .is_some_and(|r| !r.dir() && r.node.size == l.size)
-        {
+        if !l.dir && prev.get(p).is_some_and(|r| !r.dir() && r.size == l.size) {
             if let Ok(fp) = transfer::local_fingerprint(&b.local.join(p)) {
                 fps.insert(p, fp);
             }
@@ -334,7 +330,7 @@ pub async fn run(
         };
         if l.dir {
             if let (Some(r), true) = (prev.get(path), unchanged(path)) {
-                client.copy_tree(at, &subtree(r.node.handle)?, None).await?;
+                client.copy_tree(at, &subtree(r.handle)?, None).await?;
                 count(path, &mut run);
                 run.copied += local
                     .entries
@@ -352,7 +348,7 @@ pub async fn run(
         run.files += 1;
         if same(path, l) {
             client
-                .copy_tree(at, &[prev[path].node.clone()], None)
+                .copy_tree(at, &subtree(prev[path].handle)?[..1], None)
                 .await?;
             run.copied += 1;
             continue;

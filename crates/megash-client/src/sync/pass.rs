@@ -101,24 +101,43 @@ fn under(path: &str, prefix: &str) -> bool {
     path.len() > prefix.len() && path.starts_with(prefix) && path.as_bytes()[prefix.len()] == b'/'
 }
 
+/// Whether a proper ancestor of `path` is in `set`.
+fn below_any<S: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
+    path: &str,
+    set: &HashSet<S>,
+) -> bool {
+    !set.is_empty()
+        && path
+            .match_indices('/')
+            .any(|(i, _)| set.contains(&path[..i]))
+}
+
 fn local_changed(l: &LocalEntry, s: &Synced) -> bool {
     l.dir != s.dir || (!l.dir && (l.size != s.size || l.mtime != s.mtime))
 }
 
 fn remote_changed(r: &RemoteEntry, s: &Synced) -> bool {
-    r.dir() != s.dir || r.node.handle.to_b64() != s.handle
+    r.dir() != s.dir || r.handle.to_b64() != s.handle
 }
 
-fn synced_of(l: &LocalEntry, node: &Node) -> Synced {
+fn synced_with(l: &LocalEntry, handle: Handle, fp: Option<&str>) -> Synced {
     Synced {
         dir: l.dir,
         size: l.size,
         mtime: l.mtime,
         ino: l.ino,
         dev: l.dev,
-        handle: node.handle.to_b64(),
-        fp: node.fingerprint.clone().unwrap_or_default(),
+        handle: handle.to_b64(),
+        fp: fp.unwrap_or_default().to_string(),
     }
+}
+
+fn synced_of(l: &LocalEntry, node: &Node) -> Synced {
+    synced_with(l, node.handle, node.fingerprint.as_deref())
+}
+
+fn synced_remote(l: &LocalEntry, r: &RemoteEntry) -> Synced {
+    synced_with(l, r.handle, r.fingerprint.as_deref())
 }
 
 /// One planned action.
@@ -246,11 +265,13 @@ impl Pass<'_> {
             .iter()
             .filter(|(_, a)| matches!(a, Act::DeleteLocal | Act::DeleteRemote))
             .map(|(p, _)| {
-                synced
-                    .iter()
-                    .filter(|(q, s)| !s.dir && (*q == p || under(q, p)))
-                    .count()
-                    .max(1)
+                let own = synced.get(p).is_some_and(|s| !s.dir);
+                let below = synced
+                    .range(format!("{p}/")..)
+                    .take_while(|(q, _)| under(q, p))
+                    .filter(|(_, s)| !s.dir)
+                    .count();
+                (usize::from(own) + below).max(1)
             })
             .sum();
         // Mirrors also delete what was never synced (the other side's extras): measured
@@ -364,10 +385,28 @@ impl Pass<'_> {
         sync: &SyncConfig,
         local: &Side<LocalEntry>,
         remote: &Side<RemoteEntry>,
-        synced: &HashMap<String, Synced>,
+        synced: &BTreeMap<String, Synced>,
         outcome: &mut Outcome,
         issues: &mut Vec<Issue>,
     ) -> Result<bool> {
+        // Only a path that is not where its record says, on some side, can have moved.
+        let paths: Vec<&String> = synced
+            .iter()
+            .filter(|(p, s)| {
+                local
+                    .entries
+                    .get(*p)
+                    .is_none_or(|l| l.ino != s.ino || l.dev != s.dev)
+                    || remote
+                        .entries
+                        .get(*p)
+                        .is_none_or(|r| r.handle.to_b64() != s.handle)
+            })
+            .map(|(p, _)| p)
+            .collect();
+        if paths.is_empty() {
+            return Ok(false);
+        }
         let new_local: HashMap<(u64, u64), &str> = local
             .entries
             .iter()
@@ -381,10 +420,8 @@ impl Pass<'_> {
         let remote_at: HashMap<String, &str> = remote
             .entries
             .iter()
-            .map(|(p, r)| (r.node.handle.to_b64(), p.as_str()))
+            .map(|(p, r)| (r.handle.to_b64(), p.as_str()))
             .collect();
-        let mut paths: Vec<&String> = synced.keys().collect();
-        paths.sort();
         let mut done: Vec<String> = Vec::new();
         let client = self.account.shared_client().await?;
         let mut moved = false;
@@ -412,7 +449,7 @@ impl Pass<'_> {
             } else {
                 None
             };
-            let remote_to = if r_here.is_none_or(|r| r.node.handle.to_b64() != s.handle) {
+            let remote_to = if r_here.is_none_or(|r| r.handle.to_b64() != s.handle) {
                 remote_at
                     .get(&s.handle)
                     .filter(|p| **p != from.as_str())
@@ -443,7 +480,7 @@ impl Pass<'_> {
                 }
                 (Some(to), None) if sync.direction.uploads() => {
                     // The cloud item must still be where it was, and the target free.
-                    let Some(r) = r_here.filter(|r| r.node.handle.to_b64() == s.handle) else {
+                    let Some(r) = r_here.filter(|r| r.handle.to_b64() == s.handle) else {
                         continue;
                     };
                     if remote.entries.contains_key(&to) {
@@ -453,7 +490,9 @@ impl Pass<'_> {
                         .remote_dir(&client, sync, remote, parent_of(&to))
                         .await?;
                     let Some(parent) = parent else { continue };
-                    let node = r.node.clone();
+                    let Some(node) = self.account.cache.node(r.handle)? else {
+                        continue;
+                    };
                     let result = async {
                         if node.parent != Some(parent) {
                             client.move_node(node.handle, parent).await?;
@@ -532,7 +571,7 @@ impl Pass<'_> {
             }
             sofar.push_str(part);
             match remote.entries.get(&sofar) {
-                Some(r) if r.dir() => handle = r.node.handle,
+                Some(r) if r.dir() => handle = r.handle,
                 Some(_) => return Ok(None),
                 None => {
                     // Created earlier in this pass? The cache knows after a refresh only.
@@ -561,31 +600,33 @@ impl Pass<'_> {
         sync: &SyncConfig,
         local: &Side<LocalEntry>,
         remote: &Side<RemoteEntry>,
-        synced: &HashMap<String, Synced>,
+        synced: &BTreeMap<String, Synced>,
         blocked: &[String],
     ) -> Result<Vec<(String, Act)>> {
-        let mut all: BTreeMap<&str, ()> = BTreeMap::new();
-        for p in local
-            .entries
-            .keys()
-            .chain(remote.entries.keys())
-            .chain(synced.keys())
-        {
-            all.insert(p.as_str(), ());
-        }
+        // Every path of the three sorted maps, in order, once.
+        type Keys<'k> = std::iter::Peekable<Box<dyn Iterator<Item = &'k String> + 'k>>;
+        let mut sides: [Keys<'_>; 3] = [
+            (Box::new(local.entries.keys()) as Box<dyn Iterator<Item = &String>>).peekable(),
+            (Box::new(remote.entries.keys()) as Box<dyn Iterator<Item = &String>>).peekable(),
+            (Box::new(synced.keys()) as Box<dyn Iterator<Item = &String>>).peekable(),
+        ];
+        let all = std::iter::from_fn(move || {
+            let next = sides.iter_mut().filter_map(|s| s.peek().copied()).min()?;
+            for s in sides.iter_mut() {
+                s.next_if(|p| *p == next);
+            }
+            Some(next.as_str())
+        });
         let blocked: HashSet<&str> = blocked.iter().map(String::as_str).collect();
         let settle_before = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.saturating_sub(self.settle).as_nanos() as i64);
         let dir = sync.direction;
         let mut out = Vec::new();
-        let mut skip: Option<String> = None;
-        for path in all.keys() {
-            let path = *path;
-            if skip.as_deref().is_some_and(|s| under(path, s)) {
-                continue;
-            }
-            if blocked.contains(path) || blocked.iter().any(|b| !b.is_empty() && under(path, b)) {
+        // Paths whose subtree is handled whole (deleted, or stalled).
+        let mut skip: HashSet<String> = HashSet::new();
+        for path in all {
+            if blocked.contains(path) || below_any(path, &blocked) || below_any(path, &skip) {
                 continue;
             }
             let (l, r, s) = (
@@ -618,7 +659,7 @@ impl Pass<'_> {
                     let upload = || {
                         if settled(l) {
                             Act::Upload {
-                                replaces: Some(r.node.handle),
+                                replaces: Some(r.handle),
                             }
                         } else {
                             Act::Defer
@@ -674,7 +715,7 @@ impl Pass<'_> {
                 act,
                 Act::DeleteLocal | Act::DeleteRemote | Act::Conflict(..) | Act::Forget
             ) {
-                skip = Some(path.to_string());
+                skip.insert(path.to_string());
             }
             out.push((path.to_string(), act));
         }
@@ -685,7 +726,7 @@ impl Pass<'_> {
         &self,
         path: &str,
         local: &Side<LocalEntry>,
-        synced: &HashMap<String, Synced>,
+        synced: &BTreeMap<String, Synced>,
     ) -> bool {
         local
             .entries
@@ -697,7 +738,7 @@ impl Pass<'_> {
     fn remote_subtree_unchanged(
         path: &str,
         remote: &Side<RemoteEntry>,
-        synced: &HashMap<String, Synced>,
+        synced: &BTreeMap<String, Synced>,
     ) -> bool {
         remote
             .entries
@@ -725,7 +766,7 @@ impl Pass<'_> {
                         if let (Some(l), Some(r)) =
                             (local.entries.get(path), remote.entries.get(path))
                         {
-                            st.record(&id, path, &synced_of(l, &r.node))?;
+                            st.record(&id, path, &synced_remote(l, r))?;
                         }
                     }
                     Act::Forget => st.forget(&id, path)?,
@@ -768,7 +809,7 @@ impl Pass<'_> {
                             self.store.record(
                                 &sync.id,
                                 path,
-                                &synced_of(&l, &remote.entries[path].node),
+                                &synced_remote(&l, &remote.entries[path]),
                             )?;
                             self.event(sync, "mkdir-local", path, String::new());
                             outcome.actions += 1;
@@ -816,10 +857,7 @@ impl Pass<'_> {
                             f
                         }
                     };
-                    match client
-                        .move_node(remote.entries[path].node.handle, folder)
-                        .await
-                    {
+                    match client.move_node(remote.entries[path].handle, folder).await {
                         Ok(()) => {
                             self.store.forget(&sync.id, path)?;
                             self.event(
@@ -1025,7 +1063,10 @@ impl Pass<'_> {
             if let Some(p) = dest.parent() {
                 let _ = std::fs::create_dir_all(p);
             }
-            let node = remote.entries[path].node.clone();
+            let Some(node) = self.account.cache.node(remote.entries[path].handle)? else {
+                outcome.errors += 1;
+                continue;
+            };
             if node.size <= SMALL_FILE {
                 small.push((path.clone(), node, dest));
             } else {

@@ -2,11 +2,11 @@
 //! what is there, with the `.megaignore` rules applied, and the paths that cannot be synced
 //! (a symlink, a name one side cannot hold, two cloud items with one name).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use super::ignore::{Filters, Kind};
-use crate::api::{Handle, Node};
+use crate::api::{Handle, NodeType};
 use crate::cache::Cache;
 
 /// Where a sync keeps what it removed locally (MEGA's place, in the sync root).
@@ -24,18 +24,22 @@ pub struct LocalEntry {
     pub dev: u64,
 }
 
-/// One cloud file or folder (the current version of a file).
-#[derive(Clone, Debug)]
+/// One cloud file or folder (the current version of a file): what a pass compares. The
+/// whole node (its key, for a download) comes from the cache when an action needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RemoteEntry {
-    pub node: Node,
+    pub handle: Handle,
+    pub folder: bool,
+    pub size: u64,
+    pub fingerprint: Option<String>,
 }
 
 impl RemoteEntry {
     pub fn dir(&self) -> bool {
-        self.node.is_folder()
+        self.folder
     }
     pub fn fp(&self) -> &str {
-        self.node.fingerprint.as_deref().unwrap_or("")
+        self.fingerprint.as_deref().unwrap_or("")
     }
 }
 
@@ -147,7 +151,8 @@ pub fn local(root: &Path, filters: &Filters) -> std::io::Result<Side<LocalEntry>
             } else {
                 format!("{rel}/{name}")
             };
-            let Ok(meta) = item.path().symlink_metadata() else {
+            // Not following symlinks (fstatat on the open folder: no path to build).
+            let Ok(meta) = item.metadata() else {
                 continue;
             };
             let ft = meta.file_type();
@@ -190,47 +195,54 @@ pub fn remote(
     filters: &Filters,
 ) -> Result<Side<RemoteEntry>, crate::cache::CacheError> {
     let mut side: Side<RemoteEntry> = Side::default();
-    let mut skip: Option<String> = None;
+    // The path of every folder taken in (a child of one left out is left out too).
+    let mut folders: HashMap<Handle, String> = HashMap::new();
+    folders.insert(root, String::new());
     let mut clashes: BTreeSet<String> = BTreeSet::new();
-    cache.walk_descendants(root, |node, path, _| {
-        if let Some(s) = &skip {
-            if path.len() > s.len()
-                && path.starts_with(s.as_str())
-                && path.as_bytes()[s.len()] == b'/'
-            {
-                return Ok::<_, crate::cache::CacheError>(true);
-            }
-            skip = None;
-        }
-        let name = node.name.clone().unwrap_or_default();
-        if node.problem.is_some() || bad_local_name(&name) {
+    cache.walk_tree(root, |n| {
+        let Some(parent_path) = n.parent.and_then(|p| folders.get(&p)) else {
+            return Ok::<_, crate::cache::CacheError>(());
+        };
+        let name = n.name.as_deref().unwrap_or_default();
+        let path = if parent_path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{parent_path}/{name}")
+        };
+        if n.problem || bad_local_name(name) {
             side.problems.push(problem(
-                path,
-                if node.problem.is_some() {
+                &path,
+                if n.problem {
                     "the cloud item cannot be decrypted"
                 } else {
                     "the cloud name cannot be a local file name"
                 },
                 "rename or remove it in the cloud",
             ));
-            skip = Some(path.to_string());
-            return Ok(true);
+            return Ok(());
         }
-        let kind = if node.is_folder() {
-            Kind::Dir
-        } else {
-            Kind::File
-        };
-        if filters.excluded(path, kind, node.is_file().then_some(node.size)) {
-            skip = Some(path.to_string());
-            return Ok(true);
+        let folder = n.kind == NodeType::Folder;
+        let kind = if folder { Kind::Dir } else { Kind::File };
+        if filters.excluded(&path, kind, (!folder).then_some(n.size)) {
+            return Ok(());
         }
-        if side.entries.contains_key(path) {
-            clashes.insert(path.to_string());
-            return Ok(true);
+        if side.entries.contains_key(&path) {
+            clashes.insert(path);
+            return Ok(());
         }
-        side.entries.insert(path.to_string(), RemoteEntry { node });
-        Ok(true)
+        if folder {
+            folders.insert(n.handle, path.clone());
+        }
+        side.entries.insert(
+            path,
+            RemoteEntry {
+                handle: n.handle,
+                folder,
+                size: n.size,
+                fingerprint: n.fingerprint,
+            },
+        );
+        Ok(())
     })?;
     for c in clashes {
         let below = format!("{c}/");

@@ -6,7 +6,7 @@
 //! `meta.config_version`, which a running engine polls (one indexed read) to apply it within
 //! a second. No socket: nothing is left behind by a killed engine.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -384,7 +384,7 @@ impl Store {
     }
 
     /// The synced state of every path of sync `id`.
-    pub fn synced(&self, id: &str) -> Result<HashMap<String, Synced>> {
+    pub fn synced(&self, id: &str) -> Result<BTreeMap<String, Synced>> {
         let mut st = self
             .conn
             .prepare_cached(
