@@ -23,10 +23,15 @@ pub fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
 }
 
 pub fn start_serve(w: &World, log: &std::path::Path) -> Child {
+    start_serve_with(w, log, &[])
+}
+
+pub fn start_serve_with(w: &World, log: &std::path::Path, env: &[(&str, &str)]) -> Child {
     w.env
         .command(&megash_bin())
         .args(["serve", &format!("--log-file={}", log.display())])
         .env("MEGASH_SYNC_POLL_MS", "200")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -150,4 +155,77 @@ fn the_shell_is_an_engine_while_it_is_open() {
     assert!(pty.wait_exit().success());
     // Closed, it holds nothing: an engine may start.
     assert!(w.run(&["sync"]).contains("Pending"));
+}
+
+#[test]
+fn files_being_written_wait_and_end_up_with_their_last_content() {
+    let w = World::new(&["S/"]);
+    let dir = w.env.home.path().join("L");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A large file whose upload is slowed down, so it can be edited while it goes up.
+    let big: Vec<u8> = (0..3u32 << 20).map(|i| (i >> 9) as u8).collect();
+    std::fs::write(dir.join("big.bin"), &big).unwrap();
+    assert!(w
+        .run(&["sync", dir.to_str().unwrap(), "/S"])
+        .starts_with("exit: 0\n"));
+    assert!(w.run(&["speedlimit", "-u", "1M"]).starts_with("exit: 0\n"));
+    let log = w.env.home.path().join("engine.log");
+    let mut engine = start_serve_with(
+        &w,
+        &log,
+        &[
+            ("MEGASH_SYNC_SETTLE_MS", "700"),
+            ("MEGASH_SYNC_BUSY_MS", "1500"),
+        ],
+    );
+    wait_for("the upload to start", || {
+        w.run(&["transfers", "--show-syncs"]).contains("big.bin")
+    });
+    let mut edited = big.clone();
+    edited[..8].copy_from_slice(b"EDITED!!");
+    std::fs::write(dir.join("big.bin"), &edited).unwrap();
+    // A file written to all the time waits, and after the busy limit it is listed.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (stop, path) = (stop.clone(), dir.join("growing.log"));
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&path).unwrap();
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                writeln!(f, "line {n}").unwrap();
+                n += 1;
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            n
+        })
+    };
+    wait_for("the busy file to be listed", || {
+        w.run(&["sync-issues"]).contains("the file keeps changing")
+    });
+    assert!(!remote_tree(&w, "S").contains(&"growing.log".to_string()));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let lines = writer.join().unwrap();
+    let want = (0..lines)
+        .map(|n| format!("line {n}\n"))
+        .collect::<String>();
+    wait_for("both files in the cloud with their last content", || {
+        remote_tree(&w, "S") == ["big.bin", "growing.log"]
+            && w.run(&["cat", "/S/growing.log"]) == super::ok(&want)
+    });
+    let out = w.run(&[
+        "get",
+        "/S/big.bin",
+        w.env.home.path().join("back.bin").to_str().unwrap(),
+    ]);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    assert_eq!(
+        std::fs::read(w.env.home.path().join("back.bin")).unwrap(),
+        edited
+    );
+    wait_for("the listing to clear", || {
+        w.run(&["sync-issues"]).contains("There are no sync issues")
+    });
+    engine.kill().unwrap();
+    engine.wait().unwrap();
 }

@@ -295,8 +295,10 @@ pub async fn run(
         }
         while let Ok(id) = rx.try_recv() {
             if let Some(r) = running.get_mut(&id) {
+                // A pass already due keeps its time: a file written to without pause must
+                // not put every pass off.
                 let at = Instant::now() + opts.debounce;
-                r.due = Some(r.due.map_or(at, |d| d.max(at)));
+                r.due = Some(r.due.map_or(at, |d| d.min(at)));
             }
         }
         if !running.is_empty() && now.duration_since(last_poll) >= opts.poll {

@@ -101,6 +101,17 @@ fn under(path: &str, prefix: &str) -> bool {
     path.len() > prefix.len() && path.starts_with(prefix) && path.as_bytes()[prefix.len()] == b'/'
 }
 
+/// How long a file may keep changing before it is listed by `sync-issues`
+/// (`MEGASH_SYNC_BUSY_MS`, default 5 minutes).
+fn busy_limit() -> Duration {
+    Duration::from_millis(
+        std::env::var("MEGASH_SYNC_BUSY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(300_000),
+    )
+}
+
 /// Whether a proper ancestor of `path` is in `set`.
 fn below_any<S: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
     path: &str,
@@ -249,14 +260,32 @@ impl Pass<'_> {
         let blocked: Vec<String> = issues.iter().map(|i| i.path.clone()).collect();
         let plan = self.plan(sync, &local, &remote, &synced, &blocked)?;
         let mut acts = Vec::new();
+        let mut busy = Vec::new();
         for (path, act) in plan {
             match act {
                 Act::Conflict(reason, advice) => {
                     self.event(sync, "stall", &path, reason.into());
                     stall(&mut issues, &path, reason, advice);
                 }
-                Act::Defer => outcome.deferred += 1,
+                Act::Defer => {
+                    outcome.deferred += 1;
+                    busy.push(path);
+                }
                 other => acts.push((path, other)),
+            }
+        }
+        // A file written to for longer than the busy limit is listed (it still goes up as
+        // soon as it is left alone).
+        let busy_since = self.store.set_busy(&sync.id, &busy)?;
+        let limit = busy_limit().as_secs() as i64;
+        for (path, since) in busy_since {
+            if now_secs() - since >= limit {
+                stall(
+                    &mut issues,
+                    &path,
+                    &format!("the file keeps changing (for {} s)", now_secs() - since),
+                    "it is uploaded once it has been left alone for a moment; close the program writing it, or exclude it in .megaignore",
+                );
             }
         }
         // The deletion limit: a wiped or unmounted folder must never empty the other side.

@@ -14,9 +14,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{Result, SyncError};
 
-/// 1 had no backup or transfer tables; every statement below is `IF NOT EXISTS`, so opening
-/// a version 1 file adds them.
-const SCHEMA_VERSION: i64 = 2;
+/// 1 had no backup, busy or transfer tables, 2 no busy table; every statement below is
+/// `IF NOT EXISTS`, so opening an older file adds what it lacks.
+const SCHEMA_VERSION: i64 = 3;
 
 /// Which way a sync moves changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -242,10 +242,12 @@ impl Store {
                    handle TEXT NOT NULL, started INTEGER NOT NULL, status TEXT NOT NULL,
                    files INTEGER NOT NULL, folders INTEGER NOT NULL, uploaded INTEGER NOT NULL,
                    copied INTEGER NOT NULL, PRIMARY KEY(tag, name)) WITHOUT ROWID;
+                 CREATE TABLE IF NOT EXISTS busy(sync TEXT NOT NULL, path TEXT NOT NULL,
+                   since INTEGER NOT NULL, PRIMARY KEY(sync, path)) WITHOUT ROWID;
                  CREATE TABLE IF NOT EXISTS transfers(sync TEXT NOT NULL, path TEXT NOT NULL,
                    upload INTEGER NOT NULL, size INTEGER NOT NULL, started INTEGER NOT NULL,
                    PRIMARY KEY(sync, path)) WITHOUT ROWID;
-                 PRAGMA user_version=2;
+                 PRAGMA user_version=3;
                  COMMIT;",
             )
             .map_err(&err)?;
@@ -337,7 +339,13 @@ impl Store {
     /// Forget a sync and everything recorded for it (both sides' files stay as they are).
     pub fn remove(&self, id: &str) -> Result<()> {
         let tx = self.conn.unchecked_transaction().map_err(self.err())?;
-        for table in ["syncs WHERE id", "synced WHERE sync", "issues WHERE sync"] {
+        for table in [
+            "syncs WHERE id",
+            "synced WHERE sync",
+            "issues WHERE sync",
+            "busy WHERE sync",
+            "transfers WHERE sync",
+        ] {
             tx.execute(&format!("DELETE FROM {table}=?1"), params![id])
                 .map_err(self.err())?;
         }
@@ -620,6 +628,40 @@ impl Store {
             .map_err(self.err())?;
         rows.collect::<std::result::Result<_, _>>()
             .map_err(self.err())
+    }
+
+    /// The files of sync `id` still being written, with when each was first seen so (older
+    /// entries no longer busy are dropped).
+    pub fn set_busy(&self, id: &str, paths: &[String]) -> Result<Vec<(String, i64)>> {
+        let now = crate::session::now_ms() as i64 / 1000;
+        self.batch(|st| {
+            let old: HashMap<String, i64> = {
+                let mut q = st
+                    .conn
+                    .prepare_cached("SELECT path, since FROM busy WHERE sync=?1")
+                    .map_err(st.err())?;
+                let rows = q
+                    .query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .map_err(st.err())?;
+                rows.collect::<std::result::Result<_, _>>()
+                    .map_err(st.err())?
+            };
+            st.conn
+                .execute("DELETE FROM busy WHERE sync=?1", params![id])
+                .map_err(st.err())?;
+            let mut out = Vec::new();
+            for p in paths {
+                let since = old.get(p).copied().unwrap_or(now);
+                st.conn
+                    .execute(
+                        "INSERT INTO busy(sync, path, since) VALUES (?1, ?2, ?3)",
+                        params![id, p, since],
+                    )
+                    .map_err(st.err())?;
+                out.push((p.clone(), since));
+            }
+            Ok(out)
+        })
     }
 
     /// Every configured backup, by tag.
