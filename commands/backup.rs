@@ -222,7 +222,9 @@ fn once(ctx: &mut Ctx<'_>, args: &Args, store: &Store) -> Result<(), CmdError> {
     let mut failed = Vec::new();
     for b in &chosen {
         let mut write = |ev: Event| log.write(&ev);
-        let made = super::context::block_on(&rt, backup::run(account, &up, store, b, &mut write))?;
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let made =
+            super::context::block_on(&rt, backup::run(account, &up, store, b, &stop, &mut write))?;
         match made {
             Ok(r) if r.status == "COMPLETE" => {}
             Ok(r) => failed.push(format!("backup {}: {}", b.tag, r.status)),

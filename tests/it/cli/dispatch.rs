@@ -121,16 +121,16 @@ fn global_options_go_before_the_command_too() {
 #[test]
 fn megacmd_commands_not_yet_in_megash_say_so() {
     let env = Env::new();
-    let out = env.run(&["sync", "/a", "/b"]);
+    let out = env.run(&["share", "/a"]);
     assert!(
-        out.starts_with("exit: 51\n--- stdout\n--- stderr\nmegash does not support sync yet\n"),
+        out.starts_with("exit: 51\n--- stdout\n--- stderr\nmegash does not support share yet\n"),
         "{out}"
     );
     let out = env.run_as("mega-webdav", &["/x"]);
     assert!(out.contains("megash does not support webdav yet"), "{out}");
     let help = env.run(&["help"]);
     assert!(
-        help.contains("MEGAcmd commands not in megash yet: backup"),
+        help.contains("MEGAcmd commands not in megash yet: exclude, ftp"),
         "{help}"
     );
 }

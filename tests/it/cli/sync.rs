@@ -211,8 +211,9 @@ fn scenarios_end_in_the_expected_state_on_both_sides() {
     put("a9 cloud", "/c9/a.txt");
     // c10: a case-only rename.
     std::fs::rename(c[9].dir.join("a.txt"), c[9].dir.join("A.txt")).unwrap();
-    // c11 (--up): the cloud gets an extra file, the local file changes.
+    // c11 (--up): the cloud gets an extra file and an edit, the local file changes.
     put("extra", "/c11/extra.txt");
+    put("b11 cloud edit", "/c11/b.txt");
     write(&c[10].dir.join("a.txt"), "a11 up");
     // c12 (--down): a local extra file.
     write(&c[11].dir.join("localextra.txt"), "x");
@@ -327,6 +328,17 @@ fn scenarios_end_in_the_expected_state_on_both_sides() {
     // c11 (--up): the cloud follows; its extra file is in the debris.
     assert_eq!(remote_tree(&w, "c11"), base_r);
     assert!(cat("/c11/a.txt").contains("\na11 up"));
+    // The cloud's edit was replaced by the local file, and kept in the debris.
+    assert!(
+        cat("/c11/b.txt").contains("\nb--- stderr"),
+        "{}",
+        cat("/c11/b.txt")
+    );
+    assert!(
+        bin.iter()
+            .any(|p| p.starts_with(&format!("//bin/SyncDebris/{date}/b.txt"))),
+        "{bin:?}"
+    );
     assert!(
         bin.contains(&format!("//bin/SyncDebris/{date}/extra.txt")),
         "{bin:?}"
@@ -505,4 +517,25 @@ fn add_list_pause_enable_delete() {
     );
     assert_eq!(w.run(&["sync", "-d", &id]), super::ok(""));
     assert_eq!(w.run(&["sync"]), super::ok(""));
+}
+
+#[test]
+fn a_mirror_never_empties_the_other_side_at_once() {
+    let mut paths = vec!["M/".to_string(), "M/old/".to_string()];
+    paths.extend((0..6).map(|i| format!("M/old/f{i}.txt")));
+    let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let w = World::new(&refs);
+    // An empty local folder (an unmounted drive) as the source of an --up mirror.
+    let dir = w.env.home.path().join("L");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = w.run(&["sync", "--up", dir.to_str().unwrap(), "/M"]);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    let before = remote_tree(&w, "M");
+    let out = once(&w);
+    assert_eq!(exit_of(&out), "exit: 54", "{out}");
+    assert!(
+        w.run(&["sync-issues"]).contains("would delete 6 of the"),
+        "{out}"
+    );
+    assert_eq!(remote_tree(&w, "M"), before);
 }

@@ -137,6 +137,11 @@ fn kill_9_at_random_points_then_converge() {
         "seed {seed}: {:?}",
         part_files(&dir)
     );
+    let stray: Vec<String> = walk_names(&dir)
+        .into_iter()
+        .filter(|n| n.contains(".megash-"))
+        .collect();
+    assert!(stray.is_empty(), "seed {seed}: {stray:?}");
     assert!(
         !dir.join(".debris").exists(),
         "seed {seed}: nothing was to be deleted"
@@ -193,4 +198,16 @@ fn server_faults_delay_but_never_break_a_sync() {
     assert!(w.run(&["sync", "--once"]).starts_with("exit: 0\n"));
     assert_eq!(std::fs::read(dir.join("down.bin")).unwrap(), big);
     assert!(part_files(&dir).is_empty());
+}
+
+/// Every name below `dir`.
+fn walk_names(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        out.push(e.file_name().to_string_lossy().into_owned());
+        if e.path().is_dir() {
+            out.extend(walk_names(&e.path()));
+        }
+    }
+    out
 }

@@ -131,8 +131,16 @@ impl Period {
                         let from = if t == start { t.second() } else { 0 };
                         if let Some(s) = f[0].iter().copied().find(|s| *s >= from) {
                             let at: NaiveDateTime = t.with_second(s).unwrap_or(t);
-                            if let Some(local) = Local.from_local_datetime(&at).earliest() {
-                                return local.timestamp();
+                            // In the hour a clock change repeats, a local time maps to two
+                            // instants: the first one later than `after` counts.
+                            let mapped = Local.from_local_datetime(&at);
+                            if let Some(ts) = [mapped.earliest(), mapped.latest()]
+                                .into_iter()
+                                .flatten()
+                                .map(|l| l.timestamp())
+                                .find(|ts| *ts > after)
+                            {
+                                return ts;
                             }
                         }
                     }
@@ -170,6 +178,7 @@ pub async fn run(
     uploads: &Engine,
     store: &Store,
     b: &BackupConfig,
+    stop: &std::sync::atomic::AtomicBool,
     log: &mut dyn FnMut(Event),
 ) -> Result<BackupRun> {
     account.refresh().await?;
@@ -314,10 +323,16 @@ pub async fn run(
     let mut small: Vec<SmallFile> = Vec::new();
     let mut failed = 0u64;
     let mut aborted = false;
+    // The engine is stopping: the copy is left MISCARRIED, as MEGAcmd calls it.
+    let mut stopped = false;
     let progress = transfer::Progress::default();
     for (path, l) in &local.entries {
         if skip.as_deref().is_some_and(|s| within(path, s)) {
             continue;
+        }
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            stopped = true;
+            break;
         }
         if store.backup_abort_requested(b.tag)? {
             aborted = true;
@@ -378,11 +393,13 @@ pub async fn run(
             }
         }
     }
-    if !aborted {
+    if !aborted && !stopped {
         failed += upload_small(uploads, &client, small, &mut run).await;
     }
     run.status = if aborted {
         "ABORTED"
+    } else if stopped {
+        "MISCARRIED"
     } else if failed > 0 {
         "INCOMPLETE"
     } else {

@@ -197,6 +197,36 @@ struct Running {
     /// When a pass is due (`None`: nothing new).
     due: Option<Instant>,
     last_pass: Instant,
+    /// The wait after a pass that only found files still being written.
+    backoff: Duration,
+}
+
+/// Passes of one sync start at least this far apart.
+const MIN_GAP: Duration = Duration::from_secs(1);
+
+/// Reset the deferral backoff of sync `id` (`None`), or double it from `start` up to a
+/// minute and return it.
+fn r_backoff(
+    running: &mut HashMap<String, Running>,
+    id: &str,
+    start: Option<Duration>,
+) -> Duration {
+    let Some(r) = running.get_mut(id) else {
+        return Duration::ZERO;
+    };
+    match start {
+        None => {
+            r.backoff = Duration::ZERO;
+            Duration::ZERO
+        }
+        Some(start) => {
+            r.backoff = (r.backoff * 2)
+                .max(start)
+                .max(Duration::from_millis(200))
+                .min(Duration::from_secs(60));
+            r.backoff
+        }
+    }
 }
 
 fn watch(
@@ -224,6 +254,17 @@ fn watch(
     })?;
     w.watch(&config.local, notify::RecursiveMode::Recursive)?;
     Ok(w)
+}
+
+/// A pass holds both sides of its sync in memory; between passes the engine holds nothing
+/// per file (the state is in SQLite), and glibc is told to return the freed pages, which it
+/// otherwise keeps at the pass's peak.
+fn give_back_memory() {
+    #[cfg(target_env = "gnu")]
+    // SAFETY: malloc_trim only releases free memory of the allocator; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Keep every enabled sync of the logged-in account in step until `stop` is set.
@@ -288,7 +329,8 @@ pub async fn run(
                         config: w,
                         _watcher: watcher.ok(),
                         due: Some(now),
-                        last_pass: now,
+                        last_pass: now - MIN_GAP,
+                        backoff: Duration::ZERO,
                     },
                 );
             }
@@ -336,7 +378,8 @@ pub async fn run(
                     break;
                 }
                 let period = super::backup::parse_period(&b.period);
-                if let Err(e) = super::backup::run(account, engines.0, store, &b, log).await {
+                if let Err(e) = super::backup::run(account, engines.0, store, &b, &stop, log).await
+                {
                     log(Event {
                         sync: format!("backup {}", b.tag),
                         action: "error",
@@ -349,9 +392,13 @@ pub async fn run(
                 store.set_backup_next(b.tag, next)?;
             }
         }
+        // At most one pass a second per sync: a folder written to without pause gets one
+        // pass a second, not one per event.
         let ready: Vec<String> = running
             .iter()
-            .filter(|(_, r)| r.due.is_some_and(|d| d <= now))
+            .filter(|(_, r)| {
+                r.due.is_some_and(|d| d <= now) && now.duration_since(r.last_pass) >= MIN_GAP
+            })
             .map(|(id, _)| id.clone())
             .collect();
         for id in ready {
@@ -377,9 +424,17 @@ pub async fn run(
             };
             let again = match pass.run(&config).await {
                 Ok(o) if o.errors > 0 => Some(Duration::from_secs(5)),
-                Ok(o) if o.actions > 0 => Some(Duration::ZERO),
-                Ok(o) if o.deferred > 0 => Some(opts.settle),
-                Ok(_) => None,
+                Ok(o) if o.actions > 0 => {
+                    r_backoff(&mut running, &id, None);
+                    Some(Duration::ZERO)
+                }
+                // Only waiting (a file being written, one with an mtime in the future): look
+                // again later and later, up to a minute, rather than every second forever.
+                Ok(o) if o.deferred > 0 => Some(r_backoff(&mut running, &id, Some(opts.settle))),
+                Ok(_) => {
+                    r_backoff(&mut running, &id, None);
+                    None
+                }
                 Err(e) => {
                     log(Event {
                         sync: config.id.clone(),
@@ -390,6 +445,7 @@ pub async fn run(
                     Some(Duration::from_secs(5))
                 }
             };
+            give_back_memory();
             if let (Some(after), Some(r)) = (again, running.get_mut(&id)) {
                 let at = Instant::now() + after;
                 r.due = Some(r.due.map_or(at, |d| d.min(at)));

@@ -15,6 +15,14 @@ pub const FILE_NAME: &str = ".megaignore";
 /// editors' backup files and the desktop clutter of other systems).
 pub const DEFAULT: &str = "+sync:.megaignore\n-:.*\n-:~*\n-:desktop.ini\n-:Thumbs.db\n";
 
+/// What [`Filters::verdict`] says about an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Sync,
+    Exclude,
+    SizeExcluded,
+}
+
 /// What a rule applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -232,9 +240,25 @@ impl Filters {
     /// for files. The caller does not descend into excluded folders, so a folder rule
     /// covers everything below it.
     pub fn excluded(&self, path: &str, kind: Kind, size: Option<u64>) -> bool {
+        self.verdict(path, kind, size) != Verdict::Sync
+    }
+
+    /// What to do with the entry at `path`: sync it, leave it out, or (left out by size
+    /// only) leave it alone on both sides — a file that grows past `exclude-larger` on one
+    /// side must not look deleted there.
+    pub fn verdict(&self, path: &str, kind: Kind, size: Option<u64>) -> Verdict {
+        match self.by_rules(path, kind) {
+            Some(true) => Verdict::Exclude,
+            Some(false) => Verdict::Sync,
+            None if self.by_size(kind, size) => Verdict::SizeExcluded,
+            None => Verdict::Sync,
+        }
+    }
+
+    fn by_rules(&self, path: &str, kind: Kind) -> Option<bool> {
         let name = path.rsplit('/').next().unwrap_or(path);
         if name == FILE_NAME && !path.contains('/') && kind == Kind::File {
-            return !self.sync_self;
+            return Some(!self.sync_self);
         }
         for r in self.rules.iter().rev() {
             let applies = match r.target {
@@ -247,19 +271,21 @@ impl Filters {
                 continue;
             }
             if r.matcher.matches(if r.path { path } else { name }) {
-                return !r.include;
+                return Some(!r.include);
             }
         }
-        if let (Kind::File, Some(s)) = (kind, size) {
-            match (self.smaller, self.larger) {
-                // Both set the other way round: the band between them is excluded.
-                (Some(lo), Some(hi)) if lo > hi => return s > hi && s < lo,
-                (lo, hi) => {
-                    return lo.is_some_and(|lo| s < lo) || hi.is_some_and(|hi| s > hi);
-                }
-            }
+        None
+    }
+
+    fn by_size(&self, kind: Kind, size: Option<u64>) -> bool {
+        let (Kind::File, Some(s)) = (kind, size) else {
+            return false;
+        };
+        match (self.smaller, self.larger) {
+            // Both set the other way round: the band between them is excluded.
+            (Some(lo), Some(hi)) if lo > hi => s > hi && s < lo,
+            (lo, hi) => lo.is_some_and(|lo| s < lo) || hi.is_some_and(|hi| s > hi),
         }
-        false
     }
 }
 

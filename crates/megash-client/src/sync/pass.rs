@@ -112,6 +112,38 @@ fn busy_limit() -> Duration {
     )
 }
 
+/// Deletions within this window add up against the deletion limit.
+const DELETION_WINDOW_SECS: i64 = 600;
+
+/// Whether `path` and everything below it are the same in `a` and `b`.
+fn same_subtree<T: PartialEq>(
+    a: &BTreeMap<String, T>,
+    b: &BTreeMap<String, T>,
+    path: &str,
+) -> bool {
+    let below = |m: &BTreeMap<String, T>| {
+        m.range(format!("{path}/")..)
+            .take_while(|(q, _)| under(q, path))
+            .count()
+    };
+    a.get(path) == b.get(path)
+        && below(a) == below(b)
+        && a.range(format!("{path}/")..)
+            .take_while(|(q, _)| under(q, path))
+            .all(|(q, v)| b.get(q) == Some(v))
+}
+
+/// How many entries at `path` and below it are files.
+fn files_at<T>(map: &BTreeMap<String, T>, path: &str, is_file: impl Fn(&T) -> bool) -> usize {
+    let own = map.get(path).is_some_and(&is_file);
+    let below = map
+        .range(format!("{path}/")..)
+        .take_while(|(q, _)| under(q, path))
+        .filter(|(_, v)| is_file(v))
+        .count();
+    usize::from(own) + below
+}
+
 /// Whether a proper ancestor of `path` is in `set`.
 fn below_any<S: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
     path: &str,
@@ -156,9 +188,16 @@ fn synced_remote(l: &LocalEntry, r: &RemoteEntry) -> Synced {
 enum Act {
     Record,
     Forget,
-    Upload { replaces: Option<Handle> },
+    /// `replaces`: the cloud file it is a new version of. `debris_first`: a cloud file to
+    /// move to the debris before (a mirror replacing an edit made in the cloud).
+    Upload {
+        replaces: Option<Handle>,
+        debris_first: Option<Handle>,
+    },
     MkdirRemote,
-    Download { replace: bool },
+    Download {
+        replace: bool,
+    },
     MkdirLocal,
     DeleteRemote,
     DeleteLocal,
@@ -257,6 +296,14 @@ impl Pass<'_> {
         for p in local.problems.iter().chain(&remote.problems) {
             stall(&mut issues, &p.path, &p.reason, &p.advice);
         }
+        // An unmounted drive leaves an empty folder, or another device, at the mount point:
+        // the whole sync waits rather than taking everything for deleted.
+        let synced_any = synced.values().any(|s| !s.dir);
+        if let Some((reason, advice)) = self.emptied(sync, &local, &remote, &synced, synced_any) {
+            self.event(sync, "stall", "", reason.clone());
+            stall(&mut issues, "", &reason, advice);
+            return self.finish(sync, issues, outcome, Some((&local, &remote)));
+        }
         let blocked: Vec<String> = issues.iter().map(|i| i.path.clone()).collect();
         let plan = self.plan(sync, &local, &remote, &synced, &blocked)?;
         let mut acts = Vec::new();
@@ -293,14 +340,15 @@ impl Pass<'_> {
         let deletes: usize = acts
             .iter()
             .filter(|(_, a)| matches!(a, Act::DeleteLocal | Act::DeleteRemote))
-            .map(|(p, _)| {
-                let own = synced.get(p).is_some_and(|s| !s.dir);
-                let below = synced
-                    .range(format!("{p}/")..)
-                    .take_while(|(q, _)| under(q, p))
-                    .filter(|(_, s)| !s.dir)
-                    .count();
-                (usize::from(own) + below).max(1)
+            .map(|(p, a)| {
+                // The files that go, as recorded, and as found on the side they go from (a
+                // mirror also removes what was never synced).
+                let recorded = files_at(&synced, p, |s: &Synced| !s.dir);
+                let found = match a {
+                    Act::DeleteLocal => files_at(&local.entries, p, |l: &LocalEntry| !l.dir),
+                    _ => files_at(&remote.entries, p, |r: &RemoteEntry| !r.dir()),
+                };
+                recorded.max(found).max(1)
             })
             .sum();
         // Mirrors also delete what was never synced (the other side's extras): measured
@@ -308,13 +356,29 @@ impl Pass<'_> {
         let files = |n: usize| synced_files.max(n);
         let total = files(local.entries.values().filter(|l| !l.dir).count())
             .max(files(remote.entries.values().filter(|r| !r.dir()).count()));
-        if sync.max_delete < 100 && deletes >= 2 && deletes * 100 > sync.max_delete as usize * total
+        // Deletions of the last passes count too: a wipe that passes see a slice at a time
+        // (a slow rm -rf, a dying disk) adds up against what there was before it.
+        let recent = self
+            .store
+            .recent_deletions(&sync.id, now_secs() - DELETION_WINDOW_SECS)?;
+        if sync.max_delete < 100
+            && deletes >= 2
+            && (deletes + recent) * 100 > sync.max_delete as usize * (total + recent)
         {
             acts.retain(|(_, a)| !matches!(a, Act::DeleteLocal | Act::DeleteRemote));
-            let reason = format!(
-                "this pass would delete {deletes} of the {total} synced files, more than the limit of {}%",
-                sync.max_delete
-            );
+            let reason = if recent > 0 {
+                format!(
+                    "this pass would delete {deletes} more synced files after {recent} in the last {} minutes, more than the limit of {}% of {}",
+                    DELETION_WINDOW_SECS / 60,
+                    sync.max_delete,
+                    total + recent
+                )
+            } else {
+                format!(
+                    "this pass would delete {deletes} of the {total} synced files, more than the limit of {}%",
+                    sync.max_delete
+                )
+            };
             self.event(sync, "stall", "", reason.clone());
             stall(
                 &mut issues,
@@ -323,9 +387,61 @@ impl Pass<'_> {
                 "if the folder was unmounted or emptied by mistake, put the files back; if the deletions are wanted, raise the limit: sync --max-delete=100% ID (nothing else is held back)",
             );
         }
-        self.execute(sync, acts, &local, &remote, &mut outcome)
+        let deleting = acts
+            .iter()
+            .any(|(_, a)| matches!(a, Act::DeleteLocal | Act::DeleteRemote));
+        self.execute(sync, acts, &local, &remote, &filters, &mut outcome)
             .await?;
+        if deleting {
+            self.store.record_deletions(&sync.id, deletes)?;
+        }
         self.finish(sync, issues, outcome, Some((&local, &remote)))
+    }
+
+    /// Why a side looks wiped out (empty, or the local folder on another device), if it does.
+    fn emptied(
+        &self,
+        sync: &SyncConfig,
+        local: &Side<LocalEntry>,
+        remote: &Side<RemoteEntry>,
+        synced: &BTreeMap<String, Synced>,
+        synced_any: bool,
+    ) -> Option<(String, &'static str)> {
+        const ADVICE: &str = "if the drive is unmounted, mount it; if everything was deleted on purpose, remove the sync (sync -d ID) and add it again";
+        if !synced_any || sync.max_delete >= 100 {
+            return None;
+        }
+        let dev = std::fs::metadata(&sync.local)
+            .ok()
+            .map(|m| scan::local_entry(&m).dev);
+        let recorded_dev = synced.values().find(|s| s.ino != 0).map(|s| s.dev);
+        if let (Some(now), Some(then)) = (dev, recorded_dev) {
+            if now != then && sync.direction.uploads() {
+                return Some((
+                    format!(
+                        "the local folder {} is on another device than when it was last synced",
+                        sync.local.display()
+                    ),
+                    ADVICE,
+                ));
+            }
+        }
+        let no_files = |n: usize| n == 0;
+        if sync.direction.uploads() && no_files(local.entries.values().filter(|l| !l.dir).count()) {
+            return Some((
+                format!("the local folder {} is empty", sync.local.display()),
+                ADVICE,
+            ));
+        }
+        if sync.direction.downloads()
+            && no_files(remote.entries.values().filter(|r| !r.dir()).count())
+        {
+            return Some((
+                format!("the cloud folder {} is empty", sync.remote_path),
+                ADVICE,
+            ));
+        }
+        None
     }
 
     /// Why the sync cannot run at all, if it cannot.
@@ -454,6 +570,9 @@ impl Pass<'_> {
         let mut done: Vec<String> = Vec::new();
         let client = self.account.shared_client().await?;
         let mut moved = false;
+        // Folders first: a file moved into a renamed folder then finds it under its new name.
+        let mut paths = paths;
+        paths.sort_by_key(|p| !synced[p.as_str()].dir);
         for from in paths {
             if self.stopped() {
                 break;
@@ -512,16 +631,29 @@ impl Pass<'_> {
                     let Some(r) = r_here.filter(|r| r.handle.to_b64() == s.handle) else {
                         continue;
                     };
-                    if remote.entries.contains_key(&to) {
-                        continue;
-                    }
-                    let parent = self
-                        .remote_dir(&client, sync, remote, parent_of(&to))
-                        .await?;
-                    let Some(parent) = parent else { continue };
+                    let parent = match self.remote_dir(&client, sync, parent_of(&to)).await {
+                        Ok(Some(p)) => p,
+                        Ok(None) => continue,
+                        Err(e) => {
+                            outcome.errors += 1;
+                            self.event(sync, "error", from, e.to_string());
+                            done.push(from.clone());
+                            continue;
+                        }
+                    };
                     let Some(node) = self.account.cache.node(r.handle)? else {
                         continue;
                     };
+                    // The target must be free in the cloud as it is now.
+                    if self
+                        .account
+                        .cache
+                        .children_named(parent, name_of(&to))?
+                        .iter()
+                        .any(|n| n.handle != node.handle)
+                    {
+                        continue;
+                    }
                     let result = async {
                         if node.parent != Some(parent) {
                             client.move_node(node.handle, parent).await?;
@@ -534,6 +666,8 @@ impl Pass<'_> {
                     .await;
                     match result {
                         Ok(()) => {
+                            // The next move may need this one's result (a folder's new name).
+                            self.account.refresh().await?;
                             self.store.rename(&sync.id, from, &to)?;
                             self.event(sync, "rename-cloud", from, to.clone());
                             outcome.actions += 1;
@@ -558,7 +692,7 @@ impl Pass<'_> {
                         if let Some(p) = dest.parent() {
                             std::fs::create_dir_all(p)?;
                         }
-                        std::fs::rename(sync.local.join(from), &dest)
+                        rename_no_replace(&sync.local.join(from), &dest)
                     })();
                     match result {
                         Ok(()) => {
@@ -581,43 +715,31 @@ impl Pass<'_> {
     }
 
     /// The cloud folder for `path` (below the sync root), created with its parents if missing
-    /// (`None` when a file is in the way).
+    /// (`None` when a file, or two folders, are in the way). Looked up in the cache as it is
+    /// now, not in the pass's scan: earlier actions may have renamed or made folders.
     async fn remote_dir(
         &mut self,
         client: &Client,
         sync: &SyncConfig,
-        remote: &Side<RemoteEntry>,
         path: &str,
     ) -> Result<Option<Handle>> {
         let mut handle = Handle::from_b64(&sync.remote).map_err(|_| SyncError::BadConfig)?;
         if path.is_empty() {
             return Ok(Some(handle));
         }
-        let mut sofar = String::new();
         for part in path.split('/') {
-            if !sofar.is_empty() {
-                sofar.push('/');
+            let named = self.account.cache.children_named(handle, part)?;
+            if named.iter().any(|n| !n.is_folder()) {
+                return Ok(None);
             }
-            sofar.push_str(part);
-            match remote.entries.get(&sofar) {
-                Some(r) if r.dir() => handle = r.handle,
-                Some(_) => return Ok(None),
-                None => {
-                    // Created earlier in this pass? The cache knows after a refresh only.
-                    if let Some(n) = self
-                        .account
-                        .cache
-                        .children_named(handle, part)?
-                        .into_iter()
-                        .find(|n| n.is_folder())
-                    {
-                        handle = n.handle;
-                    } else {
-                        let n = client.create_folder(handle, part).await?;
-                        self.account.refresh().await?;
-                        handle = n.handle;
-                    }
+            match named.as_slice() {
+                [one] => handle = one.handle,
+                [] => {
+                    let n = client.create_folder(handle, part).await?;
+                    self.account.refresh().await?;
+                    handle = n.handle;
                 }
+                _ => return Ok(None),
             }
         }
         Ok(Some(handle))
@@ -654,8 +776,15 @@ impl Pass<'_> {
         let mut out = Vec::new();
         // Paths whose subtree is handled whole (deleted, or stalled).
         let mut skip: HashSet<String> = HashSet::new();
+        let everything_blocked = blocked.contains("");
         for path in all {
-            if blocked.contains(path) || below_any(path, &blocked) || below_any(path, &skip) {
+            if everything_blocked
+                || blocked.contains(path)
+                || below_any(path, &blocked)
+                || below_any(path, &skip)
+                || local.ignored.contains(path)
+                || remote.ignored.contains(path)
+            {
                 continue;
             }
             let (l, r, s) = (
@@ -689,6 +818,7 @@ impl Pass<'_> {
                         if settled(l) {
                             Act::Upload {
                                 replaces: Some(r.handle),
+                                debris_first: None,
                             }
                         } else {
                             Act::Defer
@@ -696,6 +826,12 @@ impl Pass<'_> {
                     };
                     match dir {
                         _ if same => Act::Record,
+                        // The cloud follows: an edit made there goes to the debris (a version
+                        // would be lost with versioning off), the local file takes its place.
+                        Direction::Up if rc && settled(l) => Act::Upload {
+                            replaces: None,
+                            debris_first: Some(r.handle),
+                        },
                         Direction::Up => upload(),
                         Direction::Down => Act::Download { replace: true },
                         Direction::TwoWay if !rc => upload(),
@@ -718,7 +854,10 @@ impl Pass<'_> {
                     } else if l.dir {
                         Act::MkdirRemote
                     } else if settled(l) {
-                        Act::Upload { replaces: None }
+                        Act::Upload {
+                            replaces: None,
+                            debris_first: None,
+                        }
                     } else {
                         Act::Defer
                     }
@@ -783,6 +922,7 @@ impl Pass<'_> {
         acts: Vec<(String, Act)>,
         local: &Side<LocalEntry>,
         remote: &Side<RemoteEntry>,
+        filters: &Filters,
         outcome: &mut Outcome,
     ) -> Result<()> {
         let client = self.account.shared_client().await?;
@@ -811,7 +951,7 @@ impl Pass<'_> {
             }
             match act {
                 Act::MkdirRemote => {
-                    let made = self.remote_dir(&client, sync, remote, path).await;
+                    let made = self.remote_dir(&client, sync, path).await;
                     match made {
                         Ok(Some(h)) => {
                             let l = local.entries[path];
@@ -859,11 +999,39 @@ impl Pass<'_> {
         self.downloads(sync, &client, &acts, local, remote, outcome)
             .await?;
 
-        // Debris last: everything that could be kept is in place by now.
+        // Debris last: everything that could be kept is in place by now. Both sides are
+        // looked at again first: what changed since the scan (an edit, a file added to a
+        // folder, a node moved out of the sync) is left for the next pass to compare.
+        let deleting = acts
+            .iter()
+            .any(|(_, a)| matches!(a, Act::DeleteLocal | Act::DeleteRemote));
+        let (now_local, now_remote) = if deleting {
+            self.account.refresh().await?;
+            let root = Handle::from_b64(&sync.remote).map_err(|_| SyncError::BadConfig)?;
+            (
+                scan::local(&sync.local, filters).map_err(|e| SyncError::Io {
+                    what: "read",
+                    path: sync.local.clone(),
+                    source: e,
+                })?,
+                scan::remote(&self.account.cache, root, filters)?,
+            )
+        } else {
+            (Side::default(), Side::default())
+        };
         let mut debris_folder: Option<Handle> = None;
         for (path, act) in &acts {
             if self.stopped() {
                 return Ok(());
+            }
+            let still = match act {
+                Act::DeleteLocal => same_subtree(&local.entries, &now_local.entries, path),
+                Act::DeleteRemote => same_subtree(&remote.entries, &now_remote.entries, path),
+                _ => true,
+            };
+            if !still {
+                outcome.deferred += 1;
+                continue;
             }
             match act {
                 Act::DeleteLocal => match self.local_debris(sync, path) {
@@ -925,9 +1093,12 @@ impl Pass<'_> {
         // The files, each checked to be what the scan saw (else it changed: next pass).
         let mut small: Vec<(String, LocalEntry, SmallFile)> = Vec::new();
         let mut large: Vec<(String, LocalEntry, Handle, Option<Handle>)> = Vec::new();
-        let fresh = self.fresh_remote(sync)?;
         for (path, act) in acts {
-            let Act::Upload { replaces } = act else {
+            let Act::Upload {
+                replaces,
+                debris_first,
+            } = act
+            else {
                 continue;
             };
             let l = local.entries[path];
@@ -939,12 +1110,37 @@ impl Pass<'_> {
                     continue;
                 }
             }
-            let Some(parent) = self
-                .remote_dir(client, sync, &fresh, parent_of(path))
-                .await?
-            else {
-                outcome.errors += 1;
-                continue;
+            if let Some(h) = debris_first {
+                let moved = async {
+                    let folder = self.remote_debris(client).await?;
+                    client.move_node(*h, folder).await?;
+                    Ok::<_, SyncError>(())
+                }
+                .await;
+                if let Err(e) = moved {
+                    outcome.errors += 1;
+                    self.event(sync, "error", path, e.to_string());
+                    continue;
+                }
+                self.event(
+                    sync,
+                    "debris-cloud",
+                    path,
+                    format!("//bin/{REMOTE_DEBRIS}/{}", today()),
+                );
+                self.account.refresh().await?;
+            }
+            let parent = match self.remote_dir(client, sync, parent_of(path)).await {
+                Ok(Some(p)) => p,
+                Ok(None) => {
+                    outcome.errors += 1;
+                    continue;
+                }
+                Err(e) => {
+                    outcome.errors += 1;
+                    self.event(sync, "error", path, e.to_string());
+                    continue;
+                }
             };
             if l.size <= SMALL_FILE {
                 small.push((
@@ -1050,16 +1246,6 @@ impl Pass<'_> {
         Ok(())
     }
 
-    /// The cloud side as the cache has it now (folders made this pass included).
-    fn fresh_remote(&self, sync: &SyncConfig) -> Result<Side<RemoteEntry>> {
-        let root = Handle::from_b64(&sync.remote).map_err(|_| SyncError::BadConfig)?;
-        Ok(scan::remote(
-            &self.account.cache,
-            root,
-            &Filters::default(),
-        )?)
-    }
-
     async fn downloads(
         &mut self,
         sync: &SyncConfig,
@@ -1075,19 +1261,13 @@ impl Pass<'_> {
             let Act::Download { replace } = act else {
                 continue;
             };
+            let _ = replace;
             let dest = sync.local.join(path);
             let now = dest.symlink_metadata().ok().map(|m| scan::local_entry(&m));
             // Only over what the scan saw: a file that appeared or changed since waits.
             if now != local.entries.get(path).copied() {
                 outcome.deferred += 1;
                 continue;
-            }
-            if *replace {
-                if let Err(e) = self.keep_replaced(sync, path) {
-                    outcome.errors += 1;
-                    self.event(sync, "error", path, e.to_string());
-                    continue;
-                }
             }
             if let Some(p) = dest.parent() {
                 let _ = std::fs::create_dir_all(p);
@@ -1096,10 +1276,13 @@ impl Pass<'_> {
                 outcome.errors += 1;
                 continue;
             };
+            // Into a temporary sibling: what is at the destination is checked again, and kept
+            // in the debris, only at the moment the download takes its place.
+            let tmp = download_tmp(&dest);
             if node.size <= SMALL_FILE {
-                small.push((path.clone(), node, dest));
+                small.push((path.clone(), node, tmp));
             } else {
-                large.push((path.clone(), node, dest));
+                large.push((path.clone(), node, tmp));
             }
         }
         for chunk in small.chunks(64) {
@@ -1123,8 +1306,9 @@ impl Pass<'_> {
             self.store.transfers_done(&sync.id, Some(&paths))?;
             match got {
                 Ok(results) => {
-                    for ((path, node, dest), r) in chunk.iter().zip(results) {
-                        self.downloaded(sync, path, node, dest, r.map(|_| ()), outcome)?;
+                    for ((path, node, tmp), r) in chunk.iter().zip(results) {
+                        let expected = local.entries.get(path).copied();
+                        self.downloaded(sync, path, node, tmp, expected, r.map(|_| ()), outcome)?;
                     }
                 }
                 Err(e) => {
@@ -1133,7 +1317,7 @@ impl Pass<'_> {
                 }
             }
         }
-        for (path, node, dest) in large {
+        for (path, node, tmp) in large {
             if self.stopped() {
                 return Ok(());
             }
@@ -1141,37 +1325,71 @@ impl Pass<'_> {
                 .transfers_started(&sync.id, &[(path.as_str(), false, node.size)])?;
             let r = self
                 .downloads
-                .download(client, &node, &dest, &self.progress)
+                .download(client, &node, &tmp, &self.progress)
                 .await;
             self.store
                 .transfers_done(&sync.id, Some(&[path.as_str()]))?;
-            self.downloaded(sync, &path, &node, &dest, r.map(|_| ()), outcome)?;
+            let expected = local.entries.get(&path).copied();
+            self.downloaded(sync, &path, &node, &tmp, expected, r.map(|_| ()), outcome)?;
         }
         Ok(())
     }
 
+    /// Put a finished download (`tmp`) in place, if the destination is still what the scan
+    /// saw (`expected`): a file there is kept in the local debris first, and a new file never
+    /// replaces one that appeared meanwhile. The recorded state is the download's own (taken
+    /// before it got its name), so an edit made right after is still seen as one.
+    #[allow(clippy::too_many_arguments)]
     fn downloaded(
         &mut self,
         sync: &SyncConfig,
         path: &str,
         node: &Node,
-        dest: &Path,
+        tmp: &Path,
+        expected: Option<LocalEntry>,
         r: transfer::Result<()>,
         outcome: &mut Outcome,
     ) -> Result<()> {
-        match r
-            .map_err(|e| e.to_string())
-            .and_then(|()| dest.symlink_metadata().map_err(|e| e.to_string()))
-        {
-            Ok(m) => {
-                self.store
-                    .record(&sync.id, path, &synced_of(&scan::local_entry(&m), node))?;
+        if let Err(e) = r {
+            let _ = std::fs::remove_file(tmp);
+            outcome.errors += 1;
+            self.event(sync, "error", path, e.to_string());
+            return Ok(());
+        }
+        let dest = sync.local.join(path);
+        let placed = (|| {
+            let got = scan::local_entry(&tmp.symlink_metadata()?);
+            let now = dest.symlink_metadata().ok().map(|m| scan::local_entry(&m));
+            if now != expected {
+                return Ok(None);
+            }
+            if expected.is_some() {
+                self.keep_replaced(sync, path)?;
+                std::fs::rename(tmp, &dest)?;
+            } else {
+                rename_no_replace(tmp, &dest)?;
+            }
+            Ok::<_, std::io::Error>(Some(got))
+        })();
+        match placed {
+            Ok(Some(got)) => {
+                self.store.record(&sync.id, path, &synced_of(&got, node))?;
                 self.event(sync, "download", path, String::new());
                 outcome.actions += 1;
             }
+            Ok(None) => {
+                // Changed locally during the download: the next pass compares again.
+                let _ = std::fs::remove_file(tmp);
+                outcome.deferred += 1;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = std::fs::remove_file(tmp);
+                outcome.deferred += 1;
+            }
             Err(e) => {
+                let _ = std::fs::remove_file(tmp);
                 outcome.errors += 1;
-                self.event(sync, "error", path, e);
+                self.event(sync, "error", path, e.to_string());
             }
         }
         Ok(())
@@ -1229,6 +1447,37 @@ impl Pass<'_> {
         }
         Ok(at)
     }
+}
+
+/// Where a download of `dest` is written before it takes `dest`'s place (a hidden sibling
+/// the scans never report).
+fn download_tmp(dest: &Path) -> PathBuf {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dest.with_file_name(format!(".{name}{}", scan::DOWNLOAD_SUFFIX))
+}
+
+/// Rename `from` to `to`, failing with `AlreadyExists` rather than replacing anything there:
+/// a file by a hard link (atomic) and an unlink, a folder after a last look.
+pub(crate) fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    let is_dir = from.symlink_metadata()?.is_dir();
+    if !is_dir {
+        match std::fs::hard_link(from, to) {
+            Ok(()) => return std::fs::remove_file(from),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(e),
+            // A file system without hard links: the last look below.
+            Err(_) => {}
+        }
+    }
+    if to.symlink_metadata().is_ok() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} exists", to.display()),
+        ));
+    }
+    std::fs::rename(from, to)
 }
 
 /// `path`, or `path (1)`, `path (2)`… when taken.

@@ -2,10 +2,10 @@
 //! what is there, with the `.megaignore` rules applied, and the paths that cannot be synced
 //! (a symlink, a name one side cannot hold, two cloud items with one name).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
-use super::ignore::{Filters, Kind};
+use super::ignore::{Filters, Kind, Verdict};
 use crate::api::{Handle, NodeType};
 use crate::cache::Cache;
 
@@ -64,6 +64,9 @@ fn problem(path: &str, reason: &str, advice: &str) -> Problem {
 pub struct Side<T> {
     pub entries: BTreeMap<String, T>,
     pub problems: Vec<Problem>,
+    /// Files left out by a size rule only: present, but left alone (never copied, never
+    /// taken for deleted).
+    pub ignored: HashSet<String>,
 }
 
 impl<T> Default for Side<T> {
@@ -71,15 +74,21 @@ impl<T> Default for Side<T> {
         Side {
             entries: BTreeMap::new(),
             problems: Vec::new(),
+            ignored: HashSet::new(),
         }
     }
 }
 
+/// The end of the name a sync's download has until it takes its place.
+pub const DOWNLOAD_SUFFIX: &str = ".megash-sync";
+
 /// Whether a local name is one of ours that the scan never reports (an unfinished
-/// download and its journal).
+/// download, its journal, a finished one waiting to take its place).
 pub fn is_transient(name: &str) -> bool {
     name.starts_with('.')
-        && (name.ends_with(".megash-part") || name.ends_with(".megash-part.state"))
+        && (name.ends_with(".megash-part")
+            || name.ends_with(".megash-part.state")
+            || name.ends_with(DOWNLOAD_SUFFIX))
 }
 
 /// Stat of a local entry (symlinks not followed).
@@ -127,7 +136,15 @@ pub fn local(root: &Path, filters: &Filters) -> std::io::Result<Side<LocalEntry>
             }
         };
         for item in read {
-            let Ok(item) = item else { continue };
+            let Ok(item) = item else {
+                // A folder that cannot be listed whole must not look emptied.
+                side.problems.push(problem(
+                    &rel,
+                    "the folder cannot be read completely",
+                    "check the disk and the folder's permissions; nothing below it is synced until then",
+                ));
+                break;
+            };
             let os_name = item.file_name();
             let Some(name) = os_name.to_str() else {
                 let shown = os_name.to_string_lossy().into_owned();
@@ -144,6 +161,11 @@ pub fn local(root: &Path, filters: &Filters) -> std::io::Result<Side<LocalEntry>
                 continue;
             };
             if is_transient(name) || (rel.is_empty() && name == LOCAL_DEBRIS) {
+                // A download a killed engine finished but never put in place: the pass
+                // fetches it again, so it goes.
+                if name.ends_with(DOWNLOAD_SUFFIX) {
+                    let _ = std::fs::remove_file(item.path());
+                }
                 continue;
             }
             let path = if rel.is_empty() {
@@ -152,8 +174,18 @@ pub fn local(root: &Path, filters: &Filters) -> std::io::Result<Side<LocalEntry>
                 format!("{rel}/{name}")
             };
             // Not following symlinks (fstatat on the open folder: no path to build).
-            let Ok(meta) = item.metadata() else {
-                continue;
+            let meta = match item.metadata() {
+                Ok(m) => m,
+                // Gone since the listing: it is not there.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    side.problems.push(problem(
+                        &path,
+                        &format!("cannot be read: {e}"),
+                        "check the disk and the permissions; it is left alone until then",
+                    ));
+                    continue;
+                }
             };
             let ft = meta.file_type();
             if ft.is_symlink() {
@@ -171,8 +203,13 @@ pub fn local(root: &Path, filters: &Filters) -> std::io::Result<Side<LocalEntry>
             }
             let e = local_entry(&meta);
             let kind = if e.dir { Kind::Dir } else { Kind::File };
-            if filters.excluded(&path, kind, (!e.dir).then_some(e.size)) {
-                continue;
+            match filters.verdict(&path, kind, (!e.dir).then_some(e.size)) {
+                Verdict::Sync => {}
+                Verdict::Exclude => continue,
+                Verdict::SizeExcluded => {
+                    side.ignored.insert(path);
+                    continue;
+                }
             }
             if e.dir {
                 stack.push(path.clone());
@@ -223,8 +260,13 @@ pub fn remote(
         }
         let folder = n.kind == NodeType::Folder;
         let kind = if folder { Kind::Dir } else { Kind::File };
-        if filters.excluded(&path, kind, (!folder).then_some(n.size)) {
-            return Ok(());
+        match filters.verdict(&path, kind, (!folder).then_some(n.size)) {
+            Verdict::Sync => {}
+            Verdict::Exclude => return Ok(()),
+            Verdict::SizeExcluded => {
+                side.ignored.insert(path);
+                return Ok(());
+            }
         }
         if side.entries.contains_key(&path) {
             clashes.insert(path);

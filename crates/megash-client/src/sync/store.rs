@@ -14,9 +14,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{Result, SyncError};
 
-/// 1 had no backup, busy or transfer tables, 2 no busy table; every statement below is
-/// `IF NOT EXISTS`, so opening an older file adds what it lacks.
-const SCHEMA_VERSION: i64 = 3;
+/// 1 had no backup, busy, deletions or transfer tables, 2 no busy or deletions table, 3 no
+/// deletions table; every statement below is `IF NOT EXISTS`, so opening an older file adds
+/// what it lacks.
+const SCHEMA_VERSION: i64 = 4;
 
 /// Which way a sync moves changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,14 +112,21 @@ impl Issue {
     pub fn id(&self) -> String {
         use sha2::Digest;
         let d = sha2::Sha256::digest(format!("{}\0{}", self.sync, self.path).as_bytes());
-        crate::crypto::b64::encode(&d[..6])
+        // Hex: a b64 ID could start with `-` and read as a flag.
+        d[..5].iter().map(|b| format!("{b:02x}")).collect()
     }
 }
 
 /// A new sync's ID: 8 random bytes in MEGA's b64, as MEGAcmd's backup IDs look.
 pub fn new_id() -> String {
-    let bytes: [u8; 8] = rand::random();
-    crate::crypto::b64::encode(&bytes)
+    // Never starting with `-`: `sync -d -abc` would read the ID as flags.
+    loop {
+        let bytes: [u8; 8] = rand::random();
+        let id = crate::crypto::b64::encode(&bytes);
+        if id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return id;
+        }
+    }
 }
 
 /// One configured backup.
@@ -244,10 +252,12 @@ impl Store {
                    copied INTEGER NOT NULL, PRIMARY KEY(tag, name)) WITHOUT ROWID;
                  CREATE TABLE IF NOT EXISTS busy(sync TEXT NOT NULL, path TEXT NOT NULL,
                    since INTEGER NOT NULL, PRIMARY KEY(sync, path)) WITHOUT ROWID;
+                 CREATE TABLE IF NOT EXISTS deletions(sync TEXT NOT NULL, at INTEGER NOT NULL,
+                   files INTEGER NOT NULL);
                  CREATE TABLE IF NOT EXISTS transfers(sync TEXT NOT NULL, path TEXT NOT NULL,
                    upload INTEGER NOT NULL, size INTEGER NOT NULL, started INTEGER NOT NULL,
                    PRIMARY KEY(sync, path)) WITHOUT ROWID;
-                 PRAGMA user_version=3;
+                 PRAGMA user_version=4;
                  COMMIT;",
             )
             .map_err(&err)?;
@@ -344,6 +354,7 @@ impl Store {
             "synced WHERE sync",
             "issues WHERE sync",
             "busy WHERE sync",
+            "deletions WHERE sync",
             "transfers WHERE sync",
         ] {
             tx.execute(&format!("DELETE FROM {table}=?1"), params![id])
@@ -445,10 +456,12 @@ impl Store {
 
     /// Forget `path` and everything below it.
     pub fn forget(&self, id: &str, path: &str) -> Result<()> {
+        // Below `p` is the range `p/` (inclusive) to `p0` (exclusive): `0` follows `/`, and
+        // byte ranges hold for any name (substr would count characters, not bytes).
         self.conn
             .execute(
-                "DELETE FROM synced WHERE sync=?1 AND (path=?2 OR substr(path, 1, ?3)=?4)",
-                params![id, path, path.len() as i64 + 1, format!("{path}/")],
+                "DELETE FROM synced WHERE sync=?1 AND (path=?2 OR (path>=?3 AND path<?4))",
+                params![id, path, format!("{path}/"), format!("{path}0")],
             )
             .map_err(self.err())?;
         Ok(())
@@ -459,21 +472,15 @@ impl Store {
         let tx = self.conn.unchecked_transaction().map_err(self.err())?;
         // Whatever was recorded at the destination is stale: the moved entry replaces it.
         tx.execute(
-            "DELETE FROM synced WHERE sync=?1 AND (path=?2 OR substr(path, 1, ?3)=?4)",
-            params![id, to, to.len() as i64 + 1, format!("{to}/")],
+            "DELETE FROM synced WHERE sync=?1 AND (path=?2 OR (path>=?3 AND path<?4))",
+            params![id, to, format!("{to}/"), format!("{to}0")],
         )
         .map_err(self.err())?;
+        // length() and substr() both count characters: the suffix after `from` is kept.
         tx.execute(
-            "UPDATE synced SET path = ?3 || substr(path, ?4) \
-             WHERE sync=?1 AND (path=?2 OR substr(path, 1, ?5)=?6)",
-            params![
-                id,
-                from,
-                to,
-                from.len() as i64 + 1,
-                from.len() as i64 + 1,
-                format!("{from}/")
-            ],
+            "UPDATE synced SET path = ?3 || substr(path, length(?2) + 1) \
+             WHERE sync=?1 AND (path=?2 OR (path>=?4 AND path<?5))",
+            params![id, from, to, format!("{from}/"), format!("{from}0")],
         )
         .map_err(self.err())?;
         tx.commit().map_err(self.err())?;
@@ -662,6 +669,34 @@ impl Store {
             }
             Ok(out)
         })
+    }
+
+    /// Record that a pass of sync `id` deleted `files` files (they went to a debris folder).
+    pub fn record_deletions(&self, id: &str, files: usize) -> Result<()> {
+        let now = crate::session::now_ms() as i64 / 1000;
+        self.conn
+            .execute(
+                "INSERT INTO deletions(sync, at, files) VALUES (?1, ?2, ?3)",
+                params![id, now, files as i64],
+            )
+            .map_err(self.err())?;
+        self.conn
+            .execute("DELETE FROM deletions WHERE at < ?1", params![now - 86_400])
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Files sync `id` deleted since `since` (Unix seconds).
+    pub fn recent_deletions(&self, id: &str, since: i64) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .query_row(
+                "SELECT COALESCE(SUM(files), 0) FROM deletions WHERE sync=?1 AND at>=?2",
+                params![id, since],
+                |r| r.get(0),
+            )
+            .map_err(self.err())?;
+        Ok(n.max(0) as usize)
     }
 
     /// Every configured backup, by tag.
@@ -866,6 +901,8 @@ mod tests {
             ("a/x/y", "3"),
             ("ab", "4"),
             ("b", "5"),
+            ("Été", "6"),
+            ("Été/ü", "7"),
         ] {
             s.record("S", p, &entry(h)).unwrap();
         }
@@ -877,12 +914,22 @@ mod tests {
             .map(|(p, e)| (p, e.handle))
             .collect();
         got.sort();
-        let want = [("ab", "4"), ("b", "1"), ("b/x", "2"), ("b/x/y", "3")];
+        let want = [
+            ("ab", "4"),
+            ("b", "1"),
+            ("b/x", "2"),
+            ("b/x/y", "3"),
+            ("Été", "6"),
+            ("Été/ü", "7"),
+        ];
         assert_eq!(
             got,
             want.map(|(p, h)| (p.to_string(), h.to_string())).to_vec()
         );
+        s.rename("S", "Été", "Ä").unwrap();
+        assert_eq!(s.synced("S").unwrap()["Ä/ü"].handle, "7");
         s.forget("S", "b").unwrap();
+        s.forget("S", "Ä").unwrap();
         assert_eq!(s.synced("S").unwrap().len(), 1);
         #[cfg(unix)]
         {
