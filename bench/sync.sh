@@ -5,7 +5,9 @@
 #  2. a no-change pass over M synced files (default 100 000): `sync --once` wall time and peak
 #     RSS (the process starts, catches up, scans both sides, compares, finds nothing to do);
 #  3. the lag from a local write to the file being in the cloud, and from a megajs upload to
-#     the file on disk, with `megash serve` running (median of 5 each).
+#     the file on disk, with `megash serve` running (median of 5 each), and the engine's RSS;
+#  4. with ENGINE_N=K (e.g. 1000000): an engine holding K synced files of 16 bytes: the first
+#     sync's rate, the peak RSS of a no-change pass and the engine's RSS between passes.
 #   bench/sync.sh [N] [M]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -105,3 +107,25 @@ med() { printf '%s\n' "$@" | sort -n | sed -n 3p; }
 echo "local write -> in the cloud:       $(med "${lags_up[@]}") s   (${lags_up[*]})"
 echo "megajs upload done -> on the disk: $(med "${lags_down[@]}") s   (${lags_down[*]})"
 echo "engine RSS: $(ps -o rss= -p "$SERVE") KB"
+
+if [ -n "${ENGINE_N:-}" ]; then
+  kill "$SERVE" 2>/dev/null; wait "$SERVE" 2>/dev/null || true; SERVE=
+  $MS sync -d "$DIR/lag" >/dev/null
+  echo "== an engine holding $ENGINE_N synced files =="
+  tree "$DIR/huge" "$ENGINE_N" 16
+  $MS mkdir /huge >/dev/null
+  $MS sync "$DIR/huge" /huge >/dev/null 2>&1
+  t0=$(secs); $MS sync --once >/dev/null 2>&1; t1=$(secs)
+  echo "first sync    $(rate "$ENGINE_N" "$t0" "$t1") files/s"
+  /usr/bin/time -f "no-change pass: %e s wall, %U s user, %M KB peak RSS" $MS sync --once 2>&1 >/dev/null | tail -1
+  $MS serve --log-file="$DIR/engine-huge.log" &
+  SERVE=$!
+  # The first pass runs at start; then the engine waits for changes.
+  for _ in $(seq 1 600); do grep -q "engine: started" "$DIR/engine-huge.log" 2>/dev/null && break; sleep 0.1; done
+  sleep 2
+  for _ in $(seq 1 600); do
+    [ "$($MS transfers --show-syncs | wc -l)" = 0 ] && break; sleep 1
+  done
+  sleep "${ENGINE_SETTLE:-60}"
+  echo "engine between passes: $(ps -o rss= -p "$SERVE") KB RSS (peak $(grep VmHWM /proc/$SERVE/status | awk '{print $2}') KB)"
+fi

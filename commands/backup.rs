@@ -12,7 +12,7 @@ use crate::api::NodeType;
 use crate::error::CmdError;
 use crate::sync::backup::{self, parse_period};
 use crate::sync::store::BackupConfig;
-use crate::sync::{engine, Event, Store};
+use crate::sync::{Event, Store};
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -208,13 +208,7 @@ fn once(ctx: &mut Ctx<'_>, args: &Args, store: &Store) -> Result<(), CmdError> {
             "No backups: set one up with backup LOCAL REMOTE --period=1d --num-backups=N".into(),
         ));
     }
-    let dir = ctx.state.state_dir()?;
-    let _lock = engine::EngineLock::acquire(dir.path()).map_err(|e| match e {
-        crate::sync::SyncError::Locked { pid } => CmdError::InvalidState(format!(
-            "an engine is running for this state folder (PID {pid}); it makes the copies"
-        )),
-        other => other.into(),
-    })?;
+    let _lock = eng::take_lock(ctx, "; it makes the copies")?;
     let (up, _) = eng::engines(ctx)?;
     let rt = ctx.state.runtime()?;
     let account = ctx.state.account.as_mut().ok_or(CmdError::NotLoggedIn)?;

@@ -86,6 +86,18 @@ pub fn store(ctx: &Ctx<'_>) -> Result<Store, CmdError> {
     Ok(Store::open(dir.path())?)
 }
 
+/// Take the engine lock of this state folder for work that must not run beside an engine
+/// (`what`: what the running one does instead, for the message).
+pub fn take_lock(ctx: &Ctx<'_>, what: &str) -> Result<engine::EngineLock, CmdError> {
+    let dir = ctx.state.state_dir()?;
+    engine::EngineLock::acquire(dir.path()).map_err(|e| match e {
+        crate::sync::SyncError::Locked { pid } => CmdError::InvalidState(format!(
+            "an engine is running for this state folder (PID {pid}){what}"
+        )),
+        other => other.into(),
+    })
+}
+
 /// Whether an engine is running for this state directory (its PID).
 pub fn running(ctx: &Ctx<'_>) -> Option<String> {
     let dir = ctx.state.state_dir.as_deref()?;

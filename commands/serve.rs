@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::engine::{self as eng, Log};
 use super::{xfer, Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
-use crate::sync::{engine, Event, SyncError};
+use crate::sync::{engine, Event};
 
 /// The table entry.
 pub const COMMAND: Command = Command {
@@ -52,12 +52,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         };
     }
     let dir = ctx.state.state_dir()?;
-    let _lock = engine::EngineLock::acquire(dir.path()).map_err(|e| match e {
-        SyncError::Locked { pid } => CmdError::InvalidState(format!(
-            "another engine is running for this state folder (PID {pid})"
-        )),
-        other => other.into(),
-    })?;
+    let _lock = eng::take_lock(ctx, "")?;
     let mut log = Log::open(args.value("log-file"))?;
     let (up, down) = eng::engines(ctx)?;
     let opts = engine::Options::from_env(xfer::upload_journals(ctx.state));

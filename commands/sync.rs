@@ -337,13 +337,7 @@ fn once(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             "No syncs to run: add one with sync LOCAL REMOTE".into(),
         ));
     }
-    let dir = ctx.state.state_dir()?;
-    let _lock = engine::EngineLock::acquire(dir.path()).map_err(|e| match e {
-        crate::sync::SyncError::Locked { pid } => CmdError::InvalidState(format!(
-            "an engine is running for this state folder (PID {pid}); it keeps the syncs in step already"
-        )),
-        other => other.into(),
-    })?;
+    let _lock = eng::take_lock(ctx, "; it keeps the syncs in step already")?;
     let (up, down) = eng::engines(ctx)?;
     let opts = engine::Options::from_env(xfer::upload_journals(ctx.state));
     let rt = ctx.state.runtime()?;
@@ -500,23 +494,7 @@ fn list_only(ctx: &mut Ctx<'_>, args: &Args, only: Option<&str>) -> Result<(), C
         "FILES",
         "DIRS",
     ];
-    let cols: Vec<usize> = match args.value("output-cols") {
-        Some(v) => v
-            .split(',')
-            .map(|c| {
-                header
-                    .iter()
-                    .position(|h| h.eq_ignore_ascii_case(c.trim()))
-                    .ok_or_else(|| {
-                        CmdError::Args(format!(
-                            "unknown column {c}; the columns are {}",
-                            header.join(",")
-                        ))
-                    })
-            })
-            .collect::<Result<_, _>>()?,
-        None => (0..header.len()).collect(),
-    };
+    let cols = select_columns(&header, args.value("output-cols"))?;
     let mut table: Vec<Vec<String>> = vec![cols.iter().map(|&i| header[i].to_string()).collect()];
     for r in rows {
         table.push(cols.iter().map(|&i| r[i].clone()).collect());
@@ -525,6 +503,26 @@ fn list_only(ctx: &mut Ctx<'_>, args: &Args, only: Option<&str>) -> Result<(), C
         ctx.ui.line(line)?;
     }
     Ok(())
+}
+
+/// The columns `--output-cols=A,B` asks for, as indexes into `header` (all without it).
+pub fn select_columns(header: &[&str], spec: Option<&str>) -> Result<Vec<usize>, CmdError> {
+    let Some(spec) = spec else {
+        return Ok((0..header.len()).collect());
+    };
+    spec.split(',')
+        .map(|c| {
+            header
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(c.trim()))
+                .ok_or_else(|| {
+                    CmdError::Args(format!(
+                        "unknown column {c}; the columns are {}",
+                        header.join(",")
+                    ))
+                })
+        })
+        .collect()
 }
 
 /// Left-aligned columns (the last unpadded), or joined by `sep`.

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::engine as eng;
-use super::sync::columns;
+use super::sync::{columns, select_columns};
 use super::{Args, Command, Ctx, Flag, Operand, Writes};
 use crate::error::CmdError;
 use crate::sync::Issue;
@@ -149,23 +149,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         None => 10,
     };
     let header = ["ISSUE_ID", "PARENT_SYNC", "PATH", "REASON"];
-    let cols: Vec<usize> = match args.value("output-cols") {
-        Some(v) => v
-            .split(',')
-            .map(|c| {
-                header
-                    .iter()
-                    .position(|h| h.eq_ignore_ascii_case(c.trim()))
-                    .ok_or_else(|| {
-                        CmdError::Args(format!(
-                            "unknown column {c}; the columns are {}",
-                            header.join(",")
-                        ))
-                    })
-            })
-            .collect::<Result<_, _>>()?,
-        None => (0..header.len()).collect(),
-    };
+    let cols = select_columns(&header, args.value("output-cols"))?;
     let mut table = vec![cols
         .iter()
         .map(|&c| header[c].to_string())

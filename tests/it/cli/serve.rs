@@ -86,7 +86,7 @@ fn the_engine_follows_both_sides_and_its_configuration() {
     assert!(
         out.starts_with("exit: 54\n")
             && out.contains(&format!(
-                "another engine is running for this state folder (PID {})",
+                "an engine is running for this state folder (PID {})",
                 engine.id()
             )),
         "{out}"

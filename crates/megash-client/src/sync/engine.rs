@@ -197,12 +197,16 @@ struct Running {
     /// When a pass is due (`None`: nothing new).
     due: Option<Instant>,
     last_pass: Instant,
+    /// How long the last pass took.
+    last_took: Duration,
     /// The wait after a pass that only found files still being written.
     backoff: Duration,
 }
 
-/// Passes of one sync start at least this far apart.
-const MIN_GAP: Duration = Duration::from_secs(1);
+/// Passes of one sync start at least this far apart, and at least as far as the last one
+/// took: a folder written to without pause costs the engine half its time at most, however
+/// large the tree.
+const MIN_GAP: Duration = Duration::from_millis(200);
 
 /// Reset the deferral backoff of sync `id` (`None`), or double it from `start` up to a
 /// minute and return it.
@@ -330,6 +334,7 @@ pub async fn run(
                         _watcher: watcher.ok(),
                         due: Some(now),
                         last_pass: now - MIN_GAP,
+                        last_took: Duration::ZERO,
                         backoff: Duration::ZERO,
                     },
                 );
@@ -392,12 +397,11 @@ pub async fn run(
                 store.set_backup_next(b.tag, next)?;
             }
         }
-        // At most one pass a second per sync: a folder written to without pause gets one
-        // pass a second, not one per event.
         let ready: Vec<String> = running
             .iter()
             .filter(|(_, r)| {
-                r.due.is_some_and(|d| d <= now) && now.duration_since(r.last_pass) >= MIN_GAP
+                r.due.is_some_and(|d| d <= now)
+                    && now.duration_since(r.last_pass) >= MIN_GAP.max(r.last_took * 2)
             })
             .map(|(id, _)| id.clone())
             .collect();
@@ -446,6 +450,9 @@ pub async fn run(
                 }
             };
             give_back_memory();
+            if let Some(r) = running.get_mut(&id) {
+                r.last_took = r.last_pass.elapsed();
+            }
             if let (Some(after), Some(r)) = (again, running.get_mut(&id)) {
                 let at = Instant::now() + after;
                 r.due = Some(r.due.map_or(at, |d| d.min(at)));

@@ -664,20 +664,12 @@ impl Pass<'_> {
                         Ok::<_, crate::api::Error>(())
                     }
                     .await;
-                    match result {
-                        Ok(()) => {
-                            // The next move may need this one's result (a folder's new name).
-                            self.account.refresh().await?;
-                            self.store.rename(&sync.id, from, &to)?;
-                            self.event(sync, "rename-cloud", from, to.clone());
-                            outcome.actions += 1;
-                            moved = true;
-                        }
-                        Err(e) => {
-                            outcome.errors += 1;
-                            self.event(sync, "error", from, e.to_string());
-                        }
+                    if result.is_ok() {
+                        // The next move may need this one's result (a folder's new name).
+                        self.account.refresh().await?;
                     }
+                    let r = result.map_err(|e| e.to_string());
+                    moved |= self.moved(sync, from, &to, "rename-cloud", r, outcome)?;
                     done.push(from.clone());
                 }
                 (None, Some(to)) if sync.direction.downloads() => {
@@ -694,24 +686,39 @@ impl Pass<'_> {
                         }
                         rename_no_replace(&sync.local.join(from), &dest)
                     })();
-                    match result {
-                        Ok(()) => {
-                            self.store.rename(&sync.id, from, &to)?;
-                            self.event(sync, "rename-local", from, to.clone());
-                            outcome.actions += 1;
-                            moved = true;
-                        }
-                        Err(e) => {
-                            outcome.errors += 1;
-                            self.event(sync, "error", from, e.to_string());
-                        }
-                    }
+                    let r = result.map_err(|e| e.to_string());
+                    moved |= self.moved(sync, from, &to, "rename-local", r, outcome)?;
                     done.push(from.clone());
                 }
                 _ => {}
             }
         }
         Ok(moved)
+    }
+
+    /// Record a move carried over (`from` is now `to` on both sides), or its failure.
+    fn moved(
+        &mut self,
+        sync: &SyncConfig,
+        from: &str,
+        to: &str,
+        action: &'static str,
+        result: std::result::Result<(), String>,
+        outcome: &mut Outcome,
+    ) -> Result<bool> {
+        match result {
+            Ok(()) => {
+                self.store.rename(&sync.id, from, to)?;
+                self.event(sync, action, from, to.to_string());
+                outcome.actions += 1;
+                Ok(true)
+            }
+            Err(e) => {
+                outcome.errors += 1;
+                self.event(sync, "error", from, e);
+                Ok(false)
+            }
+        }
     }
 
     /// The cloud folder for `path` (below the sync root), created with its parents if missing
