@@ -47,6 +47,7 @@ PY
 secs() { python3 -c "import time; print(time.time())"; }
 rate() { python3 -c "print(f'{$1/($3-$2):.0f}')"; }
 
+if [ -z "${SKIP_BASIC:-}" ]; then
 echo "== first sync of $N files of 4 KiB (files/s) =="
 tree "$DIR/src" "$N" 4096
 cp -r "$DIR/src" "$DIR/up"
@@ -107,16 +108,22 @@ med() { printf '%s\n' "$@" | sort -n | sed -n 3p; }
 echo "local write -> in the cloud:       $(med "${lags_up[@]}") s   (${lags_up[*]})"
 echo "megajs upload done -> on the disk: $(med "${lags_down[@]}") s   (${lags_down[*]})"
 echo "engine RSS: $(ps -o rss= -p "$SERVE") KB"
+fi
 
 if [ -n "${ENGINE_N:-}" ]; then
-  kill "$SERVE" 2>/dev/null; wait "$SERVE" 2>/dev/null || true; SERVE=
-  $MS sync -d "$DIR/lag" >/dev/null
+  if [ -n "$SERVE" ]; then
+    kill "$SERVE" 2>/dev/null; wait "$SERVE" 2>/dev/null || true; SERVE=
+    $MS sync -d "$DIR/lag" >/dev/null
+  fi
   echo "== an engine holding $ENGINE_N synced files =="
   tree "$DIR/huge" "$ENGINE_N" 16
   $MS mkdir /huge >/dev/null
   $MS sync "$DIR/huge" /huge >/dev/null 2>&1
-  t0=$(secs); $MS sync --once >/dev/null 2>&1; t1=$(secs)
-  echo "first sync    $(rate "$ENGINE_N" "$t0" "$t1") files/s"
+  t0=$(secs); rc=0
+  /usr/bin/time -o "$DIR/first.time" -f "%M" $MS sync --once >/dev/null 2>"$DIR/first.err" || rc=$?
+  t1=$(secs)
+  echo "first sync    $(rate "$ENGINE_N" "$t0" "$t1") files/s, peak RSS $(cat "$DIR/first.time") KB, exit $rc"
+  [ "$rc" = 0 ] || tail -3 "$DIR/first.err"
   /usr/bin/time -f "no-change pass: %e s wall, %U s user, %M KB peak RSS" $MS sync --once 2>&1 >/dev/null | tail -1
   $MS serve --log-file="$DIR/engine-huge.log" &
   SERVE=$!

@@ -1,6 +1,7 @@
 //! Sync under faults: the engine killed with SIGKILL at random points of its passes (at least
-//! 20 different points, over 2 000 files going up and then files coming down), and megasim
-//! answering with EAGAIN bursts, 500s, dropped connections and 509s; after each restart the
+//! 20 different points, over 2 000 files going up and then files coming down, the last 8 with
+//! megasim's fault knobs on), and megasim answering with EAGAIN bursts, 500s, dropped
+//! connections and 509s; after each restart the
 //! sync converges to exactly the expected state: nothing lost, nothing duplicated, no stray
 //! temporary file. The kill points come from a seed printed on failure (set
 //! MEGASH_TEST_SEED to replay one).
@@ -86,7 +87,20 @@ fn kill_9_at_random_points_then_converge() {
     }
     let out = w.run(&["put", src.to_str().unwrap(), "/S/"]);
     assert!(out.starts_with("exit: 0\n"), "{out}");
-    kill_at_random(&w, &mut rng, 8, &log);
+    // These kills happen with megasim misbehaving too: EAGAIN and 500 bursts, a dropped
+    // connection, and downloads refused with 509 for a while.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(w.sim.set_faults(serde_json::json!({
+        "eagain": 2, "http500": 1, "drop_after": 300_000, "bandwidth_509": 1
+    })));
+    kill_at_random(&w, &mut rng, 4, &log);
+    rt.block_on(w.sim.clear_faults());
+    rt.block_on(
+        w.sim
+            .set_faults(serde_json::json!({"eagain": 1, "drop_after": 200_000})),
+    );
+    kill_at_random(&w, &mut rng, 4, &log);
+    rt.block_on(w.sim.clear_faults());
     // Converge with an engine that is left alone.
     let mut engine = start_serve(&w, &log);
     want_local.push("incoming/".into());

@@ -1217,6 +1217,9 @@ impl Pass<'_> {
                 }
                 self.event(sync, action, &path, detail);
             }
+            // The server echoes every new node: taken in batch by batch, a first sync of a
+            // million files never holds a million action packets at once.
+            self.account.refresh().await?;
         }
         for (path, l, parent, replaces) in large {
             if self.stopped() {
