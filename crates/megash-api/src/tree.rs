@@ -255,6 +255,35 @@ impl Client {
         self.request_chunked(&commands).await
     }
 
+    /// Move `node` under `new_parent` and rename it, in one request (an `m` and an `a`), so
+    /// that a client dying in between cannot leave it half moved. Either part failing is the
+    /// error.
+    pub async fn move_and_rename(
+        &self,
+        node: &Node,
+        new_parent: Option<Handle>,
+        new_name: Option<&str>,
+    ) -> Result<()> {
+        let mut commands = match new_parent {
+            Some(p) => self.move_commands(&[node.handle], p)?,
+            None => Vec::new(),
+        };
+        if let Some(name) = new_name {
+            let key = node.key.ok_or(Error::NoKey)?;
+            let mut attributes = node.attributes();
+            attributes.insert("n".into(), Value::from(name));
+            let at = attrs::encrypt(&key.aes_key(), &attributes);
+            commands.push(json!({"a":"a","n":node.handle.to_b64(),"at":at,"i":request_tag()}));
+        }
+        if commands.is_empty() {
+            return Ok(());
+        }
+        for r in self.request(&commands).await? {
+            r.map_err(Error::Mega)?;
+        }
+        Ok(())
+    }
+
     /// Move a node under a new parent (the rubbish bin to "delete" recoverably).
     pub async fn move_node(&self, node: Handle, new_parent: Handle) -> Result<()> {
         for req in self.move_commands(&[node], new_parent)? {

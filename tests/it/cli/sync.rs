@@ -174,6 +174,7 @@ fn scenarios_end_in_the_expected_state_on_both_sides() {
         ]
     );
     let handle_a4 = super::handle_of(&w, "/c4/a.txt");
+    let handle_d4 = super::handle_of(&w, "/c4/dir/d.txt");
 
     // The changes.
     let put = |content: &str, to: &str| {
@@ -186,9 +187,10 @@ fn scenarios_end_in_the_expected_state_on_both_sides() {
     write(&c[1].dir.join("a.txt"), "a2, longer");
     // c3: a cloud edit (megash replaces the file: a new version).
     put("a3 from the cloud", "/c3/a.txt");
-    // c4: a local rename, and a move between folders.
+    // c4: a local rename, a move between folders, and both at once.
     std::fs::rename(c[3].dir.join("a.txt"), c[3].dir.join("renamed.txt")).unwrap();
     std::fs::rename(c[3].dir.join("b.txt"), c[3].dir.join("sub/b.txt")).unwrap();
+    std::fs::rename(c[3].dir.join("dir/d.txt"), c[3].dir.join("sub/d2.txt")).unwrap();
     // c5, c7, c12, c15 in the cloud, by megajs.
     megajs(
         &w,
@@ -296,8 +298,12 @@ fn scenarios_end_in_the_expected_state_on_both_sides() {
     // c4: renamed and moved in the cloud too, the same node (not a new upload).
     assert_eq!(
         remote_tree(&w, "c4"),
-        with_r(&["renamed.txt", "sub/b.txt"], &["a.txt", "b.txt"])
+        with_r(
+            &["renamed.txt", "sub/b.txt", "sub/d2.txt"],
+            &["a.txt", "b.txt", "dir/d.txt"]
+        )
     );
+    assert_eq!(super::handle_of(&w, "/c4/sub/d2.txt"), handle_d4);
     assert_eq!(super::handle_of(&w, "/c4/renamed.txt"), handle_a4);
     // c5: megajs's rename and move happened locally.
     assert_eq!(

@@ -654,16 +654,14 @@ impl Pass<'_> {
                     {
                         continue;
                     }
-                    let result = async {
-                        if node.parent != Some(parent) {
-                            client.move_node(node.handle, parent).await?;
-                        }
-                        if name_of(&to) != name_of(from) {
-                            client.rename(&node, name_of(&to)).await?;
-                        }
-                        Ok::<_, crate::api::Error>(())
-                    }
-                    .await;
+                    // One request: a move and a rename never end up half done.
+                    let result = client
+                        .move_and_rename(
+                            &node,
+                            (node.parent != Some(parent)).then_some(parent),
+                            (name_of(&to) != name_of(from)).then_some(name_of(&to)),
+                        )
+                        .await;
                     if result.is_ok() {
                         // The next move may need this one's result (a folder's new name).
                         self.account.refresh().await?;
