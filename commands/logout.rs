@@ -41,7 +41,8 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     }
     let user = account.saved.session.user_handle.clone();
     ctx.block_on(account.logout(false))??;
-    // As MEGAcmd: a full logout forgets the account's syncs (the folders stay as they are).
+    // As MEGAcmd: a full logout forgets the account's syncs and backups (the folders and the
+    // copies stay as they are).
     if let Ok(store) = super::engine::store(ctx) {
         store.remove_user(&user)?;
     }

@@ -523,6 +523,15 @@ fn add_list_pause_enable_delete() {
     );
     assert_eq!(w.run(&["sync", "-d", &id]), super::ok(""));
     assert_eq!(w.run(&["sync"]), super::ok(""));
+    // A full logout forgets the account's syncs and backups, as MEGAcmd's does.
+    assert!(w.run(&["sync", d, "/S"]).starts_with("exit: 0\n"));
+    let b = w.run(&["backup", d, "/S", "--period=1d", "--num-backups=1"]);
+    assert!(b.starts_with("exit: 0\n"), "{b}");
+    assert!(w.run(&["logout"]).starts_with("exit: 0\n"));
+    let out = w.run(&["login", "--force", super::EMAIL, super::PASSWORD]);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    assert_eq!(w.run(&["sync"]), super::ok(""));
+    assert_eq!(w.run(&["backup"]), super::ok(""));
 }
 
 #[test]

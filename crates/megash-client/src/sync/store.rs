@@ -366,11 +366,16 @@ impl Store {
         self.bump()
     }
 
-    /// Forget every sync of the account `user` (logout).
+    /// Forget every sync and backup of the account `user` (logout).
     pub fn remove_user(&self, user: &str) -> Result<()> {
         for s in self.syncs()? {
             if s.user == user {
                 self.remove(&s.id)?;
+            }
+        }
+        for b in self.backups()? {
+            if b.user == user {
+                self.remove_backup(b.tag)?;
             }
         }
         Ok(())
