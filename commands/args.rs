@@ -69,6 +69,12 @@ fn is_hyphenated_token(cmd: &Command, word: &str) -> bool {
         && !rest.bytes().all(|b| b == b'v')
 }
 
+/// `sync-ignore`'s exclusion rules start with `-` (`-f:*.tmp`) and always hold a `:`, which
+/// no cluster of short flags does: they are operands even without the `--` MEGAcmd needs.
+fn is_filter_rule(cmd: &Command, word: &str) -> bool {
+    cmd.name == "sync-ignore" && !word.starts_with("--") && word.contains(':')
+}
+
 /// Parse `words` (the words after the command name) against `cmd`'s table entry.
 pub fn parse(cmd: &'static Command, words: &[String]) -> Result<Args, CmdError> {
     let invalid = |arg: &str| CmdError::InvalidArgument {
@@ -90,6 +96,7 @@ pub fn parse(cmd: &'static Command, words: &[String]) -> Result<Args, CmdError> 
             || !word.starts_with('-')
             || is_negative_number(word)
             || is_hyphenated_token(cmd, word)
+            || is_filter_rule(cmd, word)
         {
             args.operands.push(word.clone());
         } else if word == "--" {

@@ -140,14 +140,9 @@ pub fn print_command_help(ui: &mut Ui, cmd: &Command) -> Result<(), CmdError> {
     }
     if !cmd.flags.is_empty() {
         ui.line("Options:")?;
-        let width = cmd
-            .flags
-            .iter()
-            .map(|f| f.spelling().len())
-            .max()
-            .unwrap_or(0);
+        let width = cmd.flags.iter().map(|f| f.shown().len()).max().unwrap_or(0);
         for f in cmd.flags {
-            ui.line(format_args!("  {:width$}  {}", f.spelling(), f.help))?;
+            ui.line(format_args!("  {:width$}  {}", f.shown(), f.help))?;
         }
     }
     if let Some(more) = cmd.more_help {
@@ -193,7 +188,7 @@ pub fn markdown_reference() -> String {
         if !c.flags.is_empty() {
             s.push('\n');
             for f in c.flags {
-                let _ = writeln!(s, "- `{}`: {}", f.spelling(), f.help);
+                let _ = writeln!(s, "- `{}`: {}", f.shown(), f.help);
             }
         }
     }

@@ -147,6 +147,14 @@ impl Flag {
         }
     }
 
+    /// How help shows the flag: `-p, --pause` when it has both names, else [`Flag::spelling`].
+    pub fn shown(&self) -> String {
+        match (self.short, self.long) {
+            (Some(c), Some(_)) => format!("-{c}, {}", self.spelling()),
+            _ => self.spelling(),
+        }
+    }
+
     /// How the flag is written: `-l`, `--tree`, `--time-format=FMT`.
     pub fn spelling(&self) -> String {
         match (self.short, self.long, self.value) {

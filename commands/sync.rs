@@ -292,6 +292,17 @@ fn add(ctx: &mut Ctx<'_>, args: &Args, local: &str, remote_spec: &str) -> Result
             .as_deref()
             .and_then(|d| std::fs::read_to_string(d.join("default.megaignore")).ok())
             .unwrap_or_else(|| ignore::DEFAULT.to_string());
+        // A --down mirror would take its own rules file, absent from the cloud, for an extra
+        // to remove: there the file stays local (no +sync:.megaignore).
+        let default = if direction == Direction::Down {
+            default
+                .lines()
+                .filter(|l| l.trim() != "+sync:.megaignore")
+                .map(|l| format!("{l}\n"))
+                .collect()
+        } else {
+            default
+        };
         std::fs::write(&ignore_file, default)
             .map_err(|e| CmdError::io(format!("write {}", ignore_file.display()), e))?;
     }

@@ -96,6 +96,9 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
             serde_json::to_string_pretty(&docs).map_err(|e| CmdError::Unexpected(e.to_string()))?;
         return ctx.ui.line(text);
     }
+    if args.has("detail") && args.has("all") && issues.is_empty() {
+        return ctx.ui.line("There are no sync issues");
+    }
     if args.has("detail") {
         let shown: Vec<&Issue> = if args.has("all") {
             issues.iter().collect()

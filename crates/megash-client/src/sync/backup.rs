@@ -83,9 +83,9 @@ pub fn parse_period(text: &str) -> std::result::Result<Period, String> {
             number.push(c);
             continue;
         }
-        let n: i64 = number
-            .parse()
-            .map_err(|_| format!("{text}: a number must come before {c}"))?;
+        let n: i64 = number.parse().map_err(|_| {
+            format!("invalid period \"{text}\": give a time such as 1d, 12h or 1h30M (units y, m, d, h, M, s), or a 6-field cron expression")
+        })?;
         number.clear();
         let unit = match c {
             'y' => 365 * 86_400,
@@ -94,7 +94,11 @@ pub fn parse_period(text: &str) -> std::result::Result<Period, String> {
             'h' => 3_600,
             'M' => 60,
             's' => 1,
-            _ => return Err(format!("{text}: unknown unit {c} (y, m, d, h, M, s)")),
+            _ => {
+                return Err(format!(
+                    "invalid period \"{text}\": unknown unit {c} (y, m, d, h, M, s), or give a 6-field cron expression"
+                ))
+            }
         };
         total = total.saturating_add(n.saturating_mul(unit));
     }

@@ -242,6 +242,9 @@ fn watch(
     let debris = config.local.join(super::scan::LOCAL_DEBRIS);
     let mut w = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
         let relevant = match &ev {
+            // Reads are not changes: a pass reading a file (its fingerprint) must not set off
+            // the next pass.
+            Ok(ev) if matches!(ev.kind, notify::EventKind::Access(_)) => false,
             Ok(ev) => ev.paths.iter().any(|p| {
                 !p.starts_with(&debris)
                     && !p

@@ -228,6 +228,17 @@ impl Pass<'_> {
         });
     }
 
+    /// Log a stall once, when it is new (a pass repeats its stalls every time it runs).
+    fn stall_event(&mut self, sync: &SyncConfig, path: &str, reason: String) {
+        let known = self
+            .store
+            .issues(Some(&sync.id))
+            .is_ok_and(|old| old.iter().any(|i| i.path == path && i.reason == reason));
+        if !known {
+            self.event(sync, "stall", path, reason);
+        }
+    }
+
     fn stopped(&self) -> bool {
         self.stop.load(Ordering::Relaxed)
     }
@@ -300,7 +311,7 @@ impl Pass<'_> {
         // the whole sync waits rather than taking everything for deleted.
         let synced_any = synced.values().any(|s| !s.dir);
         if let Some((reason, advice)) = self.emptied(sync, &local, &remote, &synced, synced_any) {
-            self.event(sync, "stall", "", reason.clone());
+            self.stall_event(sync, "", reason.clone());
             stall(&mut issues, "", &reason, advice);
             return self.finish(sync, issues, outcome, Some((&local, &remote)));
         }
@@ -311,7 +322,7 @@ impl Pass<'_> {
         for (path, act) in plan {
             match act {
                 Act::Conflict(reason, advice) => {
-                    self.event(sync, "stall", &path, reason.into());
+                    self.stall_event(sync, &path, reason.into());
                     stall(&mut issues, &path, reason, advice);
                 }
                 Act::Defer => {
@@ -379,7 +390,7 @@ impl Pass<'_> {
                     sync.max_delete
                 )
             };
-            self.event(sync, "stall", "", reason.clone());
+            self.stall_event(sync, "", reason.clone());
             stall(
                 &mut issues,
                 "",
@@ -616,7 +627,7 @@ impl Pass<'_> {
                         format!("moved to {l} locally and to {r} in the cloud"),
                         "move one of them where the other is",
                     );
-                    self.event(sync, "stall", from, reason.clone());
+                    self.stall_event(sync, from, reason.clone());
                     issues.push(Issue {
                         sync: sync.id.clone(),
                         path: from.clone(),
