@@ -56,12 +56,8 @@ fn writes(args: &Args) -> bool {
     args.operands.len() == 2 || args.has("once")
 }
 
-fn user_of(ctx: &mut Ctx<'_>) -> Result<String, CmdError> {
-    Ok(ctx.account()?.saved.session.user_handle.clone())
-}
-
 fn find(ctx: &mut Ctx<'_>, store: &Store, which: &str) -> Result<BackupConfig, CmdError> {
-    let user = user_of(ctx)?;
+    let user = eng::user(ctx)?;
     let all: Vec<BackupConfig> = store
         .backups()?
         .into_iter()
@@ -70,8 +66,7 @@ fn find(ctx: &mut Ctx<'_>, store: &Store, which: &str) -> Result<BackupConfig, C
     if let Some(b) = all.iter().find(|b| b.tag.to_string() == which) {
         return Ok(b.clone());
     }
-    let p = super::local::expand_tilde(which);
-    let p = std::fs::canonicalize(&p).unwrap_or(p);
+    let p = eng::local_folder(which);
     all.into_iter()
         .find(|b| b.local == p)
         .ok_or_else(|| CmdError::NotFound(format!("Backup not found: {which}")))
@@ -189,7 +184,7 @@ fn add(
 }
 
 fn once(ctx: &mut Ctx<'_>, args: &Args, store: &Store) -> Result<(), CmdError> {
-    let user = user_of(ctx)?;
+    let user = eng::user(ctx)?;
     let chosen: Vec<BackupConfig> = match args.operands.as_slice() {
         [] => store
             .backups()?
@@ -236,7 +231,7 @@ fn once(ctx: &mut Ctx<'_>, args: &Args, store: &Store) -> Result<(), CmdError> {
 }
 
 fn list(ctx: &mut Ctx<'_>, args: &Args, store: &Store) -> Result<(), CmdError> {
-    let user = user_of(ctx)?;
+    let user = eng::user(ctx)?;
     let fmt = TimeFormat::from_option(args.value("time-format"), TimeFormat::rfc2822())?;
     let width: Option<usize> = args.value("path-display-size").and_then(|v| v.parse().ok());
     let mut all: Vec<BackupConfig> = store

@@ -86,6 +86,32 @@ pub fn store(ctx: &Ctx<'_>) -> Result<Store, CmdError> {
     Ok(Store::open(dir.path())?)
 }
 
+/// The logged-in account's user handle (syncs and backups of another login stay dormant).
+/// The command table opened the account already (`needs_login`).
+pub fn user(ctx: &Ctx<'_>) -> Result<String, CmdError> {
+    Ok(ctx
+        .state
+        .account
+        .as_ref()
+        .ok_or(CmdError::NotLoggedIn)?
+        .saved
+        .session
+        .user_handle
+        .clone())
+}
+
+/// A local folder as typed (`~`, relative), absolute, symlinks resolved when it exists: how
+/// syncs and backups record theirs.
+pub fn local_folder(spec: &str) -> std::path::PathBuf {
+    let p = super::local::expand_tilde(spec);
+    let p = if p.is_absolute() {
+        p
+    } else {
+        std::env::current_dir().map_or(p.clone(), |d| d.join(&p))
+    };
+    std::fs::canonicalize(&p).unwrap_or(p)
+}
+
 /// Take the engine lock of this state folder for work that must not run beside an engine
 /// (`what`: what the running one does instead, for the message).
 pub fn take_lock(ctx: &Ctx<'_>, what: &str) -> Result<engine::EngineLock, CmdError> {

@@ -126,16 +126,18 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
 }
 
 /// The shell's engine: a thread that holds the engine lock while the shell is open (unless
-/// another engine has it) and runs the syncs of whichever account is logged in, logging to
+/// another engine has it: then the thread ends at once) and runs the syncs of whichever account is logged in, logging to
 /// `sync.log` in the state folder (the terminal belongs to the prompt). Stops when `stop` is
 /// set.
 pub fn background(stop: Arc<AtomicBool>) -> Option<std::thread::JoinHandle<()>> {
     let dir = crate::session::StateDir::at(super::context::state_dir()?).ok()?;
-    let lock = engine::EngineLock::acquire(dir.path()).ok()?;
     std::thread::Builder::new()
         .name("megash-engine".into())
         .spawn(move || {
-            let _lock = lock;
+            // In the thread: taking the lock may wait a moment, the prompt must not.
+            let Ok(_lock) = engine::EngineLock::acquire(dir.path()) else {
+                return;
+            };
             let mut state = super::State::new(false);
             let mut log = Log::open(Some(&dir.path().join("sync.log").to_string_lossy()))
                 .unwrap_or(Log::Stderr);

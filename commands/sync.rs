@@ -3,7 +3,7 @@
 //! serve`, or the open shell) applies the change within a second; `sync --once` runs passes in
 //! the foreground and exits 0 only when both sides are in step.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -165,7 +165,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
 
 /// The sync named by `which`: its ID, or its local folder.
 pub fn find(ctx: &Ctx<'_>, store: &Store, which: &str) -> Result<SyncConfig, CmdError> {
-    let user = user_of(ctx)?;
+    let user = eng::user(ctx)?;
     let syncs: Vec<SyncConfig> = store
         .syncs()?
         .into_iter()
@@ -174,24 +174,11 @@ pub fn find(ctx: &Ctx<'_>, store: &Store, which: &str) -> Result<SyncConfig, Cmd
     if let Some(s) = syncs.iter().find(|s| s.id == which) {
         return Ok(s.clone());
     }
-    let p = absolute(which);
-    let canon = std::fs::canonicalize(&p).unwrap_or(p);
+    let canon = eng::local_folder(which);
     syncs
         .into_iter()
         .find(|s| s.local == canon)
         .ok_or_else(|| CmdError::NotFound(format!("Sync not found: {which}")))
-}
-
-fn user_of(ctx: &Ctx<'_>) -> Result<String, CmdError> {
-    Ok(ctx
-        .state
-        .account
-        .as_ref()
-        .ok_or(CmdError::NotLoggedIn)?
-        .saved
-        .session
-        .user_handle
-        .clone())
 }
 
 fn absolute(spec: &str) -> PathBuf {
@@ -334,7 +321,7 @@ fn once(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
         ));
     }
     let store = eng::store(ctx)?;
-    let user = user_of(ctx)?;
+    let user = eng::user(ctx)?;
     let syncs: Vec<SyncConfig> = match args.operands.first() {
         Some(which) => vec![find(ctx, &store, which)?],
         None => store
@@ -413,7 +400,7 @@ fn list(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
 
 fn list_only(ctx: &mut Ctx<'_>, args: &Args, only: Option<&str>) -> Result<(), CmdError> {
     let store = eng::store(ctx)?;
-    let user = user_of(ctx)?;
+    let user = eng::user(ctx)?;
     let engine_pid = eng::running(ctx);
     let syncs: Vec<SyncConfig> = store
         .syncs()?
@@ -560,9 +547,4 @@ pub fn columns(rows: &[Vec<String>], sep: Option<&str>) -> Vec<String> {
             line
         })
         .collect()
-}
-
-/// The sync whose local folder is `path` or holds it (for `sync-ignore`).
-pub fn local_root(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }

@@ -60,7 +60,7 @@ fn path_of(store_local: Option<&std::path::Path>, i: &Issue) -> String {
 
 fn run(ctx: &mut Ctx<'_>, args: &Args) -> Result<(), CmdError> {
     let store = eng::store(ctx)?;
-    let user = ctx.account()?.saved.session.user_handle.clone();
+    let user = eng::user(ctx)?;
     let syncs: Vec<_> = store
         .syncs()?
         .into_iter()

@@ -157,28 +157,10 @@ fn sync_rows(ctx: &mut Ctx<'_>, args: &Args) -> Result<Vec<[String; 6]>, CmdErro
     Ok(rows)
 }
 
+/// MEGAcmd's listing layout (the helper `sync`, `sync-issues` and `backup` use too).
 fn columns<const N: usize>(rows: &[[String; N]]) -> Vec<String> {
-    let mut widths = [0usize; N];
-    for r in rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    rows.iter()
-        .map(|r| {
-            let mut line = String::new();
-            for (i, c) in r.iter().enumerate() {
-                if i + 1 == N {
-                    line.push_str(c);
-                } else {
-                    line.push_str(c);
-                    let pad = widths[i] - c.chars().count() + 1;
-                    line.extend(std::iter::repeat_n(' ', pad));
-                }
-            }
-            line
-        })
-        .collect()
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.to_vec()).collect();
+    super::sync::columns(&rows, None)
 }
 
 /// `-c`/`-p`/`-r` on the tags given (or all with `-a`).

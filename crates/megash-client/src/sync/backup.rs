@@ -367,7 +367,14 @@ pub async fn run(
         run.files += 1;
         if same(path, l) {
             client
-                .copy_tree(at, &subtree(prev[path].handle)?[..1], None)
+                .copy_tree(
+                    at,
+                    &[account
+                        .cache
+                        .node(prev[path].handle)?
+                        .ok_or(SyncError::BadConfig)?],
+                    None,
+                )
                 .await?;
             run.copied += 1;
             continue;

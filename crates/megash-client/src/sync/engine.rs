@@ -165,17 +165,7 @@ pub async fn once(
             if stop.load(Ordering::Relaxed) {
                 break;
             }
-            let mut pass = Pass {
-                account,
-                uploads: engines.0,
-                downloads: engines.1,
-                store,
-                journals: opts.journals.clone(),
-                settle: opts.settle,
-                stop: stop.clone(),
-                log,
-                progress: Default::default(),
-            };
+            let mut pass = Pass::new(account, engines, store, opts, stop.clone(), log);
             last = pass.run(sync).await?;
             if last.actions == 0 && last.errors == 0 {
                 if last.deferred == 0 || i + 1 == max_passes {
@@ -418,17 +408,7 @@ pub async fn run(
             r.due = None;
             r.last_pass = Instant::now();
             let config = r.config.clone();
-            let mut pass = Pass {
-                account,
-                uploads: engines.0,
-                downloads: engines.1,
-                store,
-                journals: opts.journals.clone(),
-                settle: opts.settle,
-                stop: stop.clone(),
-                log,
-                progress: Default::default(),
-            };
+            let mut pass = Pass::new(account, engines, store, opts, stop.clone(), log);
             let again = match pass.run(&config).await {
                 Ok(o) if o.errors > 0 => Some(Duration::from_secs(5)),
                 Ok(o) if o.actions > 0 => {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::ignore::{self, Filters};
-use super::scan::{self, LocalEntry, Problem, RemoteEntry, Side};
+use super::scan::{self, LocalEntry, RemoteEntry, Side};
 use super::store::{Direction, Issue, Status, Store, SyncConfig, Synced};
 use super::{Result, SyncError};
 use crate::account::Account;
@@ -75,8 +75,35 @@ pub struct Pass<'a> {
     pub stop: Arc<AtomicBool>,
     /// Gets every action as it is done.
     pub log: &'a mut dyn FnMut(Event),
-    /// The progress counter of the transfers (the engine's `transfers --show-syncs`).
-    pub progress: transfer::Progress,
+    /// The byte counter the transfer engine wants (nobody reads it yet).
+    progress: transfer::Progress,
+    /// The stalls recorded by the previous pass (path, reason): logged only when new.
+    known_stalls: HashSet<(String, String)>,
+}
+
+impl<'a> Pass<'a> {
+    /// A pass with the engine's settings.
+    pub fn new(
+        account: &'a mut Account,
+        engines: (&'a Engine, &'a Engine),
+        store: &'a Store,
+        opts: &super::Options,
+        stop: Arc<AtomicBool>,
+        log: &'a mut dyn FnMut(Event),
+    ) -> Pass<'a> {
+        Pass {
+            account,
+            uploads: engines.0,
+            downloads: engines.1,
+            store,
+            journals: opts.journals.clone(),
+            settle: opts.settle,
+            stop,
+            log,
+            progress: Default::default(),
+            known_stalls: HashSet::new(),
+        }
+    }
 }
 
 fn now_secs() -> i64 {
@@ -114,6 +141,18 @@ fn busy_limit() -> Duration {
 
 /// Deletions within this window add up against the deletion limit.
 const DELETION_WINDOW_SECS: i64 = 600;
+
+/// Whether everything below `path` on one side has a record and is unchanged since it.
+fn subtree_unchanged<T>(
+    side: &BTreeMap<String, T>,
+    synced: &BTreeMap<String, Synced>,
+    path: &str,
+    changed: fn(&T, &Synced) -> bool,
+) -> bool {
+    side.range(format!("{path}/")..)
+        .take_while(|(p, _)| under(p, path))
+        .all(|(p, e)| synced.get(p).is_some_and(|s| !changed(e, s)))
+}
 
 /// Whether `path` and everything below it are the same in `a` and `b`.
 fn same_subtree<T: PartialEq>(
@@ -195,9 +234,7 @@ enum Act {
         debris_first: Option<Handle>,
     },
     MkdirRemote,
-    Download {
-        replace: bool,
-    },
+    Download,
     MkdirLocal,
     DeleteRemote,
     DeleteLocal,
@@ -230,11 +267,10 @@ impl Pass<'_> {
 
     /// Log a stall once, when it is new (a pass repeats its stalls every time it runs).
     fn stall_event(&mut self, sync: &SyncConfig, path: &str, reason: String) {
-        let known = self
-            .store
-            .issues(Some(&sync.id))
-            .is_ok_and(|old| old.iter().any(|i| i.path == path && i.reason == reason));
-        if !known {
+        if !self
+            .known_stalls
+            .contains(&(path.to_string(), reason.clone()))
+        {
             self.event(sync, "stall", path, reason);
         }
     }
@@ -247,6 +283,12 @@ impl Pass<'_> {
     pub async fn run(&mut self, sync: &SyncConfig) -> Result<Outcome> {
         // Whatever a killed engine left listed is not under way any more.
         self.store.transfers_done(&sync.id, None)?;
+        self.known_stalls = self
+            .store
+            .issues(Some(&sync.id))?
+            .into_iter()
+            .map(|i| (i.path, i.reason))
+            .collect();
         self.account.refresh().await?;
         let mut outcome = Outcome::default();
         let mut issues: Vec<Issue> = Vec::new();
@@ -849,9 +891,9 @@ impl Pass<'_> {
                             debris_first: Some(r.handle),
                         },
                         Direction::Up => upload(),
-                        Direction::Down => Act::Download { replace: true },
+                        Direction::Down => Act::Download,
                         Direction::TwoWay if !rc => upload(),
-                        Direction::TwoWay if !lc => Act::Download { replace: true },
+                        Direction::TwoWay if !lc => Act::Download,
                         Direction::TwoWay if s.is_none() => {
                             Act::Conflict(NEVER_SYNCED.0, NEVER_SYNCED.1)
                         }
@@ -861,7 +903,8 @@ impl Pass<'_> {
                 (Some(l), None) => {
                     let unchanged = s.is_some_and(|s| {
                         !local_changed(l, s)
-                            && (!l.dir || self.local_subtree_unchanged(path, local, synced))
+                            && (!l.dir
+                                || subtree_unchanged(&local.entries, synced, path, local_changed))
                     });
                     if dir == Direction::Down
                         || (s.is_some() && unchanged && dir == Direction::TwoWay)
@@ -881,7 +924,8 @@ impl Pass<'_> {
                 (None, Some(r)) => {
                     let unchanged = s.is_some_and(|s| {
                         !remote_changed(r, s)
-                            && (!r.dir() || Self::remote_subtree_unchanged(path, remote, synced))
+                            && (!r.dir()
+                                || subtree_unchanged(&remote.entries, synced, path, remote_changed))
                     });
                     if dir == Direction::Up
                         || (s.is_some() && unchanged && dir == Direction::TwoWay)
@@ -890,7 +934,7 @@ impl Pass<'_> {
                     } else if r.dir() {
                         Act::MkdirLocal
                     } else {
-                        Act::Download { replace: false }
+                        Act::Download
                     }
                 }
                 (None, None) => Act::Forget,
@@ -904,31 +948,6 @@ impl Pass<'_> {
             out.push((path.to_string(), act));
         }
         Ok(out)
-    }
-
-    fn local_subtree_unchanged(
-        &self,
-        path: &str,
-        local: &Side<LocalEntry>,
-        synced: &BTreeMap<String, Synced>,
-    ) -> bool {
-        local
-            .entries
-            .range(format!("{path}/")..)
-            .take_while(|(p, _)| under(p, path))
-            .all(|(p, l)| synced.get(p).is_some_and(|s| !local_changed(l, s)))
-    }
-
-    fn remote_subtree_unchanged(
-        path: &str,
-        remote: &Side<RemoteEntry>,
-        synced: &BTreeMap<String, Synced>,
-    ) -> bool {
-        remote
-            .entries
-            .range(format!("{path}/")..)
-            .take_while(|(p, _)| under(p, path))
-            .all(|(p, r)| synced.get(p).is_some_and(|s| !remote_changed(r, s)))
     }
 
     /// Carry out the planned actions: records, folders, uploads, downloads, then debris.
@@ -1277,10 +1296,9 @@ impl Pass<'_> {
         let mut small: Vec<(String, Node, PathBuf)> = Vec::new();
         let mut large: Vec<(String, Node, PathBuf)> = Vec::new();
         for (path, act) in acts {
-            let Act::Download { replace } = act else {
+            let Act::Download = act else {
                 continue;
             };
-            let _ = replace;
             let dest = sync.local.join(path);
             let now = dest.symlink_metadata().ok().map(|m| scan::local_entry(&m));
             // Only over what the scan saw: a file that appeared or changed since waits.
@@ -1512,19 +1530,4 @@ fn free_path(path: &Path) -> PathBuf {
         .map(|i| path.with_file_name(format!("{stem} ({i})")))
         .find(|p| p.symlink_metadata().is_err())
         .unwrap_or_else(|| path.to_path_buf())
-}
-
-/// The problems as issues (for tests of the scan alone).
-#[doc(hidden)]
-pub fn issues_of(sync: &str, problems: &[Problem]) -> Vec<Issue> {
-    problems
-        .iter()
-        .map(|p| Issue {
-            sync: sync.into(),
-            path: p.path.clone(),
-            reason: p.reason.clone(),
-            advice: p.advice.clone(),
-            since: now_secs(),
-        })
-        .collect()
 }
