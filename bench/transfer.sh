@@ -60,6 +60,9 @@ for run in $(seq 1 "$RUNS"); do
   NODE=$($MEGASH ls --json /c8-$run/file | sed -n 's/.*"handle":"H:\([^"]*\)".*/\1/p' | head -1)
   DL=$(cs "[{\"a\":\"g\",\"g\":1,\"n\":\"$NODE\"}]" | field g)
   time_run "curl GET to /dev/null (no crypto)" curl -sS -o /dev/null "$DL/0-$((SIZE - 1))"
+  # The baseline `get` is held to: the same bytes written into a new file beside the client's.
+  time_run "curl GET into a file (no crypto)" curl -sS -o "$DIR/curl.out" "$DL/0-$((SIZE - 1))"
+  rm -f "$DIR/curl.out"
   time_run "dd into a new file, 8 MiB writes" dd if="$DIR/file" of="$DIR/dd.out" bs=8M status=none
   rm -f "$DIR/dd.out"
   UL=$(cs "[{\"a\":\"u\",\"s\":$SIZE}]" | field p)
@@ -69,9 +72,11 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 # Medians per label, in first-seen order: MB/s, CPU-s/GiB (user + kernel), peak RSS.
-python3 - "$DIR/figures" "$SIZE" "$RUNS" <<'PY'
+CRYPTO=$(target/release/examples/transfer_crypto "$SIZE")
+python3 - "$DIR/figures" "$SIZE" "$RUNS" "$CRYPTO" <<'PY'
 import statistics, sys
 rows, size, runs = {}, int(sys.argv[2]), sys.argv[3]
+crypto = dict((l.split()[0], float(l.split()[1])) for l in sys.argv[4].splitlines() if l.strip())
 for line in open(sys.argv[1]):
     label, el, us, sy, rss = line.rstrip("\n").split("|")
     rows.setdefault(label, []).append((float(el), float(us), float(sy), int(rss)))
@@ -84,5 +89,25 @@ for label, v in rows.items():
     spread = f" ({mbs[0]:.0f}-{mbs[-1]:.0f})" if len(v) > 1 else ""
     print(f"{label:<34} {size / el / 1e6:6.0f} MB/s{spread:<12} {(us + sy) * g:5.2f} CPU-s/GiB"
           f" (user {us * g:4.2f} + kernel {sy * g:4.2f}) {rss / 1024:4.0f} MB RSS")
+for name, gbs in crypto.items():
+    print(f"{name:<36} {gbs:6.2f} GB/s ({1.073741824 / gbs:4.2f} CPU-s/GiB)")
+# The targets, as ratios of medians from these rounds: get to curl writing the same file,
+# put to curl's raw POST; get's CPU against curl's (same file) plus the CTR and MAC alone.
+med = {k: [statistics.median(x[i] for x in v) for i in range(3)] for k, v in rows.items()}
+def ratio(a, b):
+    # Per round (the two ran minutes apart at most), then the median and range of those.
+    if a in rows and b in rows:
+        r = sorted(y[0] / x[0] for x, y in zip(rows[a], rows[b]))
+        spread = f" (rounds {r[0]:.2f}-{r[-1]:.2f})" if len(r) > 1 else ""
+        print(f"ratio {a} / {b}: {statistics.median(r):.2f}x speed{spread}")
+ratio("get (8 connections)", "curl GET into a file (no crypto)")
+ratio("get (1 connection)", "curl GET into a file (no crypto)")
+ratio("put (8 connections)", "curl POST -T (no crypto)")
+ratio("put (1 connection)", "curl POST -T (no crypto)")
+both = [v for k, v in crypto.items() if k == "crypto_ctr_plus_macs_gbps"]
+if both and "get (8 connections)" in med:
+    c = med["curl GET into a file (no crypto)"]
+    bound = (c[1] + c[2]) * g + 1.073741824 / both[0]
+    m = med["get (8 connections)"]
+    print(f"get CPU {(m[1] + m[2]) * g:.2f} CPU-s/GiB against curl into a file + crypto alone {bound:.2f}")
 PY
-target/release/examples/transfer_crypto "$SIZE" | awk '{ printf "%-36s %6.2f GB/s\n", $1, $2 }'

@@ -291,11 +291,12 @@ fn handle_key(h: &str) -> u64 {
 /// order, in which a parent almost always precedes its children; the few that do not (moved
 /// under a newer folder) wait until their parent has been written. Only the handles written so
 /// far are kept in memory, never the tree.
-fn write_account_nodes(ctx: &Ctx, uh: &str, out: &mut String) -> ApiResult<()> {
+fn write_account_nodes(ctx: &mut Ctx, uh: &str, out: &mut String) -> ApiResult<()> {
     let sql = format!(
         "SELECT {NODE_COLS} FROM nodes n WHERE n.owner = ?1 AND n.ver = 0 ORDER BY n.rowid"
     );
-    let mut st = ctx.db.prepare_cached(&sql)?;
+    let db = ctx.db;
+    let mut st = db.prepare_cached(&sql)?;
     let mut rows = st.query(params![uh])?;
     let mut written: HashSet<u64> = HashSet::new();
     let mut waiting: HashMap<u64, Vec<NodeRow>> = HashMap::new();
@@ -322,6 +323,7 @@ fn write_account_nodes(ctx: &Ctx, uh: &str, out: &mut String) -> ApiResult<()> {
                     stack.push(emit(c, out, &mut written));
                 }
             }
+            ctx.spill(out)?;
         }
     }
     // Nodes whose parent is gone (should not exist) are still listed rather than lost.

@@ -132,6 +132,45 @@ pub struct Ctx<'a> {
     pub notify: Vec<String>,
     /// Blob files no node references any more (removed after commit).
     pub dead_blobs: Vec<String>,
+    /// Where a long answer goes while it is being written (a batch of one `f`), so the
+    /// client parses the first nodes while the server still writes the rest, as MEGA's API
+    /// streams a large account's tree. `None`: the answer is sent whole.
+    pub stream: Option<Stream>,
+}
+
+/// The sending end of a streamed answer: pieces of the batch's JSON in order.
+pub struct Stream {
+    tx: tokio::sync::mpsc::Sender<std::io::Result<Bytes>>,
+    /// Whether the batch's opening `[` went out with the first piece.
+    pub started: bool,
+}
+
+/// Pieces are handed on once they are this long.
+const STREAM_PIECE: usize = 1 << 20;
+
+impl Stream {
+    pub fn new(tx: tokio::sync::mpsc::Sender<std::io::Result<Bytes>>) -> Stream {
+        Stream { tx, started: false }
+    }
+
+    /// Send `text` on (after the batch's `[` the first time). A client that went away
+    /// makes the rest of the answer pointless: `false`.
+    pub fn send(&mut self, text: &str) -> bool {
+        let piece = if self.started {
+            Bytes::copy_from_slice(text.as_bytes())
+        } else {
+            self.started = true;
+            Bytes::from(format!("[{text}"))
+        };
+        self.tx.blocking_send(Ok(piece)).is_ok()
+    }
+
+    /// End the body with an error: the client sees a broken answer and retries.
+    pub fn fail(&self) {
+        let _ = self
+            .tx
+            .blocking_send(Err(std::io::Error::other("the answer failed midway")));
+    }
 }
 
 /// The sender of an API request, as `usl` reports it.
@@ -142,6 +181,20 @@ pub struct Caller {
 }
 
 impl Ctx<'_> {
+    /// Hand the start of a long answer on when streaming: `out` is what the command has
+    /// written so far (kept when not streaming).
+    pub fn spill(&mut self, out: &mut String) -> ApiResult<()> {
+        if let Some(stream) = &mut self.stream {
+            if out.len() >= STREAM_PIECE {
+                if !stream.send(out) {
+                    return Err(super::EINTERNAL);
+                }
+                out.clear();
+            }
+        }
+        Ok(())
+    }
+
     /// The logged-in account, or `-11` for commands that need one.
     pub fn user(&self) -> ApiResult<&User> {
         self.user.as_ref().ok_or(super::EACCESS)
@@ -201,7 +254,12 @@ impl Ctx<'_> {
 
 /// A JSON response with MEGA's headers.
 pub fn json_response(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
-    let mut r = Response::new(full(body));
+    json_body_response(status, full(body))
+}
+
+/// [`json_response`] with any body (a streamed answer).
+pub fn json_body_response(status: StatusCode, body: Body) -> Response<Body> {
+    let mut r = Response::new(body);
     *r.status_mut() = status;
     let h = r.headers_mut();
     h.insert(

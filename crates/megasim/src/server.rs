@@ -3,14 +3,16 @@
 //! loopback-only admin endpoint for fault knobs.
 
 use super::ctx::{
-    json_response, lock, plain_response, query_map, Body, BoxError, Caller, Ctx, ReplayWho, State,
+    json_body_response, json_response, lock, plain_response, query_map, Body, BoxError, Caller,
+    Ctx, ReplayWho, State, Stream,
 };
 use super::db;
 use super::faults::{Faults, LoginTracker};
 use super::{cmd_account, cmd_nodes, cmd_transfer, sc, transfer, ApiError, ApiResult, EARGS};
 use bytes::Bytes;
-use http_body_util::BodyExt;
-use hyper::body::Incoming;
+use futures_util::StreamExt;
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::{Frame, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
 use rusqlite::Connection;
 use serde_json::Value;
@@ -493,14 +495,33 @@ async fn cs(state: Arc<State>, peer: SocketAddr, req: Request<Incoming>) -> Resp
         Ok(Value::Array(a)) if a.len() <= MAX_COMMANDS => a,
         _ => return bare(-2),
     };
+    // A batch of one `f` is answered as it is written (a large account's tree is hundreds
+    // of megabytes): the first piece decides between a streamed and a whole answer.
+    let streamed = batch.len() == 1 && batch[0].get("a").and_then(Value::as_str) == Some("f");
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
+    let stream = streamed.then(|| Stream::new(tx));
     let st = state.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
+    let mut task = tokio::task::spawn_blocking(move || {
         let conn = lock(&st.db);
-        run_batch(&conn, &st, sid, link, caller, &batch)
-    })
-    .await
-    .unwrap_or(Err(super::EINTERNAL));
-    let (answer, notify, dead) = match outcome {
+        run_batch(&conn, &st, sid, link, caller, &batch, stream)
+    });
+    let outcome = tokio::select! {
+        biased;
+        first = rx.recv(), if streamed => match first {
+            Some(first) => {
+                lock(&state.replay).remove(&who);
+                let rest = futures_util::stream::unfold(rx, |mut rx| async move {
+                    rx.recv().await.map(|piece| (piece.map(Frame::data), rx))
+                });
+                let body = futures_util::stream::iter([first.map(Frame::data)]).chain(rest);
+                return json_body_response(StatusCode::OK, BodyExt::boxed(StreamBody::new(body)));
+            }
+            // Finished without streaming (a small tree, or an error): the whole answer.
+            None => (&mut task).await,
+        },
+        done = &mut task => done,
+    };
+    let (answer, notify, dead) = match outcome.unwrap_or(Err(super::EINTERNAL)) {
         Ok(x) => x,
         Err(ApiError(code)) => return bare(code),
     };
@@ -563,6 +584,7 @@ fn run_batch(
     link: Option<String>,
     caller: Caller,
     batch: &[Value],
+    stream: Option<Stream>,
 ) -> ApiResult<BatchOutcome> {
     let mut user = None;
     if let Some(sid) = &sid {
@@ -613,8 +635,10 @@ fn run_batch(
         now,
         notify: Vec::new(),
         dead_blobs: Vec::new(),
+        stream,
     };
     let mut out = String::from("[");
+    let mut failed = false;
     for (i, cmd) in batch.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -635,6 +659,7 @@ fn run_batch(
                 conn.execute_batch("RELEASE cmd")?;
             }
             Err(ApiError(code)) => {
+                failed = true;
                 out.push_str(&code.to_string());
                 conn.execute_batch("ROLLBACK TO cmd; RELEASE cmd")?;
                 ctx.dead_blobs.truncate(dead_before);
@@ -645,7 +670,20 @@ fn run_batch(
     out.push(']');
     if let Err(e) = conn.execute_batch("COMMIT") {
         let _ = conn.execute_batch("ROLLBACK");
+        if let Some(stream) = ctx.stream.as_ref().filter(|s| s.started) {
+            stream.fail();
+        }
         return Err(e.into());
+    }
+    if let Some(stream) = ctx.stream.as_mut().filter(|s| s.started) {
+        // The `[` went out with the first piece; a command that failed after it leaves
+        // half an answer, which only a broken body can say.
+        if failed {
+            stream.fail();
+        } else {
+            stream.send(&out[1..]);
+        }
+        return Ok((String::new(), ctx.notify, ctx.dead_blobs));
     }
     Ok((out, ctx.notify, ctx.dead_blobs))
 }

@@ -70,3 +70,41 @@ async fn seeded_nodes_appear_in_f_with_decryptable_names() {
     assert_eq!(max - used, 20 << 30, "{uq}");
     assert!(a.call(json!({"a":"u","s":1 << 30})).await["p"].is_string());
 }
+
+/// A large tree's `f` answer is sent as it is written (no length known up front, so chunked),
+/// and what arrives is the same complete answer; a batch of `f` with another command, and a
+/// small tree, are answered whole.
+#[tokio::test]
+async fn a_large_f_answer_streams_and_arrives_whole() {
+    let sim = Sim::start();
+    sim.add_user("big@example.com", "pw", &[]);
+    let out = sim.cli(&["seed", "big@example.com", "pw", "--nodes", "12000"]);
+    assert!(out.status.success());
+    let a = Raw::login(&sim.url, "big@example.com", "pw").await;
+    let r = a
+        .http
+        .post(a.cs_url(1))
+        .body(json!([{"a":"f","c":1,"r":1}]).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.content_length().is_none(),
+        "a whole answer: {:?}",
+        r.headers()
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+    let nodes = answer[0]["f"].as_array().unwrap();
+    assert_eq!(nodes.len(), 12_003);
+    assert!(
+        answer[0]["sn"].is_string(),
+        "the members after f arrive too"
+    );
+    let named = nodes.iter().filter_map(|n| a.node_name(n)).count();
+    assert_eq!(named, 12_000, "every seeded node's name decrypts");
+
+    // Two commands: the batch is answered whole, the same tree in it.
+    let both = a.batch(json!([{"a":"f","c":1,"r":1}, {"a":"uq"}])).await;
+    assert_eq!(both[0]["f"].as_array().unwrap().len(), 12_003);
+    assert!(both[1].is_object(), "{}", both[1]);
+}
