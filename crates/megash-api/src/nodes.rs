@@ -264,6 +264,8 @@ pub struct KeyRing {
     pub link_key: Option<Key128>,
     /// Our RSA key, for share keys sent to us RSA-encrypted.
     pub privk: Option<PrivateKey>,
+    /// The last wrapping key's expanded schedule (almost always the master key's).
+    unwrapper: Option<aes::Unwrapper>,
 }
 
 impl fmt::Debug for KeyRing {
@@ -350,7 +352,13 @@ impl KeyRing {
             let Some(wrapping) = self.wrapping_key(node_handle, owner) else {
                 continue;
             };
-            match unwrap_node_key(&wrapping, wrapped) {
+            if !self.unwrapper.as_ref().is_some_and(|u| u.is_for(&wrapping)) {
+                self.unwrapper = Some(aes::Unwrapper::new(&wrapping));
+            }
+            let Some(unwrapper) = &self.unwrapper else {
+                continue;
+            };
+            match unwrap_node_key(unwrapper, wrapped) {
                 Some(key) => return Ok(key),
                 None => problem = NodeProblem::KeyUndecryptable,
             }
@@ -515,14 +523,16 @@ impl<'de> Deserialize<'de> for SplitAttrs {
     }
 }
 
-fn unwrap_node_key(wrapping: &Key128, wrapped_b64: &str) -> Option<NodeKey> {
-    let wrapped = b64::decode(wrapped_b64).ok()?;
-    if wrapped.len() != 16 && wrapped.len() != 32 {
-        // RSA-encrypted node keys (sent before a share key existed) are not supported.
+fn unwrap_node_key(unwrapper: &aes::Unwrapper, wrapped_b64: &str) -> Option<NodeKey> {
+    let mut raw = [0u8; 32];
+    // Too long for 32 bytes: an RSA-encrypted node key (sent before a share key existed),
+    // which is not supported.
+    let len = b64::decode_into(wrapped_b64, &mut raw).ok()?;
+    if len != 16 && len != 32 {
         return None;
     }
-    let raw = aes::unwrap(wrapping, &wrapped).ok()?;
-    NodeKey::from_bytes(&raw).ok()
+    unwrapper.unwrap_in_place(&mut raw[..len]).ok()?;
+    NodeKey::from_bytes(&raw[..len]).ok()
 }
 
 /// A string borrowed from the response body when it has no escapes, owned otherwise.

@@ -58,6 +58,43 @@ pub fn wrap(wrapping_key: &Key128, key: &[u8]) -> Result<Vec<u8>, CryptoError> {
     Ok(out)
 }
 
+/// [`unwrap`] with one wrapping key over many keys (the master key over a whole tree): the
+/// key schedule is expanded once instead of once per key.
+#[derive(Clone)]
+pub struct Unwrapper {
+    key: Key128,
+    cipher: aes::Aes128Dec,
+}
+
+impl std::fmt::Debug for Unwrapper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Unwrapper(..)")
+    }
+}
+
+impl Unwrapper {
+    pub fn new(key: &Key128) -> Unwrapper {
+        Unwrapper {
+            key: *key,
+            cipher: aes::Aes128Dec::new(key.into()),
+        }
+    }
+
+    /// Whether this unwraps with `key`.
+    pub fn is_for(&self, key: &Key128) -> bool {
+        self.key == *key
+    }
+
+    /// Unwrap in place (a multiple of 16 bytes).
+    pub fn unwrap_in_place(&self, data: &mut [u8]) -> Result<(), CryptoError> {
+        check_blocks(data)?;
+        for block in data.chunks_exact_mut(16) {
+            self.cipher.decrypt_block(block.into());
+        }
+        Ok(())
+    }
+}
+
 /// Unwrap a key wrapped by [`wrap`].
 pub fn unwrap(wrapping_key: &Key128, wrapped: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let mut out = wrapped.to_vec();
@@ -108,7 +145,8 @@ pub fn cbc_encrypt_zero_iv(key: &Key128, data: &mut [u8]) -> Result<(), CryptoEr
 pub fn cbc_decrypt_zero_iv(key: &Key128, data: &mut [u8]) -> Result<(), CryptoError> {
     check_blocks(data)?;
     let len = data.len();
-    cbc::Decryptor::<Aes128>::new(key.into(), &[0u8; 16].into())
+    // Decryption needs only the inverse schedule: half the cipher state to build and move.
+    cbc::Decryptor::<aes::Aes128Dec>::new(key.into(), &[0u8; 16].into())
         .decrypt_padded_mut::<NoPadding>(data)
         .map_err(|_| CryptoError::Length {
             expected: len.next_multiple_of(16),
@@ -224,6 +262,20 @@ mod tests {
             b64::encode(&wrap(&mk, &fk).unwrap()),
             "WnliPF68-gPfF1V0OCpKHg"
         );
+    }
+
+    #[test]
+    fn an_unwrapper_unwraps_as_unwrap_does() {
+        let (k, key) = ([3u8; 16], [0x5au8; 32]);
+        let wrapped = wrap(&k, &key).unwrap();
+        let u = Unwrapper::new(&k);
+        assert!(u.is_for(&k) && !u.is_for(&[4u8; 16]));
+        let mut data = wrapped.clone();
+        u.unwrap_in_place(&mut data).unwrap();
+        assert_eq!(data, unwrap(&k, &wrapped).unwrap());
+        assert_eq!(data, key);
+        assert!(u.unwrap_in_place(&mut [0u8; 15]).is_err());
+        assert_eq!(format!("{u:?}"), "Unwrapper(..)");
     }
 
     #[test]

@@ -21,11 +21,21 @@ pub fn decrypt(key: &Key128, at: &str) -> Result<Map<String, Value>, CryptoError
 
 /// [`decrypt`] into any type an attribute object deserializes to.
 pub fn decrypt_into<T: DeserializeOwned>(key: &Key128, at: &str) -> Result<T, CryptoError> {
-    let mut data = b64::decode(at).map_err(|_| CryptoError::Attributes)?;
-    if data.is_empty() || data.len() % 16 != 0 {
+    // Most attribute blocks are a name and a fingerprint: decoded on the stack, not in a
+    // fresh allocation per node of a full fetch.
+    let mut stack = [0u8; 512];
+    let mut heap;
+    let data: &mut [u8] = match b64::decode_into(at, &mut stack) {
+        Ok(len) => &mut stack[..len],
+        Err(_) => {
+            heap = b64::decode(at).map_err(|_| CryptoError::Attributes)?;
+            &mut heap
+        }
+    };
+    if data.is_empty() || !data.len().is_multiple_of(16) {
         return Err(CryptoError::Attributes);
     }
-    aes::cbc_decrypt_zero_iv(key, &mut data).map_err(|_| CryptoError::Attributes)?;
+    aes::cbc_decrypt_zero_iv(key, data).map_err(|_| CryptoError::Attributes)?;
     let end = data.iter().position(|&b| b == 0).unwrap_or(data.len());
     let plain = &data[..end];
     let json = plain

@@ -18,6 +18,19 @@ pub fn encode(bytes: &[u8]) -> String {
     ENGINE.encode(bytes)
 }
 
+/// Encode into `out` without allocating (a full fetch stores an owner handle per node);
+/// `out` must hold the encoding (4 characters per 3 bytes, rounded up, no padding).
+pub fn encode_into<'a>(bytes: &[u8], out: &'a mut [u8]) -> Result<&'a str, CryptoError> {
+    let room = out.len();
+    let len = ENGINE
+        .encode_slice(bytes, &mut *out)
+        .map_err(|_| CryptoError::Length {
+            expected: bytes.len().div_ceil(3) * 4,
+            got: room,
+        })?;
+    std::str::from_utf8(&out[..len]).map_err(|_| CryptoError::Base64)
+}
+
 /// Decode leniently: `-_` or `+/`, trailing `=` and stray `,` ignored.
 pub fn decode(s: &str) -> Result<Vec<u8>, CryptoError> {
     // What MEGA sends is already unpadded base64url, so that is tried first: no cleaned copy
@@ -61,6 +74,23 @@ pub fn decode_array<const N: usize>(s: &str) -> Result<[u8; N], CryptoError> {
     Ok(out)
 }
 
+/// Decode into `out`, returning the length: no allocation when the canonical form fits (a
+/// full fetch decodes two of these per node). Lenient like [`decode`]; an answer longer
+/// than `out` is an error.
+pub fn decode_into(s: &str, out: &mut [u8]) -> Result<usize, CryptoError> {
+    if let Ok(len) = ENGINE.decode_slice(s, &mut *out) {
+        return Ok(len);
+    }
+    let v = decode(s)?;
+    let room = out.len();
+    let dest = out.get_mut(..v.len()).ok_or(CryptoError::Length {
+        expected: v.len(),
+        got: room,
+    })?;
+    dest.copy_from_slice(&v);
+    Ok(v.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +102,13 @@ mod tests {
         assert_eq!(decode("k8Rn432wx6TRvj-BAVLLVg").unwrap(), k);
         assert_eq!(encode(&[0xfb, 0xff, 0xbf]), "-_-_");
         assert_eq!(decode("-_-_").unwrap(), [0xfb, 0xff, 0xbf]);
+        let mut buf = [0u8; 4];
+        assert_eq!(encode_into(&[0xfb, 0xff, 0xbf], &mut buf).unwrap(), "-_-_");
+        assert!(encode_into(&[0; 4], &mut buf).is_err());
+        assert_eq!(decode_into("-_-_", &mut buf).unwrap(), 3);
+        assert_eq!(decode_into("+/+/==", &mut buf).unwrap(), 3);
+        assert_eq!(buf[..3], [0xfb, 0xff, 0xbf]);
+        assert!(decode_into("k8Rn432wx6TRvj-BAVLLVg", &mut buf).is_err());
         assert_eq!(encode(&[0xfb, 0xff]), "-_8");
         assert_eq!(decode("-_8").unwrap(), [0xfb, 0xff]);
     }

@@ -891,6 +891,53 @@ fn row_to_node(r: &Row<'_>) -> rusqlite::Result<Node> {
 }
 
 /// The 15 values of a node row, in the order of `upsert` and `insert_fresh`'s statements.
+/// A node key as its stored blob, bound without an allocation (a full fetch binds a million).
+pub(crate) struct KeyBlob([u8; 32], usize);
+
+impl KeyBlob {
+    pub(crate) fn of(key: NodeKey) -> KeyBlob {
+        let mut b = [0u8; 32];
+        let len = match key {
+            NodeKey::Folder(k) => {
+                b[..16].copy_from_slice(&k);
+                16
+            }
+            NodeKey::File(f) => {
+                b = f.to_bytes();
+                32
+            }
+        };
+        KeyBlob(b, len)
+    }
+}
+
+impl rusqlite::ToSql for KeyBlob {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Blob(&self.0[..self.1]),
+        ))
+    }
+}
+
+/// A user handle as its base64 text, bound without an allocation.
+pub(crate) struct HandleText([u8; 12], usize);
+
+impl HandleText {
+    pub(crate) fn of(handle: &[u8; 8]) -> HandleText {
+        let mut b = [0u8; 12];
+        let len = crate::crypto::b64::encode_into(handle, &mut b).map_or(0, str::len);
+        HandleText(b, len)
+    }
+}
+
+impl rusqlite::ToSql for HandleText {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(&self.0[..self.1]),
+        ))
+    }
+}
+
 macro_rules! node_params {
     ($n:expr) => {{
         let n: &crate::api::Node = $n;
@@ -902,13 +949,13 @@ macro_rules! node_params {
             n.size as i64,
             n.ts,
             n.mtime().map(|m| m as i64),
-            n.key.map(|k| k.to_bytes()),
+            n.key.map(crate::cache::KeyBlob::of),
             n.fingerprint,
             n.other_attrs
                 .as_deref()
-                .map(|m| serde_json::Value::Object(m.clone()).to_string()),
+                .map(|m| serde_json::to_string(m).ok()),
             n.file_attrs,
-            n.owner.map(|o| o.to_b64()),
+            n.owner.map(|o| crate::cache::HandleText::of(&o.0)),
             n.share.as_ref().and_then(|s| s.user.map(|u| u.to_b64())),
             n.share.as_ref().map(|s| s.access),
             crate::cache::problem_code(n.problem),
