@@ -100,7 +100,7 @@ pub fn resolve(acct: &Account, path: &str, pcre: bool) -> Result<Vec<Node>, CmdE
         return remote::resolve_one(acct, path).map(|n| vec![n]);
     }
     let cache = &acct.cache;
-    let Some((start, rest)) = cache.path_start(path, acct.cwd_handle()?)? else {
+    let Some((start, rest)) = cache.path_start(path, acct.cwd_for(path)?)? else {
         return Err(remote::not_found(path));
     };
     let steps = split_path(rest)

@@ -29,7 +29,7 @@ pub fn ambiguous(path: &str, handles: &[Handle]) -> CmdError {
 /// Exactly one node for `path` (not a glob), or MEGAcmd's not-found line, or the ambiguity
 /// error naming every match.
 pub fn resolve_one(acct: &Account, path: &str) -> Result<Node, CmdError> {
-    let cwd = acct.cwd_handle()?;
+    let cwd = acct.cwd_for(path)?;
     match acct.cache.resolve_one(path, cwd)? {
         Ok(n) => Ok(n),
         Err(ResolveError::NotFound) => Err(not_found(path)),
@@ -43,7 +43,7 @@ pub fn resolve_pattern(acct: &Account, path: &str) -> Result<Vec<Node>, CmdError
     if !is_glob(path) {
         return resolve_one(acct, path).map(|n| vec![n]);
     }
-    let cwd = acct.cwd_handle()?;
+    let cwd = acct.cwd_for(path)?;
     let found = acct.cache.resolve(path, cwd)?;
     if found.is_empty() {
         return Err(not_found(path));

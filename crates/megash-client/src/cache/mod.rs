@@ -17,7 +17,8 @@ mod path;
 mod sync;
 
 pub use path::{
-    escape_name, glob_match, is_glob, split_path, version_time, Component, ResolveError,
+    escape_name, glob_match, is_glob, is_relative, split_path, version_time, Component,
+    ResolveError,
 };
 pub use sync::CatchUp;
 

@@ -40,6 +40,12 @@ pub struct Component {
     pub raw: String,
 }
 
+/// Whether `path` starts from the current folder: not `/…` (which covers `//bin` and
+/// `//in`) and not `H:…`, the forms [`Cache::path_start`] roots elsewhere.
+pub fn is_relative(path: &str) -> bool {
+    !path.starts_with('/') && !path.starts_with("H:")
+}
+
 /// Split a path on unescaped `/`. Empty components (from `a//b` or a trailing `/`) are
 /// dropped; the leading `/`, `//bin`, `//in` are left to the caller.
 pub fn split_path(path: &str) -> Vec<Component> {
@@ -378,5 +384,7 @@ mod tests {
         assert!(is_glob("x/*"));
         assert!(!is_glob("x/\\*"));
         assert!(!is_glob("*/x"));
+        assert!(is_relative("a/b") && is_relative("./x") && is_relative(""));
+        assert!(!is_relative("/a") && !is_relative("//bin/x") && !is_relative("H:abc/x"));
     }
 }
