@@ -91,7 +91,7 @@ for label, v in rows.items():
           f" (user {us * g:4.2f} + kernel {sy * g:4.2f}) {rss / 1024:4.0f} MB RSS")
 for name, gbs in crypto.items():
     print(f"{name:<36} {gbs:6.2f} GB/s ({1.073741824 / gbs:4.2f} CPU-s/GiB)")
-# The targets, as ratios of medians from these rounds: get to curl writing the same file,
+# The targets, as ratios taken round by round: get to curl writing the same file,
 # put to curl's raw POST; get's CPU against curl's (same file) plus the CTR and MAC alone.
 med = {k: [statistics.median(x[i] for x in v) for i in range(3)] for k, v in rows.items()}
 def ratio(a, b):
