@@ -109,6 +109,11 @@ mod tests {
         assert_eq!(decode_into("+/+/==", &mut buf).unwrap(), 3);
         assert_eq!(buf[..3], [0xfb, 0xff, 0xbf]);
         assert!(decode_into("k8Rn432wx6TRvj-BAVLLVg", &mut buf).is_err());
+        // An exact fit decodes in place (file keys: 43 characters into 32 bytes).
+        let key = [0xa5u8; 32];
+        let mut out = [0u8; 32];
+        assert_eq!(decode_into(&encode(&key), &mut out).unwrap(), 32);
+        assert_eq!(out, key);
         assert_eq!(encode(&[0xfb, 0xff]), "-_8");
         assert_eq!(decode("-_8").unwrap(), [0xfb, 0xff]);
     }
