@@ -138,19 +138,33 @@ pub struct Ctx<'a> {
     pub stream: Option<Stream>,
 }
 
-/// The sending end of a streamed answer: pieces of the batch's JSON in order.
+/// Pieces of a streamed answer, in order; an `Err` breaks the body.
+pub type Pieces = tokio::sync::mpsc::UnboundedSender<std::io::Result<Bytes>>;
+
+/// The sending end of a streamed answer: pieces of the batch's JSON in order. Unbounded on
+/// purpose: the writer holds the one database connection, and waiting on a slow (or stopped)
+/// reader would hold every other request with it; queued pieces cost no more memory than the
+/// whole answer built before streaming did.
 pub struct Stream {
-    tx: tokio::sync::mpsc::Sender<std::io::Result<Bytes>>,
+    tx: Pieces,
     /// Whether the batch's opening `[` went out with the first piece.
     pub started: bool,
+    /// Whether the answer was ended, whole or broken; one that started and was not (an early
+    /// return, a panic) is broken when the stream is dropped, so the client retries instead
+    /// of reading a cut answer as a complete one.
+    ended: bool,
 }
 
 /// Pieces are handed on once they are this long.
 const STREAM_PIECE: usize = 1 << 20;
 
 impl Stream {
-    pub fn new(tx: tokio::sync::mpsc::Sender<std::io::Result<Bytes>>) -> Stream {
-        Stream { tx, started: false }
+    pub fn new(tx: Pieces) -> Stream {
+        Stream {
+            tx,
+            started: false,
+            ended: false,
+        }
     }
 
     /// Send `text` on (after the batch's `[` the first time). A client that went away
@@ -162,14 +176,29 @@ impl Stream {
             self.started = true;
             Bytes::from(format!("[{text}"))
         };
-        self.tx.blocking_send(Ok(piece)).is_ok()
+        self.tx.send(Ok(piece)).is_ok()
+    }
+
+    /// The last piece: the answer is whole.
+    pub fn finish(&mut self, text: &str) {
+        self.send(text);
+        self.ended = true;
     }
 
     /// End the body with an error: the client sees a broken answer and retries.
-    pub fn fail(&self) {
+    pub fn fail(&mut self) {
         let _ = self
             .tx
-            .blocking_send(Err(std::io::Error::other("the answer failed midway")));
+            .send(Err(std::io::Error::other("the answer failed midway")));
+        self.ended = true;
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        if self.started && !self.ended {
+            self.fail();
+        }
     }
 }
 

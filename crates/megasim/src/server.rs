@@ -498,7 +498,7 @@ async fn cs(state: Arc<State>, peer: SocketAddr, req: Request<Incoming>) -> Resp
     // A batch of one `f` is answered as it is written (a large account's tree is hundreds
     // of megabytes): the first piece decides between a streamed and a whole answer.
     let streamed = batch.len() == 1 && batch[0].get("a").and_then(Value::as_str) == Some("f");
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<std::io::Result<Bytes>>();
     let stream = streamed.then(|| Stream::new(tx));
     let st = state.clone();
     let mut task = tokio::task::spawn_blocking(move || {
@@ -508,21 +508,22 @@ async fn cs(state: Arc<State>, peer: SocketAddr, req: Request<Incoming>) -> Resp
     let outcome = tokio::select! {
         biased;
         first = rx.recv(), if streamed => match first {
-            Some(first) => {
-                lock(&state.replay).remove(&who);
-                let rest = futures_util::stream::unfold(rx, |mut rx| async move {
-                    rx.recv().await.map(|piece| (piece.map(Frame::data), rx))
-                });
-                let body = futures_util::stream::iter([first.map(Frame::data)]).chain(rest);
-                return json_body_response(StatusCode::OK, BodyExt::boxed(StreamBody::new(body)));
-            }
+            Some(first) => return streamed_answer(&state, &who, first, rx),
             // Finished without streaming (a small tree, or an error): the whole answer.
             None => (&mut task).await,
         },
         done = &mut task => done,
     };
     let (answer, notify, dead) = match outcome.unwrap_or(Err(super::EINTERNAL)) {
-        Ok(x) => x,
+        // Streamed, and all of it written before the first piece was taken: the pieces wait
+        // in the channel, whose sender is gone, so the body ends after them.
+        Ok(Batch::Streamed) => {
+            return match rx.recv().await {
+                Some(first) => streamed_answer(&state, &who, first, rx),
+                None => bare(super::EINTERNAL.0),
+            }
+        }
+        Ok(Batch::Whole(answer, notify, dead)) => (answer, notify, dead),
         Err(ApiError(code)) => return bare(code),
     };
     for uh in notify {
@@ -575,7 +576,29 @@ fn hashcash_ok(state: &State, header: Option<&str>) -> bool {
     crate::crypto::hashcash::verify(&tok, easiness, &pre)
 }
 
-type BatchOutcome = (String, Vec<String>, Vec<String>);
+/// What a batch produced: the whole answer with the accounts to notify and the blob files to
+/// remove, or an answer already handed to its stream (a batch of one `f`, which neither
+/// notifies nor frees anything).
+enum Batch {
+    Whole(String, Vec<String>, Vec<String>),
+    Streamed,
+}
+
+/// The response for a streamed answer whose first piece is `first`.
+fn streamed_answer(
+    state: &State,
+    who: &ReplayWho,
+    first: std::io::Result<Bytes>,
+    rest: tokio::sync::mpsc::UnboundedReceiver<std::io::Result<Bytes>>,
+) -> Response<Body> {
+    // Not kept for replay (as other large answers), and it supersedes the sender's last one.
+    lock(&state.replay).remove(who);
+    let rest = futures_util::stream::unfold(rest, |mut rx| async move {
+        rx.recv().await.map(|piece| (piece.map(Frame::data), rx))
+    });
+    let body = futures_util::stream::iter([first.map(Frame::data)]).chain(rest);
+    json_body_response(StatusCode::OK, BodyExt::boxed(StreamBody::new(body)))
+}
 
 fn run_batch(
     conn: &Connection,
@@ -585,7 +608,7 @@ fn run_batch(
     caller: Caller,
     batch: &[Value],
     stream: Option<Stream>,
-) -> ApiResult<BatchOutcome> {
+) -> ApiResult<Batch> {
     let mut user = None;
     if let Some(sid) = &sid {
         let (uh, _) = db::session(conn, sid)?.ok_or(ApiError(-15))?;
@@ -670,9 +693,7 @@ fn run_batch(
     out.push(']');
     if let Err(e) = conn.execute_batch("COMMIT") {
         let _ = conn.execute_batch("ROLLBACK");
-        if let Some(stream) = ctx.stream.as_ref().filter(|s| s.started) {
-            stream.fail();
-        }
+        // A stream that started is broken by its drop.
         return Err(e.into());
     }
     if let Some(stream) = ctx.stream.as_mut().filter(|s| s.started) {
@@ -681,11 +702,11 @@ fn run_batch(
         if failed {
             stream.fail();
         } else {
-            stream.send(&out[1..]);
+            stream.finish(&out[1..]);
         }
-        return Ok((String::new(), ctx.notify, ctx.dead_blobs));
+        return Ok(Batch::Streamed);
     }
-    Ok((out, ctx.notify, ctx.dead_blobs))
+    Ok(Batch::Whole(out, ctx.notify, ctx.dead_blobs))
 }
 
 fn dispatch(ctx: &mut Ctx, cmd: &Value) -> ApiResult<String> {

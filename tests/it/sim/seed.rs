@@ -108,3 +108,40 @@ async fn a_large_f_answer_streams_and_arrives_whole() {
     assert_eq!(both[0]["f"].as_array().unwrap().len(), 12_003);
     assert!(both[1].is_object(), "{}", both[1]);
 }
+
+/// A client that starts reading a large `f` answer and stops (without closing) holds nobody
+/// else up: the server finishes writing without waiting for it, and other requests go on.
+#[tokio::test]
+async fn a_stalled_f_reader_does_not_hold_up_other_requests() {
+    let sim = Sim::start();
+    sim.add_user("stall@example.com", "pw", &[]);
+    // About 30 MB of answer: more than the socket buffers on both ends take in.
+    let out = sim.cli(&["seed", "stall@example.com", "pw", "--nodes", "150000"]);
+    assert!(out.status.success());
+    let a = Raw::login(&sim.url, "stall@example.com", "pw").await;
+    let other = Raw::login(&sim.url, "stall@example.com", "pw").await;
+    let mut stalled = a
+        .http
+        .post(a.cs_url(1))
+        .body(json!([{"a":"f","c":1,"r":1}]).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        stalled.chunk().await.unwrap().is_some(),
+        "the answer starts"
+    );
+    let uq = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        other.call(json!({"a":"uq"})),
+    )
+    .await
+    .expect("another request is answered while the first reader stalls");
+    assert!(uq.is_object(), "{uq}");
+    // The stalled answer is still whole when it is read at last.
+    let mut rest = Vec::new();
+    while let Some(piece) = stalled.chunk().await.unwrap() {
+        rest.extend_from_slice(&piece);
+    }
+    assert!(rest.ends_with(b"}]"), "the answer ends whole");
+}
