@@ -71,16 +71,14 @@ async fn seeded_nodes_appear_in_f_with_decryptable_names() {
     assert!(a.call(json!({"a":"u","s":1 << 30})).await["p"].is_string());
 }
 
-/// A large tree's `f` answer is sent as it is written (no length known up front, so chunked),
-/// and what arrives is the same complete answer; a batch of `f` with another command, and a
-/// small tree, are answered whole.
-#[tokio::test]
-async fn a_large_f_answer_streams_and_arrives_whole() {
+/// A megasim with one account of `nodes` seeded nodes, a logged-in client of it, and the
+/// response to a batch of one `f` (headers in, body unread).
+async fn seeded_f(email: &str, nodes: u32) -> (Sim, Raw, reqwest::Response) {
     let sim = Sim::start();
-    sim.add_user("big@example.com", "pw", &[]);
-    let out = sim.cli(&["seed", "big@example.com", "pw", "--nodes", "12000"]);
+    sim.add_user(email, "pw", &[]);
+    let out = sim.cli(&["seed", email, "pw", "--nodes", &nodes.to_string()]);
     assert!(out.status.success());
-    let a = Raw::login(&sim.url, "big@example.com", "pw").await;
+    let a = Raw::login(&sim.url, email, "pw").await;
     let r = a
         .http
         .post(a.cs_url(1))
@@ -88,6 +86,15 @@ async fn a_large_f_answer_streams_and_arrives_whole() {
         .send()
         .await
         .unwrap();
+    (sim, a, r)
+}
+
+/// A large tree's `f` answer is sent as it is written (no length known up front, so chunked),
+/// and what arrives is the same complete answer; a batch of `f` with another command is
+/// answered whole.
+#[tokio::test]
+async fn a_large_f_answer_streams_and_arrives_whole() {
+    let (_sim, a, r) = seeded_f("big@example.com", 12_000).await;
     assert!(
         r.content_length().is_none(),
         "a whole answer: {:?}",
@@ -113,30 +120,19 @@ async fn a_large_f_answer_streams_and_arrives_whole() {
 /// else up: the server finishes writing without waiting for it, and other requests go on.
 #[tokio::test]
 async fn a_stalled_f_reader_does_not_hold_up_other_requests() {
-    let sim = Sim::start();
-    sim.add_user("stall@example.com", "pw", &[]);
     // About 30 MB of answer: more than the socket buffers on both ends take in.
-    let out = sim.cli(&["seed", "stall@example.com", "pw", "--nodes", "150000"]);
-    assert!(out.status.success());
-    let a = Raw::login(&sim.url, "stall@example.com", "pw").await;
-    let other = Raw::login(&sim.url, "stall@example.com", "pw").await;
-    let mut stalled = a
-        .http
-        .post(a.cs_url(1))
-        .body(json!([{"a":"f","c":1,"r":1}]).to_string())
-        .send()
-        .await
-        .unwrap();
+    let (sim, _a, mut stalled) = seeded_f("stall@example.com", 150_000).await;
     assert!(
         stalled.chunk().await.unwrap().is_some(),
         "the answer starts"
     );
-    let uq = tokio::time::timeout(
-        std::time::Duration::from_secs(20),
-        other.call(json!({"a":"uq"})),
-    )
-    .await
-    .expect("another request is answered while the first reader stalls");
+    let others = async {
+        let other = Raw::login(&sim.url, "stall@example.com", "pw").await;
+        other.call(json!({"a":"uq"})).await
+    };
+    let uq = tokio::time::timeout(std::time::Duration::from_secs(20), others)
+        .await
+        .expect("other requests are answered while the first reader stalls");
     assert!(uq.is_object(), "{uq}");
     // The stalled answer is still whole when it is read at last.
     let mut rest = Vec::new();
