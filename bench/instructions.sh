@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Instructions, not seconds: a first login of NODES nodes (default 100 000) and a warm one-shot
 # `mega-ls /folder-0000001` under valgrind's callgrind, for this build and, with BASELINE=PATH,
-# for another megash binary beside it, with the ratio. Instruction counts are the same run after
-# run whatever the shared machine is doing, so a change is measurable to a fraction of a percent
-# where wall-clock figures move by 5-10 % (CPU-seconds at full scale: bench/cache-scale.sh).
+# for another megash binary beside it, with the ratio. Instruction counts stay within about a
+# thousandth of a percent run after run whatever the shared machine is doing, so a change is
+# measurable where wall-clock figures move by 5-10 % (CPU-seconds at full scale:
+# bench/cache-scale.sh).
 # Needs valgrind (apt install valgrind).
 #   [BASELINE=/path/to/old/megash] bench/instructions.sh [NODES]
 set -euo pipefail

@@ -69,10 +69,11 @@ fn is_hyphenated_token(cmd: &Command, word: &str) -> bool {
         && !rest.bytes().all(|b| b == b'v')
 }
 
-/// `sync-ignore`'s exclusion rules start with `-` (`-f:*.tmp`) and always hold a `:`, which
-/// no cluster of short flags does: they are operands even without the `--` MEGAcmd needs.
-fn is_filter_rule(cmd: &Command, word: &str) -> bool {
-    cmd.name == "sync-ignore" && !word.starts_with("--") && word.contains(':')
+/// A word after one `-` that holds a `:` can never be a cluster of short flags (those are
+/// letters and take no values), so it is an operand: `sync-ignore`'s exclusion rules
+/// (`-f:*.tmp`) then need no `--`, which MEGAcmd requires.
+fn cannot_be_flags(word: &str) -> bool {
+    !word.starts_with("--") && word.contains(':')
 }
 
 /// Parse `words` (the words after the command name) against `cmd`'s table entry.
@@ -96,7 +97,7 @@ pub fn parse(cmd: &'static Command, words: &[String]) -> Result<Args, CmdError> 
             || !word.starts_with('-')
             || is_negative_number(word)
             || is_hyphenated_token(cmd, word)
-            || is_filter_rule(cmd, word)
+            || cannot_be_flags(word)
         {
             args.operands.push(word.clone());
         } else if word == "--" {
@@ -257,6 +258,12 @@ mod tests {
         assert_eq!(a.operands, ["/a"]);
         let a = parse_str("ls", "-aa").unwrap();
         assert_eq!(a.count("a"), 2);
+        // A `:` is in no flag cluster: `sync-ignore`'s `-f:*.tmp` is an operand, for any
+        // command alike.
+        let a = parse_str("sync-ignore", "--add -f:*.tmp").unwrap();
+        assert!(a.has("add"));
+        assert_eq!(a.operands, ["-f:*.tmp"]);
+        assert_eq!(parse_str("ls", "-l:x").unwrap().operands, ["-l:x"]);
     }
 
     #[test]

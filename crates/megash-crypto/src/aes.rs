@@ -43,12 +43,7 @@ pub fn ecb_encrypt(key: &Key128, data: &mut [u8]) -> Result<(), CryptoError> {
 
 /// ECB-decrypt every 16-byte block of `data` in place.
 pub fn ecb_decrypt(key: &Key128, data: &mut [u8]) -> Result<(), CryptoError> {
-    check_blocks(data)?;
-    let c = cipher(key);
-    for block in data.chunks_exact_mut(16) {
-        c.decrypt_block(block.into());
-    }
-    Ok(())
+    Unwrapper::new(key).unwrap_in_place(data)
 }
 
 /// Wrap a key (16 or 32 bytes, or an RSA blob) with `wrapping_key`: ECB, block by block.
@@ -85,7 +80,7 @@ impl Unwrapper {
         self.key == *key
     }
 
-    /// Unwrap in place (a multiple of 16 bytes).
+    /// Unwrap in place (a multiple of 16 bytes): ECB decryption, block by block.
     pub fn unwrap_in_place(&self, data: &mut [u8]) -> Result<(), CryptoError> {
         check_blocks(data)?;
         for block in data.chunks_exact_mut(16) {

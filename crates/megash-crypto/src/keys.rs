@@ -87,9 +87,18 @@ impl NodeKey {
     }
     /// The raw (unwrapped) bytes: 16 or 32.
     pub fn to_bytes(&self) -> Vec<u8> {
+        let (bytes, len) = self.to_array();
+        bytes[..len].to_vec()
+    }
+    /// [`NodeKey::to_bytes`] without an allocation: the bytes and how many of them count.
+    pub fn to_array(&self) -> ([u8; 32], usize) {
         match self {
-            NodeKey::Folder(k) => k.to_vec(),
-            NodeKey::File(f) => f.to_bytes().to_vec(),
+            NodeKey::Folder(k) => {
+                let mut b = [0u8; 32];
+                b[..16].copy_from_slice(k);
+                (b, 16)
+            }
+            NodeKey::File(f) => (f.to_bytes(), 32),
         }
     }
     /// The AES key used for attributes (and, for files, data).

@@ -133,8 +133,8 @@ pub struct Ctx<'a> {
     /// Blob files no node references any more (removed after commit).
     pub dead_blobs: Vec<String>,
     /// Where a long answer goes while it is being written (a batch of one `f`), so the
-    /// client parses the first nodes while the server still writes the rest, as MEGA's API
-    /// streams a large account's tree. `None`: the answer is sent whole.
+    /// client parses the first nodes while the server still writes the rest. `None`: the
+    /// answer is sent whole.
     pub stream: Option<Stream>,
 }
 

@@ -897,18 +897,8 @@ pub(crate) struct KeyBlob([u8; 32], usize);
 
 impl KeyBlob {
     pub(crate) fn of(key: NodeKey) -> KeyBlob {
-        let mut b = [0u8; 32];
-        let len = match key {
-            NodeKey::Folder(k) => {
-                b[..16].copy_from_slice(&k);
-                16
-            }
-            NodeKey::File(f) => {
-                b = f.to_bytes();
-                32
-            }
-        };
-        KeyBlob(b, len)
+        let (bytes, len) = key.to_array();
+        KeyBlob(bytes, len)
     }
 }
 

@@ -274,9 +274,13 @@ fn insert_fresh(conn: &Connection, nodes: &[api::Node]) -> rusqlite::Result<()> 
             st.raw_execute()?;
         }
     }
-    let mut one = conn.prepare_cached(&format!("{INSERT_COLUMNS}({})", ["?"; 15].join(",")))?;
-    for n in chunks.remainder() {
-        one.execute(node_params!(n))?;
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Only the answer's last batch has a remainder (INSERT_BATCH is a multiple of 32).
+        let mut one = conn.prepare_cached(&format!("{INSERT_COLUMNS}({})", ["?"; 15].join(",")))?;
+        for n in rest {
+            one.execute(node_params!(n))?;
+        }
     }
     Ok(())
 }

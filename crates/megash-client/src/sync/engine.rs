@@ -198,28 +198,15 @@ struct Running {
 /// large the tree.
 const MIN_GAP: Duration = Duration::from_millis(200);
 
-/// Reset the deferral backoff of sync `id` (`None`), or double it from `start` up to a
-/// minute and return it.
-fn r_backoff(
-    running: &mut HashMap<String, Running>,
-    id: &str,
-    start: Option<Duration>,
-) -> Duration {
-    let Some(r) = running.get_mut(id) else {
-        return Duration::ZERO;
-    };
-    match start {
-        None => {
-            r.backoff = Duration::ZERO;
-            Duration::ZERO
-        }
-        Some(start) => {
-            r.backoff = (r.backoff * 2)
-                .max(start)
-                .max(Duration::from_millis(200))
-                .min(Duration::from_secs(60));
-            r.backoff
-        }
+impl Running {
+    /// The wait before looking again at a sync whose pass only found files still being
+    /// written: doubled each time from `start`, up to a minute.
+    fn back_off(&mut self, start: Duration) -> Duration {
+        self.backoff = (self.backoff * 2)
+            .max(start)
+            .max(MIN_GAP)
+            .min(Duration::from_secs(60));
+        self.backoff
     }
 }
 
@@ -409,17 +396,23 @@ pub async fn run(
             r.last_pass = Instant::now();
             let config = r.config.clone();
             let mut pass = Pass::new(account, engines, store, opts, stop.clone(), log);
-            let again = match pass.run(&config).await {
+            let outcome = pass.run(&config).await;
+            give_back_memory();
+            let Some(r) = running.get_mut(&id) else {
+                continue;
+            };
+            r.last_took = r.last_pass.elapsed();
+            let again = match outcome {
                 Ok(o) if o.errors > 0 => Some(Duration::from_secs(5)),
                 Ok(o) if o.actions > 0 => {
-                    r_backoff(&mut running, &id, None);
+                    r.backoff = Duration::ZERO;
                     Some(Duration::ZERO)
                 }
                 // Only waiting (a file being written, one with an mtime in the future): look
                 // again later and later, up to a minute, rather than every second forever.
-                Ok(o) if o.deferred > 0 => Some(r_backoff(&mut running, &id, Some(opts.settle))),
+                Ok(o) if o.deferred > 0 => Some(r.back_off(opts.settle)),
                 Ok(_) => {
-                    r_backoff(&mut running, &id, None);
+                    r.backoff = Duration::ZERO;
                     None
                 }
                 Err(e) => {
@@ -432,11 +425,7 @@ pub async fn run(
                     Some(Duration::from_secs(5))
                 }
             };
-            give_back_memory();
-            if let Some(r) = running.get_mut(&id) {
-                r.last_took = r.last_pass.elapsed();
-            }
-            if let (Some(after), Some(r)) = (again, running.get_mut(&id)) {
+            if let Some(after) = again {
                 let at = Instant::now() + after;
                 r.due = Some(r.due.map_or(at, |d| d.min(at)));
             }

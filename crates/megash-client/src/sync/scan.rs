@@ -69,6 +69,30 @@ pub struct Side<T> {
     pub ignored: HashSet<String>,
 }
 
+impl<T> Side<T> {
+    /// Whether `path` is synced under `filters`; a file left out by a size rule alone is
+    /// recorded in [`Side::ignored`].
+    fn admits(&mut self, filters: &Filters, path: &str, kind: Kind, size: Option<u64>) -> bool {
+        match filters.verdict(path, kind, size) {
+            Verdict::Sync => true,
+            Verdict::Exclude => false,
+            Verdict::SizeExcluded => {
+                self.ignored.insert(path.to_string());
+                false
+            }
+        }
+    }
+}
+
+/// `name` inside the folder at `rel` (`""` for the sync's root).
+fn join(rel: &str, name: &str) -> String {
+    if rel.is_empty() {
+        name.to_string()
+    } else {
+        format!("{rel}/{name}")
+    }
+}
+
 impl<T> Default for Side<T> {
     fn default() -> Self {
         Side {
@@ -147,14 +171,8 @@ pub fn local(root: &Path, filters: &Filters) -> std::io::Result<Side<LocalEntry>
             };
             let os_name = item.file_name();
             let Some(name) = os_name.to_str() else {
-                let shown = os_name.to_string_lossy().into_owned();
-                let path = if rel.is_empty() {
-                    shown
-                } else {
-                    format!("{rel}/{shown}")
-                };
                 side.problems.push(problem(
-                    &path,
+                    &join(&rel, &os_name.to_string_lossy()),
                     "the local name is not valid UTF-8, which MEGA names must be",
                     "rename it",
                 ));
@@ -168,11 +186,7 @@ pub fn local(root: &Path, filters: &Filters) -> std::io::Result<Side<LocalEntry>
                 }
                 continue;
             }
-            let path = if rel.is_empty() {
-                name.to_string()
-            } else {
-                format!("{rel}/{name}")
-            };
+            let path = join(&rel, name);
             // Not following symlinks (fstatat on the open folder: no path to build).
             let meta = match item.metadata() {
                 Ok(m) => m,
@@ -203,13 +217,8 @@ pub fn local(root: &Path, filters: &Filters) -> std::io::Result<Side<LocalEntry>
             }
             let e = local_entry(&meta);
             let kind = if e.dir { Kind::Dir } else { Kind::File };
-            match filters.verdict(&path, kind, (!e.dir).then_some(e.size)) {
-                Verdict::Sync => {}
-                Verdict::Exclude => continue,
-                Verdict::SizeExcluded => {
-                    side.ignored.insert(path);
-                    continue;
-                }
+            if !side.admits(filters, &path, kind, (!e.dir).then_some(e.size)) {
+                continue;
             }
             if e.dir {
                 stack.push(path.clone());
@@ -241,11 +250,7 @@ pub fn remote(
             return Ok::<_, crate::cache::CacheError>(());
         };
         let name = n.name.as_deref().unwrap_or_default();
-        let path = if parent_path.is_empty() {
-            name.to_string()
-        } else {
-            format!("{parent_path}/{name}")
-        };
+        let path = join(parent_path, name);
         if n.problem || bad_local_name(name) {
             side.problems.push(problem(
                 &path,
@@ -260,13 +265,8 @@ pub fn remote(
         }
         let folder = n.kind == NodeType::Folder;
         let kind = if folder { Kind::Dir } else { Kind::File };
-        match filters.verdict(&path, kind, (!folder).then_some(n.size)) {
-            Verdict::Sync => {}
-            Verdict::Exclude => return Ok(()),
-            Verdict::SizeExcluded => {
-                side.ignored.insert(path);
-                return Ok(());
-            }
+        if !side.admits(filters, &path, kind, (!folder).then_some(n.size)) {
+            return Ok(());
         }
         if side.entries.contains_key(&path) {
             clashes.insert(path);
