@@ -231,11 +231,15 @@ impl Cache {
 
     /// The connection, ready for a write: in WAL mode `synchronous=NORMAL` keeps commits
     /// atomic and consistent and only syncs at checkpoints (the default syncs every commit).
+    /// A file left with a rollback journal by an interrupted first fetch
+    /// ([`Cache::populate`]) goes back to WAL here (a no-op when it is in WAL already; it
+    /// fails while another process holds the file, and the next writer tries again).
     pub(crate) fn writer(&self) -> Result<MutexGuard<'_, Connection>> {
         let conn = self.conn();
         if !self.writable.load(Ordering::SeqCst) {
             conn.pragma_update(None, "synchronous", "NORMAL")
                 .map_err(|e| self.db_err(e))?;
+            let _ = conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()));
             self.writable.store(true, Ordering::SeqCst);
         }
         Ok(conn)
@@ -1018,6 +1022,70 @@ mod tests {
         assert_eq!(cache.populate(&client).await.expect("populate"), 3);
         assert_eq!(cache.node_count().expect("count"), 3);
         assert_eq!(cache.sn().expect("sn").as_deref(), Some("two"));
+    }
+
+    fn journal_mode(path: &Path) -> String {
+        let c = Connection::open(path).expect("open");
+        c.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("mode")
+    }
+
+    #[tokio::test]
+    async fn a_first_fetch_leaves_the_file_in_wal_mode() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("c.db");
+        let cache = Cache::open_file(&path, "user").expect("open");
+        let (t, client) = crate::api::testing::fake_client(1);
+        client.open_folder_link("PuBlIcHa", [8u8; 16]);
+        t.push(200, &[], &answer(1500, "one"));
+        assert_eq!(cache.populate(&client).await.expect("populate"), 1500);
+        drop(cache);
+        assert_eq!(journal_mode(&path), "wal");
+        // A reload (a tree to keep serving) goes through the WAL, and stays there.
+        let cache = Cache::open_file(&path, "user").expect("open");
+        t.push(200, &[], &answer(3, "two"));
+        assert_eq!(cache.populate(&client).await.expect("populate"), 3);
+        drop(cache);
+        assert_eq!(journal_mode(&path), "wal");
+    }
+
+    #[tokio::test]
+    async fn a_first_fetch_with_another_connection_open_stays_in_wal() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("c.db");
+        let cache = Cache::open_file(&path, "user").expect("open");
+        // Another process holding the file: SQLite refuses to leave WAL, at once.
+        let other = Cache::open_file(&path, "user").expect("open");
+        assert!(!other.is_populated().expect("read"));
+        let (t, client) = crate::api::testing::fake_client(1);
+        client.open_folder_link("PuBlIcHa", [8u8; 16]);
+        t.push(200, &[], &answer(1500, "one"));
+        let started = std::time::Instant::now();
+        assert_eq!(cache.populate(&client).await.expect("populate"), 1500);
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "waited on the other"
+        );
+        assert_eq!(other.node_count().expect("count"), 1500);
+        drop((cache, other));
+        assert_eq!(journal_mode(&path), "wal");
+    }
+
+    #[test]
+    fn a_file_left_with_a_rollback_journal_goes_back_to_wal_at_the_next_write() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("c.db");
+        drop(Cache::open_file(&path, "user").expect("open"));
+        // What a first fetch killed before its end leaves behind.
+        Connection::open(&path)
+            .expect("open")
+            .query_row("PRAGMA journal_mode=DELETE", [], |_| Ok(()))
+            .expect("leave wal");
+        assert_eq!(journal_mode(&path), "delete");
+        let cache = Cache::open_file(&path, "user").expect("open");
+        cache.set_cwd(Handle([1; 6])).expect("write");
+        drop(cache);
+        assert_eq!(journal_mode(&path), "wal");
     }
 
     #[test]
