@@ -35,22 +35,22 @@ use crate::crypto::keys::NodeKey;
 
 /// Bumped when the schema changes; an older file is rebuilt. Kept in SQLite's header
 /// (`PRAGMA user_version`) so an open checks it without parsing the schema.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// Rows are stored in insertion order (`id`), not by handle: handles are random, and a full
 /// fetch inserting a million rows into a B-tree keyed by them touches pages all over the file
-/// (most of the first login's CPU went to SQLite paging). The handle and (parent, name)
-/// indexes are built once after a full fetch.
+/// (most of the first login's CPU went to SQLite paging). The handle and place indexes are
+/// built once after a full fetch.
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS nodes(
     id INTEGER PRIMARY KEY,       -- insertion order
     handle INTEGER NOT NULL,      -- the 6 handle bytes, big-endian
     parent INTEGER,               -- NULL for the roots
+    place INTEGER NOT NULL,       -- see place(); 0 for the roots
     type INTEGER NOT NULL,
     name TEXT,                    -- decrypted name; NULL when undecryptable
     size INTEGER NOT NULL,
     ts INTEGER NOT NULL,
-    mtime INTEGER,
     key BLOB,                     -- unwrapped node key (16 or 32 bytes)
     fingerprint TEXT,
     attrs TEXT,                   -- other decrypted attributes, JSON object
@@ -77,7 +77,44 @@ pub fn master_key_check(master_key: &[u8; 16]) -> String {
 /// The indexes, dropped for a full fetch and built again after it.
 pub(crate) const INDEXES: &str =
     "CREATE UNIQUE INDEX IF NOT EXISTS nodes_handle ON nodes(handle); \
-     CREATE INDEX IF NOT EXISTS nodes_parent_name ON nodes(parent, name);";
+     CREATE INDEX IF NOT EXISTS nodes_place ON nodes(place);";
+
+/// A node's place among its siblings, the key of the index that finds a folder's children
+/// and a name among them: the parent's 48-bit handle over 16 bits of a CRC-32 of the name
+/// (bit for bit what SQLite's `parent << 16` gives, negative from a parent of 2^47 on), and
+/// 0 for the roots. One integer where `(parent, name)` was two columns: the index build
+/// after a full fetch sorts it in SQLite's integer fast path instead of unpacking and
+/// comparing records (a NULL among the keys would turn that path off for the whole sort).
+/// A folder's children are the range [`siblings`]; a name is one value in it. Every query
+/// checks the parent (and the name) on the rows it finds, so a root or a collision in the
+/// range is never taken for a child.
+pub(crate) fn place(parent: Option<Handle>, name: Option<&str>) -> i64 {
+    let Some(parent) = parent else { return 0 };
+    let hash = crc32fast::hash(name.unwrap_or("").as_bytes()) & 0xffff;
+    ((handle_to_i64(parent) as u64) << 16 | u64::from(hash)) as i64
+}
+
+/// The [`place`] range of `parent`'s children, inclusive.
+pub(crate) fn siblings(parent: Handle) -> (i64, i64) {
+    let low = place(Some(parent), None) & !0xffff;
+    (low, low + 0xffff)
+}
+
+/// The rows `n` that are children of the handle `$h` names in a recursive query: the place
+/// range, and the parent checked on what it finds (`+`: without it SQLite may build a
+/// temporary index on `parent` instead of using the place index).
+macro_rules! child_of {
+    ($h:literal) => {
+        concat!(
+            "n.place BETWEEN (",
+            $h,
+            " << 16) AND (",
+            $h,
+            " << 16) + 65535 AND +n.parent = ",
+            $h
+        )
+    };
+}
 
 /// Errors of the cache.
 #[derive(Debug, thiserror::Error)]
@@ -433,8 +470,15 @@ impl Cache {
     /// The children of `handle`, sorted by name (byte order; undecryptable names first).
     pub fn children(&self, handle: Handle) -> Result<Vec<Node>> {
         self.query_nodes(
-            &format!("SELECT {COLUMNS} FROM nodes WHERE parent=?1 ORDER BY name, handle"),
-            params![handle_to_i64(handle)],
+            &format!(
+                "SELECT {COLUMNS} FROM nodes WHERE place BETWEEN ?2 AND ?3 AND +parent=?1 \
+                 ORDER BY name, handle"
+            ),
+            params![
+                handle_to_i64(handle),
+                siblings(handle).0,
+                siblings(handle).1
+            ],
         )
     }
 
@@ -448,10 +492,10 @@ impl Cache {
             let next = self
                 .query_nodes(
                     &format!(
-                        "SELECT {COLUMNS} FROM nodes WHERE parent=?1 AND type=0 \
-                         ORDER BY ts DESC, handle LIMIT 1"
+                        "SELECT {COLUMNS} FROM nodes WHERE place BETWEEN ?2 AND ?3 \
+                         AND +parent=?1 AND type=0 ORDER BY ts DESC, handle LIMIT 1"
                     ),
-                    params![handle_to_i64(at)],
+                    params![handle_to_i64(at), siblings(at).0, siblings(at).1],
                 )?
                 .pop();
             let Some(v) = next else { break };
@@ -486,8 +530,11 @@ impl Cache {
     /// The children of `parent` named exactly `name` (more than one: duplicates).
     pub fn children_named(&self, parent: Handle, name: &str) -> Result<Vec<Node>> {
         self.query_nodes(
-            &format!("SELECT {COLUMNS} FROM nodes WHERE parent=?1 AND name=?2 ORDER BY handle"),
-            params![handle_to_i64(parent), name],
+            &format!(
+                "SELECT {COLUMNS} FROM nodes WHERE place=?3 AND +parent=?1 AND name=?2 \
+                 ORDER BY handle"
+            ),
+            params![handle_to_i64(parent), name, place(Some(parent), Some(name))],
         )
     }
 
@@ -501,7 +548,10 @@ impl Cache {
         }
         Ok(self
             .query_nodes(
-                &format!("SELECT {COLUMNS} FROM nodes WHERE parent IS NULL AND type=?1 LIMIT 1"),
+                &format!(
+                    "SELECT {COLUMNS} FROM nodes WHERE place=0 AND parent IS NULL \
+                     AND type=?1 LIMIT 1"
+                ),
                 params![kind.code()],
             )?
             .pop())
@@ -554,9 +604,10 @@ impl Cache {
         let sql = format!(
             "WITH RECURSIVE sub AS (SELECT {COLUMNS}, ph, 0 AS depth FROM nodes WHERE handle=?1 \
              UNION ALL SELECT {prefixed}, n.ph, sub.depth + 1 FROM nodes n \
-             JOIN sub ON n.parent = sub.handle WHERE sub.depth < 100000 AND sub.type != 0 \
+             JOIN sub ON {} WHERE sub.depth < 100000 AND sub.type != 0 \
              ORDER BY 16 DESC, 4, 1) \
-             SELECT * FROM sub WHERE depth > 0"
+             SELECT * FROM sub WHERE depth > 0",
+            child_of!("sub.handle")
         );
         let conn = self.conn();
         let mut st = conn.prepare_cached(&sql).map_err(|e| self.db_err(e))?;
@@ -596,14 +647,16 @@ impl Cache {
         let conn = self.conn();
         let mut st = conn
             .prepare_cached(
-                "SELECT handle, type, name, size, fingerprint, flags FROM nodes WHERE parent=?1",
+                "SELECT handle, type, name, size, fingerprint, flags FROM nodes \
+                 WHERE place BETWEEN ?2 AND ?3 AND +parent=?1",
             )
             .map_err(|e| self.db_err(e))?;
         let mut queue = std::collections::VecDeque::from([handle]);
         let mut seen = 0usize;
         while let Some(parent) = queue.pop_front() {
+            let (low, high) = siblings(parent);
             let mut rows = st
-                .query(params![handle_to_i64(parent)])
+                .query(params![handle_to_i64(parent), low, high])
                 .map_err(|e| self.db_err(e))?;
             while let Some(r) = rows.next().map_err(|e| self.db_err(e))? {
                 let node = (|| {
@@ -837,14 +890,21 @@ pub(crate) fn create_private_file(path: &Path) -> std::io::Result<()> {
 /// one recursive walk of the parent index for every subtree query. It descends through
 /// folders only: the children of a file are its older versions, which listings, sums and
 /// copies leave out (see [`SUBTREE_ALL`]).
-pub(crate) const SUBTREE: &str = "WITH RECURSIVE sub(h, depth, t) AS \
+pub(crate) const SUBTREE: &str = concat!(
+    "WITH RECURSIVE sub(h, depth, t) AS \
      (SELECT ?1, 0, (SELECT type FROM nodes WHERE handle = ?1) UNION ALL \
-     SELECT n.handle, sub.depth + 1, n.type FROM nodes n JOIN sub ON n.parent = sub.h \
-     WHERE sub.t IS NOT 0)";
+     SELECT n.handle, sub.depth + 1, n.type FROM nodes n JOIN sub ON ",
+    child_of!("sub.h"),
+    " WHERE sub.t IS NOT 0)"
+);
 
 /// [`SUBTREE`] with the older versions of files: what goes when the subtree is deleted.
-pub(crate) const SUBTREE_ALL: &str = "WITH RECURSIVE sub(h, depth) AS (SELECT ?1, 0 UNION ALL \
-     SELECT n.handle, sub.depth + 1 FROM nodes n JOIN sub ON n.parent = sub.h)";
+pub(crate) const SUBTREE_ALL: &str = concat!(
+    "WITH RECURSIVE sub(h, depth) AS (SELECT ?1, 0 UNION ALL \
+     SELECT n.handle, sub.depth + 1 FROM nodes n JOIN sub ON ",
+    child_of!("sub.h"),
+    ")"
+);
 
 pub(crate) const COLUMNS: &str = "handle, parent, type, name, size, ts, key, fingerprint, attrs, \
                                   fa, owner, share_user, share_access, flags";
@@ -895,7 +955,6 @@ fn row_to_node(r: &Row<'_>) -> rusqlite::Result<Node> {
     })
 }
 
-/// The 15 values of a node row, in the order of `upsert` and `insert_fresh`'s statements.
 /// A node key as its stored blob, bound without an allocation (a full fetch binds a million).
 pub(crate) struct KeyBlob([u8; 32], usize);
 
@@ -933,41 +992,60 @@ impl rusqlite::ToSql for HandleText {
     }
 }
 
-macro_rules! node_params {
-    ($n:expr) => {{
-        let n: &crate::api::Node = $n;
-        rusqlite::params![
-            crate::cache::handle_to_i64(n.handle),
-            n.parent.map(crate::cache::handle_to_i64),
-            n.kind.code(),
-            n.name,
-            n.size as i64,
-            n.ts,
-            n.mtime().map(|m| m as i64),
-            n.key.map(crate::cache::KeyBlob::of),
-            n.fingerprint,
-            n.other_attrs
-                .as_deref()
-                .map(|m| serde_json::to_string(m).ok()),
-            n.file_attrs,
-            n.owner.map(|o| crate::cache::HandleText::of(&o.0)),
-            n.share.as_ref().and_then(|s| s.user.map(|u| u.to_b64())),
-            n.share.as_ref().map(|s| s.access),
-            crate::cache::problem_code(n.problem),
-        ]
-    }};
-}
-pub(crate) use node_params;
+/// The columns of a node row that [`bind_node`] fills, in its order.
+pub(crate) const NODE_COLUMNS: &str = "handle, parent, place, type, name, size, ts, key, \
+     fingerprint, attrs, fa, owner, share_user, share_access, flags";
 
-/// Insert or replace one node (statement cached on the connection).
+/// How many values [`bind_node`] binds.
+pub(crate) const NODE_VALUES: usize = 15;
+
+/// Bind the [`NODE_COLUMNS`] of `n` to the parameters `first..first + NODE_VALUES`, each
+/// with its own type (no `dyn ToSql` per value: a full fetch binds fifteen million).
+pub(crate) fn bind_node(
+    st: &mut rusqlite::Statement<'_>,
+    first: usize,
+    n: &Node,
+) -> rusqlite::Result<()> {
+    st.raw_bind_parameter(first, handle_to_i64(n.handle))?;
+    st.raw_bind_parameter(first + 1, n.parent.map(handle_to_i64))?;
+    st.raw_bind_parameter(first + 2, place(n.parent, n.name.as_deref()))?;
+    st.raw_bind_parameter(first + 3, n.kind.code())?;
+    st.raw_bind_parameter(first + 4, n.name.as_deref())?;
+    st.raw_bind_parameter(first + 5, n.size as i64)?;
+    st.raw_bind_parameter(first + 6, n.ts)?;
+    st.raw_bind_parameter(first + 7, n.key.map(KeyBlob::of))?;
+    st.raw_bind_parameter(first + 8, n.fingerprint.as_deref())?;
+    let attrs = n
+        .other_attrs
+        .as_deref()
+        .and_then(|m| serde_json::to_string(m).ok());
+    st.raw_bind_parameter(first + 9, attrs)?;
+    st.raw_bind_parameter(first + 10, n.file_attrs.as_deref())?;
+    st.raw_bind_parameter(first + 11, n.owner.map(|o| HandleText::of(&o.0)))?;
+    let share_user = n.share.as_ref().and_then(|s| s.user.map(|u| u.to_b64()));
+    st.raw_bind_parameter(first + 12, share_user)?;
+    st.raw_bind_parameter(first + 13, n.share.as_ref().map(|s| s.access))?;
+    st.raw_bind_parameter(first + 14, problem_code(n.problem))?;
+    Ok(())
+}
+
+/// Insert or replace one node (statement cached on the connection); a public link handle
+/// the row had is kept.
 pub(crate) fn upsert(conn: &Connection, n: &Node) -> rusqlite::Result<()> {
-    let mut st = conn.prepare_cached(
-        "INSERT OR REPLACE INTO nodes(handle, parent, type, name, size, ts, mtime, key, \
-         fingerprint, attrs, fa, owner, share_user, share_access, ph, flags) \
-         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
-         (SELECT ph FROM nodes WHERE handle=?1), ?15)",
-    )?;
-    st.execute(node_params!(n))?;
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        let values = (1..=NODE_VALUES)
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>();
+        format!(
+            "INSERT OR REPLACE INTO nodes({NODE_COLUMNS}, ph) VALUES({}, \
+             (SELECT ph FROM nodes WHERE handle=?1))",
+            values.join(", ")
+        )
+    });
+    let mut st = conn.prepare_cached(sql)?;
+    bind_node(&mut st, 1, n)?;
+    st.raw_execute()?;
     Ok(())
 }
 
@@ -975,11 +1053,12 @@ pub(crate) fn upsert(conn: &Connection, n: &Node) -> rusqlite::Result<()> {
 mod tests {
     use super::*;
 
+    fn handle(v: u64) -> Handle {
+        let b = v.to_be_bytes();
+        Handle([b[2], b[3], b[4], b[5], b[6], b[7]])
+    }
+
     fn node(h: u64, parent: Option<u64>, kind: NodeType, name: Option<&str>) -> Node {
-        let handle = |v: u64| {
-            let b = v.to_be_bytes();
-            Handle([b[2], b[3], b[4], b[5], b[6], b[7]])
-        };
         Node {
             handle: handle(h),
             parent: parent.map(handle),
@@ -1086,6 +1165,121 @@ mod tests {
         cache.set_cwd(Handle([1; 6])).expect("write");
         drop(cache);
         assert_eq!(journal_mode(&path), "wal");
+    }
+
+    /// Two names whose places collide (the same 16 bits of CRC-32 under one parent).
+    fn colliding_names() -> (String, String) {
+        let mut seen = std::collections::HashMap::new();
+        for i in 0.. {
+            let name = format!("n{i}");
+            let bits = crc32fast::hash(name.as_bytes()) & 0xffff;
+            if let Some(other) = seen.insert(bits, name.clone()) {
+                return (other, name);
+            }
+        }
+        unreachable!()
+    }
+
+    #[test]
+    fn places_find_children_and_names_under_any_parent() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let cache = Cache::open_file(&dir.path().join("c.db"), "user").expect("open");
+        let (a, b) = colliding_names();
+        // Parents at both ends of the handle space: from 2^47 on, `parent << 16` is negative.
+        let parents = [1u64, 0x7fff_ffff_ffff, 0x8000_0000_0000, 0xffff_ffff_ffff];
+        let mut nodes = vec![node(2, None, NodeType::Root, None)];
+        for (i, p) in parents.iter().enumerate() {
+            let base = 0x10 + 0x10 * i as u64;
+            if *p != 1 {
+                nodes.push(node(*p, Some(2), NodeType::Folder, Some(&format!("p{i}"))));
+            }
+            nodes.push(node(base, Some(*p), NodeType::File, Some(&a)));
+            nodes.push(node(base + 1, Some(*p), NodeType::File, Some(&b)));
+            nodes.push(node(base + 2, Some(*p), NodeType::Folder, None));
+            nodes.push(node(base + 3, Some(base + 2), NodeType::File, Some(&a)));
+        }
+        {
+            let w = cache.writer().expect("writer");
+            for n in &nodes {
+                upsert(&w, n).expect("upsert");
+            }
+        }
+        for (i, p) in parents.iter().enumerate() {
+            let parent = handle(*p);
+            let base = 0x10 + 0x10 * i as u64;
+            let kids: Vec<Handle> = cache
+                .children(parent)
+                .expect("children")
+                .iter()
+                .map(|n| n.handle)
+                .collect();
+            // Undecryptable (NULL) names first, then by name.
+            let mut want = vec![handle(base + 2), handle(base), handle(base + 1)];
+            if a > b {
+                want.swap(1, 2);
+            }
+            assert_eq!(kids, want, "children of {p:x}");
+            for (name, h) in [(&a, base), (&b, base + 1)] {
+                let found = cache.children_named(parent, name).expect("named");
+                assert_eq!(
+                    found.iter().map(|n| n.handle).collect::<Vec<_>>(),
+                    [handle(h)]
+                );
+            }
+            assert!(cache
+                .children_named(parent, "missing")
+                .expect("named")
+                .is_empty());
+            let below = cache.descendants(parent).expect("descendants");
+            assert_eq!(below.len(), 4, "below {p:x}");
+            let mut walked = 0;
+            cache
+                .walk_tree(parent, |_| -> Result<()> {
+                    walked += 1;
+                    Ok(())
+                })
+                .expect("walk");
+            assert_eq!(walked, 4, "walked below {p:x}");
+        }
+        // Renamed through an upsert, a node moves to its new name's place.
+        let mut renamed = nodes[1].clone();
+        renamed.name = Some("renamed".into());
+        upsert(&cache.writer().expect("writer"), &renamed).expect("upsert");
+        let parent = handle(1);
+        assert!(cache.children_named(parent, &a).expect("named").is_empty());
+        assert_eq!(
+            cache
+                .children_named(parent, "renamed")
+                .expect("named")
+                .len(),
+            1
+        );
+        let root = cache.root_of(NodeType::Root).expect("root");
+        assert_eq!(root.map(|n| n.handle), Some(handle(2)));
+    }
+
+    #[test]
+    fn recursive_queries_use_the_place_index() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let cache = Cache::open_file(&dir.path().join("c.db"), "user").expect("open");
+        let conn = cache.conn();
+        let plan = |sql: &str| -> String {
+            let mut st = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .expect("plan");
+            let rows = st
+                .query_map(params![1i64], |r| r.get::<_, String>(3))
+                .expect("rows");
+            rows.map(|r| r.expect("row")).collect::<Vec<_>>().join("; ")
+        };
+        for sql in [
+            format!("{SUBTREE} SELECT * FROM sub"),
+            format!("{SUBTREE_ALL} SELECT * FROM sub"),
+        ] {
+            let p = plan(&sql);
+            assert!(p.contains("USING INDEX nodes_place"), "{p}");
+            assert!(!p.contains("AUTOMATIC") && !p.contains("SCAN n"), "{p}");
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{
-    handle_to_i64, node_params, row_to_node, upsert, Cache, CacheError, Result, COLUMNS, INDEXES,
+    bind_node, handle_to_i64, row_to_node, upsert, Cache, CacheError, Result, COLUMNS, INDEXES,
+    NODE_COLUMNS, NODE_VALUES,
 };
 use crate::api::{
     self, fetch::Fetched, tree::decrypt_update, ActionPacket, Client, ErrorCode, Handle, ScResult,
@@ -263,7 +264,7 @@ fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
 
 /// Starts a full fetch: the write lock, an empty table, no indexes until the end.
 const BEGIN_FULL_FETCH: &str = "BEGIN IMMEDIATE; DELETE FROM nodes; \
-     DROP INDEX IF EXISTS nodes_handle; DROP INDEX IF EXISTS nodes_parent_name;";
+     DROP INDEX IF EXISTS nodes_handle; DROP INDEX IF EXISTS nodes_place;";
 
 /// Nodes handed to SQLite at once during a full fetch.
 const INSERT_BATCH: usize = 512;
@@ -273,27 +274,24 @@ const INSERT_BATCH: usize = 512;
 /// instructions, measured with callgrind).
 const ROWS_PER_INSERT: usize = 32;
 
-const INSERT_COLUMNS: &str = "INSERT INTO nodes(handle, parent, type, name, size, ts, mtime, \
-     key, fingerprint, attrs, fa, owner, share_user, share_access, flags) VALUES ";
-
 /// Plain append for the full fetch (the table was just emptied, there is no index yet, and
 /// a fresh tree has no public-link handles to keep).
 fn insert_fresh(conn: &Connection, nodes: &[api::Node]) -> rusqlite::Result<()> {
+    let statement = |rows: usize| {
+        let row = format!("({})", vec!["?"; NODE_VALUES].join(","));
+        format!(
+            "INSERT INTO nodes({NODE_COLUMNS}) VALUES {}",
+            vec![row; rows].join(",")
+        )
+    };
     static MANY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let many = MANY.get_or_init(|| {
-        let row = format!("({})", ["?"; 15].join(","));
-        format!("{INSERT_COLUMNS}{}", vec![row; ROWS_PER_INSERT].join(","))
-    });
+    let many = MANY.get_or_init(|| statement(ROWS_PER_INSERT));
     let mut chunks = nodes.chunks_exact(ROWS_PER_INSERT);
     if chunks.len() > 0 {
         let mut st = conn.prepare_cached(many)?;
         for chunk in &mut chunks {
-            let mut i = 1;
-            for n in chunk {
-                for p in node_params!(n) {
-                    st.raw_bind_parameter(i, p)?;
-                    i += 1;
-                }
+            for (i, n) in chunk.iter().enumerate() {
+                bind_node(&mut st, 1 + i * NODE_VALUES, n)?;
             }
             st.raw_execute()?;
         }
@@ -301,9 +299,10 @@ fn insert_fresh(conn: &Connection, nodes: &[api::Node]) -> rusqlite::Result<()> 
     let rest = chunks.remainder();
     if !rest.is_empty() {
         // Only the answer's last batch has a remainder (INSERT_BATCH is a multiple of 32).
-        let mut one = conn.prepare_cached(&format!("{INSERT_COLUMNS}({})", ["?"; 15].join(",")))?;
+        let mut one = conn.prepare_cached(&statement(1))?;
         for n in rest {
-            one.execute(node_params!(n))?;
+            bind_node(&mut one, 1, n)?;
+            one.raw_execute()?;
         }
     }
     Ok(())
