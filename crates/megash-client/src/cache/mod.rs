@@ -4,10 +4,12 @@
 //! ([`Cache::catch_up`]), each batch committed together with its sequence number (the MEGA
 //! SDK's nodemanager model).
 //!
-//! Concurrency: any number of processes may share one cache file. Readers never block (WAL);
-//! a catch-up polls `sc` without holding a lock, then commits only if the stored `sn` is
-//! still the one it polled from (compare and swap), otherwise it polls again from the newer
-//! `sn`. A batch is therefore applied exactly once, in order, and no update is lost.
+//! Concurrency: any number of processes may share one cache file. Readers never block (WAL).
+//! A catch-up polls `sc` without holding a lock; packets are committed only if the stored
+//! `sn` is still the one polled from (compare and swap). If another process moved it, the
+//! catch-up polls again holding SQLite's write lock from reading `sn` to the commit, so
+//! concurrent catch-ups take turns and converge. A batch is therefore applied exactly once,
+//! in order, and no update is lost.
 //!
 //! The file holds node keys (needed to decrypt later `u` packets and for downloads), so it
 //! is created 0600 in the 0700 state directory. A file SQLite cannot read (corrupt, not a
@@ -220,10 +222,7 @@ impl Cache {
             }
             create_schema(&conn).map_err(db)?;
         }
-        let stored_user: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key='user'", [], |r| r.get(0))
-            .optional()
-            .map_err(db)?;
+        let stored_user = read_meta(&conn, "user").map_err(db)?;
         if stored_user.is_some_and(|u| u != user_handle) {
             return Err(Rebuild::Corrupt);
         }
@@ -293,12 +292,7 @@ impl Cache {
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {
-        self.conn()
-            .query_row("SELECT value FROM meta WHERE key=?1", params![key], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.db_err(e))
+        read_meta(&self.conn(), key).map_err(|e| self.db_err(e))
     }
 
     /// The check value of the master key this cache's account was verified with (see
@@ -811,6 +805,14 @@ pub struct Totals {
     pub files: u64,
     pub folders: u64,
     pub bytes: u64,
+}
+
+/// One `meta` value, through one cached statement: a one-shot command reads five or six of
+/// them, and compiling a statement costs more than running it.
+pub(crate) fn read_meta(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT value FROM meta WHERE key=?1")?
+        .query_row(params![key], |r| r.get(0))
+        .optional()
 }
 
 /// Make a new file's tables, or find that the file is an older version (then rebuild). Under
