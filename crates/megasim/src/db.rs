@@ -375,7 +375,8 @@ pub fn user_by_email(conn: &Connection, email: &str) -> ApiResult<Option<User>> 
 pub fn user_by_handle(conn: &Connection, uh: &str) -> ApiResult<Option<User>> {
     let sql = format!("SELECT {USER_COLS} FROM users WHERE uh = ?1");
     Ok(conn
-        .query_row(&sql, params![uh], user_from_row)
+        .prepare_cached(&sql)?
+        .query_row(params![uh], user_from_row)
         .optional()?)
 }
 
@@ -427,11 +428,8 @@ fn hash_stored_sids(conn: &Connection) -> rusqlite::Result<()> {
 /// A working session: (user handle, original `sek`).
 pub fn session(conn: &Connection, sid: &str) -> ApiResult<Option<(String, Option<String>)>> {
     Ok(conn
-        .query_row(
-            "SELECT uh, sek FROM sessions WHERE sid = ?1 AND alive = 1",
-            params![sid_key(sid)],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT uh, sek FROM sessions WHERE sid = ?1 AND alive = 1")?
+        .query_row(params![sid_key(sid)], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
 
@@ -458,7 +456,9 @@ pub fn storage_used(conn: &Connection, uh: &str) -> ApiResult<i64> {
 
 /// Current highest packet sequence number (0 when none yet).
 pub fn current_sn(conn: &Connection) -> ApiResult<i64> {
-    Ok(conn.query_row("SELECT COALESCE(MAX(sn), 0) FROM packets", [], |r| r.get(0))?)
+    Ok(conn
+        .prepare_cached("SELECT COALESCE(MAX(sn), 0) FROM packets")?
+        .query_row([], |r| r.get(0))?)
 }
 
 #[cfg(test)]
