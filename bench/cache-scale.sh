@@ -11,9 +11,14 @@
 #     nothing), /bin/ls of a local folder with the same entries;
 #   - 100 consecutive one-shot commands (ls, pwd, cd, whoami, ls -l): logins recorded since
 #     the account was made (must be exactly 1, the first login).
+#   - with BASELINE=PATH (another megash binary): the first login at LARGE nodes by both
+#     builds, alternating for LOGIN_ROUNDS rounds (default 4), and the warm `mega-ls` of each
+#     (each on a cache it made), RUNS rounds interleaved, with the ratios. The host's speed
+#     moves by 2-5x from hour to hour; these side-by-side ratios are the comparable figures.
 # Figures are measured per child process (bench/measure.py: wall time around spawn+wait4,
 # CPU and peak RSS from /usr/bin/time). Not a timed test.
-#   bench/cache-scale.sh [SMALL_NODES] [LARGE_NODES] [RUNS]     (default 100000 1000000 50)
+#   [BASELINE=OLD_MEGASH] bench/cache-scale.sh [SMALL_NODES] [LARGE_NODES] [RUNS]
+#                                                             (default 100000 1000000 50)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SMALL=${1:-100000}
@@ -119,3 +124,38 @@ for n in "$SMALL" "$LARGE"; do
   printf '100 one-shot commands (ls, pwd, cd, whoami, ls -l) at %d nodes: %.0f ms; logins recorded for the account: %s (must be 1)\n' \
     "$n" "$(echo "($t1 - $t0) / 1000000" | bc -l)" "$(logins "$n")"
 done
+
+[ -n "${BASELINE:-}" ] || exit 0
+echo
+echo "== side by side with $BASELINE, $LARGE nodes"
+cp "$BASELINE" "$DIR/megash-baseline"
+mkdir -p "$DIR/bin-baseline"
+ln -s "$DIR/megash-baseline" "$DIR/bin-baseline/mega-ls"
+declare -A CPUS WALLS
+for round in $(seq 1 "${LOGIN_ROUNDS:-4}"); do
+  for b in now baseline; do
+    bin=$MEGASH
+    [ $b = baseline ] && bin=$DIR/megash-baseline
+    rm -rf "$DIR/home-$b"
+    read -r wall user sys rss code <<<"$(MEGASH_HOME=$DIR/home-$b $MEASURE once "$bin" login --force "$(email "$LARGE")" "$PASSWORD")"
+    [ "$code" = 0 ] || { echo "login with $b failed" >&2; exit 1; }
+    cpu=$(echo "$user + $sys" | bc)
+    CPUS[$b]="${CPUS[$b]:-} $cpu"
+    WALLS[$b]="${WALLS[$b]:-} $wall"
+    printf 'round %d, %-8s first login: %5.2f s CPU (user %.2f + sys %.2f), wall %.2f s, peak RSS %5.1f MB\n' \
+      "$round" "$b" "$cpu" "$user" "$sys" "$wall" "$(mb "$rss")"
+  done
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+now_cpu=$(echo "${CPUS[now]}" | median)
+base_cpu=$(echo "${CPUS[baseline]}" | median)
+printf 'first login, median CPU: this build %.2f s, baseline %.2f s -> %s\n' \
+  "$now_cpu" "$base_cpu" "$(awk -v a="$now_cpu" -v b="$base_cpu" 'BEGIN { printf "%.2fx", a / b }')"
+mapfile -t rows < <($MEASURE compare "$RUNS" /bin/true \
+  -- "MEGASH_HOME=$DIR/home-now" "$DIR/bin/mega-ls" "$FOLDER" \
+  -- "MEGASH_HOME=$DIR/home-baseline" "$DIR/bin-baseline/mega-ls" "$FOLDER")
+read -r true_ms _ _ _ _ <<<"${rows[0]}"
+read -r now_ms _ _ _ _ <<<"${rows[1]}"
+read -r base_ms _ _ _ _ <<<"${rows[2]}"
+printf 'warm mega-ls %s, median of %d: this build %.2f ms, baseline %.2f ms -> %s (/bin/true %.2f ms)\n' \
+  "$FOLDER" "$RUNS" "$now_ms" "$base_ms" "$(awk -v a="$now_ms" -v b="$base_ms" 'BEGIN { printf "%.2fx", a / b }')" "$true_ms"
