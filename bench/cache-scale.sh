@@ -20,6 +20,7 @@
 #   [BASELINE=OLD_MEGASH] bench/cache-scale.sh [SMALL_NODES] [LARGE_NODES] [RUNS]
 #                                                             (default 100000 1000000 50)
 set -euo pipefail
+[ -z "${BASELINE:-}" ] || BASELINE=$(realpath "$BASELINE")
 cd "$(dirname "$0")/.."
 SMALL=${1:-100000}
 LARGE=${2:-1000000}
@@ -133,7 +134,10 @@ mkdir -p "$DIR/bin-baseline"
 ln -s "$DIR/megash-baseline" "$DIR/bin-baseline/mega-ls"
 declare -A CPUS WALLS
 for round in $(seq 1 "${LOGIN_ROUNDS:-4}"); do
-  for b in now baseline; do
+  # Each build goes first every other round: the first login of a round meets a colder host.
+  order="now baseline"
+  [ $((round % 2)) = 0 ] && order="baseline now"
+  for b in $order; do
     bin=$MEGASH
     [ $b = baseline ] && bin=$DIR/megash-baseline
     rm -rf "$DIR/home-$b"
@@ -149,13 +153,15 @@ done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 now_cpu=$(echo "${CPUS[now]}" | median)
 base_cpu=$(echo "${CPUS[baseline]}" | median)
-printf 'first login, median CPU: this build %.2f s, baseline %.2f s -> %s\n' \
-  "$now_cpu" "$base_cpu" "$(awk -v a="$now_cpu" -v b="$base_cpu" 'BEGIN { printf "%.2fx", a / b }')"
+printf 'first login, median CPU: this build %.2f s, baseline %.2f s -> %s; median wall %.2f s, baseline %.2f s\n' \
+  "$now_cpu" "$base_cpu" "$(awk -v a="$now_cpu" -v b="$base_cpu" 'BEGIN { printf "%.2fx", a / b }')" \
+  "$(echo "${WALLS[now]}" | median)" "$(echo "${WALLS[baseline]}" | median)"
 mapfile -t rows < <($MEASURE compare "$RUNS" /bin/true \
   -- "MEGASH_HOME=$DIR/home-now" "$DIR/bin/mega-ls" "$FOLDER" \
   -- "MEGASH_HOME=$DIR/home-baseline" "$DIR/bin-baseline/mega-ls" "$FOLDER")
 read -r true_ms _ _ _ _ <<<"${rows[0]}"
-read -r now_ms _ _ _ _ <<<"${rows[1]}"
-read -r base_ms _ _ _ _ <<<"${rows[2]}"
+read -r now_ms _ _ _ now_fails <<<"${rows[1]}"
+read -r base_ms _ _ _ base_fails <<<"${rows[2]}"
+[ "$now_fails" = 0 ] && [ "$base_fails" = 0 ] || echo "WARNING: failed runs: $now_fails now, $base_fails baseline" >&2
 printf 'warm mega-ls %s, median of %d: this build %.2f ms, baseline %.2f ms -> %s (/bin/true %.2f ms)\n' \
   "$FOLDER" "$RUNS" "$now_ms" "$base_ms" "$(awk -v a="$now_ms" -v b="$base_ms" 'BEGIN { printf "%.2fx", a / b }')" "$true_ms"

@@ -19,8 +19,9 @@ type Sent = (String, Vec<(String, String)>, Bytes);
 pub struct FakeTransport {
     pub answers: Mutex<VecDeque<Result<Response>>>,
     pub sent: Mutex<Vec<Sent>>,
-    /// Answers (counted from 1 in `answers` as pushed) cut short: at how many bytes.
-    cuts: Mutex<std::collections::HashMap<usize, usize>>,
+    /// Answers (counted from 1 in `answers` as pushed) cut short: at how many bytes, and
+    /// whether the connection then hangs instead of breaking.
+    cuts: Mutex<std::collections::HashMap<usize, (usize, bool)>>,
     served: Mutex<usize>,
 }
 
@@ -44,7 +45,16 @@ impl FakeTransport {
         self.cuts
             .lock()
             .unwrap()
-            .insert(self.answers.lock().unwrap().len(), cut);
+            .insert(self.answers.lock().unwrap().len(), (cut, false));
+    }
+    /// An HTTP 200 that sends `cut` bytes of `body` and then nothing, ever (a reader of it
+    /// waits until its future is dropped).
+    pub fn push_hang(&self, body: &str, cut: usize) {
+        self.push(200, &[], body);
+        self.cuts
+            .lock()
+            .unwrap()
+            .insert(self.answers.lock().unwrap().len(), (cut, true));
     }
 }
 
@@ -75,22 +85,27 @@ impl Transport for FakeTransport {
         };
         Box::pin(async move {
             let r = self.post(url, headers, body).await?;
-            let pieces: Vec<Result<Bytes>> = match cut {
+            let body = match cut {
                 // Two pieces before the break, so a parser sees a piece boundary too.
-                Some(cut) => vec![
+                Some((cut, false)) => crate::transport::body_of([
                     Ok(r.body.slice(..cut / 2)),
                     Ok(r.body.slice(cut / 2..cut)),
                     Err(Error::Network {
                         kind: crate::NetworkKind::Broken,
                         message: "cut by the test".into(),
                     }),
-                ],
-                None => vec![Ok(r.body)],
+                ]),
+                Some((cut, true)) => {
+                    use futures_util::StreamExt;
+                    let first = futures_util::stream::iter([Ok(r.body.slice(..cut))]);
+                    Box::pin(first.chain(futures_util::stream::pending()))
+                }
+                None => crate::transport::body_of([Ok(r.body)]),
             };
             Ok(StreamResponse {
                 status: r.status,
                 headers: r.headers,
-                body: crate::transport::body_of(pieces),
+                body,
             })
         })
     }

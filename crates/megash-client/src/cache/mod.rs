@@ -4,7 +4,9 @@
 //! ([`Cache::catch_up`]), each batch committed together with its sequence number (the MEGA
 //! SDK's nodemanager model).
 //!
-//! Concurrency: any number of processes may share one cache file. Readers never block (WAL).
+//! Concurrency: any number of processes may share one cache file. Readers never block (WAL),
+//! except while the first fetch fills a cache that never held a tree (it is written with a
+//! rollback journal, see [`Cache::populate`]): there is nothing to read until its commit.
 //! A catch-up polls `sc` without holding a lock; packets are committed only if the stored
 //! `sn` is still the one polled from (compare and swap). If another process moved it, the
 //! catch-up polls again holding SQLite's write lock from reading `sn` to the commit, so
@@ -141,8 +143,8 @@ pub struct Cache {
     conn: Mutex<Connection>,
     path: PathBuf,
     user: String,
-    /// Whether this connection was switched to `synchronous=NORMAL` (done before its first
-    /// write: one-shot commands that only read skip the statement).
+    /// Whether this connection was made ready for writes by [`Cache::writer`] (done before its
+    /// first write: one-shot commands that only read skip the statements).
     writable: AtomicBool,
 }
 
@@ -267,9 +269,9 @@ impl Cache {
 
     /// The connection, ready for a write: in WAL mode `synchronous=NORMAL` keeps commits
     /// atomic and consistent and only syncs at checkpoints (the default syncs every commit).
-    /// A file left with a rollback journal by an interrupted first fetch
-    /// ([`Cache::populate`]) goes back to WAL here (a no-op when it is in WAL already; it
-    /// fails while another process holds the file, and the next writer tries again).
+    /// A file left with a rollback journal by a first fetch ([`Cache::populate`]) whose
+    /// process was killed goes back to WAL here: a no-op when it is in WAL already, else it
+    /// waits out other processes' reads (busy timeout). Once per connection.
     pub(crate) fn writer(&self) -> Result<MutexGuard<'_, Connection>> {
         let conn = self.conn();
         if !self.writable.load(Ordering::SeqCst) {
@@ -372,7 +374,7 @@ impl Cache {
     pub fn share_keys(&self) -> Result<Vec<(String, crate::crypto::Key128)>> {
         let conn = self.conn();
         let mut st = conn
-            .prepare("SELECT key, value FROM meta WHERE key LIKE 'share:%'")
+            .prepare_cached("SELECT key, value FROM meta WHERE key LIKE 'share:%'")
             .map_err(|e| self.db_err(e))?;
         let rows = st
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
@@ -423,13 +425,23 @@ impl Cache {
         )
     }
 
-    /// Remember share keys (see [`Cache::share_keys`]).
+    /// Remember share keys (see [`Cache::share_keys`]); only new or changed ones are written,
+    /// so a command that learnt no key writes nothing (every command saves the client's keys).
     pub fn save_share_keys<'a>(
         &self,
         keys: impl IntoIterator<Item = (&'a String, &'a crate::crypto::Key128)>,
     ) -> Result<()> {
+        let stored: std::collections::HashMap<String, crate::crypto::Key128> =
+            self.share_keys()?.into_iter().collect();
+        let fresh: Vec<_> = keys
+            .into_iter()
+            .filter(|(h, k)| stored.get(*h) != Some(*k))
+            .collect();
+        if fresh.is_empty() {
+            return Ok(());
+        }
         let conn = self.writer()?;
-        for (h, k) in keys {
+        for (h, k) in fresh {
             conn.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
                 params![format!("share:{h}"), crate::crypto::b64::encode(k)],
@@ -889,7 +901,7 @@ pub(crate) fn create_private_file(path: &Path) -> std::io::Result<()> {
 }
 
 /// The handles of `?1`'s subtree with their depth (0 for `?1` itself), as table `sub(h, depth)`:
-/// one recursive walk of the parent index for every subtree query. It descends through
+/// one recursive walk of the place index for every subtree query. It descends through
 /// folders only: the children of a file are its older versions, which listings, sums and
 /// copies leave out (see [`SUBTREE_ALL`]).
 pub(crate) const SUBTREE: &str = concat!(
@@ -1118,16 +1130,67 @@ mod tests {
         let cache = Cache::open_file(&path, "user").expect("open");
         let (t, client) = crate::api::testing::fake_client(1);
         client.open_folder_link("PuBlIcHa", [8u8; 16]);
+        let wal = dir.path().join("c.db-wal");
         t.push(200, &[], &answer(1500, "one"));
         assert_eq!(cache.populate(&client).await.expect("populate"), 1500);
+        // Written with a rollback journal: no WAL file until the next transaction.
+        assert!(!wal.exists());
         drop(cache);
         assert_eq!(journal_mode(&path), "wal");
         // A reload (a tree to keep serving) goes through the WAL, and stays there.
         let cache = Cache::open_file(&path, "user").expect("open");
         t.push(200, &[], &answer(3, "two"));
         assert_eq!(cache.populate(&client).await.expect("populate"), 3);
+        assert!(wal.exists());
         drop(cache);
         assert_eq!(journal_mode(&path), "wal");
+    }
+
+    #[tokio::test]
+    async fn a_first_fetch_dropped_half_way_leaves_no_lock_and_the_file_in_wal() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("c.db");
+        let cache = Cache::open_file(&path, "user").expect("open");
+        let (t, client) = crate::api::testing::fake_client(1);
+        client.open_folder_link("PuBlIcHa", [8u8; 16]);
+        // More than one insert batch arrives, then nothing: the fetch waits until dropped
+        // (Ctrl-C in the shell, which keeps this connection).
+        let body = answer(1500, "one");
+        t.push_hang(&body, body.len() * 2 / 3);
+        let cut = tokio::time::timeout(Duration::from_millis(300), cache.populate(&client)).await;
+        assert!(cut.is_err(), "the fetch should still be waiting");
+        assert!(cache.conn().is_autocommit(), "a transaction was left open");
+        assert!(!cache.is_populated().expect("read"));
+        assert_eq!(journal_mode(&path), "wal");
+        // Another process can write at once (no lock left behind).
+        let other = Cache::open_file(&path, "user").expect("open");
+        let started = std::time::Instant::now();
+        other.set_cwd(Handle([1; 6])).expect("write");
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn share_keys_already_stored_are_not_written_again() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("c.db");
+        let keys = std::collections::HashMap::from([("AAAAAAAA".to_string(), [7u8; 16])]);
+        let first = Cache::open_file(&path, "user").expect("open");
+        first.save_share_keys(&keys).expect("save");
+        assert!(first.writable.load(Ordering::SeqCst));
+        // A later command with the same keys: no write, not even the writer's pragmas.
+        let later = Cache::open_file(&path, "user").expect("open");
+        later.save_share_keys(&keys).expect("save");
+        assert!(!later.writable.load(Ordering::SeqCst));
+        assert_eq!(
+            later.share_keys().expect("keys"),
+            [("AAAAAAAA".to_string(), [7u8; 16])]
+        );
+        let changed = std::collections::HashMap::from([("AAAAAAAA".to_string(), [9u8; 16])]);
+        later.save_share_keys(&changed).expect("save");
+        assert_eq!(
+            later.share_keys().expect("keys"),
+            [("AAAAAAAA".to_string(), [9u8; 16])]
+        );
     }
 
     #[tokio::test]

@@ -13,6 +13,66 @@ use crate::api::{
     self, fetch::Fetched, tree::decrypt_update, ActionPacket, Client, ErrorCode, Handle, ScResult,
 };
 
+/// A write transaction on the cache's connection, rolled back unless committed: on an
+/// error, a failed `COMMIT`, and when the future holding it is dropped (Ctrl-C in the
+/// shell, which keeps its connection for the next command).
+struct Txn<'a> {
+    conn: std::sync::MutexGuard<'a, Connection>,
+    open: bool,
+}
+
+impl<'a> Txn<'a> {
+    fn begin(conn: std::sync::MutexGuard<'a, Connection>) -> rusqlite::Result<Txn<'a>> {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(Txn { conn, open: true })
+    }
+
+    fn commit(mut self) -> rusqlite::Result<()> {
+        self.conn.execute_batch("COMMIT")?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Txn<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl Drop for Txn<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// How a full fetch ends, however it ends. `fill` commits or rolls back itself when it
+/// returns; a fetch whose future is dropped half-way (Ctrl-C in the shell, which keeps its
+/// connection) would leave its transaction open, and in rollback-journal mode every other
+/// process waiting on the lock: that transaction is rolled back here. A file switched to a
+/// rollback journal goes back to WAL (waiting out readers on the busy timeout; should it
+/// still fail, the first writer of a later process switches it).
+struct FillEnd<'a> {
+    cache: &'a Cache,
+    journal: bool,
+    dropped: bool,
+}
+
+impl Drop for FillEnd<'_> {
+    fn drop(&mut self) {
+        let conn = self.cache.conn();
+        if self.dropped && !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        if self.journal {
+            let _ = conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()));
+        }
+    }
+}
+
 /// One locked catch-up's outcome.
 enum Locked {
     Done(CatchUp),
@@ -38,13 +98,14 @@ impl Cache {
     pub async fn populate(&self, client: &Client) -> Result<u64> {
         drop(self.writer()?);
         let journal = self.sn()?.is_none() && self.leave_wal();
+        let mut end = FillEnd {
+            cache: self,
+            journal,
+            dropped: true,
+        };
         let filled = self.fill(client).await;
-        if journal {
-            // Waits out readers (busy timeout); should it fail, the next writer switches.
-            let _ = self
-                .conn()
-                .query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()));
-        }
+        end.dropped = false;
+        drop(end);
         filled
     }
 
@@ -72,7 +133,8 @@ impl Cache {
             let conn = self.conn();
             if !begun {
                 // Taken with the first nodes: until the commit, other processes still read
-                // the old tree (WAL) and their writes wait (busy timeout).
+                // the old tree (WAL) and their writes wait (busy timeout). A first fetch
+                // (rollback journal) has no old tree, and its readers wait too.
                 conn.execute_batch(BEGIN_FULL_FETCH)?;
                 begun = true;
             }
@@ -193,7 +255,9 @@ impl Cache {
         // Most catch-ups find nothing new. Polled without the write lock, they write nothing
         // (no transaction, no pragmas: a quarter of a warm one-shot command's statements).
         // Packets are applied under the lock if no other process moved the `sn` meanwhile;
-        // if one did, this one takes its turn below, polling again with the lock held.
+        // if one did, this one takes its turn below, polling again with the lock held. So
+        // does a refused `sn`: another process may be fetching the whole tree, and the
+        // locked poll starts from the `sn` it stores instead of fetching it again.
         match client.poll_changes(&from).await {
             Ok(ScResult::Wait { .. }) => return Ok(CatchUp::UpToDate),
             Ok(ScResult::Packets { packets, sn }) => {
@@ -202,11 +266,7 @@ impl Cache {
                 }
             }
             Err(api::Error::Mega(code))
-                if !matches!(code, ErrorCode::ESid | ErrorCode::EBlocked) =>
-            {
-                let nodes = self.populate(client).await?;
-                return Ok(CatchUp::FullFetch { nodes });
-            }
+                if !matches!(code, ErrorCode::ESid | ErrorCode::EBlocked) => {}
             Err(e) => return Err(e.into()),
         }
         match self.catch_up_locked(client).await? {
@@ -226,33 +286,17 @@ impl Cache {
         packets: &[ActionPacket],
         sn: &str,
     ) -> Result<Option<CatchUp>> {
-        let conn = self.writer()?;
         let db = |e| self.db_err(e);
-        conn.execute_batch("BEGIN IMMEDIATE").map_err(db)?;
-        let applied = (|| {
-            if read_meta(&conn, "sn")?.as_deref() != Some(from) {
-                return Ok(false);
-            }
-            apply_packets(&conn, packets)?;
-            set_meta(&conn, "sn", sn)?;
-            Ok(true)
-        })();
-        match applied {
-            Ok(true) => {
-                conn.execute_batch("COMMIT").map_err(db)?;
-                Ok(Some(CatchUp::Applied {
-                    packets: packets.len(),
-                }))
-            }
-            Ok(false) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                Ok(None)
-            }
-            Err(e) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                Err(db(e))
-            }
+        let txn = Txn::begin(self.writer()?).map_err(db)?;
+        if read_meta(&txn, "sn").map_err(db)?.as_deref() != Some(from) {
+            return Ok(None);
         }
+        apply_packets(&txn, packets).map_err(db)?;
+        set_meta(&txn, "sn", sn).map_err(db)?;
+        txn.commit().map_err(db)?;
+        Ok(Some(CatchUp::Applied {
+            packets: packets.len(),
+        }))
     }
 
     /// One catch-up step with the cache's write lock held from reading the stored `sn` to
@@ -265,39 +309,29 @@ impl Cache {
     // poll runs takes this cache's connection (the share resolver opens its own).
     #[allow(clippy::await_holding_lock)]
     async fn catch_up_locked(&self, client: &Client) -> Result<Locked> {
-        let conn = self.writer()?;
-        conn.execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| self.db_err(e))?;
-        let outcome = async {
-            let from = read_meta(&conn, "sn").map_err(|e| self.db_err(e))?;
-            let Some(from) = from else {
+        let db = |e| self.db_err(e);
+        let txn = Txn::begin(self.writer()?).map_err(db)?;
+        let Some(from) = read_meta(&txn, "sn").map_err(db)? else {
+            return Ok(Locked::Refetch);
+        };
+        let done = match client.poll_changes(&from).await {
+            Ok(ScResult::Wait { .. }) => CatchUp::UpToDate,
+            Ok(ScResult::Packets { packets, sn }) => {
+                apply_packets(&txn, &packets).map_err(db)?;
+                set_meta(&txn, "sn", &sn).map_err(db)?;
+                CatchUp::Applied {
+                    packets: packets.len(),
+                }
+            }
+            Err(api::Error::Mega(code))
+                if !matches!(code, ErrorCode::ESid | ErrorCode::EBlocked) =>
+            {
                 return Ok(Locked::Refetch);
-            };
-            match client.poll_changes(&from).await {
-                Ok(ScResult::Wait { .. }) => Ok(Locked::Done(CatchUp::UpToDate)),
-                Ok(ScResult::Packets { packets, sn }) => {
-                    apply_packets(&conn, &packets).map_err(|e| self.db_err(e))?;
-                    set_meta(&conn, "sn", &sn).map_err(|e| self.db_err(e))?;
-                    Ok(Locked::Done(CatchUp::Applied {
-                        packets: packets.len(),
-                    }))
-                }
-                Err(api::Error::Mega(code))
-                    if !matches!(code, ErrorCode::ESid | ErrorCode::EBlocked) =>
-                {
-                    Ok(Locked::Refetch)
-                }
-                Err(e) => Err(e.into()),
             }
-        }
-        .await;
-        match &outcome {
-            Ok(Locked::Done(_)) => conn.execute_batch("COMMIT").map_err(|e| self.db_err(e))?,
-            _ => {
-                let _ = conn.execute_batch("ROLLBACK");
-            }
-        }
-        outcome
+            Err(e) => return Err(e.into()),
+        };
+        txn.commit().map_err(db)?;
+        Ok(Locked::Done(done))
     }
 
     /// Test hook: overwrite the stored `sn` (e.g. with one the server will refuse).
