@@ -41,20 +41,17 @@ impl FakeTransport {
     }
     /// An HTTP 200 whose connection breaks after `cut` bytes of `body`.
     pub fn push_cut(&self, body: &str, cut: usize) {
-        self.push(200, &[], body);
-        self.cuts
-            .lock()
-            .unwrap()
-            .insert(self.answers.lock().unwrap().len(), (cut, false));
+        self.push_short(body, cut, false);
     }
     /// An HTTP 200 that sends `cut` bytes of `body` and then nothing, ever (a reader of it
     /// waits until its future is dropped).
     pub fn push_hang(&self, body: &str, cut: usize) {
+        self.push_short(body, cut, true);
+    }
+    fn push_short(&self, body: &str, cut: usize, hang: bool) {
         self.push(200, &[], body);
-        self.cuts
-            .lock()
-            .unwrap()
-            .insert(self.answers.lock().unwrap().len(), (cut, true));
+        let nth = self.answers.lock().unwrap().len();
+        self.cuts.lock().unwrap().insert(nth, (cut, hang));
     }
 }
 

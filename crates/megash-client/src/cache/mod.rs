@@ -1102,12 +1102,23 @@ mod tests {
         format!(r#"[{{"f":[{}],"sn":"{sn}"}}]"#, nodes.join(","))
     }
 
+    /// A fake client in a folder-link session (its `f` answers need no account keys).
+    fn link_client(
+        attempts: u32,
+    ) -> (
+        std::sync::Arc<crate::api::testing::FakeTransport>,
+        api::Client,
+    ) {
+        let (t, client) = crate::api::testing::fake_client(attempts);
+        client.open_folder_link("PuBlIcHa", [8u8; 16]);
+        (t, client)
+    }
+
     #[tokio::test]
     async fn a_full_fetch_broken_midway_keeps_only_the_retried_answer() {
         let dir = tempfile::tempdir().expect("tmp");
         let cache = Cache::open_file(&dir.path().join("c.db"), "user").expect("open");
-        let (t, client) = crate::api::testing::fake_client(3);
-        client.open_folder_link("PuBlIcHa", [8u8; 16]);
+        let (t, client) = link_client(3);
         // Broken after more than one insert batch; the retry gets a smaller tree.
         let first = answer(1500, "one");
         t.push_cut(&first, first.len() * 2 / 3);
@@ -1128,8 +1139,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let path = dir.path().join("c.db");
         let cache = Cache::open_file(&path, "user").expect("open");
-        let (t, client) = crate::api::testing::fake_client(1);
-        client.open_folder_link("PuBlIcHa", [8u8; 16]);
+        let (t, client) = link_client(1);
         let wal = dir.path().join("c.db-wal");
         t.push(200, &[], &answer(1500, "one"));
         assert_eq!(cache.populate(&client).await.expect("populate"), 1500);
@@ -1151,8 +1161,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let path = dir.path().join("c.db");
         let cache = Cache::open_file(&path, "user").expect("open");
-        let (t, client) = crate::api::testing::fake_client(1);
-        client.open_folder_link("PuBlIcHa", [8u8; 16]);
+        let (t, client) = link_client(1);
         // More than one insert batch arrives, then nothing: the fetch waits until dropped
         // (Ctrl-C in the shell, which keeps this connection).
         let body = answer(1500, "one");
@@ -1201,8 +1210,7 @@ mod tests {
         // Another process holding the file: SQLite refuses to leave WAL, at once.
         let other = Cache::open_file(&path, "user").expect("open");
         assert!(!other.is_populated().expect("read"));
-        let (t, client) = crate::api::testing::fake_client(1);
-        client.open_folder_link("PuBlIcHa", [8u8; 16]);
+        let (t, client) = link_client(1);
         t.push(200, &[], &answer(1500, "one"));
         let started = std::time::Instant::now();
         assert_eq!(cache.populate(&client).await.expect("populate"), 1500);
