@@ -44,7 +44,8 @@ for c in pwd cd whoami; do ln -s "$MEGASH" "$DIR/bin/mega-$c"; done
 
 email() { echo "n$1@example.com"; }
 logins() { "$SIM" user list --data "$DATA" | grep -F "$(email "$1")" | sed -n 's/.*logins=\([0-9]*\).*/\1/p'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; }
+# ratio A B [DIGITS]: A/B as "1.5x" (DIGITS decimals, default 1), "-" when B is 0.
+ratio() { awk -v a="$1" -v b="$2" -v d="${3:-1}" 'BEGIN { if (b > 0) printf "%." d "fx", a / b; else print "-" }'; }
 
 for n in "$SMALL" "$LARGE"; do
   "$SIM" user add "$(email "$n")" "$PASSWORD" --data "$DATA" >/dev/null
@@ -154,7 +155,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { prin
 now_cpu=$(echo "${CPUS[now]}" | median)
 base_cpu=$(echo "${CPUS[baseline]}" | median)
 printf 'first login, median CPU: this build %.2f s, baseline %.2f s -> %s; median wall %.2f s, baseline %.2f s\n' \
-  "$now_cpu" "$base_cpu" "$(awk -v a="$now_cpu" -v b="$base_cpu" 'BEGIN { printf "%.2fx", a / b }')" \
+  "$now_cpu" "$base_cpu" "$(ratio "$now_cpu" "$base_cpu" 2)" \
   "$(echo "${WALLS[now]}" | median)" "$(echo "${WALLS[baseline]}" | median)"
 mapfile -t rows < <($MEASURE compare "$RUNS" /bin/true \
   -- "MEGASH_HOME=$DIR/home-now" "$DIR/bin/mega-ls" "$FOLDER" \
@@ -164,4 +165,4 @@ read -r now_ms _ _ _ now_fails <<<"${rows[1]}"
 read -r base_ms _ _ _ base_fails <<<"${rows[2]}"
 [ "$now_fails" = 0 ] && [ "$base_fails" = 0 ] || echo "WARNING: failed runs: $now_fails now, $base_fails baseline" >&2
 printf 'warm mega-ls %s, median of %d: this build %.2f ms, baseline %.2f ms -> %s (/bin/true %.2f ms)\n' \
-  "$FOLDER" "$RUNS" "$now_ms" "$base_ms" "$(awk -v a="$now_ms" -v b="$base_ms" 'BEGIN { printf "%.2fx", a / b }')" "$true_ms"
+  "$FOLDER" "$RUNS" "$now_ms" "$base_ms" "$(ratio "$now_ms" "$base_ms" 2)" "$true_ms"

@@ -49,28 +49,18 @@ pub fn decode(s: &str) -> Result<Vec<u8>, CryptoError> {
     })
 }
 
-/// Decode into exactly `N` bytes.
+/// Decode into exactly `N` bytes (handles: three per node of a full fetch, on the stack).
 pub fn decode_array<const N: usize>(s: &str) -> Result<[u8; N], CryptoError> {
     let mut out = [0u8; N];
-    // Short inputs in canonical form decode on the stack (handles: three per node).
-    let mut scratch = [0u8; 64];
-    if N <= 48 {
-        if let Ok(len) = ENGINE.decode_slice(s, &mut scratch) {
-            if len != N {
-                return Err(CryptoError::Length {
-                    expected: N,
-                    got: len,
-                });
-            }
-            out.copy_from_slice(&scratch[..N]);
-            return Ok(out);
-        }
+    let got = match decode_into(s, &mut out) {
+        Ok(len) => len,
+        // Longer than `N`: `expected` is what the input decodes to.
+        Err(CryptoError::Length { expected, .. }) => expected,
+        Err(e) => return Err(e),
+    };
+    if got != N {
+        return Err(CryptoError::Length { expected: N, got });
     }
-    let v = decode(s)?;
-    out = v.as_slice().try_into().map_err(|_| CryptoError::Length {
-        expected: N,
-        got: v.len(),
-    })?;
     Ok(out)
 }
 

@@ -95,13 +95,13 @@ pub(crate) const INDEXES: &str =
 pub(crate) fn place(parent: Option<Handle>, name: Option<&str>) -> i64 {
     let Some(parent) = parent else { return 0 };
     let hash = crc32fast::hash(name.unwrap_or("").as_bytes()) & 0xffff;
-    ((handle_to_i64(parent) as u64) << 16 | u64::from(hash)) as i64
+    siblings(parent).0 | i64::from(hash)
 }
 
 /// The [`place`] range of `parent`'s children, inclusive.
 pub(crate) fn siblings(parent: Handle) -> (i64, i64) {
-    let low = place(Some(parent), None) & !0xffff;
-    (low, low + 0xffff)
+    let low = ((handle_to_i64(parent) as u64) << 16) as i64;
+    (low, low | 0xffff)
 }
 
 /// The rows `n` that are children of the handle `$h` names in a recursive query: the place
@@ -475,16 +475,13 @@ impl Cache {
 
     /// The children of `handle`, sorted by name (byte order; undecryptable names first).
     pub fn children(&self, handle: Handle) -> Result<Vec<Node>> {
+        let (low, high) = siblings(handle);
         self.query_nodes(
             &format!(
                 "SELECT {COLUMNS} FROM nodes WHERE place BETWEEN ?2 AND ?3 AND +parent=?1 \
                  ORDER BY name, handle"
             ),
-            params![
-                handle_to_i64(handle),
-                siblings(handle).0,
-                siblings(handle).1
-            ],
+            params![handle_to_i64(handle), low, high],
         )
     }
 
@@ -495,13 +492,14 @@ impl Cache {
         let mut at = handle;
         // A chain is short (MEGA keeps about a hundred); the bound stops a corrupt cycle.
         for _ in 0..10_000 {
+            let (low, high) = siblings(at);
             let next = self
                 .query_nodes(
                     &format!(
                         "SELECT {COLUMNS} FROM nodes WHERE place BETWEEN ?2 AND ?3 \
                          AND +parent=?1 AND type=0 ORDER BY ts DESC, handle LIMIT 1"
                     ),
-                    params![handle_to_i64(at), siblings(at).0, siblings(at).1],
+                    params![handle_to_i64(at), low, high],
                 )?
                 .pop();
             let Some(v) = next else { break };
@@ -1010,7 +1008,8 @@ impl rusqlite::ToSql for HandleText {
 pub(crate) const NODE_COLUMNS: &str = "handle, parent, place, type, name, size, ts, key, \
      fingerprint, attrs, fa, owner, share_user, share_access, flags";
 
-/// How many values [`bind_node`] binds.
+/// How many values [`bind_node`] binds: one per name in [`NODE_COLUMNS`] (SQLite refuses
+/// an insert whose counts differ, so a mismatch fails every write at once).
 pub(crate) const NODE_VALUES: usize = 15;
 
 /// Bind the [`NODE_COLUMNS`] of `n` to the parameters `first..first + NODE_VALUES`, each
@@ -1102,6 +1101,14 @@ mod tests {
         format!(r#"[{{"f":[{}],"sn":"{sn}"}}]"#, nodes.join(","))
     }
 
+    /// A new cache file in a temporary folder (removed when the folder is dropped).
+    fn new_cache() -> (tempfile::TempDir, PathBuf, Cache) {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("c.db");
+        let cache = Cache::open_file(&path, "user").expect("open");
+        (dir, path, cache)
+    }
+
     /// A fake client in a folder-link session (its `f` answers need no account keys).
     fn link_client(
         attempts: u32,
@@ -1116,8 +1123,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_full_fetch_broken_midway_keeps_only_the_retried_answer() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let cache = Cache::open_file(&dir.path().join("c.db"), "user").expect("open");
+        let (_dir, _, cache) = new_cache();
         let (t, client) = link_client(3);
         // Broken after more than one insert batch; the retry gets a smaller tree.
         let first = answer(1500, "one");
@@ -1136,9 +1142,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_first_fetch_leaves_the_file_in_wal_mode() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let path = dir.path().join("c.db");
-        let cache = Cache::open_file(&path, "user").expect("open");
+        let (dir, path, cache) = new_cache();
         let (t, client) = link_client(1);
         let wal = dir.path().join("c.db-wal");
         t.push(200, &[], &answer(1500, "one"));
@@ -1158,9 +1162,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_first_fetch_dropped_half_way_leaves_no_lock_and_the_file_in_wal() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let path = dir.path().join("c.db");
-        let cache = Cache::open_file(&path, "user").expect("open");
+        let (_dir, path, cache) = new_cache();
         let (t, client) = link_client(1);
         // More than one insert batch arrives, then nothing: the fetch waits until dropped
         // (Ctrl-C in the shell, which keeps this connection).
@@ -1204,9 +1206,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_first_fetch_with_another_connection_open_stays_in_wal() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let path = dir.path().join("c.db");
-        let cache = Cache::open_file(&path, "user").expect("open");
+        let (_dir, path, cache) = new_cache();
         // Another process holding the file: SQLite refuses to leave WAL, at once.
         let other = Cache::open_file(&path, "user").expect("open");
         assert!(!other.is_populated().expect("read"));
@@ -1255,8 +1255,7 @@ mod tests {
 
     #[test]
     fn places_find_children_and_names_under_any_parent() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let cache = Cache::open_file(&dir.path().join("c.db"), "user").expect("open");
+        let (_dir, _, cache) = new_cache();
         let (a, b) = colliding_names();
         // Parents at both ends of the handle space: from 2^47 on, `parent << 16` is negative.
         let parents = [1u64, 0x7fff_ffff_ffff, 0x8000_0000_0000, 0xffff_ffff_ffff];
@@ -1333,8 +1332,7 @@ mod tests {
 
     #[test]
     fn recursive_queries_use_the_place_index() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let cache = Cache::open_file(&dir.path().join("c.db"), "user").expect("open");
+        let (_dir, _, cache) = new_cache();
         let conn = cache.conn();
         let plan = |sql: &str| -> String {
             let mut st = conn
@@ -1357,8 +1355,7 @@ mod tests {
 
     #[test]
     fn walk_is_depth_first_by_name_and_stops_on_request() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let cache = Cache::open_file(&dir.path().join("c.db"), "user").expect("open");
+        let (_dir, _, cache) = new_cache();
         let nodes = [
             node(1, None, NodeType::Root, None),
             node(2, Some(1), NodeType::Folder, Some("b")),

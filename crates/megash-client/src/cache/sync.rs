@@ -49,22 +49,20 @@ impl Drop for Txn<'_> {
     }
 }
 
-/// How a full fetch ends, however it ends. `fill` commits or rolls back itself when it
-/// returns; a fetch whose future is dropped half-way (Ctrl-C in the shell, which keeps its
-/// connection) would leave its transaction open, and in rollback-journal mode every other
-/// process waiting on the lock: that transaction is rolled back here. A file switched to a
-/// rollback journal goes back to WAL (waiting out readers on the busy timeout; should it
-/// still fail, the first writer of a later process switches it).
+/// How a full fetch ends, however it ends: a transaction still open (an error, or a fetch
+/// whose future was dropped half-way: Ctrl-C in the shell, which keeps its connection) is
+/// rolled back, so no lock outlives the fetch; a file switched to a rollback journal goes
+/// back to WAL (waiting out readers on the busy timeout; should it still fail, the first
+/// writer of a later process switches it).
 struct FillEnd<'a> {
     cache: &'a Cache,
     journal: bool,
-    dropped: bool,
 }
 
 impl Drop for FillEnd<'_> {
     fn drop(&mut self) {
         let conn = self.cache.conn();
-        if self.dropped && !conn.is_autocommit() {
+        if !conn.is_autocommit() {
             let _ = conn.execute_batch("ROLLBACK");
         }
         if self.journal {
@@ -98,13 +96,11 @@ impl Cache {
     pub async fn populate(&self, client: &Client) -> Result<u64> {
         drop(self.writer()?);
         let journal = self.sn()?.is_none() && self.leave_wal();
-        let mut end = FillEnd {
+        let end = FillEnd {
             cache: self,
             journal,
-            dropped: true,
         };
         let filled = self.fill(client).await;
-        end.dropped = false;
         drop(end);
         filled
     }
@@ -171,20 +167,13 @@ impl Cache {
                 db_error = Some(e);
             }
         }
-        let conn = self.conn();
+        // On an error the transaction is left to `FillEnd`, which rolls it back.
         let summary = match (fetched, db_error) {
-            (_, Some(e)) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                return Err(self.db_err(e));
-            }
-            (Err(e), None) => {
-                if begun {
-                    let _ = conn.execute_batch("ROLLBACK");
-                }
-                return Err(e.into());
-            }
+            (_, Some(e)) => return Err(self.db_err(e)),
+            (Err(e), None) => return Err(e.into()),
             (Ok(s), None) => s,
         };
+        let conn = self.conn();
         let finish = (|| {
             if !begun {
                 conn.execute_batch(BEGIN_FULL_FETCH)?;
@@ -214,10 +203,7 @@ impl Cache {
             set_meta(&conn, "user", &self.user)?;
             conn.execute_batch("COMMIT")
         })();
-        if let Err(e) = finish {
-            let _ = conn.execute_batch("ROLLBACK");
-            return Err(self.db_err(e));
-        }
+        finish.map_err(|e| self.db_err(e))?;
         // Give back the space the whole tree took in the WAL now, not when the last user of
         // the file closes it (the shell may keep it open for hours). Busy readers make this a
         // no-op, which is fine.
